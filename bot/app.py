@@ -1,0 +1,93 @@
+"""`build_application()`: the PTB Application with services, persistence and handlers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import LinkPreviewOptions
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.context import Services, TongxinApplication, TongxinContext
+from bot.db import create_engine, create_session_factory
+from bot.errors import handle_error
+from bot.i18n import load_catalogues
+from bot.metrics import Metrics
+from bot.persistence import DatabasePersistence
+from bot.settings import Settings
+from handlers import register_all
+
+logger = logging.getLogger(__name__)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Plain log lines; httpx's INFO lines carry the token in URLs, so silence them."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def build_services(settings: Settings) -> Services:
+    """Engine, session factory, catalogues and metrics for one application."""
+    engine = create_engine(settings.database_url)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=create_session_factory(engine),
+        i18n=load_catalogues(settings.default_language),
+        metrics=Metrics(),
+    )
+
+
+def build_application(
+    settings: Settings,
+    *,
+    services: Services | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+    updater: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot: typed context, DB persistence, Defaults, rate limiter, every flow."""
+    settings.require_runnable()
+    assert settings.bot_token is not None
+    services = services or build_services(settings)
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder()
+        .application_class(TongxinApplication, kwargs={"services": services})
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.file_url)
+        .context_types(ContextTypes(context=TongxinContext))
+        .persistence(DatabasePersistence(services.sessions))
+        .defaults(
+            Defaults(
+                tzinfo=settings.tz,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_sending_without_reply=True,
+            )
+        )
+        .post_shutdown(_dispose_engine)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    register_all(application)
+    application.add_error_handler(handle_error)
+    return application
+
+
+async def _dispose_engine(application: Application) -> None:  # type: ignore[type-arg]
+    context_app = application
+    assert isinstance(context_app, TongxinApplication)
+    await context_app.services.engine.dispose()
+
+
+__all__ = ["TongxinContext", "build_application", "build_services", "configure_logging"]

@@ -1,0 +1,61 @@
+"""The typed CallbackContext and the per-application services it exposes to handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.db import SessionFactory
+from bot.i18n import Catalogues, Translator
+from bot.metrics import Metrics
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from models.people import Person
+
+
+@dataclass
+class Services:
+    """What handlers and jobs need, built once per application by the factory."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    i18n: Catalogues
+    metrics: Metrics = field(default_factory=Metrics)
+
+
+class TongxinApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application carrying our Services."""
+
+    __slots__ = ("services",)
+
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+
+class TongxinContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
+    """Context with typed access to services, the current person and their translator."""
+
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None  # type: ignore[type-arg]
+    ) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.person: Person | None = None
+        self.lang: str = ""
+
+    @property
+    def services(self) -> Services:
+        """The application's services."""
+        app = self.application
+        assert isinstance(app, TongxinApplication)
+        return app.services
+
+    @property
+    def t(self) -> Translator:
+        """Translator in the current user's language (set by the person loader)."""
+        return self.services.i18n.translator(self.lang or None)

@@ -1,0 +1,99 @@
+"""Gettext catalogues (zh_CN default, en): compiled from .po automatically, looked up by id.
+
+Each language folder holds one .po file per flow (``common.po``, ``onboarding.po`` …) so flows
+can be added without editing a shared file; they are merged at load time.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("zh_CN", "en")
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+def N_(msgid: str) -> str:
+    """Mark a message id for extraction without translating it yet."""
+    return msgid
+
+
+class Translator:
+    """Translates message ids into one language, filling ``{named}`` placeholders."""
+
+    def __init__(self, language: str, catalogue: gettext.NullTranslations) -> None:
+        self.language = language
+        self._catalogue = catalogue
+
+    def __call__(self, msgid: str, **params: object) -> str:
+        text = self._catalogue.gettext(msgid)
+        if not params:
+            return text
+        try:
+            return text.format_map(params)
+        except (KeyError, IndexError, ValueError):
+            logger.error("message %s in %s has mismatched placeholders", msgid, self.language)
+            return text
+
+
+class Catalogues:
+    """All languages' catalogues; ``translator(lang)`` gives a callable per language."""
+
+    def __init__(self, catalogues: Mapping[str, gettext.NullTranslations], default: str) -> None:
+        self._catalogues = dict(catalogues)
+        self.default = default
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Languages with a catalogue."""
+        return tuple(self._catalogues)
+
+    def translator(self, language: str | None) -> Translator:
+        """The translator for ``language``, or the default language's."""
+        lang = language if language in self._catalogues else self.default
+        return Translator(lang, self._catalogues[lang])
+
+    def resolve(self, stored: str | None, telegram_code: str | None) -> str:
+        """Stored choice, else Telegram's ``language_code``, else the default."""
+        if stored in self._catalogues:
+            return stored
+        code = (telegram_code or "").lower()
+        if code.startswith("en") and "en" in self._catalogues:
+            return "en"
+        if code.startswith("zh"):
+            return "zh_CN"
+        return self.default
+
+
+def compile_catalogue(po_path: Path) -> Path:
+    """Compile one .po into the .mo beside it when the .mo is missing or older."""
+    mo_path = po_path.with_suffix(".mo")
+    if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        return mo_path
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file)
+    with mo_path.open("wb") as mo_file:
+        write_mo(mo_file, catalog)
+    logger.info("compiled %s", mo_path)
+    return mo_path
+
+
+def load_catalogues(default: str = "zh_CN", locales_dir: Path = LOCALES_DIR) -> Catalogues:
+    """Compile stale catalogues and load every language."""
+    loaded: dict[str, gettext.NullTranslations] = {}
+    for language in LANGUAGES:
+        merged = gettext.NullTranslations()
+        for po_path in sorted((locales_dir / language / "LC_MESSAGES").glob("*.po")):
+            with compile_catalogue(po_path).open("rb") as mo_file:
+                part = gettext.GNUTranslations(mo_file)
+            part.add_fallback(merged)
+            merged = part
+        loaded[language] = merged
+    return Catalogues(loaded, default)

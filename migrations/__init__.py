@@ -1,0 +1,1 @@
+"""Alembic migrations (async env). One revision per schema change."""

@@ -1,0 +1,137 @@
+"""Drive the real PTB Application through the in-process sandbox, as simulated users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.context import Services
+from bot.sandbox.state import SandboxState
+from bot.sandbox.transport import SandboxRequest
+from bot.settings import Settings
+
+Message = dict[str, Any]
+
+
+class BotHarness:
+    """One sandbox plus the bot; ``restart()`` builds a fresh Application on the same DB."""
+
+    def __init__(self, settings: Settings, services: Services) -> None:
+        self.settings = settings
+        self.services = services
+        self.state = SandboxState()
+        self.app: Application | None = None  # type: ignore[type-arg]
+
+    async def start(self) -> Application:  # type: ignore[type-arg]
+        """Build, initialise and start the Application (no updater: updates are fed in)."""
+        self.app = build_application(
+            self.settings,
+            services=self.services,
+            request=SandboxRequest(self.state),
+            get_updates_request=SandboxRequest(self.state),
+            rate_limit=False,
+            updater=False,
+        )
+        await self.app.initialize()
+        await self.app.start()
+        return self.app
+
+    async def stop(self) -> None:
+        """Stop and shut down (flushes persistence)."""
+        if self.app is not None:
+            if self.app.running:
+                await self.app.stop()
+            await self.app.shutdown()
+            self.app = None
+
+    async def restart(self) -> Application:  # type: ignore[type-arg]
+        """Simulate a process restart: a new Application reading state back from the DB."""
+        await self.stop()
+        return await self.start()
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        """Process one update dict exactly as the bot would receive it."""
+        assert self.app is not None
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    def user(self, user_id: int, language_code: str | None = "zh-hans", first_name: str = "王阿姨") -> SimUser:
+        """A simulated Telegram user with a private chat."""
+        self.state.user(user_id, first_name=first_name, language_code=language_code)
+        return SimUser(self, user_id)
+
+
+class SimUser:
+    """A person talking to the bot; each action returns what the bot sent in reply."""
+
+    def __init__(self, harness: BotHarness, user_id: int) -> None:
+        self.harness = harness
+        self.id = user_id
+
+    @property
+    def state(self) -> SandboxState:
+        """The sandbox."""
+        return self.harness.state
+
+    def _mark(self) -> int:
+        messages = self.state.messages(self.id, include_deleted=True)
+        return messages[-1]["message_id"] if messages else 0
+
+    async def _act(self, update: dict[str, Any]) -> list[Message]:
+        since = self._mark()
+        await self.harness.feed(update)
+        return self.state.messages(self.id, since=since)
+
+    async def send(self, text: str) -> list[Message]:
+        """Type a text message (or a /command)."""
+        return await self._act(self.state.send_text(self.id, text))
+
+    async def press(self, label: str) -> list[Message]:
+        """Tap a reply-keyboard button by its exact label (must be on the current keyboard)."""
+        return await self._act(self.state.press(self.id, label))
+
+    async def choose(self, words: str) -> list[Message]:
+        """Tap the reply-keyboard button whose label contains ``words``."""
+        return await self.press(self.button(words))
+
+    async def tap(self, message: Message, callback_data: str) -> list[Message]:
+        """Tap an inline button under one of the bot's messages."""
+        return await self._act(self.state.tap(self.id, message["message_id"], callback_data))
+
+    async def share_contact(self, phone: str) -> list[Message]:
+        """Share a phone number through the contact button."""
+        return await self._act(self.state.share_contact(self.id, phone))
+
+    async def sticker(self) -> list[Message]:
+        """Send a sticker."""
+        return await self._act(self.state.send_sticker(self.id))
+
+    async def voice(self, data: bytes = b"OggS-fake-voice") -> list[Message]:
+        """Send a voice note."""
+        return await self._act(self.state.send_voice(self.id, data))
+
+    async def photo(self, data: bytes = b"\x89PNG-fake") -> list[Message]:
+        """Send a photo."""
+        return await self._act(self.state.send_photo(self.id, data))
+
+    def keyboard(self) -> list[list[str]]:
+        """Labels of the reply keyboard currently shown (empty when none)."""
+        return self.state.reply_keyboard(self.id) or []
+
+    def buttons(self) -> list[str]:
+        """All reply-keyboard labels, flattened."""
+        return [label for row in self.keyboard() for label in row]
+
+    def button(self, words: str) -> str:
+        """The one label on the keyboard containing ``words``."""
+        found = [label for label in self.buttons() if words in label]
+        assert len(found) == 1, f"{words!r} not exactly once in {self.buttons()}"
+        return found[0]
+
+    def last_text(self) -> str:
+        """Text (or caption) of the bot's latest message in this chat."""
+        message = self.state.last_message(self.id)
+        assert message is not None, "the bot has said nothing"
+        return str(message.get("text") or message.get("caption") or "")
