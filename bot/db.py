@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -40,5 +39,5 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
-    """Sessions that keep loaded rows usable after commit."""
+    """SQLAlchemy sessions (``execute`` style) that keep loaded rows usable after commit."""
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)

@@ -11,6 +11,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+
+# PTB 22 reports durations (retry_after …) as timedelta with this set, and warns otherwise.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 

@@ -76,8 +76,7 @@ class SimUser:
         return self.harness.state
 
     def _mark(self) -> int:
-        messages = self.state.messages(self.id, include_deleted=True)
-        return messages[-1]["message_id"] if messages else 0
+        return int(self.state.last_message_id(self.id) or 0)
 
     async def _act(self, update: dict[str, Any]) -> list[Message]:
         since = self._mark()

@@ -29,6 +29,7 @@ Handler = Callable[[JSON, dict[str, FileTuple]], Awaitable[Any]]
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _METHOD_RE = re.compile(r"^[a-z]+$")
 
+
 class BotApiMixin(StateBase):
     """Executes Bot API methods against the emulator state."""
 
@@ -49,8 +50,9 @@ class BotApiMixin(StateBase):
         self.stats["calls"] += 1
         self.stats["method"][method] += 1
         try:
-            result = await self._execute(token, method.lower(), dict(params), files or {},
-                                         simulate_timeout)
+            result = await self._execute(
+                token, method.lower(), dict(params), files or {}, simulate_timeout
+            )
             status, body = 200, {"ok": True, "result": result}
         except ApiError as exc:
             status, body = exc.code, exc.body()
@@ -227,18 +229,18 @@ class BotApiMixin(StateBase):
         value = params.get(field)
         upload = files.get(field)
         if upload is None and isinstance(value, str) and value.startswith("attach://"):
-            upload = files.get(value[len("attach://"):])
+            upload = files.get(value[len("attach://") :])
             if upload is None:
                 raise bad_request("wrong file identifier/HTTP URL specified")
         if upload is not None:
             name, data, mime = upload
-            mime = default_mime if field in ("photo", "voice") else mime
-            return self.store_file(field, data, name or None, mime or default_mime)
+            real_mime = default_mime if field in ("photo", "voice") else mime
+            return self.store_file(field, data, name or None, real_mime or default_mime)
         if not isinstance(value, str) or not value:
             raise bad_request(f"there is no {field} in the request")
         if value.startswith(("http://", "https://")):
-            name = value.rstrip("/").rsplit("/", 1)[-1] or None
-            return self.store_file(field, b"", name, default_mime, url=value)
+            url_name = value.rstrip("/").rsplit("/", 1)[-1] or None
+            return self.store_file(field, b"", url_name, default_mime, url=value)
         known = self.files.get(value)
         if known is None:
             raise bad_request("wrong file identifier/HTTP URL specified")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -262,6 +263,10 @@ class StateBase:
         """Whether updates go to a webhook (implemented by the webhook mixin)."""
         return False
 
+    def tg_message(self, rec: JSON) -> JSON:
+        """Telegram ``Message`` dict of a bot record (implemented by the Bot API mixin)."""
+        raise NotImplementedError
+
     def webhook_submit(self, update: JSON) -> None:
         """Queue an update for webhook delivery (implemented by the webhook mixin)."""
         raise NotImplementedError
@@ -272,7 +277,11 @@ class StateBase:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+    async def wait_until(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> bool:
         """Wait until ``predicate()`` is true (re-checked on every change); False on timeout."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -281,8 +290,6 @@ class StateBase:
             if remaining <= 0 or self.closed:
                 return predicate()
             event = self._changed
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), min(remaining, 0.5))
-            except TimeoutError:
-                pass
         return True

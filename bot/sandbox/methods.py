@@ -7,8 +7,17 @@ import json
 import logging
 import re
 
-from bot.sandbox.core import JSON, ApiError, FileTuple, StateBase, as_bool, as_int, bad_request
-from bot.sandbox.core import decode_json, now_ts
+from bot.sandbox.core import (
+    JSON,
+    ApiError,
+    FileTuple,
+    StateBase,
+    as_bool,
+    as_int,
+    bad_request,
+    decode_json,
+    now_ts,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -50,7 +50,9 @@ def parse_markup(raw: Any) -> JSON | None:
     if "inline_keyboard" in markup:
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            raise bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array")
+            raise bad_request(
+                'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array'
+            )
         for row in rows:
             for button in row:
                 if not isinstance(button, dict) or not isinstance(button.get("text"), str):
@@ -68,7 +70,7 @@ def parse_markup(raw: Any) -> JSON | None:
     elif "keyboard" in markup:
         rows = markup["keyboard"]
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            raise bad_request("field \"keyboard\" of the ReplyKeyboardMarkup must be an Array")
+            raise bad_request('field "keyboard" of the ReplyKeyboardMarkup must be an Array')
         for row in rows:
             for button in row:
                 if not isinstance(button, str | dict) or (

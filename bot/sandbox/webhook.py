@@ -115,10 +115,13 @@ class WebhookMixin(StateBase):
 
     async def drain(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until every queued webhook delivery has finished (delivered or given up)."""
-        task = self._hook_task
-        while task is not None and not task.done():
-            await asyncio.wait({task}, timeout=timeout)
-            task = self._hook_task if self._hook_task is not task else None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._hook_task is not None and not self._hook_task.done():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError("webhook deliveries still pending")
+            await asyncio.wait({self._hook_task}, timeout=remaining)
 
     async def _close_webhook(self) -> None:
         if self._hook_task is not None and not self._hook_task.done():

@@ -1,0 +1,1 @@
+"""Periodic jobs on PTB's JobQueue; everything they act on lives in the database."""
