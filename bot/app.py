@@ -21,11 +21,16 @@ from handlers import register_all
 logger = logging.getLogger(__name__)
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Plain log lines; httpx's INFO lines carry the token in URLs, so silence them."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def silence_noisy_loggers() -> None:
+    """httpx logs every request URL at INFO, and Bot API URLs contain the token."""
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Plain log lines on stderr, without the noisy (and token-carrying) libraries."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    silence_noisy_loggers()
 
 
 def build_services(settings: Settings) -> Services:
@@ -52,6 +57,7 @@ def build_application(
     """Build the bot: typed context, DB persistence, Defaults, rate limiter, every flow."""
     settings.require_runnable()
     assert settings.bot_token is not None
+    silence_noisy_loggers()
     services = services or build_services(settings)
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
