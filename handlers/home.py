@@ -15,7 +15,9 @@ from handlers.ui import is_nav
 COMING_SOON = ("book", "events", "disputes", "mine", "suggest")
 
 
-async def show_main_menu(update: Update, context: TongxinContext, msgid: str = "home.prompt") -> None:
+async def show_main_menu(
+    update: Update, context: TongxinContext, msgid: str = "home.prompt"
+) -> None:
     """Show the main menu with a short line above it."""
     await reply(update, context, context.t(msgid), main_menu_keyboard(context.t))
 

@@ -60,7 +60,10 @@ def is_nav(text: str | None, t: Translator, which: str) -> bool:
     if not text:
         return False
     wanted = _normalise(text)
-    return bool(wanted) and wanted in {_normalise(t(f"nav.{which}")), _normalise(t(f"nav.{which}.word"))}
+    return bool(wanted) and wanted in {
+        _normalise(t(f"nav.{which}")),
+        _normalise(t(f"nav.{which}.word")),
+    }
 
 
 def nav_row(t: Translator, *, back: bool = True, home: bool = True) -> list[str]:
