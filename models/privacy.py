@@ -1,18 +1,138 @@
-"""PIPL-minded privacy operations: export everything about a person, and erase it."""
+"""PIPL-minded privacy operations: export everything about a person, and erase it.
+
+Both follow the schema rather than a hand-kept list: every table with a foreign key to
+``person`` (and, one level down, to those rows) is exported and erased, so tables added by later
+features are covered. Columns holding a Telegram chat or user id without a foreign key
+(``TELEGRAM_ID_COLUMNS``) are matched by value. Audit rows survive, anonymised.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    cast,
+    delete,
+    false,
+    or_,
+    update,
+)
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+import models  # noqa: F401  (every table must be registered in the metadata)
 from models.audit import AuditLog
+from models.base import metadata
 from models.people import NotificationOptOut, Person
 from models.places import Community, Town
-from models.roles import Invite, RoleGrant
+from models.roles import RoleGrant
 from models.runtime import PtbState
+
+# Columns that hold a Telegram id without a foreign key to person (e.g. an outbox recipient).
+TELEGRAM_ID_COLUMNS = frozenset({"chat_id", "tg_user_id", "tg_chat_id", "recipient_chat_id"})
+_MAX_DEPTH = 6
+_SKIP = frozenset({"person", "ptb_state", "audit_log"})
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready version of a column value."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def _references(target: Table) -> list[tuple[Table, Column[Any], Column[Any]]]:
+    """(table, column, referenced column) for every single foreign key pointing at ``target``."""
+    found = []
+    for table in metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if (
+                fk.column.table is target
+                and fk.constraint is not None
+                and len(fk.constraint.columns) == 1
+            ):
+                found.append((table, fk.parent, fk.column))
+    return found
+
+
+def _telegram_columns(table: Table) -> list[Column[Any]]:
+    return [
+        c
+        for c in table.columns
+        if c.name in TELEGRAM_ID_COLUMNS and isinstance(c.type, Integer)  # BigInteger included
+    ]
+
+
+def _tg_values(person: Person) -> set[int]:
+    return {v for v in (person.tg_user_id, person.chat_id) if v is not None}
+
+
+def _ui_state_filter(person: Person) -> ColumnElement[bool]:
+    """ptb_state rows of this person: user/chat data and conversation entries."""
+    key = PtbState.__table__.c.key  # type: ignore[attr-defined]
+    kind = PtbState.__table__.c.kind  # type: ignore[attr-defined]
+    tg, chat = person.tg_user_id, person.chat_id
+    clauses: list[ColumnElement[bool]] = []
+    if tg is not None:
+        clauses += [
+            (kind == "user_data") & (key == str(tg)),
+            (kind == "conversation") & key.like(f"%, {tg}]"),
+            (kind == "conversation") & key.like(f"%:[{tg}]"),
+        ]
+    if chat is not None:
+        clauses += [
+            (kind == "chat_data") & (key == str(chat)),
+            (kind == "conversation") & key.like(f"%:[{chat}, %"),
+            (kind == "conversation") & key.like(f"%:[{chat}]"),
+        ]
+    return or_(*clauses) if clauses else false()
+
+
+_PERSON_DETAIL_KEYS = ("person", "person_id", "subject_person")
+
+
+def _mentions_person(row: AuditLog, pid: int | None) -> bool:
+    details = row.details or {}
+    return any(details.get(k) == pid for k in _PERSON_DETAIL_KEYS)
+
+
+async def _audit_about(session: AsyncSession, person: Person) -> list[AuditLog]:
+    """Audit rows by or about the person (as actor, subject, or a person id in the details)."""
+    pid = person.id
+    details_text = cast(AuditLog.__table__.c.details, String)  # type: ignore[attr-defined]
+    query = select(AuditLog).where(
+        or_(
+            AuditLog.actor_id == pid,  # type: ignore[arg-type]
+            (AuditLog.subject_type == "person") & (AuditLog.subject_id == pid),  # type: ignore[arg-type]
+            details_text.like(f"%{pid}%"),
+        )
+    )
+    rows = (await session.execute(query)).scalars()
+    return [
+        r
+        for r in rows
+        if r.actor_id == pid
+        or (r.subject_type == "person" and r.subject_id == pid)
+        or _mentions_person(r, pid)
+    ]
+
+
+async def _rows(session: AsyncSession, table: Table, where: ColumnElement[bool]) -> list[dict]:
+    result = await session.execute(sa_select(table).where(where))
+    return [{k: _plain(v) for k, v in row._mapping.items()} for row in result]
 
 
 async def export_person(session: AsyncSession, person: Person) -> dict[str, Any]:
@@ -27,19 +147,14 @@ async def export_person(session: AsyncSession, person: Person) -> dict[str, Any]
             select(NotificationOptOut.topic).where(NotificationOptOut.person_id == person.id)
         )
     ).scalars()
-    audit = (
-        await session.execute(
-            select(AuditLog).where(
-                or_(
-                    AuditLog.actor_id == person.id,  # type: ignore[arg-type]
-                    (AuditLog.subject_type == "person") & (AuditLog.subject_id == person.id),  # type: ignore[arg-type]
-                )
-            )
-        )
-    ).scalars()
-    ui_state = (
-        await session.execute(select(PtbState).where(PtbState.key == str(person.tg_user_id)))
-    ).scalars()
+    audit = await _audit_about(session, person)
+    ui_rows = (await session.execute(select(PtbState).where(_ui_state_filter(person)))).scalars()
+    ui: dict[str, Any] = {"user_data": {}, "chat_data": {}, "conversations": {}}
+    for row in ui_rows:
+        if row.kind == "conversation":
+            ui["conversations"][row.key] = row.data
+        else:
+            ui[row.kind] = row.data
     return {
         "person": person.model_dump(mode="json"),
         "town": town.model_dump(mode="json") if town else None,
@@ -47,38 +162,70 @@ async def export_person(session: AsyncSession, person: Person) -> dict[str, Any]
         "roles": [g.model_dump(mode="json") for g in grants],
         "muted_topics": sorted(opt_outs),
         "audit": [a.model_dump(mode="json") for a in audit],
-        "conversation_state": {s.kind: s.data for s in ui_state},
+        "conversation_state": ui,
+        "related": await _related(session, person),
     }
+
+
+async def _related(session: AsyncSession, person: Person) -> dict[str, list[dict]]:
+    """Rows of every other table that point at the person (by foreign key or Telegram id)."""
+    related: dict[str, list[dict]] = {}
+    person_table: Table = Person.__table__  # type: ignore[attr-defined]
+    for table, column, target in _references(person_table):
+        if table.name in _SKIP:
+            continue
+        rows = await _rows(session, table, column == getattr(person, target.name))
+        if rows:
+            related.setdefault(table.name, []).extend(rows)
+    tg_ids = _tg_values(person)
+    for table in metadata.sorted_tables:
+        columns = _telegram_columns(table)
+        if table.name in _SKIP or not columns or not tg_ids:
+            continue
+        rows = await _rows(session, table, or_(*(c.in_(tg_ids) for c in columns)))
+        seen = {json.dumps(r, sort_keys=True, default=str) for r in related.get(table.name, [])}
+        fresh = [r for r in rows if json.dumps(r, sort_keys=True, default=str) not in seen]
+        if fresh:
+            related.setdefault(table.name, []).extend(fresh)
+    return related
+
+
+async def _erase_rows(
+    session: AsyncSession, table: Table, where: ColumnElement[bool], depth: int = 0
+) -> None:
+    """Delete matching rows; rows pointing at them are deleted too, or unlinked when optional."""
+    if depth > _MAX_DEPTH:
+        raise RuntimeError(f"erasure recursion too deep at {table.name}")
+    for ref_table, column, target in _references(table):
+        pointing = column.in_(sa_select(target).where(where).scalar_subquery())
+        if ref_table.name == "audit_log" or (column.nullable and ref_table is not table):
+            await session.execute(update(ref_table).where(pointing).values({column.name: None}))
+        elif ref_table is not table:
+            await _erase_rows(session, ref_table, pointing, depth + 1)
+    await session.execute(delete(table).where(where))
 
 
 async def erase_person(session: AsyncSession, person: Person) -> None:
     """Delete the person and everything tied to them; audit rows stay, anonymised."""
-    pid, tg = person.id, person.tg_user_id
-    await session.execute(
-        update(AuditLog).where(AuditLog.actor_id == pid).values(actor_id=None)  # type: ignore[arg-type]
-    )
-    await session.execute(
-        update(AuditLog)
-        .where(AuditLog.subject_type == "person", AuditLog.subject_id == pid)  # type: ignore[arg-type]
-        .values(subject_id=None)
-    )
-    await session.execute(
-        update(Invite).where(Invite.used_by == pid).values(used_by=None)  # type: ignore[arg-type]
-    )
-    await session.execute(
-        update(Invite).where(Invite.created_by == pid).values(created_by=None)  # type: ignore[arg-type]
-    )
-    await session.execute(
-        update(RoleGrant).where(RoleGrant.granted_by == pid).values(granted_by=None)  # type: ignore[arg-type]
-    )
-    await session.execute(delete(RoleGrant).where(RoleGrant.person_id == pid))  # type: ignore[arg-type]
-    await session.execute(
-        delete(NotificationOptOut).where(NotificationOptOut.person_id == pid)  # type: ignore[arg-type]
-    )
-    if tg is not None:
-        await session.execute(delete(PtbState).where(PtbState.key == str(tg)))  # type: ignore[arg-type]
-        await session.execute(
-            delete(PtbState).where(PtbState.key.like(f"%[{tg}, {tg}]%"))  # type: ignore[attr-defined]
-        )
-    await session.execute(delete(Person).where(Person.id == pid))  # type: ignore[arg-type]
+    pid = person.id
+    for row in await _audit_about(session, person):
+        if row.actor_id == pid:
+            row.actor_id = None
+        if row.subject_type == "person" and row.subject_id == pid:
+            row.subject_id = None
+        if _mentions_person(row, pid):
+            row.details = {
+                k: (None if k in _PERSON_DETAIL_KEYS and v == pid else v)
+                for k, v in row.details.items()
+            }
+    await session.flush()
+    await session.execute(delete(PtbState).where(_ui_state_filter(person)))
+    tg_ids = _tg_values(person)
+    for table in reversed(metadata.sorted_tables):
+        columns = _telegram_columns(table)
+        if table.name in _SKIP or not columns or not tg_ids:
+            continue
+        await _erase_rows(session, table, or_(*(c.in_(tg_ids) for c in columns)))
+    person_table: Table = Person.__table__  # type: ignore[attr-defined]
+    await _erase_rows(session, person_table, person_table.c.id == pid)
     await session.flush()
