@@ -87,12 +87,15 @@ def requires(action: Action) -> Callable[[HandlerFn], HandlerFn]:
                 assert context.person is not None
                 logger.info("person %s refused %s", context.person.id, action.value)
                 if update.callback_query is not None:
-                    await update.callback_query.answer(context.t("error.not_allowed"), show_alert=True)
+                    await update.callback_query.answer(
+                        context.t("error.not_allowed"), show_alert=True
+                    )
                 else:
                     await reply(update, context, context.t("error.not_allowed"))
                 raise ApplicationHandlerStop()
             return await handler(update, context, *args)
 
+        guarded.required_action = action  # type: ignore[attr-defined]  # read by the authz matrix test
         return guarded  # type: ignore[return-value]
 
     return decorate

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NoReturn
 
 from sqlalchemy import ForeignKey, Index, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 
 from models.audit import record_audit
 from models.base import UTCDateTime, utcnow
@@ -21,6 +22,7 @@ from models.errors import (
     InviteUsed,
     NotAllowed,
     NotFound,
+    NotRegistered,
 )
 from models.people import Person
 
@@ -136,16 +138,44 @@ def can(scopes: Iterable[Scope], action: Action, town_id: int | None = None) -> 
     )
 
 
-def admin_town(scopes: Iterable[Scope]) -> int | None:
-    """The town an admin is limited to, or None for an admin of both towns."""
+def admin_towns(scopes: Iterable[Scope]) -> frozenset[int] | None:
+    """Towns an admin manages: None for an admin of both towns, else their towns (maybe none)."""
     towns = {s.town_id for s in scopes if s.role is Role.ADMIN}
-    return None if None in towns or not towns else min(t for t in towns if t is not None)
+    if None in towns:
+        return None
+    return frozenset(t for t in towns if t is not None)
 
 
 def require(scopes: Iterable[Scope], action: Action, town_id: int | None = None) -> None:
     """Raise NotAllowed unless the scopes allow ``action``."""
     if not can(scopes, action, town_id):
         raise NotAllowed()
+
+
+def may_grant(scopes: Iterable[Scope], role: Role, town_id: int | None) -> bool:
+    """Whether these scopes may hand out (or take back) ``role`` in ``town_id``.
+
+    Global admins: volunteers, mediators and town admins of either town. Town admins:
+    volunteers and mediators of their own town. Nobody grants global roles or residency.
+    """
+    scopes = list(scopes)
+    if role is Role.RESIDENT or town_id is None or not can(scopes, Action.INVITE_CREATE, town_id):
+        return False
+    towns = admin_towns(scopes)
+    if towns is None:
+        return True
+    return role is not Role.ADMIN and town_id in towns
+
+
+def invitable_roles(scopes: Iterable[Scope]) -> list[Role]:
+    """The roles these scopes may invite someone to, in display order."""
+    scopes = list(scopes)
+    towns = admin_towns(scopes)
+    if not can(scopes, Action.INVITE_CREATE):
+        return []
+    if towns is None:
+        return [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN]
+    return [Role.VOLUNTEER, Role.MEDIATOR] if towns else []
 
 
 async def create_invite(
@@ -156,12 +186,8 @@ async def create_invite(
     town_id: int | None,
     ttl: timedelta = INVITE_TTL,
 ) -> Invite:
-    """Create an invite; a town admin may only invite volunteers and mediators of their town."""
-    if role is Role.RESIDENT:
-        raise ValueError("residents need no invite")
-    require(issuer_scopes, Action.INVITE_CREATE, town_id)
-    limited_to = admin_town(issuer_scopes)
-    if town_id is None or (limited_to is not None and (role is Role.ADMIN or town_id != limited_to)):
+    """Create a one-use invite to ``role`` in ``town_id``; NotAllowed outside the issuer's scope."""
+    if not may_grant(issuer_scopes, role, town_id):
         raise NotAllowed()
     invite = Invite(
         code=secrets.token_urlsafe(12),
@@ -179,84 +205,152 @@ async def create_invite(
 
 
 async def redeem_invite(session: AsyncSession, code: str, person: Person) -> RoleGrant:
-    """Use an invite once: the person's town must match; expiry and reuse are refused."""
-    invite = (await session.execute(select(Invite).where(Invite.code == code))).scalar_one_or_none()
-    if invite is None:
-        raise InviteInvalid()
+    """Use an invite once: it must be unused, unexpired and for the person's own town.
+
+    The single-use guarantee is one conditional UPDATE (no read before it), so among any number
+    of concurrent redeemers exactly one matches the row; the others find it used. On SQLite the
+    UPDATE starts the write transaction directly, so waiting writers queue on the busy timeout
+    instead of failing on a stale read snapshot. Only when nothing matched do we read the row to
+    say why.
+    """
+    if person.id is None or person.onboarded_at is None or person.town_id is None:
+        raise NotRegistered()
     now = utcnow()
-    if invite.used_at is not None:
-        raise InviteUsed()
-    if invite.expires_at <= now:
-        raise InviteExpired()
-    if invite.town_id is not None and invite.town_id != person.town_id:
-        raise InviteOutOfScope()
-    # The conditional update is the single-use guarantee: only one redeemer can win the row.
-    claimed = await session.execute(
+    claim = (
         update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .where(
+            col(Invite.code) == code,
+            col(Invite.used_at).is_(None),
+            col(Invite.expires_at) > now,
+            col(Invite.town_id) == person.town_id,
+            col(Invite.role) != Role.RESIDENT.value,
+        )
         .values(used_at=now, used_by=person.id)
+        .returning(col(Invite.id), col(Invite.role), col(Invite.town_id), col(Invite.created_by))
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise InviteUsed()
-    grant = await _grant(session, person.id, Role(invite.role), invite.town_id, invite.created_by)
+    row = (await session.execute(claim)).first()
+    if row is None:
+        await _explain_refusal(session, code, now)
+    invite_id, role, town_id, created_by = row
+    grant = await grant_role(session, person.id, Role(role), town_id, created_by, audit=False)
     await record_audit(
-        session, person.id, "invite.redeem", "invite", invite.id, role=invite.role, grant=grant.id
+        session,
+        person.id,
+        "invite.redeem",
+        "invite",
+        invite_id,
+        role=role,
+        town_id=town_id,
+        grant=grant.id,
     )
     return grant
 
 
-async def _grant(
-    session: AsyncSession, person_id: int | None, role: Role, town_id: int | None, by: int | None
+async def _explain_refusal(session: AsyncSession, code: str, now: datetime) -> NoReturn:
+    invite = (await session.execute(select(Invite).where(Invite.code == code))).scalar_one_or_none()
+    if invite is None or invite.role == Role.RESIDENT.value:
+        raise InviteInvalid()
+    if invite.used_at is not None:
+        raise InviteUsed()
+    if invite.expires_at <= now:
+        raise InviteExpired()
+    raise InviteOutOfScope()
+
+
+async def grant_role(
+    session: AsyncSession,
+    person_id: int,
+    role: Role,
+    town_id: int | None,
+    granted_by: int | None = None,
+    *,
+    audit: bool = True,
 ) -> RoleGrant:
+    """Give ``person_id`` an active grant (the existing one when they already hold it)."""
     existing = (
         await session.execute(
             select(RoleGrant).where(
                 RoleGrant.person_id == person_id,
                 RoleGrant.role == role.value,
-                RoleGrant.town_id == town_id if town_id is not None else RoleGrant.town_id.is_(None),  # type: ignore[union-attr]
+                RoleGrant.town_id == town_id
+                if town_id is not None
+                else RoleGrant.town_id.is_(None),  # type: ignore[union-attr]
                 RoleGrant.revoked_at.is_(None),  # type: ignore[union-attr]
             )
         )
     ).scalar_one_or_none()
     if existing is not None:
         return existing
-    assert person_id is not None
-    grant = RoleGrant(person_id=person_id, role=role.value, town_id=town_id, granted_by=by)
+    grant = RoleGrant(person_id=person_id, role=role.value, town_id=town_id, granted_by=granted_by)
     session.add(grant)
     await session.flush()
+    if audit:
+        await record_audit(
+            session,
+            granted_by,
+            "role.grant",
+            "role_grant",
+            grant.id,
+            role=role.value,
+            town_id=town_id,
+            person=person_id,
+        )
     return grant
 
 
+def _manageable(scopes: set[Scope], grant: RoleGrant) -> bool:
+    return grant.revoked_at is None and may_grant(scopes, Role(grant.role), grant.town_id)
+
+
 async def list_grants(session: AsyncSession, scopes: set[Scope]) -> list[tuple[RoleGrant, Person]]:
-    """Active grants the caller may manage (a town admin sees their town's only)."""
+    """Active grants the caller may manage (town admins: their town's volunteers, mediators)."""
     require(scopes, Action.ROLES_MANAGE)
     query = (
         select(RoleGrant, Person)
         .join(Person, Person.id == RoleGrant.person_id)  # type: ignore[arg-type]
         .where(RoleGrant.revoked_at.is_(None))  # type: ignore[union-attr]
-        .order_by(RoleGrant.id)
+        .order_by(RoleGrant.town_id, RoleGrant.role, RoleGrant.id)  # type: ignore[arg-type]
     )
-    limited_to = admin_town(scopes)
-    if limited_to is not None:
-        query = query.where(RoleGrant.town_id == limited_to)
-    return [(g, p) for g, p in (await session.execute(query)).tuples()]
+    rows = (await session.execute(query)).all()
+    return [(g, p) for g, p in rows if _manageable(scopes, g)]
+
+
+async def get_grant(
+    session: AsyncSession, grant_id: int, scopes: set[Scope]
+) -> tuple[RoleGrant, Person]:
+    """One active grant the caller may manage; NotFound for forged, revoked or foreign ids."""
+    require(scopes, Action.ROLES_MANAGE)
+    grant = await session.get(RoleGrant, grant_id)
+    if grant is None or not _manageable(scopes, grant):
+        raise NotFound()
+    person = await session.get(Person, grant.person_id)
+    if person is None:  # pragma: no cover - the foreign key cascades
+        raise NotFound()
+    return grant, person
 
 
 async def revoke_grant(
     session: AsyncSession, grant_id: int, actor: Person, scopes: set[Scope]
 ) -> RoleGrant:
-    """Revoke an active grant the caller may manage; forged ids are NotFound."""
-    grant = await session.get(RoleGrant, grant_id)
-    if grant is None or grant.revoked_at is not None:
+    """Revoke an active grant the caller may manage (once: a repeat is NotFound); audited."""
+    grant, _ = await get_grant(session, grant_id, scopes)
+    now = utcnow()
+    done = await session.execute(
+        update(RoleGrant)
+        .where(RoleGrant.id == grant_id, RoleGrant.revoked_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .values(revoked_at=now)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFound()
-    limited_to = admin_town(scopes)
-    if not can(scopes, Action.ROLES_MANAGE, grant.town_id) or (
-        limited_to is not None and grant.town_id != limited_to
-    ):
-        raise NotAllowed()
-    grant.revoked_at = utcnow()
-    await session.flush()
+    grant.revoked_at = now
     await record_audit(
-        session, actor.id, "role.revoke", "role_grant", grant.id, role=grant.role, town_id=grant.town_id
+        session,
+        actor.id,
+        "role.revoke",
+        "role_grant",
+        grant.id,
+        role=grant.role,
+        town_id=grant.town_id,
+        person=grant.person_id,
     )
     return grant
