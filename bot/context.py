@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,12 +38,23 @@ class TongxinApplication(Application):  # type: ignore[type-arg]
         super().__init__(**kwargs)
         self.services = services
 
+    async def process_update(self, update: object) -> None:
+        """Process one update through every handler group, timing it for /metrics."""
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            self.services.metrics.latency.observe(time.perf_counter() - started)
+
 
 class TongxinContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
     """Context with typed access to services, the current person and their translator."""
 
     def __init__(
-        self, application: Application, chat_id: int | None = None, user_id: int | None = None  # type: ignore[type-arg]
+        self,
+        application: Application,
+        chat_id: int | None = None,
+        user_id: int | None = None,  # type: ignore[type-arg]
     ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self.person: Person | None = None

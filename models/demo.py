@@ -12,8 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, select
 
+from models.base import utcnow
 from models.events import Event
+from models.people import Person, find_person
 from models.places import Community, ServiceCentre, Town, Venue, VenueKind
+from models.roles import Role, grant_role
 
 T = TypeVar("T", bound=SQLModel)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -189,25 +192,26 @@ EVENTS = [
 ]
 
 
-async def _ensure(session: AsyncSession, model: type[T], code: str, **values: Any) -> T:
+async def _ensure(session: AsyncSession, model: type[T], code: str, **values: Any) -> int:
+    """The id of the row with ``code``, created with ``values`` when missing."""
     row = (await session.execute(select(model).where(model.code == code))).scalar_one_or_none()  # type: ignore[attr-defined]
     if row is None:
         row = model(code=code, **values)
         session.add(row)
         await session.flush()
-    return row
+    return int(row.id)  # type: ignore[attr-defined]
 
 
 async def seed_places(session: AsyncSession, today: datetime | None = None) -> dict[str, int]:
     """Towns, communities, centres, venues and joint events; returns ids by code."""
     ids: dict[str, int] = {}
     for town in TOWNS:
-        row = await _ensure(
+        row_id = await _ensure(
             session, Town, town["code"], name_zh=town["name_zh"], name_en=town["name_en"]
         )
-        ids[town["code"]] = row.id  # type: ignore[assignment]
+        ids[town["code"]] = row_id
     for order, (town_code, code, zh, en) in enumerate(COMMUNITIES):
-        row = await _ensure(
+        row_id = await _ensure(
             session,
             Community,
             code,
@@ -216,9 +220,9 @@ async def seed_places(session: AsyncSession, today: datetime | None = None) -> d
             name_en=en,
             sort_order=order,
         )
-        ids[code] = row.id  # type: ignore[assignment]
+        ids[code] = row_id
     for town_code, code, zh, en, addr_zh, addr_en in CENTRES:
-        row = await _ensure(
+        row_id = await _ensure(
             session,
             ServiceCentre,
             code,
@@ -228,9 +232,9 @@ async def seed_places(session: AsyncSession, today: datetime | None = None) -> d
             address_zh=addr_zh,
             address_en=addr_en,
         )
-        ids[code] = row.id  # type: ignore[assignment]
+        ids[code] = row_id
     for centre, code, kind, zh, en, capacity, acc_zh, acc_en in VENUES:
-        row = await _ensure(
+        row_id = await _ensure(
             session,
             Venue,
             code,
@@ -242,11 +246,11 @@ async def seed_places(session: AsyncSession, today: datetime | None = None) -> d
             accessibility_zh=acc_zh,
             accessibility_en=acc_en,
         )
-        ids[code] = row.id  # type: ignore[assignment]
+        ids[code] = row_id
     base = (today or datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
     for code, town_code, venue, zh, en, topic, days, hour, hours in EVENTS:
         starts = datetime.combine(base + timedelta(days=days), time(hour), SHANGHAI)
-        row = await _ensure(
+        row_id = await _ensure(
             session,
             Event,
             code,
@@ -258,5 +262,51 @@ async def seed_places(session: AsyncSession, today: datetime | None = None) -> d
             starts_at=starts,
             ends_at=starts + timedelta(hours=hours),
         )
-        ids[code] = row.id  # type: ignore[assignment]
+        ids[code] = row_id
+    return ids
+
+
+# Demo people: fixed Telegram ids in the reserved range 100001-100009 (the demo bot itself is
+# 100000). (tg id, display name, town, community, language, roles as (role, town) pairs)
+DEMO_ID_RANGE = range(100001, 100010)
+DEMO_PEOPLE: list[tuple[int, str, str, str, str, tuple[tuple[str, str], ...]]] = [
+    (100001, "王阿姨", "D", "d-changjiang", "zh_CN", ()),  # elderly resident, D town
+    (100002, "李大爷", "Q", "q-xinglong", "zh_CN", ()),  # elderly resident, Q town
+    (100003, "王小红（王阿姨的女儿）", "D", "d-changjiang", "zh_CN", ()),  # family proxy
+    (100004, "张志愿者", "D", "d-hongmei", "zh_CN", (("volunteer", "D"),)),
+    (100005, "陈调解员", "D", "d-changjiang", "zh_CN", (("mediator", "D"),)),
+    (100006, "刘调解员", "Q", "q-xinglong", "zh_CN", (("mediator", "Q"),)),
+    (100007, "赵主任（D镇管理员）", "D", "d-hongmei", "zh_CN", (("admin", "D"),)),
+    (100008, "Emma (Q town admin)", "Q", "q-haibin", "en", (("admin", "Q"),)),
+]
+
+
+async def seed_demo_people(session: AsyncSession) -> dict[int, int]:
+    """Onboarded demo people for every role (idempotent); returns person ids by Telegram id.
+
+    Needs :func:`seed_places` first. Roles are granted with ``RoleGrant`` rows scoped to a town;
+    the family proxy is an ordinary resident until proxy links exist.
+    """
+    places = await seed_places(session)
+    ids: dict[int, int] = {}
+    for tg_id, name, town, community, language, roles in DEMO_PEOPLE:
+        person = await find_person(session, tg_id)
+        if person is None:
+            now = utcnow()
+            person = Person(
+                tg_user_id=tg_id,
+                chat_id=tg_id,
+                display_name=name,
+                town_id=places[town],
+                community_id=places[community],
+                language=language,
+                consent_at=now,
+                onboarded_at=now,
+            )
+            session.add(person)
+            await session.flush()
+        assert person.id is not None
+        for role, role_town in roles:
+            await grant_role(session, person.id, Role(role), places[role_town])
+        ids[tg_id] = person.id
     return ids

@@ -1,0 +1,120 @@
+"""Run the bot: one explicit asyncio code path for long polling and for the webhook.
+
+Start-up order: PTB Application (initialize + start, which also starts the JobQueue), then the
+aiohttp server on TONGXIN_LISTEN (/healthz and /metrics always, the webhook in webhook mode),
+then either ``setWebhook`` or the updater's long polling. Shutdown reverses it: stop receiving
+(web server, polling), let PTB finish and flush persistence, dispose the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.context import Services
+from bot.settings import Settings
+from bot.web import build_web_app, start_web
+from jobs import maintenance
+
+logger = logging.getLogger(__name__)
+
+
+class BotRunner:
+    """The bot process: ``await start()``, later ``await stop()`` (or ``run()`` until a signal)."""
+
+    def __init__(
+        self, settings: Settings, *, services: Services | None = None, **app_kwargs: Any
+    ) -> None:
+        settings.require_runnable()
+        self.settings = settings
+        self.application: Application = build_application(
+            settings, services=services, updater=settings.mode == "polling", **app_kwargs
+        )
+        maintenance.schedule(self.application.job_queue)
+        self._web: web.AppRunner | None = None
+        self.port: int | None = None
+
+    async def start(self) -> None:
+        """Start PTB, the web server and the update source of the configured mode."""
+        app, settings = self.application, self.settings
+        await app.initialize()
+        await app.start()
+        try:
+            web_app = build_web_app(app, settings)
+            self._web, self.port = await start_web(
+                web_app, settings.listen_host, settings.listen_port
+            )
+            if settings.mode == "webhook":
+                await self._set_webhook()
+            else:
+                assert app.updater is not None
+                await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+                logger.info("long polling started")
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _set_webhook(self) -> None:
+        settings = self.settings
+        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        await self.application.bot.set_webhook(
+            url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+        logger.info("webhook set; receiving updates on %s", settings.listen)
+
+    async def stop(self) -> None:
+        """Stop receiving, let PTB finish what it has, flush persistence and close the DB."""
+        app = self.application
+        if self._web is not None:
+            await self._web.cleanup()
+            self._web = None
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        logger.info("bot stopped")
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Start, wait for SIGINT/SIGTERM (or ``stop``), then shut down gracefully."""
+        stop = stop or asyncio.Event()
+        with install_signal_handlers(stop):
+            await self.start()
+            try:
+                await stop.wait()
+            finally:
+                await self.stop()
+
+
+@contextlib.contextmanager
+def install_signal_handlers(stop: asyncio.Event) -> Any:
+    """Make SIGINT and SIGTERM set ``stop`` while the block runs (where the loop supports it)."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, _on_signal, stop, sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not main thread / Windows
+            continue
+        installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def _on_signal(stop: asyncio.Event, sig: signal.Signals) -> None:
+    logger.info("received %s, shutting down", sig.name)
+    stop.set()

@@ -1,0 +1,47 @@
+"""Housekeeping: forget webhook update ids once Telegram can no longer redeliver them."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.ext import JobQueue
+
+from bot.context import Services, TongxinContext
+from models.runtime import prune_processed_updates
+
+logger = logging.getLogger(__name__)
+
+# Telegram keeps undelivered updates for 24 hours; two days leaves a wide margin.
+PROCESSED_UPDATE_RETENTION = timedelta(days=2)
+PRUNE_INTERVAL = timedelta(hours=1)
+PRUNE_FIRST_RUN = timedelta(minutes=1)
+JOB_NAME = "prune_processed_updates"
+
+
+async def prune_once(services: Services) -> int:
+    """Delete ``processed_update`` rows older than the retention; return how many."""
+    async with services.sessions() as session, session.begin():
+        removed = await prune_processed_updates(session, PROCESSED_UPDATE_RETENTION)
+    if removed:
+        logger.info("pruned %s old webhook update ids", removed)
+    return removed
+
+
+async def prune_job(context: TongxinContext) -> None:
+    """JobQueue callback for :func:`prune_once`."""
+    await prune_once(context.services)
+
+
+def schedule(job_queue: JobQueue | None) -> None:
+    """Put the maintenance jobs on the queue (once: an existing job of that name is kept)."""
+    if job_queue is None:
+        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    if job_queue.get_jobs_by_name(JOB_NAME):
+        return
+    job_queue.run_repeating(
+        prune_job,
+        interval=PRUNE_INTERVAL,
+        first=PRUNE_FIRST_RUN,
+        name=JOB_NAME,
+    )
