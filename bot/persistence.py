@@ -125,4 +125,4 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         """Bot data is not persisted."""
 
     async def flush(self) -> None:
-        """PTB writes dirty state every ``update_interval`` and at shutdown; nothing is buffered here."""
+        """PTB writes dirty state every ``update_interval`` and at shutdown; nothing is kept."""

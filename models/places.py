@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 
 
 class VenueKind(StrEnum):
@@ -89,6 +89,6 @@ async def list_communities(session: AsyncSession, town_id: int) -> list[Communit
     query = (
         select(Community)
         .where(Community.town_id == town_id)
-        .order_by(Community.sort_order, Community.id)
+        .order_by(col(Community.sort_order), col(Community.id))
     )
     return list((await session.execute(query)).scalars())

@@ -57,7 +57,9 @@ class BotHarness:
         assert self.app is not None
         await self.app.process_update(Update.de_json(update, self.app.bot))
 
-    def user(self, user_id: int, language_code: str | None = "zh-hans", first_name: str = "王阿姨") -> SimUser:
+    def user(
+        self, user_id: int, language_code: str | None = "zh-hans", first_name: str = "王阿姨"
+    ) -> SimUser:
         """A simulated Telegram user with a private chat."""
         self.state.user(user_id, first_name=first_name, language_code=language_code)
         return SimUser(self, user_id)
