@@ -28,7 +28,9 @@ from tests.harness import BotHarness
 
 TEST_TOKEN = "123456:TEST-token-never-logged"
 ADMIN_ID = 900001
-PG_ADMIN_URL = os.environ.get("TONGXIN_TEST_PG_ADMIN", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "TONGXIN_TEST_PG_ADMIN", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
 USE_PG = os.environ.get("TONGXIN_TEST_PG", "") not in ("", "0")
 
 
