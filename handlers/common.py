@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from telegram import ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import Application, ApplicationHandlerStop, ConversationHandler
 
 from bot.context import TongxinContext
 from models.errors import DomainError
@@ -99,3 +99,45 @@ def requires(action: Action) -> Callable[[HandlerFn], HandlerFn]:
         return guarded  # type: ignore[return-value]
 
     return decorate
+
+
+def end_conversations(
+    application: Application,
+    chat_id: int,
+    user_id: int,
+    keep: str | None = None,
+) -> None:
+    """End this user's state in every conversation (but ``keep``), in memory and when stored.
+
+    Deleting a conversation key marks it for deletion at the next persistence flush, so a state
+    changed moments ago (not yet flushed) cannot be written back later. Entering a flow calls
+    this too, so an abandoned screen of another flow cannot swallow the new flow's answers.
+    """
+    keys = {(chat_id, user_id), (user_id,), (chat_id,)}
+    for group in application.handlers.values():
+        for handler in group:
+            if not isinstance(handler, ConversationHandler) or (keep and handler.name == keep):
+                continue
+            states = handler._conversations  # PTB has no public way to end another conversation
+            for key in [k for k in states if k in keys]:
+                del states[key]
+
+
+def forget_ui_state(application: Application, chat_id: int, user_id: int) -> None:
+    """Drop user/chat data and this user's state in every conversation, in memory and stored."""
+    end_conversations(application, chat_id, user_id)
+    application.drop_user_data(user_id)
+    application.drop_chat_data(chat_id)
+
+
+def closing_other_flows(name: str, callback: HandlerFn) -> HandlerFn:
+    """Wrap a flow's entry point so entering it ends the user's other half-finished flows."""
+
+    @functools.wraps(callback)
+    async def entered(update: Update, context: TongxinContext, *args: Any) -> Any:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and user is not None:
+            end_conversations(context.application, chat.id, user.id, keep=name)
+        return await callback(update, context, *args)
+
+    return entered  # type: ignore[return-value]

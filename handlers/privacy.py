@@ -7,7 +7,6 @@ import logging
 
 from telegram import InputFile, ReplyKeyboardRemove, Update
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     BaseHandler,
     CommandHandler,
@@ -18,7 +17,7 @@ from telegram.ext import (
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
-from handlers.common import reply
+from handlers.common import forget_ui_state, reply
 from handlers.home import show_main_menu
 from handlers.ui import Option, choice_keyboard, is_nav, match_option
 from models.people import find_person
@@ -91,35 +90,6 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
-def end_conversations(
-    application: Application,
-    chat_id: int,
-    user_id: int,
-    keep: str | None = None,
-) -> None:
-    """End this user's state in every conversation (but ``keep``), in memory and when stored.
-
-    Deleting a conversation key marks it for deletion at the next persistence flush, so a state
-    changed moments ago (not yet flushed) cannot be written back later. Entering a flow calls
-    this too, so an abandoned screen of another flow cannot swallow the new flow's answers.
-    """
-    keys = {(chat_id, user_id), (user_id,), (chat_id,)}
-    for group in application.handlers.values():
-        for handler in group:
-            if not isinstance(handler, ConversationHandler) or (keep and handler.name == keep):
-                continue
-            states = handler._conversations  # PTB has no public way to end another conversation
-            for key in [k for k in states if k in keys]:
-                del states[key]
-
-
-def forget_ui_state(application: Application, chat_id: int, user_id: int) -> None:
-    """Drop user/chat data and this user's state in every conversation, in memory and stored."""
-    end_conversations(application, chat_id, user_id)
-    application.drop_user_data(user_id)
-    application.drop_chat_data(chat_id)
-
-
 async def cancelled(update: Update, context: TongxinContext) -> int:
     """Nothing was deleted; back to the main menu (or to /start for the unregistered)."""
     if context.person is not None and context.person.onboarded_at is not None:
@@ -130,11 +100,7 @@ async def cancelled(update: Update, context: TongxinContext) -> int:
 
 
 async def start_delete(update: Update, context: TongxinContext) -> int:
-    """Entry: /deleteme (any other open screen is closed first)."""
-    if update.effective_chat and update.effective_user:
-        end_conversations(
-            context.application, update.effective_chat.id, update.effective_user.id, keep="deleteme"
-        )
+    """Entry: /deleteme (register_all closes any other open screen first)."""
     return await ask_delete(update, context)
 
 

@@ -15,7 +15,6 @@ from bot.i18n import Catalogues, Translator
 from handlers.common import registered, reply, reply_error
 from handlers.home import help_command, show_main_menu
 from handlers.menu import MenuButton
-from handlers.privacy import end_conversations
 from handlers.ui import Option, choice_keyboard, is_nav, match_option, page_of
 from models.errors import DomainError
 from models.people import (
@@ -108,8 +107,6 @@ async def start(update: Update, context: TongxinContext) -> int:
     if not registered(context.person):
         await reply(update, context, context.t("error.not_registered"))
         return ConversationHandler.END
-    assert update.effective_chat is not None
-    end_conversations(context.application, update.effective_chat.id, _uid(update), keep="settings")
     return await show_menu(update, context)
 
 
