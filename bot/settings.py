@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_body_bytes: int = Field(default=1_000_000, gt=0)
+    outbox_rate: float = Field(default=25.0, gt=0, le=1000)
+    allow_paid_broadcast: bool = False
+    quiet_hours: str = "21:00-07:30"
+    broadcast_approval_towns: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -44,6 +49,24 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("broadcast_approval_towns", mode="before")
+    @classmethod
+    def _split_codes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().upper() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_window(cls, value: str) -> str:
+        try:
+            start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+        except ValueError as exc:
+            raise ValueError("expected HH:MM-HH:MM, e.g. 21:00-07:30") from exc
+        if start == end:
+            raise ValueError("start and end of quiet hours must differ (use e.g. 00:00-00:01)")
         return value
 
     @field_validator("timezone")
@@ -97,6 +120,12 @@ class Settings(BaseSettings):
         if self.bot_api_url.endswith("/bot"):
             return self.bot_api_url[: -len("/bot")] + "/file/bot"
         return TELEGRAM_FILE_URL
+
+    @property
+    def quiet_window(self) -> tuple[time, time]:
+        """Start and end of quiet hours, in local time (the window may cross midnight)."""
+        start, end = (time.fromisoformat(part.strip()) for part in self.quiet_hours.split("-"))
+        return start, end
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,0 +1,49 @@
+"""Volunteer broadcasts: a notice, an audience, optional approval, and a delivery report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+
+
+class BroadcastStatus(StrEnum):
+    """A broadcast's life: approval (when required), scheduled, sending, then an end."""
+
+    PENDING_APPROVAL = "pending_approval"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+class Broadcast(SQLModel, table=True):
+    """One notice to an audience; its messages are outbox rows carrying ``broadcast_id``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("person.id", ondelete="SET NULL")]
+    )
+    town_id: int | None = Field(default=None, foreign_key="town.id")
+    text: str = Field(max_length=4096)
+    photo_file_id: str | None = Field(default=None, max_length=256)
+    topic: str = Field(default="events", max_length=32)
+    audience_kind: str = Field(max_length=24)
+    audience_value: str | None = Field(default=None, max_length=64)
+    status: str = Field(max_length=20, index=True)
+    send_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    approved_by: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("person.id", ondelete="SET NULL")]
+    )
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision_note: str | None = Field(default=None, max_length=500)
+    recipients: int = 0
+    skipped_opt_out: int = 0
+    progress_message_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
