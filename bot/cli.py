@@ -54,7 +54,8 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _seed_demo(settings: Settings) -> dict[str, int]:
-    from models.demo import seed_demo_people, seed_places
+    from models.demo import seed_places
+    from models.demo_people import seed_demo_people
 
     services = build_services(settings)
     try:

@@ -15,7 +15,8 @@ from bot.runner import BotRunner, install_signal_handlers
 from bot.sandbox import start_sandbox, stop_sandbox
 from bot.sandbox.state import SandboxState
 from bot.settings import Settings, load_settings
-from models.demo import DEMO_PEOPLE, seed_demo_people, seed_places
+from models.demo import seed_places
+from models.demo_people import DEMO_PEOPLE, seed_demo_people
 
 logger = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from telegram.ext import (
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
-from handlers import roles as roles_flow
 from handlers.common import registered, reply, reply_error
 from handlers.home import show_main_menu
+from handlers.invites import redeem_invite_code
 from handlers.menu import main_menu_keyboard
 from handlers.onboarding_steps import (
     COMMUNITY,
@@ -71,7 +71,7 @@ async def start(update: Update, context: TongxinContext) -> object:
     person = context.person
     if registered(person):
         if code:
-            await roles_flow.redeem_invite_code(update, context, code)
+            await redeem_invite_code(update, context, code)
         else:
             await _welcome_back(update, context)
         return END
@@ -248,7 +248,7 @@ async def _finish(update: Update, context: TongxinContext) -> object:
     await show_main_menu(update, context)
     code = context.user_data.pop(PENDING_INVITE, None)  # type: ignore[union-attr]
     if code:
-        await roles_flow.redeem_invite_code(update, context, str(code))
+        await redeem_invite_code(update, context, str(code))
     return END
 
 

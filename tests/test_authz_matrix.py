@@ -19,8 +19,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from bot.context import Services
 from bot.i18n import Translator
 from models.audit import AuditLog
+from models.invites import Invite
 from models.places import Town
-from models.roles import PERMISSIONS, Action, Invite, Role, RoleGrant, grant_role
+from models.roles import PERMISSIONS, Action, Role, RoleGrant, grant_role
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 from tests.harness import BotHarness, Message, SimUser

@@ -17,7 +17,8 @@ from sqlmodel import col
 
 from bot.context import Services
 from bot.demo import DEMO_TOKEN, NEW_USER_ID
-from models.demo import DEMO_ID_RANGE, DEMO_PEOPLE, seed_demo_people, seed_places
+from models.demo import seed_places
+from models.demo_people import DEMO_ID_RANGE, DEMO_PEOPLE, seed_demo_people
 from models.people import Person
 from models.places import Community, Town
 from models.roles import RoleGrant

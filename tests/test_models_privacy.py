@@ -8,17 +8,10 @@ from sqlmodel import select
 
 from bot.context import Services
 from models.audit import AuditLog, record_audit
+from models.invites import Invite, create_invite, redeem_invite
 from models.people import NotificationOptOut, Person, toggle_topic
 from models.privacy import erase_person, export_person
-from models.roles import (
-    Invite,
-    Role,
-    RoleGrant,
-    create_invite,
-    grant_role,
-    redeem_invite,
-    scopes_of,
-)
+from models.roles import Role, RoleGrant, grant_role, scopes_of
 from models.runtime import PtbState
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person

@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import select
 
 from bot.context import Services
+from models.invites import Invite, create_invite
 from models.people import Person
 from models.places import Community, Town
-from models.roles import Invite, Role, RoleGrant, Scope, create_invite
+from models.roles import Role, RoleGrant, Scope
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 from tests.harness import BotHarness, SimUser

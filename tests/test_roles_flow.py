@@ -12,9 +12,10 @@ from sqlmodel import col
 from bot.context import Services
 from models.audit import AuditLog
 from models.base import utcnow
+from models.invites import Invite
 from models.people import Person
 from models.places import Town
-from models.roles import Invite, Role, RoleGrant, grant_role
+from models.roles import Role, RoleGrant, grant_role
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 from tests.harness import BotHarness, Message, SimUser

@@ -21,22 +21,20 @@ from models.errors import (
     NotAllowed,
     NotFound,
 )
+from models.invites import Invite, create_invite, redeem_invite
 from models.people import Person
 from models.places import Town
 from models.roles import (
     PERMISSIONS,
     Action,
-    Invite,
     Role,
     RoleGrant,
     Scope,
     can,
-    create_invite,
     get_grant,
     grant_role,
     invitable_roles,
     list_grants,
-    redeem_invite,
     revoke_grant,
     scopes_of,
 )

@@ -1,0 +1,55 @@
+"""Demo people: an onboarded person for every role, in both towns, on top of the demo places."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.demo import seed_places
+from models.people import Person, find_person
+from models.roles import Role, grant_role
+
+# Demo people: fixed Telegram ids in the reserved range 100001-100009 (the demo bot itself is
+# 100000). (tg id, display name, town, community, language, roles as (role, town) pairs)
+DEMO_ID_RANGE = range(100001, 100010)
+DEMO_PEOPLE: list[tuple[int, str, str, str, str, tuple[tuple[str, str], ...]]] = [
+    (100001, "王阿姨", "D", "d-changjiang", "zh_CN", ()),  # elderly resident, D town
+    (100002, "李大爷", "Q", "q-xinglong", "zh_CN", ()),  # elderly resident, Q town
+    (100003, "王小红（王阿姨的女儿）", "D", "d-changjiang", "zh_CN", ()),  # family proxy
+    (100004, "张志愿者", "D", "d-hongmei", "zh_CN", (("volunteer", "D"),)),
+    (100005, "陈调解员", "D", "d-changjiang", "zh_CN", (("mediator", "D"),)),
+    (100006, "刘调解员", "Q", "q-xinglong", "zh_CN", (("mediator", "Q"),)),
+    (100007, "赵主任（D镇管理员）", "D", "d-hongmei", "zh_CN", (("admin", "D"),)),
+    (100008, "Emma (Q town admin)", "Q", "q-haibin", "en", (("admin", "Q"),)),
+]
+
+
+async def seed_demo_people(session: AsyncSession) -> dict[int, int]:
+    """Onboarded demo people for every role (idempotent); returns person ids by Telegram id.
+
+    Needs :func:`seed_places` first. Roles are granted with ``RoleGrant`` rows scoped to a town;
+    the family proxy is an ordinary resident until proxy links exist.
+    """
+    places = await seed_places(session)
+    ids: dict[int, int] = {}
+    for tg_id, name, town, community, language, roles in DEMO_PEOPLE:
+        person = await find_person(session, tg_id)
+        if person is None:
+            now = utcnow()
+            person = Person(
+                tg_user_id=tg_id,
+                chat_id=tg_id,
+                display_name=name,
+                town_id=places[town],
+                community_id=places[community],
+                language=language,
+                consent_at=now,
+                onboarded_at=now,
+            )
+            session.add(person)
+            await session.flush()
+        assert person.id is not None
+        for role, role_town in roles:
+            await grant_role(session, person.id, Role(role), places[role_town])
+        ids[tg_id] = person.id
+    return ids
