@@ -17,6 +17,7 @@ from bot.metrics import Metrics
 from bot.persistence import DatabasePersistence
 from bot.settings import Settings
 from handlers import register_all
+from jobs.outbox import OutboxPump
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,13 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
     updater: bool = True,
+    sender_request: BaseRequest | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the bot: typed context, DB persistence, Defaults, rate limiter, every flow."""
+    """Build the bot: typed context, DB persistence, Defaults, rate limiter, every flow.
+
+    ``application.pump`` is the outbox pump (its own plain Bot, over ``sender_request`` when
+    given); the runner schedules it, tests drain it.
+    """
     settings.require_runnable()
     assert settings.bot_token is not None
     silence_noisy_loggers()
@@ -85,6 +91,8 @@ def build_application(
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
+    assert isinstance(application, TongxinApplication)
+    application.pump = OutboxPump(services, request=sender_request)
     register_all(application)
     application.add_error_handler(handle_error)
     return application
@@ -93,6 +101,8 @@ def build_application(
 async def _dispose_engine(application: Application) -> None:  # type: ignore[type-arg]
     context_app = application
     assert isinstance(context_app, TongxinApplication)
+    if context_app.pump is not None:
+        await context_app.pump.close()
     await context_app.services.engine.dispose()
 
 

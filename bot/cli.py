@@ -1,4 +1,4 @@
-"""`tongxin` / `python -m bot`: run, migrate, seed-demo, demo.
+"""`tongxin` / `python -m bot`: run, worker, migrate, seed-demo, demo.
 
 Invalid configuration prints one line naming the setting to stderr and exits with code 2.
 """
@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (TONGXIN_MODE=polling or webhook)")
+    commands.add_parser("worker", help="only send outbox messages (scale-out; no updates)")
     commands.add_parser("migrate", help="bring the database schema to the newest revision")
     commands.add_parser("seed-demo", help="load the demo towns, places and people (idempotent)")
     demo = commands.add_parser("demo", help="run the bot against a local Telegram sandbox")
@@ -81,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "run":
             settings.require_runnable()
             asyncio.run(_run(settings))
+        elif command == "worker":
+            from bot.worker import run_worker
+
+            asyncio.run(run_worker(settings))
         elif command == "migrate":
             asyncio.run(_migrate(settings))
             _echo("database is up to date / 数据库已是最新")

@@ -15,6 +15,7 @@ from bot.metrics import Metrics
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from jobs.outbox import OutboxPump
     from models.people import Person
 
 
@@ -32,11 +33,12 @@ class Services:
 class TongxinApplication(Application):  # type: ignore[type-arg]
     """PTB's Application carrying our Services."""
 
-    __slots__ = ("services",)
+    __slots__ = ("pump", "services")
 
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.pump: OutboxPump | None = None  # set by build_application
 
     async def process_update(self, update: object) -> None:
         """Process one update through every handler group, timing it for /metrics."""

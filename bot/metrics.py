@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 
 class Metrics:
@@ -28,6 +28,29 @@ class Metrics:
             ["reason"],
             registry=self.registry,
         )
+
+        self.outbox_depth = Gauge(
+            "tongxin_outbox_depth",
+            "Outbox messages waiting (pending) or being sent (sending), refreshed on scrape",
+            ["status"],
+            registry=self.registry,
+        )
+        self.outbox_sends = Counter(
+            "tongxin_outbox_sends_total",
+            "Outbox send outcomes: sent, retry, failed, invalid, unreachable, skipped",
+            ["result"],
+            registry=self.registry,
+        )
+        self.outbox_429 = Counter(
+            "tongxin_outbox_429_total",
+            "Times Telegram answered 429 Too Many Requests to the outbox pump",
+            registry=self.registry,
+        )
+
+    def set_outbox_depth(self, depth: dict[str, int]) -> None:
+        """Record how many outbox rows are pending and sending."""
+        for status in ("pending", "sending"):
+            self.outbox_depth.labels(status=status).set(depth.get(status, 0))
 
     def render(self) -> bytes:
         """The exposition text for GET /metrics."""

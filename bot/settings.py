@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     outbox_rate: float = Field(default=25.0, gt=0, le=1000)
     allow_paid_broadcast: bool = False
+    outbox_lease_seconds: float = Field(default=120.0, gt=0)
     quiet_hours: str = "21:00-07:30"
     broadcast_approval_towns: Annotated[list[str], NoDecode] = Field(default_factory=list)
 

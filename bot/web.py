@@ -24,6 +24,7 @@ from telegram.ext import Application
 
 from bot.context import Services, TongxinApplication
 from bot.settings import Settings
+from models.outbox import depth as outbox_depth
 from models.runtime import claim_update
 
 logger = logging.getLogger(__name__)
@@ -136,7 +137,13 @@ async def _healthz(request: web.Request) -> web.Response:
 
 
 async def _metrics(request: web.Request) -> web.Response:
-    body = _services(request).metrics.render()
+    services = _services(request)
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS), services.sessions() as session:
+            services.metrics.set_outbox_depth(await outbox_depth(session))
+    except Exception as exc:  # the other metrics are still worth serving
+        logger.warning("outbox depth unavailable: %s", type(exc).__name__)
+    body = services.metrics.render()
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 

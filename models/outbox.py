@@ -156,7 +156,13 @@ async def cancel_by_key_prefix(session: AsyncSession, prefix: str, reason: str) 
 
 
 async def claim_due(
-    session: AsyncSession, worker: str, limit: int, *, quiet: bool, now: datetime | None = None
+    session: AsyncSession,
+    worker: str,
+    limit: int,
+    *,
+    quiet: bool,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
 ) -> list[OutboxMessage]:
     """Claim up to ``limit`` due messages for ``worker`` (commit right after).
 
@@ -170,7 +176,7 @@ async def claim_due(
             col(OutboxMessage.status) == OutboxStatus.PENDING.value,
             and_(
                 col(OutboxMessage.status) == OutboxStatus.SENDING.value,
-                col(OutboxMessage.claimed_at) < now - LEASE,
+                col(OutboxMessage.claimed_at) < now - lease,
             ),
         ),
     )

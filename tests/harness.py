@@ -8,10 +8,11 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.context import Services
+from bot.context import Services, TongxinApplication
 from bot.sandbox.state import SandboxState
 from bot.sandbox.transport import SandboxRequest
 from bot.settings import Settings
+from jobs.outbox import OutboxPump
 
 Message = dict[str, Any]
 
@@ -34,10 +35,24 @@ class BotHarness:
             get_updates_request=SandboxRequest(self.state),
             rate_limit=False,
             updater=False,
+            sender_request=SandboxRequest(self.state),
         )
         await self.app.initialize()
         await self.app.start()
         return self.app
+
+    @property
+    def pump(self) -> OutboxPump:
+        """The application's outbox pump (sending through the same sandbox)."""
+        assert isinstance(self.app, TongxinApplication) and self.app.pump is not None
+        return self.app.pump
+
+    async def drain_outbox(self, *, quiet: bool | None = False, horizon: float = 5.0) -> int:
+        """Send every outbox row due now (or within ``horizon`` s); return how many were handled.
+
+        Quiet hours are ignored unless ``quiet`` is True, or None (then the clock decides).
+        """
+        return await self.pump.drain(quiet=quiet, horizon=horizon)
 
     async def stop(self) -> None:
         """Stop and shut down (flushes persistence)."""

@@ -1,0 +1,48 @@
+"""``tongxin worker``: only the outbox pump, no Telegram updates (scale-out on PostgreSQL).
+
+Several workers (and the bot process) can drain one PostgreSQL outbox: claims use
+``FOR UPDATE SKIP LOCKED``. SIGTERM/SIGINT stop it after the message being sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.app import build_services
+from bot.runner import install_signal_handlers
+from bot.settings import Settings, SettingsError
+from jobs.outbox import INTERVAL, OutboxPump
+
+logger = logging.getLogger(__name__)
+
+
+async def run_worker(
+    settings: Settings, stop: asyncio.Event | None = None, interval: float = INTERVAL
+) -> None:
+    """Drain the outbox until ``stop`` is set (or SIGTERM/SIGINT)."""
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        raise SettingsError("TONGXIN_BOT_TOKEN: required to send messages (from @BotFather)")
+    stop = stop or asyncio.Event()
+    services = build_services(settings)
+    pump = OutboxPump(services)
+    watcher = asyncio.create_task(_stop_on(stop, pump))
+    logger.info("outbox worker %s started (%.0f msg/s)", pump.worker, settings.outbox_rate)
+    try:
+        with install_signal_handlers(stop):
+            while not stop.is_set():
+                handled = await pump.run()
+                if not handled:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), interval)
+    finally:
+        watcher.cancel()
+        await pump.close()
+        await services.engine.dispose()
+        logger.info("outbox worker %s stopped", pump.worker)
+
+
+async def _stop_on(stop: asyncio.Event, pump: OutboxPump) -> None:
+    await stop.wait()
+    pump.stop()

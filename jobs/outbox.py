@@ -1,0 +1,347 @@
+"""The outbox pump: claim due rows, send them within Telegram's limits, record every outcome.
+
+Claims are committed before sending and each outcome is committed right after its send, so a
+crash leaves at most the in-flight message unrecorded (resent once the lease runs out). The
+pump sends through a plain ``telegram.Bot`` (no AIORateLimiter): pacing and error policy are
+its own. Run it from the bot's JobQueue (:func:`schedule`) or alone (``tongxin worker``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlmodel import col
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import JobQueue
+from telegram.request import BaseRequest
+
+from bot.context import Services, TongxinContext
+from jobs.pacing import Pacer
+from jobs.rendering import Part, render
+from models.base import utcnow
+from models.outbox import (
+    MAX_ATTEMPTS,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    cancel,
+    claim_due,
+    finish,
+    retry_later,
+)
+from models.people import Person, mark_unreachable
+
+logger = logging.getLogger(__name__)
+
+JOB_NAME = "outbox_pump"
+INTERVAL = 0.5  # seconds between two looks at the outbox when it is idle
+PAID_RATE = 1000.0
+LATE_AFTER = timedelta(minutes=1)
+BACKOFF = (2.0, 4.0, 8.0, 16.0)  # seconds before retries 1, 2, 3, 4 after a timeout or 5xx
+
+
+def worker_id() -> str:
+    """``hostname:pid``, the name a pump claims rows under."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def in_quiet_hours(settings: Any, when: datetime) -> bool:
+    """Whether ``when`` falls in the configured quiet hours (local time; may cross midnight)."""
+    start, end = settings.quiet_window
+    local = when.astimezone(settings.tz).time()
+    return start <= local < end if start < end else local >= start or local < end
+
+
+def build_sender_bot(services: Services, request: BaseRequest | None = None) -> Bot:
+    """A plain Bot for the pump (its own pacing and error policy, no rate limiter)."""
+    settings = services.settings
+    assert settings.bot_token is not None, "TONGXIN_BOT_TOKEN is required to send"
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        base_url=settings.bot_api_url,
+        base_file_url=settings.file_url,
+        request=request,
+    )
+
+
+class OutboxPump:
+    """Drains the outbox: pacing, retries, and a final status with a reason for every row."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        request: BaseRequest | None = None,
+        bot: Bot | None = None,
+        worker: str | None = None,
+        backoff: Sequence[float] = BACKOFF,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.services = services
+        settings = services.settings
+        self.bot = bot or build_sender_bot(services, request)
+        self.worker = worker or worker_id()
+        self.backoff = tuple(backoff)
+        self.clock = clock
+        self.paid = settings.allow_paid_broadcast
+        self.pacer = Pacer(settings.outbox_rate, PAID_RATE if self.paid else None)
+        self.batch_size = max(1, round(settings.outbox_rate))
+        self.lease = timedelta(seconds=settings.outbox_lease_seconds)
+        self._lock = asyncio.Lock()
+        self._blocked: set[int] = set()  # people who refused us since their rows were claimed
+        self._stopping = False
+        self._ready = False
+
+    async def close(self) -> None:
+        """Stop after the current send and release the Bot's connections."""
+        self.stop()
+        async with self._lock:
+            if self._ready:
+                await self.bot.shutdown()
+                self._ready = False
+
+    def stop(self) -> None:
+        """Ask a running :meth:`run` to return after the message it is sending."""
+        self._stopping = True
+
+    def is_quiet(self, when: datetime | None = None) -> bool:
+        """Whether quiet hours hold non-urgent messages at ``when`` (default: now)."""
+        return in_quiet_hours(self.services.settings, when or self.clock())
+
+    async def run(self, *, quiet: bool | None = None) -> int:
+        """Send everything due now, batch after batch; return how many rows were handled.
+
+        Returns at once when another run is in progress. ``quiet`` overrides the clock.
+        """
+        if self._lock.locked() or self._stopping:
+            return 0
+        async with self._lock:
+            if not self._ready:
+                await self.bot.initialize()
+                self._ready = True
+            handled = 0
+            while not self._stopping:
+                batch = await self._claim(self.is_quiet() if quiet is None else quiet)
+                if not batch:
+                    break
+                handled += await self._send_batch(batch)
+            return handled
+
+    async def drain(self, *, quiet: bool | None = False, horizon: float = 5.0) -> int:
+        """Run until no row is due within ``horizon`` seconds (for tests and benchmarks)."""
+        handled = 0
+        while True:
+            handled += await self.run(quiet=quiet)
+            soon = self.clock() + timedelta(seconds=horizon)
+            held = self.is_quiet() if quiet is None else quiet
+            query = select(col(OutboxMessage.due_at)).where(
+                col(OutboxMessage.status) == OutboxStatus.PENDING.value,
+                col(OutboxMessage.due_at) <= soon,
+            )
+            if held:
+                query = query.where(col(OutboxMessage.urgent).is_(True))
+            async with self.services.sessions() as session:
+                waiting = await session.scalar(query.order_by(col(OutboxMessage.due_at)).limit(1))
+            if waiting is None or self._stopping:
+                return handled
+            await asyncio.sleep(min(0.5, max(0.01, (waiting - self.clock()).total_seconds())))
+
+    async def _claim(self, quiet: bool) -> list[OutboxMessage]:
+        async with self.services.sessions() as session, session.begin():
+            return await claim_due(
+                session, self.worker, self.batch_size, quiet=quiet, now=self.clock(),
+                lease=self.lease,
+            )  # fmt: skip
+
+    async def _people(self, batch: list[OutboxMessage]) -> dict[int, tuple[bool, str | None]]:
+        ids = {row.person_id for row in batch if row.person_id is not None}
+        if not ids:
+            return {}
+        async with self.services.sessions() as session:
+            rows = await session.execute(
+                select(col(Person.id), col(Person.reachable), col(Person.language)).where(
+                    col(Person.id).in_(ids)
+                )
+            )
+            return {pid: (bool(ok), lang) for pid, ok, lang in rows.all() if pid is not None}
+
+    async def _send_batch(self, batch: list[OutboxMessage]) -> int:
+        people = await self._people(batch)
+        self._blocked.clear()  # from here on the database knows who is unreachable
+        claimed = time.monotonic()
+        for index, row in enumerate(batch):
+            if self._stopping or time.monotonic() - claimed > self.lease.total_seconds() / 2:
+                await self._release(batch[index:])
+                return index
+            await self._process(row, people.get(row.person_id) if row.person_id else None)
+        return len(batch)
+
+    async def _release(self, rows: list[OutboxMessage]) -> None:
+        """Give back claimed rows that were not tried (stopping, or the lease is half gone)."""
+        async with self.services.sessions() as session, session.begin():
+            for row in rows:
+                assert row.id is not None
+                await retry_later(session, row.id, row.due_at, row.last_error, count_attempt=False)
+
+    async def _process(self, row: OutboxMessage, person: tuple[bool, str | None] | None) -> None:
+        assert row.id is not None
+        now = self.clock()
+        if (person is not None and not person[0]) or row.person_id in self._blocked:
+            return await self._final(row, OutboxStatus.UNREACHABLE, "person unreachable")
+        if row.expires_at is not None and row.expires_at < now:
+            logger.info("outbox %s (%s) skipped: overdue past %s", row.id, row.kind, row.expires_at)
+            return await self._final(row, OutboxStatus.SKIPPED, "expired before it could be sent")
+        wait = self.pacer.chat_wait(row.chat_id)
+        if wait > 0:  # this chat had a message just now: try again when it may have another
+            async with self.services.sessions() as session, session.begin():
+                await retry_later(
+                    session, row.id, now + timedelta(seconds=wait), row.last_error,
+                    count_attempt=False,
+                )  # fmt: skip
+            return None
+        if now - row.due_at > LATE_AFTER:
+            logger.info("outbox %s (%s) sent late: due %s", row.id, row.kind, row.due_at)
+        try:
+            await self._send(row, person[1] if person else None)
+        except RetryAfter as exc:
+            await self._on_retry_after(row, exc)
+        except Forbidden as exc:
+            await self._on_forbidden(row, exc)
+        except ChatMigrated as exc:
+            await self._on_migrated(row, exc)
+        except BadRequest as exc:
+            status = (
+                OutboxStatus.INVALID
+                if "chat not found" in exc.message.lower()
+                else OutboxStatus.FAILED
+            )
+            await self._final(row, status, f"400 {exc.message}")
+        except NetworkError as exc:  # timeouts and 5xx: bounded retries with backoff
+            await self._on_transient(row, exc)
+        except TelegramError as exc:
+            await self._final(row, OutboxStatus.FAILED, f"{type(exc).__name__}: {exc.message}")
+        else:
+            await self._final(row, OutboxStatus.SENT, None)
+        return None
+
+    async def _send(self, row: OutboxMessage, language: str | None) -> None:
+        paid = self.paid and row.kind == OutboxKind.BROADCAST.value
+        extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
+        for part in self._render(row, language):
+            await self.pacer.acquire(row.chat_id, paid=paid)
+            if part.photo is not None:
+                await self.bot.send_photo(
+                    row.chat_id, part.photo, caption=part.text, reply_markup=part.markup, **extra
+                )
+            else:
+                assert part.text is not None
+                await self.bot.send_message(
+                    row.chat_id, part.text, reply_markup=part.markup, **extra
+                )
+
+    def _render(self, row: OutboxMessage, language: str | None) -> list[Part]:
+        translate = self.services.i18n.translator(
+            language or self.services.settings.default_language
+        )
+        return render(row.payload or {}, translate, self.bot)
+
+    async def _final(self, row: OutboxMessage, status: OutboxStatus, reason: str | None) -> None:
+        assert row.id is not None
+        async with self.services.sessions() as session, session.begin():
+            await finish(session, row.id, status, reason)
+        self.services.metrics.outbox_sends.labels(result=status.value).inc()
+
+    async def _retry(self, row: OutboxMessage, delay: float, reason: str, **kw: Any) -> None:
+        assert row.id is not None
+        due = self.clock() + timedelta(seconds=delay)
+        async with self.services.sessions() as session, session.begin():
+            await retry_later(session, row.id, due, reason, **kw)
+        self.services.metrics.outbox_sends.labels(result="retry").inc()
+
+    async def _on_retry_after(self, row: OutboxMessage, exc: RetryAfter) -> None:
+        seconds = exc._retry_after.total_seconds()  # the property warns unless PTB_TIMEDELTA
+        self.pacer.pause(seconds)
+        self.services.metrics.outbox_429.inc()
+        logger.warning("Telegram asked to slow down: pausing all sends for %.0f s", seconds)
+        await self._retry(row, seconds, f"429 retry after {seconds:.0f} s", count_attempt=False)
+
+    async def _on_forbidden(self, row: OutboxMessage, exc: Forbidden) -> None:
+        assert row.id is not None
+        reason = f"403 {exc.message}"
+        async with self.services.sessions() as session, session.begin():
+            await finish(session, row.id, OutboxStatus.UNREACHABLE, reason)
+            if row.person_id is not None:
+                self._blocked.add(row.person_id)
+                await mark_unreachable(session, row.person_id)
+                others = await cancel(
+                    session, col(OutboxMessage.person_id) == row.person_id, reason="unreachable"
+                )
+                logger.info("person %s unreachable; %s pending cancelled", row.person_id, others)
+        self.services.metrics.outbox_sends.labels(result=OutboxStatus.UNREACHABLE.value).inc()
+
+    async def _on_migrated(self, row: OutboxMessage, exc: ChatMigrated) -> None:
+        if (row.last_error or "").startswith("chat migrated"):
+            return await self._final(row, OutboxStatus.FAILED, "chat migrated twice")
+        new_id = int(exc.new_chat_id)
+        async with self.services.sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.chat_id) == row.chat_id,
+                    col(OutboxMessage.status) == OutboxStatus.PENDING.value,
+                )
+                .values(chat_id=new_id)
+            )
+        logger.info("chat %s migrated to %s; outbox rows moved", row.chat_id, new_id)
+        reason = f"chat migrated from {row.chat_id}"
+        await self._retry(row, 0, reason, count_attempt=False, chat_id=new_id)
+        return None
+
+    async def _on_transient(self, row: OutboxMessage, exc: NetworkError) -> None:
+        reason = f"{type(exc).__name__}: {exc.message}"
+        if row.attempts >= MAX_ATTEMPTS:
+            logger.warning("outbox %s failed after %s attempts: %s", row.id, row.attempts, reason)
+            return await self._final(row, OutboxStatus.FAILED, reason)
+        delay = self.backoff[min(row.attempts, len(self.backoff)) - 1] if self.backoff else 0.0
+        await self._retry(row, delay, reason)
+        return None
+
+
+async def pump_job(context: TongxinContext) -> None:
+    """JobQueue callback: one :meth:`OutboxPump.run` (returns at once if one is running)."""
+    pump = context.job.data if context.job else None
+    assert isinstance(pump, OutboxPump)
+    await pump.run()
+
+
+def schedule(job_queue: JobQueue | None, pump: OutboxPump, interval: float = INTERVAL) -> None:
+    """Run ``pump`` every ``interval`` seconds on the JobQueue (never two runs at once)."""
+    if job_queue is None:
+        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    if job_queue.get_jobs_by_name(JOB_NAME):
+        return
+    job_queue.run_repeating(
+        pump_job,
+        interval=interval,
+        first=interval,
+        name=JOB_NAME,
+        data=pump,
+        # A second instance may start while a long drain runs; it returns at once (lock).
+        job_kwargs={"max_instances": 2, "coalesce": True},
+    )
