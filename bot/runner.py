@@ -19,10 +19,10 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.context import Services
+from bot.context import Services, TongxinApplication
 from bot.settings import Settings
 from bot.web import build_web_app, start_web
-from jobs import maintenance
+from jobs import broadcasts, maintenance, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,10 @@ class BotRunner:
             settings, services=services, updater=settings.mode == "polling", **app_kwargs
         )
         maintenance.schedule(self.application.job_queue)
+        broadcasts.schedule(self.application.job_queue)
+        assert isinstance(self.application, TongxinApplication)
+        if self.application.pump is not None:
+            outbox.schedule(self.application.job_queue, self.application.pump)
         self._web: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -81,6 +85,8 @@ class BotRunner:
             self._web = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
+        if isinstance(app, TongxinApplication) and app.pump is not None:
+            app.pump.stop()  # a long drain returns after its current send
         if app.running:
             await app.stop()
         await app.shutdown()

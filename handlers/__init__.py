@@ -12,12 +12,12 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinApplication
-from handlers import home, invites, onboarding, privacy, roles, settings
+from handlers import broadcast, home, invites, onboarding, privacy, roles, settings
 from handlers.common import closing_other_flows, load_person
 
 # Order matters: the first handler that accepts an update in group 0 handles it, so flows
 # (conversations) come first and home's catch-all comes last.
-FLOWS = (onboarding, settings, privacy, invites, roles, home)
+FLOWS = (onboarding, settings, privacy, invites, roles, broadcast, home)
 # Commands that answer without taking the user anywhere, so an open screen stays open.
 PASSIVE_COMMANDS = frozenset({"help", "mydata"})
 

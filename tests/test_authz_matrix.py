@@ -19,9 +19,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from bot.context import Services
 from bot.i18n import Translator
 from models.audit import AuditLog
+from models.base import utcnow
+from models.broadcasts import create_broadcast
 from models.invites import Invite
+from models.people import find_person
 from models.places import Town
-from models.roles import PERMISSIONS, Action, Role, RoleGrant, grant_role
+from models.roles import PERMISSIONS, Action, Role, RoleGrant, grant_role, scopes_of
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 from tests.harness import BotHarness, Message, SimUser
@@ -48,8 +51,10 @@ ROLE_OF = {
 Q_VOLUNTEER_ID = 7010
 # Actions whose commands arrive with later issues; a row replaces the entry when they do.
 AWAITING_FEATURE = frozenset(
-    {Action.BROADCAST, Action.CASE_HANDLE, Action.CHECK_IN, Action.VENUE_MANAGE, Action.STATS_VIEW}
+    {Action.CASE_HANDLE, Action.CHECK_IN, Action.VENUE_MANAGE, Action.STATS_VIEW}
 )
+BROADCASTERS = ADMINS | {"volunteer"}
+NOTICE = "矩阵测试通知"
 Expect = Callable[[Translator], str]
 LINK = "https://t.me/tongxin_bot?start=inv_"
 
@@ -244,6 +249,84 @@ MATRIX: tuple[Row, ...] = (
         literal(""),
         scope_refusal="error.not_found",
     ),
+    Row(
+        "/broadcast",
+        "command",
+        "/broadcast",
+        Action.BROADCAST,
+        BROADCASTERS,
+        text_of("broadcast.ask_text"),
+    ),
+    Row(
+        "/broadcasts",
+        "command",
+        "/broadcasts",
+        Action.BROADCAST,
+        BROADCASTERS,
+        text_of("broadcast.history.title"),
+    ),
+    Row(
+        "bc:list",
+        "callback",
+        "bc:list",
+        Action.BROADCAST,
+        BROADCASTERS,
+        text_of("broadcast.history.title"),
+    ),
+    Row("bc:home", "callback", "bc:home", Action.BROADCAST, BROADCASTERS, text_of("home.prompt")),
+    Row(
+        "bc:cancel",
+        "callback",
+        "bc:cancel:{grant:broadcast}",
+        Action.BROADCAST,
+        BROADCASTERS,  # the author, or an admin of the town
+        literal(NOTICE),
+    ),
+    Row(
+        "bc:stop",
+        "callback",
+        "bc:stop:{grant:broadcast}",
+        Action.BROADCAST,
+        BROADCASTERS,
+        literal("已取消"),
+        writes=BROADCASTERS,
+    ),
+    Row(
+        "bc:ok",
+        "callback",
+        "bc:ok:{grant:broadcast}",
+        Action.BROADCAST,
+        ADMINS,  # a volunteer (here: the author) may not approve
+        literal("您已同意发送通知"),
+        writes=ADMINS,
+    ),
+    Row(
+        "bc:no",
+        "callback",
+        "bc:no:{grant:broadcast}",
+        Action.BROADCAST,
+        ADMINS,
+        literal("您没有同意通知"),
+        writes=ADMINS,
+    ),
+    Row(
+        "bc:ok:forged",
+        "callback",
+        "bc:ok:999999",
+        Action.BROADCAST,
+        frozenset(),
+        literal(""),
+        scope_refusal="error.not_found",
+    ),
+    Row(
+        "bc:stop:huge",
+        "callback",
+        "bc:stop:99999999999999999999",
+        Action.BROADCAST,
+        frozenset(),
+        literal(""),
+        scope_refusal="error.not_found",
+    ),
 )
 
 
@@ -300,7 +383,29 @@ async def populate(services: Services) -> dict[str, int]:
         grant = await grant_role(session, q_person.id, Role.VOLUNTEER, towns["Q"])
     assert grant.id is not None
     grants["q_volunteer"] = grant.id
+    grants["broadcast"] = await _pending_broadcast(services)
     return grants
+
+
+async def _pending_broadcast(services: Services) -> int:
+    """A notice by the D volunteer, waiting for a D admin's approval."""
+    async with services.sessions() as session, session.begin():
+        author = await find_person(session, USER_IDS["volunteer"])
+        assert author is not None
+        scopes = await scopes_of(session, author, services.settings.admin_ids)
+        broadcast = await create_broadcast(
+            session,
+            author,
+            scopes,
+            text=NOTICE,
+            topic="events",
+            audience_kind="all",
+            audience_value=None,
+            send_at=utcnow(),
+            approval_towns=["D"],
+        )
+    assert broadcast.id is not None
+    return broadcast.id
 
 
 async def snapshot(services: Services) -> tuple[int, int, int]:

@@ -42,6 +42,24 @@ def _topics() -> tuple[str, ...]:
     return NOTICE_TOPICS
 
 
+def _audience_kinds() -> tuple[str, ...]:
+    from handlers.broadcast_screens import AUDIENCE_KINDS
+
+    return AUDIENCE_KINDS
+
+
+def _when_keys() -> tuple[str, ...]:
+    from handlers.broadcast_screens import WHEN_KEYS
+
+    return WHEN_KEYS
+
+
+def _broadcast_statuses() -> list[str]:
+    from models.broadcasts import BroadcastStatus
+
+    return [status.value for status in BroadcastStatus]
+
+
 def _settings_items() -> tuple[str, ...]:
     from handlers.settings import MENU_ITEMS
 
@@ -63,6 +81,10 @@ DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
     "roles.redeemed.{}": _granted_roles,
     "roles.month.{}": lambda: range(1, 13),
     "roles.weekday.{}": lambda: range(7),  # datetime.weekday(): Monday is 0
+    "broadcast.audience.{}": _audience_kinds,
+    "broadcast.audience.{}.of": _audience_kinds,
+    "broadcast.when.{}": _when_keys,
+    "broadcast.status.{}": _broadcast_statuses,
 }
 
 
