@@ -8,8 +8,6 @@ inline taps live in ``handlers.broadcast_admin``; the screens' texts in ``broadc
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -46,18 +44,24 @@ from handlers.broadcast_screens import (
     town_options,
     when_options,
 )
-from handlers.common import current_scopes, registered, reply, reply_error, requires
+from handlers.common import (
+    Step,
+    current_scopes,
+    message_text,
+    reply,
+    reply_error,
+    requires,
+    screen,
+)
 from handlers.home import help_command, show_main_menu
 from handlers.menu import main_menu_keyboard
-from handlers.ui import is_nav, match_option
+from handlers.ui import match_option
 from models.broadcasts import CAPTION_MAX, TEXT_MAX, BroadcastStatus, create_broadcast
 from models.errors import DomainError
 from models.people import Person
 from models.roles import Action
 
 logger = logging.getLogger(__name__)
-
-Step = Callable[[Update, TongxinContext], Coroutine[Any, Any, int]]
 
 
 @requires(Action.BROADCAST)
@@ -71,10 +75,6 @@ async def _end_home(update: Update, context: TongxinContext, msgid: str = "home.
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     await show_main_menu(update, context, msgid)
     return ConversationHandler.END
-
-
-def _text(update: Update) -> str | None:
-    return update.message.text if update.message else None
 
 
 async def on_text(update: Update, context: TongxinContext) -> int:
@@ -94,7 +94,7 @@ async def on_text(update: Update, context: TongxinContext) -> int:
 
 async def on_topic(update: Update, context: TongxinContext) -> int:
     """The notice's topic (residents who muted it are skipped)."""
-    choice = match_option(_text(update), topic_options(context.t))
+    choice = match_option(message_text(update), topic_options(context.t))
     if choice is None:
         return await ask_topic(update, context, context.t("broadcast.not_understood"))
     draft(context)["topic"] = choice.key
@@ -103,7 +103,7 @@ async def on_topic(update: Update, context: TongxinContext) -> int:
 
 async def on_audience(update: Update, context: TongxinContext) -> int:
     """Everyone, a town, a community, or residents interested in a topic."""
-    choice = match_option(_text(update), kind_options(context.t))
+    choice = match_option(message_text(update), kind_options(context.t))
     if choice is None:
         return await ask_audience(update, context, context.t("broadcast.not_understood"))
     draft(context).update(kind=choice.key, value=None, page=0)
@@ -115,7 +115,7 @@ async def on_audience(update: Update, context: TongxinContext) -> int:
 
 async def on_town(update: Update, context: TongxinContext) -> int:
     """Which town (only towns the author may address are offered)."""
-    choice = match_option(_text(update), await town_options(context))
+    choice = match_option(message_text(update), await town_options(context))
     if choice is None:
         return await ask_town(update, context, context.t("broadcast.not_understood"))
     draft(context)["value"] = choice.key
@@ -125,7 +125,7 @@ async def on_town(update: Update, context: TongxinContext) -> int:
 async def on_community(update: Update, context: TongxinContext) -> int:
     """Which community (paginated)."""
     options = await community_options(context)
-    choice = match_option(_text(update), options)
+    choice = match_option(message_text(update), options)
     if choice is None:
         return await ask_community(update, context, context.t("broadcast.not_understood"))
     if choice.key == "__more__":
@@ -137,7 +137,7 @@ async def on_community(update: Update, context: TongxinContext) -> int:
 
 async def on_topic_audience(update: Update, context: TongxinContext) -> int:
     """Residents interested in which topic."""
-    choice = match_option(_text(update), topic_options(context.t))
+    choice = match_option(message_text(update), topic_options(context.t))
     if choice is None:
         return await ask_topic_audience(update, context, context.t("broadcast.not_understood"))
     draft(context)["value"] = choice.key
@@ -146,7 +146,7 @@ async def on_topic_audience(update: Update, context: TongxinContext) -> int:
 
 async def on_when(update: Update, context: TongxinContext) -> int:
     """Now, tomorrow 9:00 or the day after 9:00."""
-    choice = match_option(_text(update), when_options(context.t))
+    choice = match_option(message_text(update), when_options(context.t))
     if choice is None:
         return await show_preview(update, context, context.t("broadcast.not_understood"))
     draft(context)["when"] = choice.key
@@ -156,7 +156,7 @@ async def on_when(update: Update, context: TongxinContext) -> int:
 async def on_confirm(update: Update, context: TongxinContext) -> int:
     """Create the broadcast and give a receipt (or say it waits for approval)."""
     t = context.t
-    choice = match_option(_text(update), confirm_options(t))
+    choice = match_option(message_text(update), confirm_options(t))
     if choice is None:
         return await ask_confirm(update, context, t("broadcast.not_understood"))
     if choice.key == "edit":
@@ -213,22 +213,8 @@ BACK: dict[int, Step] = {
 
 
 def _screen(state: int, step: Step) -> Step:
-    """Every screen: still registered, 🏠 Main menu, ⬅️ Back to the previous question."""
-
-    async def run(update: Update, context: TongxinContext) -> int:
-        if not registered(context.person):
-            await reply(update, context, context.t("error.not_registered"))
-            return ConversationHandler.END
-        text = _text(update)
-        if is_nav(text, context.t, "home"):
-            return await _end_home(update, context)
-        if is_nav(text, context.t, "back"):
-            back = BACK.get(state)
-            return await back(update, context) if back else await _end_home(update, context)
-        return await step(update, context)
-
-    run.__name__ = step.__name__
-    return run
+    """A broadcast screen: ⬅️ goes to the previous question (from the first: the main menu)."""
+    return screen(step, back=BACK.get(state, _end_home), home=_end_home)
 
 
 async def cancel(update: Update, context: TongxinContext) -> int:

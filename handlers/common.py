@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import Application, ApplicationHandlerStop, ConversationHandler
 
 from bot.context import TongxinContext
+from handlers.ui import is_nav
 from models.errors import DomainError
 from models.people import Person, find_person
 from models.roles import Action, Scope, can, scopes_of
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 Markup = ReplyKeyboardMarkup | ReplyKeyboardRemove | Any
 HandlerFn = TypeVar("HandlerFn", bound=Callable[..., Awaitable[Any]])
+Step = Callable[[Update, TongxinContext], Coroutine[Any, Any, int]]
 
 
 async def load_person(update: object, context: TongxinContext) -> None:
@@ -141,3 +143,30 @@ def closing_other_flows(name: str, callback: HandlerFn) -> HandlerFn:
         return await callback(update, context, *args)
 
     return entered  # type: ignore[return-value]
+
+
+def message_text(update: Update) -> str | None:
+    """The text of the user's message in this update, if any."""
+    return update.message.text if update.message else None
+
+
+def screen(step: Step, *, back: Step, home: Step) -> Step:
+    """One reply-keyboard screen of a registered user's flow.
+
+    🏠 runs ``home``, ⬅️ runs ``back``, anything else goes to ``step``; someone who is not
+    (or no longer) registered is told to /start and the flow ends.
+    """
+
+    async def run(update: Update, context: TongxinContext) -> int:
+        if not registered(context.person):
+            await reply(update, context, context.t("error.not_registered"))
+            return ConversationHandler.END
+        text = message_text(update)
+        if is_nav(text, context.t, "home"):
+            return await home(update, context)
+        if is_nav(text, context.t, "back"):
+            return await back(update, context)
+        return await step(update, context)
+
+    run.__name__ = step.__name__
+    return run

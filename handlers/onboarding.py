@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
-from handlers.common import registered, reply, reply_error
+from handlers.common import message_text, registered, reply, reply_error
 from handlers.home import show_main_menu
 from handlers.invites import redeem_invite_code
 from handlers.menu import main_menu_keyboard
@@ -126,7 +126,7 @@ async def _save(context: TongxinContext, **changes: object) -> Person:
 
 async def on_consent(update: Update, context: TongxinContext) -> object:
     """Agree creates the person; disagree ends and keeps nothing."""
-    chosen = match_option(_text(update), consent_options(context.t))
+    chosen = match_option(message_text(update), consent_options(context.t))
     if chosen is None:
         return await reprompt(update, context, CONSENT)
     user, chat = update.effective_user, update.effective_chat
@@ -164,7 +164,7 @@ def _forget(context: TongxinContext, user_id: int | None, chat_id: int | None) -
 
 async def on_language(update: Update, context: TongxinContext) -> object:
     """Switch language at once; the next screens speak it."""
-    chosen = match_option(_text(update), language_options(context.t))
+    chosen = match_option(message_text(update), language_options(context.t))
     if chosen is None:
         return await reprompt(update, context, LANGUAGE)
     await _save(context, language=chosen.key)
@@ -174,7 +174,7 @@ async def on_language(update: Update, context: TongxinContext) -> object:
 
 async def on_town(update: Update, context: TongxinContext) -> object:
     """Pick the town; its communities come next."""
-    chosen = match_option(_text(update), await town_options(context))
+    chosen = match_option(message_text(update), await town_options(context))
     if chosen is None:
         return await reprompt(update, context, TOWN)
     await _save(context, town_id=int(chosen.key))
@@ -185,7 +185,7 @@ async def on_town(update: Update, context: TongxinContext) -> object:
 async def on_community(update: Update, context: TongxinContext) -> object:
     """Pick a community of the chosen town ("more" turns the page)."""
     options, _pages = await community_options(context)
-    chosen = match_option(_text(update), options)
+    chosen = match_option(message_text(update), options)
     if chosen is None:
         return await reprompt(update, context, COMMUNITY)
     if chosen.key == MORE:
@@ -202,7 +202,7 @@ async def on_community(update: Update, context: TongxinContext) -> object:
 
 async def on_name(update: Update, context: TongxinContext) -> object:
     """Optional form of address: up to 20 characters of words, or Skip."""
-    text = _text(update)
+    text = message_text(update)
     if match_option(text, skip_options(context.t)) is not None:
         return await ask(update, context, PHONE)
     name, problem = clean_name(text)
@@ -218,7 +218,7 @@ async def on_phone(update: Update, context: TongxinContext) -> object:
     message = update.effective_message
     contact = message.contact if message else None
     if contact is None:
-        if match_option(_text(update), skip_options(context.t)) is None:
+        if match_option(message_text(update), skip_options(context.t)) is None:
             return await reprompt(update, context, PHONE)
         return await _finish(update, context)
     user = update.effective_user
@@ -250,11 +250,6 @@ async def _finish(update: Update, context: TongxinContext) -> object:
     if code:
         await redeem_invite_code(update, context, str(code))
     return END
-
-
-def _text(update: Update) -> str | None:
-    message = update.effective_message
-    return message.text if message else None
 
 
 PARSERS: dict[str, Step] = {

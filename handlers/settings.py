@@ -7,15 +7,13 @@ the screens themselves live in ``handlers.settings_screens``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
-from handlers.common import registered, reply
+from handlers.common import Step, message_text, registered, reply, screen
 from handlers.home import help_command, show_main_menu
 from handlers.menu import MenuButton
 from handlers.settings_screens import (
@@ -32,7 +30,6 @@ from handlers.settings_screens import (
     ask_name,
     ask_topics,
     ask_town,
-    message_text,
     on_community,
     on_elder,
     on_language,
@@ -41,10 +38,9 @@ from handlers.settings_screens import (
     on_town,
     show_menu,
 )
-from handlers.ui import Option, is_nav, match_option
+from handlers.ui import Option, match_option
 
 _BARE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")
-Step = Callable[[Update, TongxinContext], Coroutine[Any, Any, int]]
 
 
 async def _end_home(update: Update, context: TongxinContext, msgid: str = "home.prompt") -> int:
@@ -61,23 +57,8 @@ async def start(update: Update, context: TongxinContext) -> int:
 
 
 def _screen(step: Step) -> Step:
-    """Common handling for every screen: registration, 🏠 Main menu and ⬅️ Back."""
-
-    async def run(update: Update, context: TongxinContext) -> int:
-        if not registered(context.person):
-            await reply(update, context, context.t("error.not_registered"))
-            return ConversationHandler.END
-        text = message_text(update)
-        if is_nav(text, context.t, "home"):
-            return await _end_home(update, context)
-        if is_nav(text, context.t, "back"):
-            if step is on_menu:
-                return await _end_home(update, context)
-            return await show_menu(update, context)
-        return await step(update, context)
-
-    run.__name__ = step.__name__
-    return run
+    """A settings screen: ⬅️ goes back to the settings menu (from the menu: to the main menu)."""
+    return screen(step, back=_end_home if step is on_menu else show_menu, home=_end_home)
 
 
 async def on_menu(update: Update, context: TongxinContext) -> int:

@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.context import TongxinContext
 from bot.i18n import Translator
-from handlers.common import reply, reply_error
+from handlers.common import message_text, reply, reply_error
 from handlers.ui import Option, choice_keyboard, match_option, page_of
 from models.errors import DomainError
 from models.people import (
@@ -27,11 +27,6 @@ MENU, LANGUAGE, TOWN, COMMUNITY, ELDER, TOPICS, NAME = range(7)
 MENU_ITEMS = ("language", "place", "elder", "topics", "name")
 NAME_MAX = 32
 TOWN_KEY, PAGE_KEY = "settings.town", "settings.page"
-
-
-def message_text(update: Update) -> str | None:
-    """The text of the message in this update, if any."""
-    return update.message.text if update.message else None
 
 
 def _uid(update: Update) -> int:
