@@ -34,6 +34,7 @@ HEALTH_TIMEOUT_SECONDS = 3.0
 
 APPLICATION_KEY = web.AppKey("application", TongxinApplication)
 SETTINGS_KEY = web.AppKey("settings", Settings)
+SERVICES_KEY = web.AppKey("services", Services)
 
 
 def webhook_path(settings: Settings) -> str | None:
@@ -43,22 +44,29 @@ def webhook_path(settings: Settings) -> str | None:
     return urlparse(settings.webhook_url).path or "/"
 
 
-def build_web_app(application: Application, settings: Settings) -> web.Application:
-    """Build the aiohttp app: webhook (when TONGXIN_WEBHOOK_URL is set), /healthz, /metrics."""
-    assert isinstance(application, TongxinApplication)
+def build_ops_app(services: Services) -> web.Application:
+    """Only /healthz and /metrics (what ``tongxin worker`` serves)."""
     app = web.Application()
-    app[APPLICATION_KEY] = application
-    app[SETTINGS_KEY] = settings
-    path = webhook_path(settings)
-    if path is not None:
-        app.router.add_post(path, _webhook)
+    app[SERVICES_KEY] = services
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/metrics", _metrics)
     return app
 
 
+def build_web_app(application: Application, settings: Settings) -> web.Application:
+    """Build the aiohttp app: webhook (when TONGXIN_WEBHOOK_URL is set), /healthz, /metrics."""
+    assert isinstance(application, TongxinApplication)
+    app = build_ops_app(application.services)
+    app[APPLICATION_KEY] = application
+    app[SETTINGS_KEY] = settings
+    path = webhook_path(settings)
+    if path is not None:
+        app.router.add_post(path, _webhook)
+    return app
+
+
 def _services(request: web.Request) -> Services:
-    return request.app[APPLICATION_KEY].services
+    return request.app[SERVICES_KEY]
 
 
 def _reject(request: web.Request, status: int, reason: str) -> web.Response:
