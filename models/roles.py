@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel, select
 from models.audit import record_audit
 from models.base import UTCDateTime, utcnow
 from models.errors import NotAllowed, NotFound
+from models.outbox import OutboxKind, enqueue, message_payload
 from models.people import Person
 
 
@@ -234,6 +235,7 @@ async def revoke_grant(
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFound()
     grant.revoked_at = now
+    await _tell_revoked(session, grant)
     await record_audit(
         session,
         actor.id,
@@ -245,3 +247,25 @@ async def revoke_grant(
         person=grant.person_id,
     )
     return grant
+
+
+async def _tell_revoked(session: AsyncSession, grant: RoleGrant) -> None:
+    """Let the person know, through the outbox, in their own language."""
+    person = await session.get(Person, grant.person_id)
+    if person is None or person.chat_id is None:
+        return
+    msgid = (
+        "roles.revoked.volunteer"
+        if grant.role == Role.VOLUNTEER
+        else "roles.revoked.mediator"
+        if grant.role == Role.MEDIATOR
+        else "roles.revoked.admin"
+    )
+    await enqueue(
+        session,
+        chat_id=person.chat_id,
+        person_id=person.id,
+        kind=OutboxKind.STATUS,
+        payload=message_payload(msgid),
+        dedupe_key=f"role-revoked:{grant.id}",
+    )

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
 CODE_DIRS = ("bot", "handlers", "models", "jobs")
 # Calls whose first argument is a message id: t("…"), context.t("…"), N_("…"), _("…").
-TRANSLATE_NAMES = frozenset({"t", "N_", "_"})
+# message_payload(msgid, **params) is rendered later, in the recipient's language: same rules.
+TRANSLATE_NAMES = frozenset({"t", "N_", "_", "message_payload"})
 TRANSLATE_ATTRS = frozenset({"t"})
 MARK_ONLY = frozenset({"N_"})
 
