@@ -53,6 +53,7 @@ JOB_NAME = "outbox_pump"
 INTERVAL = 0.5  # seconds between two looks at the outbox when it is idle
 PAID_RATE = 1000.0
 LATE_AFTER = timedelta(minutes=1)
+PARTS_SENT = "parts_sent"  # payload key: how many parts of a split message already went
 BACKOFF = (2.0, 4.0, 8.0, 16.0)  # seconds before retries 1, 2, 3, 4 after a timeout or 5xx
 
 
@@ -243,7 +244,9 @@ class OutboxPump:
     async def _send(self, row: OutboxMessage, language: str | None) -> None:
         paid = self.paid and row.kind == OutboxKind.BROADCAST.value
         extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
-        for part in self._render(row, language):
+        parts = self._render(row, language)
+        done = int((row.payload or {}).get(PARTS_SENT, 0))
+        for index, part in enumerate(parts[done:], start=done):
             await self.pacer.acquire(row.chat_id, paid=paid)
             if part.photo is not None:
                 await self.bot.send_photo(
@@ -254,6 +257,18 @@ class OutboxPump:
                 await self.bot.send_message(
                     row.chat_id, part.text, reply_markup=part.markup, **extra
                 )
+            if index + 1 < len(parts):
+                await self._record_parts_sent(row, index + 1)
+
+    async def _record_parts_sent(self, row: OutboxMessage, count: int) -> None:
+        """A split message: remember the parts that went, so a retry sends only the rest."""
+        row.payload = {**(row.payload or {}), PARTS_SENT: count}
+        async with self.services.sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row.id)
+                .values(payload=row.payload)
+            )
 
     def _render(self, row: OutboxMessage, language: str | None) -> list[Part]:
         translate = self.services.i18n.translator(

@@ -77,6 +77,33 @@ class RecordingRequest(SandboxRequest):
         return Counter(c[2] for c in self.sends() if c[2] is not None)
 
 
+class FailingNthSend(RecordingRequest):
+    """Answers the ``fail_on``-th sendMessage (1-based) with a 502 once; the rest go through."""
+
+    def __init__(self, state: SandboxState, fail_on: int) -> None:
+        super().__init__(state)
+        self.fail_on = fail_on
+        self.seen = 0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Fail the chosen sendMessage with Bad Gateway, pass everything else on."""
+        if url.endswith("/sendMessage"):
+            self.seen += 1
+            if self.seen == self.fail_on:
+                body = {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+                return 502, json.dumps(body).encode()
+        return await super().do_request(url, method, request_data)
+
+
 def fast(services: Services, **changes: Any) -> Services:
     """The same services with settings changed (by default a high outbox rate for speed)."""
     changes.setdefault("outbox_rate", 1000.0)

@@ -14,6 +14,7 @@ from models.outbox import OutboxKind, OutboxStatus, message_payload, text_payloa
 from models.people import mark_unreachable
 from tests.harness import BotHarness
 from tests.outbox_support import (
+    FailingNthSend,
     RecordingRequest,
     add_people,
     add_rows,
@@ -242,3 +243,21 @@ async def test_metrics_show_outbox_depth_sends_and_429s(harness: BotHarness) -> 
     assert 'tongxin_outbox_sends_total{result="unreachable"} 1.0' in after
     assert 'tongxin_outbox_sends_total{result="retry"} 1.0' in after
     assert "tongxin_outbox_429_total 1.0" in after
+
+
+async def test_a_retried_split_message_resends_only_the_parts_that_failed(
+    services: Services,
+) -> None:
+    state = SandboxState()
+    state.user(3201)
+    text = "\n".join(f"第{i}行：周六上午在社区服务中心义诊，请带好医保卡。" for i in range(400))
+    await add_rows(services, [3201], payload=text_payload(text))
+    request = FailingNthSend(state, fail_on=2)  # part 2 of 3 meets a 502 once
+    pump = make_pump(fast(services), request)
+    await pump.drain(horizon=30)
+    await pump.close()
+    messages = state.messages(3201)
+    assert len(messages) == 3  # part 1 was not sent twice
+    assert "\n".join(m["text"] for m in messages) == text
+    row = (await rows(services))[0]
+    assert row.status == OutboxStatus.SENT.value and row.attempts == 2
