@@ -22,7 +22,7 @@ from bot.app import build_application
 from bot.context import Services, TongxinApplication
 from bot.settings import Settings
 from bot.web import build_web_app, start_web
-from jobs import broadcasts, maintenance, outbox
+from jobs import bookings, broadcasts, maintenance, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class BotRunner:
         )
         maintenance.schedule(self.application.job_queue)
         broadcasts.schedule(self.application.job_queue)
+        bookings.schedule(self.application.job_queue)
         assert isinstance(self.application, TongxinApplication)
         if self.application.pump is not None:
             outbox.schedule(self.application.job_queue, self.application.pump)

@@ -271,10 +271,10 @@ class OutboxPump:
             )
 
     def _render(self, row: OutboxMessage, language: str | None) -> list[Part]:
-        translate = self.services.i18n.translator(
-            language or self.services.settings.default_language
-        )
-        return render(row.payload or {}, translate, self.bot)
+        settings = self.services.settings
+        language = language or settings.default_language
+        translate = self.services.i18n.translator(language)
+        return render(row.payload or {}, translate, self.bot, language=language, tz=settings.tz)
 
     async def _final(self, row: OutboxMessage, status: OutboxStatus, reason: str | None) -> None:
         assert row.id is not None

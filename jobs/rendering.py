@@ -5,6 +5,11 @@ in the recipient's language), plus optional ``"photo"`` (a file_id: sent with th
 caption, or alone before the text when the caption would be too long) and ``"reply_markup"``
 (an InlineKeyboardMarkup as a dict, put on the last message). Never a parse_mode: user text
 must never fail to parse. Text over 4096 characters becomes several messages.
+
+A parameter may be structured, so it reads right in the recipient's language at send time:
+``{"dt": "<ISO time>"}`` is a moment shown as ``format_when`` shows it, ``{"zh_CN": …, "en": …}``
+picks the recipient's language (``models.outbox.when_param`` and ``bilingual_param`` build them).
+An inline button's text may be ``{"msgid": …}`` (``models.outbox.inline_keyboard`` builds them).
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup
 
+from bot.timefmt import resolve_params
 from jobs.pacing import MAX_CAPTION, split_text, utf16_len
 
 
@@ -27,13 +34,41 @@ class Part:
     markup: InlineKeyboardMarkup | None = None
 
 
-def render(payload: dict[str, Any], translate: Callable[..., str], bot: Bot | None) -> list[Part]:
+def _translated_buttons(
+    markup: dict[str, Any] | None, translate: Callable[..., str]
+) -> dict[str, Any] | None:
+    """Inline buttons whose text is ``{"msgid": …}`` get their label in the recipient's language."""
+    if not markup:
+        return None
+    rows = [
+        [
+            {**button, "text": translate(str(button["text"]["msgid"]))}
+            if isinstance(button.get("text"), dict)
+            else button
+            for button in row
+        ]
+        for row in markup.get("inline_keyboard", [])
+    ]
+    return {**markup, "inline_keyboard": rows}
+
+
+def render(
+    payload: dict[str, Any],
+    translate: Callable[..., str],
+    bot: Bot | None,
+    *,
+    language: str = "zh_CN",
+    tz: ZoneInfo | None = None,
+) -> list[Part]:
     """The messages for ``payload``, with ``translate`` for message ids."""
     if "msgid" in payload:
-        text = translate(str(payload["msgid"]), **dict(payload.get("params") or {}))
+        params = resolve_params(
+            dict(payload.get("params") or {}), language, tz or ZoneInfo("Asia/Shanghai")
+        )
+        text = translate(str(payload["msgid"]), **params)
     else:
         text = str(payload.get("text") or "")
-    raw_markup = payload.get("reply_markup")
+    raw_markup = _translated_buttons(payload.get("reply_markup"), translate)
     markup = InlineKeyboardMarkup.de_json(raw_markup, bot) if raw_markup else None
     photo = payload.get("photo")
     if photo and utf16_len(text) <= MAX_CAPTION:

@@ -46,3 +46,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def N_(msgid: str) -> str:
+    """Mark a message id for extraction (models may not import ``bot``; same as ``bot.i18n.N_``)."""
+    return msgid

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, select
 
+from models.demo_booking import seed_booking
 from models.events import Event
 from models.places import Community, ServiceCentre, Town, Venue, VenueKind
 
@@ -245,6 +246,7 @@ async def seed_places(session: AsyncSession, today: datetime | None = None) -> d
         )
         ids[code] = row_id
     base = (today or datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
+    await seed_booking(session, {code: ids[code] for _c, code, *_ in VENUES}, base)
     for code, town_code, venue, zh, en, topic, days, hour, hours in EVENTS:
         starts = datetime.combine(base + timedelta(days=days), time(hour), SHANGHAI)
         row_id = await _ensure(

@@ -93,6 +93,26 @@ def message_payload(message_id: str, **params: Any) -> dict[str, Any]:
     return {"msgid": message_id, "params": params}
 
 
+def when_param(moment: datetime) -> dict[str, str]:
+    """A time parameter shown in the recipient's language and time zone when sent."""
+    return {"dt": moment.isoformat()}
+
+
+def bilingual_param(zh: str, en: str) -> dict[str, str]:
+    """A parameter with a Chinese and an English form; the recipient's language picks."""
+    return {"zh_CN": zh, "en": en or zh}
+
+
+def inline_keyboard(*rows: list[tuple[str, str]]) -> dict[str, Any]:
+    """Inline buttons as (label message id, callback data) pairs, labelled when sent."""
+    return {
+        "inline_keyboard": [
+            [{"text": {"msgid": label}, "callback_data": data} for label, data in row]
+            for row in rows
+        ]
+    }
+
+
 def _insert_ignoring_duplicates(session: AsyncSession) -> Any:
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     table = OutboxMessage.__table__  # type: ignore[attr-defined]

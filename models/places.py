@@ -65,7 +65,11 @@ class ServiceCentre(Bilingual, SQLModel, table=True):
 
 
 class Venue(Bilingual, SQLModel, table=True):
-    """A room or a service offered at a centre; capacity is places per slot."""
+    """A room or a service offered at a centre, with its booking rules.
+
+    ``capacity`` is places per slot (a room: 1 booking; the canteen: 40 seats). The rules are
+    checked by ``models.booking_rules``; opening hours and blackouts live in ``models.calendar``.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     centre_id: int = Field(foreign_key="service_centre.id", index=True)
@@ -76,6 +80,20 @@ class Venue(Bilingual, SQLModel, table=True):
     capacity: int = Field(default=1, ge=1)
     accessibility_zh: str = Field(default="", max_length=256)
     accessibility_en: str = Field(default="", max_length=256)
+    # Empty address: the centre's. Directions: how to get there (bus, entrance, floor).
+    address_zh: str = Field(default="", max_length=256)
+    address_en: str = Field(default="", max_length=256)
+    directions_zh: str = Field(default="", max_length=512)
+    directions_en: str = Field(default="", max_length=512)
+    slot_minutes: int = Field(default=60, ge=15, le=480)
+    lead_time_minutes: int = Field(default=60, ge=0)
+    horizon_days: int = Field(default=30, ge=1, le=366)
+    max_active_bookings: int = Field(default=3, ge=1)
+    max_party_size: int = Field(default=1, ge=1)
+    needs_approval: bool = False
+    other_town_allowed: bool = True
+    # A confirmed booking not checked in this long after the start becomes a no-show.
+    no_show_after_minutes: int = Field(default=30, ge=0)
     active: bool = True
 
 

@@ -34,17 +34,21 @@ async def remind(
     *,
     expires_at: datetime | None = None,
     urgent: bool = False,
+    markup: dict[str, Any] | None = None,
     **params: Any,
 ) -> bool:
     """Plan a reminder; the same subject for the same person is planned only once."""
     if person.chat_id is None:
         return False
+    payload = message_payload(message_id, **params)
+    if markup is not None:
+        payload["reply_markup"] = markup
     return await enqueue(
         session,
         chat_id=person.chat_id,
         person_id=person.id,
         kind=OutboxKind.REMINDER,
-        payload=message_payload(message_id, **params),
+        payload=payload,
         dedupe_key=reminder_key(subject, person.id),
         due_at=at,
         expires_at=expires_at,

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import build_services
 from bot.context import Services
-from bot.db import create_engine
+from bot.db import create_engine, create_session_factory
 from bot.migrate import upgrade_to_head
 from bot.settings import Settings, load_settings
 from models.base import metadata
@@ -55,6 +55,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     async def migrate() -> None:
         engine = create_engine(f"sqlite+aiosqlite:///{path}")
         await upgrade_to_head(engine)
+        # Seeding the template once (slots included) keeps each test's own seeding a no-op.
+        async with create_session_factory(engine)() as session, session.begin():
+            await seed_places(session)
         await engine.dispose()
 
     asyncio.run(migrate())

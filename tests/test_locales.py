@@ -86,6 +86,7 @@ DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
     "broadcast.audience.{}.of": _audience_kinds,
     "broadcast.when.{}": _when_keys,
     "broadcast.status.{}": _broadcast_statuses,
+    "feedback.stars.{}": lambda: range(1, 6),
 }
 
 
