@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 import models  # noqa: F401  (every table must be registered in the metadata)
 from models.audit import AuditLog
@@ -205,9 +205,32 @@ async def _erase_rows(
     await session.execute(delete(table).where(where))
 
 
+async def _give_back_places(session: AsyncSession, person: Person) -> None:
+    """Places the person holds go back to the slot (and its waitlist) before their rows go."""
+    from models.bookings import ACTIVE, Booking, cancel_booking
+    from models.waitlist import WaitlistEntry, WaitStatus, leave_waitlist
+
+    bookings = await session.execute(
+        sa_select(Booking).where(
+            col(Booking.person_id) == person.id, col(Booking.status).in_(ACTIVE)
+        )
+    )
+    for booking in bookings.scalars().all():
+        await cancel_booking(session, booking, person)
+    offers = await session.execute(
+        sa_select(WaitlistEntry).where(
+            col(WaitlistEntry.person_id) == person.id,
+            col(WaitlistEntry.status) == WaitStatus.OFFERED.value,
+        )
+    )
+    for entry in offers.scalars().all():
+        await leave_waitlist(session, entry)
+
+
 async def erase_person(session: AsyncSession, person: Person) -> None:
     """Delete the person and everything tied to them; audit rows stay, anonymised."""
     pid = person.id
+    await _give_back_places(session, person)
     for row in await _audit_about(session, person):
         if row.actor_id == pid:
             row.actor_id = None

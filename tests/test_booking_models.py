@@ -173,3 +173,17 @@ async def test_cancellation_offers_the_place_to_the_first_waiting(services: Serv
     async with services.sessions() as session:
         row = await session.get(Slot, slot.id)
     assert row is not None and row.taken == 1
+
+
+async def test_erasing_a_person_gives_their_places_back(services: Services) -> None:
+    from models.privacy import erase_person
+
+    await make_person(services.sessions, 701)
+    slot = await slot_of(services.sessions, "d-canteen", 3)
+    await _book(services, 701, slot.id or 0, party=3)
+    async with services.sessions() as session, session.begin():
+        await erase_person(session, await _person(session, 701))
+    async with services.sessions() as session:
+        row = await session.get(Slot, slot.id)
+        left = (await session.execute(select(func.count()).select_from(Booking))).scalar()
+    assert row is not None and row.taken == 0 and left == 0
