@@ -1,4 +1,4 @@
-"""`tongxin` / `python -m bot`: run, worker, migrate, seed-demo, demo.
+"""`tongxin` / `python -m bot`: run, worker, migrate, seed-demo, demo, import, export.
 
 Invalid configuration prints one line naming the setting to stderr and exits with code 2.
 """
@@ -10,6 +10,8 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 from telegram.error import InvalidToken
 
@@ -19,6 +21,7 @@ from bot.settings import Settings, SettingsError, load_settings
 logger = logging.getLogger(__name__)
 
 EXIT_CONFIG = 2
+EXIT_REJECTED = 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--exit-after", type=float, default=None, metavar="SECONDS", help="stop after SECONDS"
     )
+    importing = commands.add_parser(
+        "import", help="import venues.csv or slots.csv: every row, or nothing if any row is bad"
+    )
+    importing.add_argument("file", type=Path, help="CSV file, UTF-8 (Excel's BOM is fine)")
+    importing.add_argument(
+        "--kind", choices=("venues", "slots"), help="default: told by the header (starts_at: slots)"
+    )
+    exporting = commands.add_parser("export", help="write the venues or slots as CSV")
+    exporting.add_argument("kind", choices=("venues", "slots"))
+    exporting.add_argument("file", type=Path, nargs="?", help="default: standard output")
+    exporting.add_argument("--from", dest="first", type=date.fromisoformat, metavar="DATE")
+    exporting.add_argument("--to", dest="last", type=date.fromisoformat, metavar="DATE")
     return parser
 
 
@@ -68,6 +83,59 @@ async def _seed_demo(settings: Settings) -> dict[str, int]:
     return {"places": len(places), "people": len(people)}
 
 
+async def _import(settings: Settings, text: str, kind: str | None) -> str:
+    from models.catalogue_io import import_catalogue
+
+    services = build_services(settings)
+    try:
+        async with services.sessions() as session, session.begin():
+            report = await import_catalogue(session, text, kind, tz=settings.tz)
+    finally:
+        await services.engine.dispose()
+    return report.summary()
+
+
+async def _export(settings: Settings, kind: str, first: date | None, last: date | None) -> str:
+    from models.catalogue_io import export_catalogue
+
+    services = build_services(settings)
+    try:
+        async with services.sessions() as session:
+            return await export_catalogue(session, kind, first, last, settings.tz)
+    finally:
+        await services.engine.dispose()
+
+
+def _import_file(settings: Settings, path: Path, kind: str | None) -> int:
+    from models.catalogue_io import CatalogueRejected
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{path}: cannot read it as UTF-8 text ({exc})", file=sys.stderr)
+        return EXIT_REJECTED
+    try:
+        _echo(asyncio.run(_import(settings, text, kind)))
+    except CatalogueRejected as rejected:
+        for error in rejected.errors:
+            print(f"{path}: {error}", file=sys.stderr)
+        count = len(rejected.errors)
+        print(f"{path}: nothing imported ({count} problem(s) to fix)", file=sys.stderr)
+        return EXIT_REJECTED
+    return 0
+
+
+def _export_file(settings: Settings, args: argparse.Namespace) -> int:
+    text = asyncio.run(_export(settings, args.kind, args.first, args.last))
+    if args.file is None:
+        sys.stdout.write(text)
+        return 0
+    # A BOM lets Excel show the Chinese text; the importer accepts it.
+    args.file.write_text(text, encoding="utf-8-sig")
+    print(f"{args.kind} written to {args.file}", file=sys.stderr)
+    return 0
+
+
 def _echo(text: str) -> None:
     print(text, flush=True)
 
@@ -96,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.demo import run_demo
 
             asyncio.run(run_demo(args.port, args.exit_after, _echo))
+        elif command == "import":
+            return _import_file(settings, args.file, args.kind)
+        elif command == "export":
+            return _export_file(settings, args)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
