@@ -22,6 +22,7 @@ from telegram.ext import (
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
+from handlers.booking_staff_checkin import check_in_by_code, checkin_code
 from handlers.common import message_text, registered, reply, reply_error
 from handlers.home import show_main_menu
 from handlers.invites import redeem_invite_code
@@ -66,12 +67,15 @@ Step = Callable[[Update, TongxinContext], Coroutine[Any, Any, object]]
 
 
 async def start(update: Update, context: TongxinContext) -> object:
-    """/start [inv_CODE]: menu for registered people, else consent or resume the registration."""
+    """/start [inv_CODE|ci_CODE]: menu for registered people, else consent or resume the
+    registration. ``ci_`` is a receipt's check-in QR code, scanned by a volunteer."""
     code = invite_code(context.args)
     person = context.person
     if registered(person):
         if code:
             await redeem_invite_code(update, context, code)
+        elif checkin := checkin_code(context.args):
+            await check_in_by_code(update, context, checkin)
         else:
             await _welcome_back(update, context)
         return END

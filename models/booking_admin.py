@@ -237,7 +237,8 @@ async def slots_to_check_in(
     """Slots starting in [since, until) with bookings to check in at venues of ``town_ids``."""
     attended = func.sum(case((col(Booking.status) == BookingStatus.ATTENDED.value, 1), else_=0))
     query = (
-        select(Slot, Venue, ServiceCentre, func.count(col(Booking.id)), attended)
+        select(Slot, Venue, ServiceCentre, func.count(col(Booking.id)))
+        .add_columns(attended)
         .join(Booking, col(Booking.slot_id) == col(Slot.id))
         .join(Venue, col(Venue.id) == col(Slot.venue_id))
         .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
