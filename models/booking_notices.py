@@ -115,7 +115,7 @@ async def after_booked(
 
 async def after_cancelled(session: AsyncSession, booking: Booking) -> None:
     """A booking ended: its pending reminders are cancelled."""
-    await cancel_reminders(session, f"booking:{booking.id}:")
+    await cancel_reminders(session, f"booking:{booking.id}")  # "reminder:booking:<id>:…"
 
 
 async def town_admins(session: AsyncSession, town_id: int) -> list[Person]:
