@@ -12,7 +12,7 @@ from handlers.menu import MAIN_MENU, MenuButton, main_menu_keyboard
 from handlers.ui import is_nav
 
 # Menu items whose flows arrive with later issues; they answer politely meanwhile.
-COMING_SOON = ("book", "events", "disputes", "mine", "suggest")
+COMING_SOON = ("events", "disputes", "suggest")
 
 
 async def show_main_menu(

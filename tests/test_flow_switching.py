@@ -15,9 +15,9 @@ async def test_abandoned_settings_screen_does_not_swallow_later_answers(
     admin = harness.user(ADMIN_ID)
     t = services.i18n.translator("zh_CN")
 
-    await admin.send("/settings")  # the settings menu, where "1" would mean "language"
+    await admin.send("/settings")  # the settings menu, where "2" would mean "town"
     await admin.send("/invite")  # a different flow: settings must be closed now
-    replies = await admin.send("1")  # so "1" is the main menu's item 1 again
+    replies = await admin.send("2")  # so "2" is the main menu's item 2 (events) again
 
     assert [m["text"] for m in replies] == [t("home.coming_soon")]
 

@@ -67,6 +67,24 @@ def _settings_items() -> tuple[str, ...]:
     return MENU_ITEMS
 
 
+def _active_statuses() -> tuple[str, ...]:
+    from models.bookings import ACTIVE
+
+    return ACTIVE
+
+
+def _mine(module: str, name: str) -> tuple[str, ...]:
+    import importlib
+
+    return tuple(getattr(importlib.import_module(f"handlers.my_bookings_{module}"), name))
+
+
+def _venue_kinds() -> list[str]:
+    from models.places import VenueKind
+
+    return [kind.value for kind in VenueKind]
+
+
 # Ids built at run time: pattern ("{}" for the interpolated part) → the values it is filled with,
 # taken from the code where possible so a new role or topic without a message fails here.
 DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
@@ -87,6 +105,12 @@ DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
     "broadcast.when.{}": _when_keys,
     "broadcast.status.{}": _broadcast_statuses,
     "feedback.stars.{}": lambda: range(1, 6),
+    "booking.kind.{}": _venue_kinds,
+    "mine.status.{}": _active_statuses,
+    "mine.action.{}": lambda: _mine("screens", "DETAIL_ACTIONS"),
+    "mine.cancel.{}": lambda: _mine("screens", "CANCEL_ANSWERS"),
+    "mine.move.{}": lambda: _mine("move", "MOVE_ANSWERS"),
+    "mine.entry.{}": lambda: _mine("wait", "ENTRY_ACTIONS"),
 }
 
 

@@ -141,8 +141,8 @@ async def test_deleteme_erases_everything_for_good(harness: BotHarness, services
     assert audit[0]["subject_id"] is None or audit[0]["subject_type"] != "person"
     assert all(a["actor_id"] != person.id for a in audit)
     # The old settings screen is gone: "1" is not taken as a community choice.
-    await user.send("1")
-    assert "请输入 /start" in user.last_text()
+    await user.send("1")  # the main menu's 1 (booking) now, which needs registering first
+    assert "输入 /start" in user.last_text()
     started = await user.send("/start")
     assert "欢迎使用“同心”" in started[0]["text"] and "您同意吗" in started[-1]["text"]
     assert await _find(services) is None
