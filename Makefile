@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.tongxin-installed
 PYTEST_ARGS ?= -q -ra
 
-.PHONY: help venv demo run migrate test test-sqlite test-pg lint fmt clean
+.PHONY: help venv demo run migrate test test-sqlite test-pg test-browser chromium lint fmt clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-demo: venv  ## Run the bot locally against the built-in Telegram sandbox (embedded SQLite)
+demo: venv  ## Run the bot locally against the built-in Telegram sandbox, with a web chat (embedded SQLite)
 	$(BIN)/tongxin demo
 
 run: venv  ## Run the bot for real (needs TONGXIN_BOT_TOKEN; see .env.example)
@@ -62,9 +62,18 @@ define run_pytest
 	if [ $$rc -ne 0 ]; then echo "ERROR: tests failed on $(1) (pytest exit $$rc)" >&2; exit $$rc; fi
 endef
 
-test-sqlite: venv  ## The whole suite on SQLite
+test-sqlite: venv  ## The whole suite on SQLite (with the browser tests: Chromium is ensured first)
+	@echo "==> Chromium for the browser tests (scripts/ensure-chromium.sh)"
+	@scripts/ensure-chromium.sh >/dev/null
 	@echo "==> pytest on SQLite"
 	$(call run_pytest,SQLite)
+
+chromium:  ## Install Debian's Chromium and fonts for the browser tests (when missing)
+	@scripts/ensure-chromium.sh
+
+test-browser: venv  ## Only the web chat's browser tests (headless Chromium); screenshots in test-artifacts/
+	@scripts/ensure-chromium.sh >/dev/null
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests/browser
 
 test-pg: venv  ## The whole suite on PostgreSQL (found or started by scripts/ensure-postgres.sh)
 	@echo "==> pytest on PostgreSQL"

@@ -7,26 +7,38 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import col
 
 from bot.app import build_services
+from bot.context import Services, TongxinApplication
 from bot.migrate import upgrade_to_head
 from bot.runner import BotRunner, install_signal_handlers
 from bot.sandbox import start_sandbox, stop_sandbox
 from bot.sandbox.state import SandboxState
 from bot.settings import Settings, load_settings
+from bot.webchat import NEW_USER_BASE, build_webchat_app, demo_personas, start_webchat
+from bot.webchat.personas import counting_allocator
 from models.demo import seed_places
-from models.demo_people import DEMO_PEOPLE, seed_demo_people
+from models.demo_people import seed_demo_people
+from models.people import Person
 
 logger = logging.getLogger(__name__)
 
 DEMO_TOKEN = "100000:DEMO-sandbox-token"
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///./var/demo.db"
 DEFAULT_SANDBOX_PORT = 8081
+DEFAULT_WEB_PORT = 8082
 NEW_USER_ID = 424242
+# A visitor trying a broadcast in the evening should see it arrive, so the demo's quiet hours
+# are one minute at night unless TONGXIN_QUIET_HOURS says otherwise.
+DEMO_QUIET_HOURS = "03:00-03:01"
 
 
-def demo_settings(sandbox_port: int) -> Settings:
+def demo_settings(sandbox_port: int, **extra: object) -> Settings:
     """Settings for the demo: sandbox token and URL, polling, ./var/demo.db unless overridden."""
     overrides: dict[str, object] = {
         "bot_token": DEMO_TOKEN,
@@ -36,6 +48,9 @@ def demo_settings(sandbox_port: int) -> Settings:
     }
     if not os.environ.get("TONGXIN_DATABASE_URL"):
         overrides["database_url"] = DEMO_DATABASE_URL
+    if not os.environ.get("TONGXIN_QUIET_HOURS"):
+        overrides["quiet_hours"] = DEMO_QUIET_HOURS
+    overrides.update(extra)
     return load_settings(**overrides)
 
 
@@ -58,7 +73,7 @@ def _curl(url: str, body: dict[str, object] | None = None) -> str:
     return f"curl -s -X POST {url} -H 'Content-Type: application/json' -d '{data}'"
 
 
-def instructions(sandbox: str, health: str) -> str:
+def instructions(sandbox: str, health: str, web: str) -> str:
     """What to do next, in Chinese and English, with curl lines ready to paste."""
     u, c = NEW_USER_ID, f"{sandbox}/control"
     label = "<从上面 keyboard 复制的按钮文字 / a label copied from the keyboard above>"
@@ -66,6 +81,9 @@ def instructions(sandbox: str, health: str) -> str:
         "================ 同心 Tongxin demo ================",
         "机器人已在本地 Telegram 沙盒上运行（不连接真正的 Telegram）。",
         "The bot is running against a local Telegram sandbox (no real Telegram involved).",
+        "",
+        f"  在浏览器中打开 Open in a browser:  {web}",
+        "  （选择一个角色聊天 · pick a persona and chat as them; see docs/try-it.md）",
         "",
         f"  沙盒 Sandbox:        {sandbox}",
         f"  健康检查 Health:     {health}/healthz     指标 Metrics: {health}/metrics",
@@ -94,30 +112,74 @@ def instructions(sandbox: str, health: str) -> str:
     return "\n".join(["", *lines, ""])
 
 
+@dataclass
+class DemoStack:
+    """The running demo: the sandbox, the bot and the web chat, with their URLs."""
+
+    state: SandboxState
+    runner: BotRunner
+    sandbox_url: str
+    health_url: str
+    web_url: str
+
+
+@contextlib.asynccontextmanager
+async def demo_stack(
+    port: int = DEFAULT_SANDBOX_PORT, web_port: int = DEFAULT_WEB_PORT, **settings: object
+) -> AsyncIterator[DemoStack]:
+    """Start the sandbox, the demo database, the bot (polling) and the web chat; stop them after.
+
+    ``settings`` override :func:`demo_settings` (tests pass their database and ports).
+    """
+    state, sandbox_runner, bound = await start_sandbox("127.0.0.1", port, SandboxState())
+    try:
+        demo = demo_settings(bound, **settings)
+        await prepare_database(demo)
+        personas = demo_personas()
+        for persona in personas:
+            state.user(persona.id, first_name=persona.name, language_code=persona.language_code)
+        runner = BotRunner(demo)
+        await runner.start()
+        try:
+            app = runner.application
+            assert isinstance(app, TongxinApplication)
+            allocate = counting_allocator(lambda: _taken_ids(app.services, state))
+            web_app = build_webchat_app(state, personas, allocate)
+            web_runner, web_bound = await start_webchat(web_app, "127.0.0.1", web_port)
+            try:
+                yield DemoStack(
+                    state=state,
+                    runner=runner,
+                    sandbox_url=f"http://127.0.0.1:{bound}",
+                    health_url=f"http://{demo.listen_host}:{runner.port}",
+                    web_url=f"http://127.0.0.1:{web_bound}/",
+                )
+            finally:
+                await web_runner.cleanup()
+        finally:
+            await runner.stop()
+    finally:
+        await stop_sandbox(state, sandbox_runner)
+
+
+async def _taken_ids(services: Services, state: SandboxState) -> list[int]:
+    """Telegram ids that are not new: known to the sandbox, or a person in the database."""
+    async with services.sessions() as session:
+        query = select(col(Person.tg_user_id)).where(col(Person.tg_user_id) >= NEW_USER_BASE)
+        known = [tg for tg in (await session.execute(query)).scalars() if tg is not None]
+    return [*known, *state.users]
+
+
 async def run_demo(
     port: int = DEFAULT_SANDBOX_PORT,
     exit_after: float | None = None,
     echo: Callable[[str], None] = print,
+    web_port: int = DEFAULT_WEB_PORT,
 ) -> None:
-    """Sandbox + demo DB + the bot in polling mode, until Ctrl-C (or ``exit_after`` seconds)."""
-    state, sandbox_runner, bound = await start_sandbox("127.0.0.1", port, SandboxState())
+    """Sandbox, demo DB, the bot (polling) and the web chat, until Ctrl-C or ``exit_after``."""
     stop = asyncio.Event()
-    try:
-        settings = demo_settings(bound)
-        await prepare_database(settings)
-        for tg_id, name, _town, _community, language, _roles in DEMO_PEOPLE:
-            state.user(
-                tg_id, first_name=name, language_code="en" if language == "en" else "zh-hans"
-            )
-        runner = BotRunner(settings)
-        with install_signal_handlers(stop):
-            await runner.start()
-            try:
-                health = f"http://{settings.listen_host}:{runner.port}"
-                echo(instructions(f"http://127.0.0.1:{bound}", health))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), exit_after)
-            finally:
-                await runner.stop()
-    finally:
-        await stop_sandbox(state, sandbox_runner)
+    with install_signal_handlers(stop):
+        async with demo_stack(port, web_port) as stack:
+            echo(instructions(stack.sandbox_url, stack.health_url, stack.web_url))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), exit_after)

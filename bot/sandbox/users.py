@@ -249,6 +249,24 @@ class UsersMixin(StateBase):
         found.reverse()
         return found
 
+    def conversation(self, chat_id: int, limit: int | None = None) -> list[JSON]:
+        """Both sides of a chat, oldest first, deleted messages left out (at most ``limit``).
+
+        Bot records look like those of :meth:`messages`; a user's record has ``from_bot``
+        False and the Telegram ``Message`` dict under ``message``.
+        """
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            return []
+        found: list[JSON] = []
+        for rec in reversed(chat.messages.values()):
+            if limit is not None and len(found) >= limit:
+                break
+            if not rec["deleted"]:
+                found.append(_copy(rec))
+        found.reverse()
+        return found
+
     def last_message_id(self, chat_id: int) -> int:
         """Highest message_id used in a chat so far (bot or user), 0 if none; O(1)."""
         chat = self.chats.get(chat_id)
