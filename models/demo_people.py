@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.base import utcnow
 from models.demo import seed_places
 from models.people import Person, find_person
+from models.proxies import ProxyConsent, has_consent
 from models.roles import Role, grant_role
 
 # Demo people: fixed Telegram ids in the reserved range 100001-100009 (the demo bot itself is
@@ -24,11 +25,20 @@ DEMO_PEOPLE: list[tuple[int, str, str, str, str, tuple[tuple[str, str], ...]]] =
 ]
 
 
+def demo_phone(tg_id: int) -> str:
+    """The made-up phone number of a demo person (the sandbox shares the same one)."""
+    return f"+86138{tg_id % 100_000_000:08d}"
+
+
+# The family proxy may book for 王阿姨 without asking each time (her standing consent).
+DEMO_PROXY_CONSENTS = ((100001, 100003),)
+
+
 async def seed_demo_people(session: AsyncSession) -> dict[int, int]:
     """Onboarded demo people for every role (idempotent); returns person ids by Telegram id.
 
     Needs :func:`seed_places` first. Roles are granted with ``RoleGrant`` rows scoped to a town;
-    the family proxy is an ordinary resident until proxy links exist.
+    the family proxy holds 王阿姨's standing consent to book for her (she is found by her phone).
     """
     places = await seed_places(session)
     ids: dict[int, int] = {}
@@ -43,6 +53,7 @@ async def seed_demo_people(session: AsyncSession) -> dict[int, int]:
                 town_id=places[town],
                 community_id=places[community],
                 language=language,
+                phone=demo_phone(tg_id),
                 consent_at=now,
                 onboarded_at=now,
             )
@@ -52,4 +63,8 @@ async def seed_demo_people(session: AsyncSession) -> dict[int, int]:
         for role, role_town in roles:
             await grant_role(session, person.id, Role(role), places[role_town])
         ids[tg_id] = person.id
+    for resident, proxy in DEMO_PROXY_CONSENTS:
+        if not await has_consent(session, ids[resident], ids[proxy]):
+            session.add(ProxyConsent(resident_id=ids[resident], proxy_id=ids[proxy]))
+    await session.flush()
     return ids

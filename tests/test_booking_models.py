@@ -187,3 +187,18 @@ async def test_erasing_a_person_gives_their_places_back(services: Services) -> N
         row = await session.get(Slot, slot.id)
         left = (await session.execute(select(func.count()).select_from(Booking))).scalar()
     assert row is not None and row.taken == 0 and left == 0
+
+
+async def test_demo_proxy_finds_her_mother_by_phone_and_holds_her_consent(
+    services: Services,
+) -> None:
+    from models.demo_people import seed_demo_people
+    from models.proxies import find_resident_by_phone, has_consent
+
+    async with services.sessions() as session, session.begin():
+        ids = await seed_demo_people(session)
+        proxy = await _person(session, 100003)
+        mother = await find_resident_by_phone(session, proxy, "138 0010 0001")
+        assert mother.id == ids[100001]
+        assert await has_consent(session, ids[100001], ids[100003])
+        assert not await has_consent(session, ids[100002], ids[100003])
