@@ -98,7 +98,7 @@ async def decide(
     if approve:
         booking.status, booking.updated_at = BookingStatus.CONFIRMED.value, utcnow()
         await session.flush()
-        await record_audit(session, admin.id, "booking.approve", f"booking:{booking.id}")
+        await record_audit(session, admin.id, "booking.approve", "booking", booking.id)
     else:
         await cancel_booking(
             session, booking, admin, status=BookingStatus.DECLINED, reason=reason or ""
@@ -138,7 +138,7 @@ async def check_in(
     booking.status, booking.checked_in_at = BookingStatus.ATTENDED.value, now
     booking.checked_in_by_id, booking.updated_at = staff.id, now
     await session.flush()
-    await record_audit(session, staff.id, "booking.check_in", f"booking:{booking.id}")
+    await record_audit(session, staff.id, "booking.check_in", "booking", booking.id)
     await ask_for_rating(session, booking, view.slot)
     return view
 

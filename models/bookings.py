@@ -193,7 +193,7 @@ async def book(
     assert booking is not None
     actor = booked_by or person
     await record_audit(
-        session, actor.id, "booking.create", f"booking:{new_id}", slot=slot_id, status=status.value
+        session, actor.id, "booking.create", "booking", new_id, slot=slot_id, status=status.value
     )
     await after_booked(session, booking, slot, venue, now=now)
     return Booked(booking, created=True)
@@ -228,7 +228,7 @@ async def cancel_booking(
         booking.decline_reason = reason[:256]
     await session.flush()
     await release_places(session, booking.slot_id, booking.party_size)
-    await record_audit(session, actor.id, f"booking.{status.value}", f"booking:{booking.id}")
+    await record_audit(session, actor.id, f"booking.{status.value}", "booking", booking.id)
     await after_cancelled(session, booking)
     await offer_freed_places(session, booking.slot_id, now=now)
     return booking

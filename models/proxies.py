@@ -104,7 +104,7 @@ async def grant_consent(session: AsyncSession, resident: Person, proxy_id: int) 
     if not await has_consent(session, resident.id, proxy_id):
         session.add(ProxyConsent(resident_id=resident.id, proxy_id=proxy_id))
         await session.flush()
-        await record_audit(session, resident.id, "proxy.consent", f"person:{proxy_id}")
+        await record_audit(session, resident.id, "proxy.consent", "person", proxy_id)
 
 
 async def revoke_consent(session: AsyncSession, resident: Person, proxy_id: int) -> None:
@@ -139,7 +139,7 @@ async def answer_proxy_booking(
     status = BookingStatus.PENDING_APPROVAL if venue.needs_approval else BookingStatus.CONFIRMED
     booking.status, booking.updated_at = status.value, utcnow()
     await session.flush()
-    await record_audit(session, resident.id, "proxy.agree", f"booking:{booking.id}")
+    await record_audit(session, resident.id, "proxy.agree", "booking", booking.id)
     await after_booked(session, booking, slot, venue, now=utcnow())
     return booking
 

@@ -204,6 +204,8 @@ async def open_slots(
             found.append(OpenSlot(slot, venue, centre))
             if len(found) == limit:
                 break
+        if len(rows) < limit * 2:
+            break  # that was the last page
     return found
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.context import Services
+from models.audit import AuditLog
 from models.booking_rules import (
     OtherTownNotAllowed,
     PartyTooLarge,
@@ -53,6 +54,11 @@ async def test_confirmed_booking_takes_places_and_plans_two_reminders(services: 
     assert sorted(k.split(":")[3] for k in keys if k.startswith("reminder:booking")) == [
         "24h",
         "2h",
+    ]
+    async with services.sessions() as session:
+        audit = (await session.execute(select(AuditLog))).scalars().all()
+    assert [(a.action, a.subject_type, a.subject_id) for a in audit] == [
+        ("booking.create", "booking", booking.id)
     ]
 
 
