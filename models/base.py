@@ -6,7 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
@@ -51,3 +54,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 def N_(msgid: str) -> str:
     """Mark a message id for extraction (models may not import ``bot``; same as ``bot.i18n.N_``)."""
     return msgid
+
+
+def upsert_insert(session: AsyncSession, model: type[SQLModel]) -> Any:
+    """An INSERT for ``model`` that supports ``on_conflict_do_nothing`` on the session's dialect."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    table = model.__table__  # type: ignore[attr-defined]
+    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)

@@ -16,13 +16,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, Index, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
 from models.audit import record_audit
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime, upsert_insert, utcnow
 from models.booking_rules import SlotFull, SlotUnavailable, check_rules, count_active
 from models.calendar import TOWNS_TZ
 from models.errors import DomainError, NotFound
@@ -109,12 +107,6 @@ class Booked:
     created: bool
 
 
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    table = Booking.__table__  # type: ignore[attr-defined]
-    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-
-
 async def active_booking(session: AsyncSession, slot_id: int, person_id: int) -> Booking | None:
     """The person's booking that holds places in the slot, if any."""
     query = select(Booking).where(
@@ -166,7 +158,7 @@ async def book(
     else:
         status = BookingStatus.CONFIRMED
     statement = (
-        _insert(session)
+        upsert_insert(session, Booking)
         .values(
             slot_id=slot_id,
             person_id=person.id,

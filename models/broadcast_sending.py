@@ -14,14 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Integer, String, cast, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.audiences import count_audience, recipient_filter
 from models.audit import record_audit
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime, upsert_insert, utcnow
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.outbox import (
     OutboxKind,
@@ -98,12 +96,6 @@ async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
     return (await progress_many(session, [broadcast_id]))[broadcast_id]
 
 
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-
-
 async def _fan_out(session: AsyncSession, broadcast: Broadcast, now: datetime) -> int:
     """One outbox row per recipient, in one INSERT … SELECT; returns how many."""
     assert broadcast.id is not None
@@ -136,7 +128,7 @@ async def _fan_out(session: AsyncSession, broadcast: Broadcast, now: datetime) -
         "created_at",
     ]
     statement = (
-        _insert(session)
+        upsert_insert(session, OutboxMessage)
         .from_select(columns, rows)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
     )

@@ -15,12 +15,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime, upsert_insert, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -113,12 +111,6 @@ def inline_keyboard(*rows: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
-def _insert_ignoring_duplicates(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-
-
 async def enqueue(
     session: AsyncSession,
     *,
@@ -135,7 +127,7 @@ async def enqueue(
 ) -> bool:
     """Add a message unless one with the same dedupe key exists; True when it was added."""
     statement = (
-        _insert_ignoring_duplicates(session)
+        upsert_insert(session, OutboxMessage)
         .values(
             chat_id=chat_id,
             person_id=person_id,

@@ -12,12 +12,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, and_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
-from models.base import UTCDateTime
+from models.base import UTCDateTime, upsert_insert
 from models.calendar import TOWNS_TZ, Blackout, hours_of, slot_windows
 from models.errors import DomainError, NotFound
 from models.places import ServiceCentre, Venue
@@ -97,12 +95,6 @@ async def set_closed(session: AsyncSession, slot_id: int, closed: bool) -> Slot:
     return slot
 
 
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    table = Slot.__table__  # type: ignore[attr-defined]
-    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
-
-
 async def generate_slots(
     session: AsyncSession, venue: Venue, first_day: date, last_day: date, tz: ZoneInfo = TOWNS_TZ
 ) -> int:
@@ -118,7 +110,7 @@ async def generate_slots(
     created = 0
     for chunk in range(0, len(rows), 500):
         statement = (
-            _insert(session)
+            upsert_insert(session, Slot)
             .values(rows[chunk : chunk + 500])
             .on_conflict_do_nothing(index_elements=["venue_id", "starts_at"])
         )
