@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.context import Services, TongxinApplication, TongxinContext
 from bot.db import create_engine, create_session_factory
@@ -26,6 +28,9 @@ def silence_noisy_loggers() -> None:
     """httpx logs every request URL at INFO, and Bot API URLs contain the token."""
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Our conversations mix typed answers with inline taps and are per chat by design; PTB's
+    # per_message advice would only clutter the operator's console at every start.
+    warnings.filterwarnings("ignore", message=".*per_message", category=PTBUserWarning)
 
 
 def configure_logging(level: str = "INFO") -> None:

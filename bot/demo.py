@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import os
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
@@ -50,8 +51,21 @@ def demo_settings(sandbox_port: int, **extra: object) -> Settings:
         overrides["database_url"] = DEMO_DATABASE_URL
     if not os.environ.get("TONGXIN_QUIET_HOURS"):
         overrides["quiet_hours"] = DEMO_QUIET_HOURS
+    if not os.environ.get("TONGXIN_LISTEN") and not _port_free("127.0.0.1", 8080):
+        # A second demo (or anything else) holds 8080: take a free port rather than fail.
+        overrides["listen"] = "127.0.0.1:0"
     overrides.update(extra)
     return load_settings(**overrides)
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether a TCP port can be bound right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 async def prepare_database(settings: Settings) -> None:
