@@ -15,7 +15,6 @@ from telegram.ext import ConversationHandler, filters
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
-from handlers.booking_proxy import tell_resident_booked
 from handlers.booking_screens import (
     DRAFT,
     ask_kind,
@@ -35,6 +34,7 @@ from models.bookings import Booked, BookingView, book, booking_view
 from models.errors import DomainError
 from models.people import Person
 from models.proxies import ResidentNotFound, has_consent
+from models.proxy_notices import tell_resident_booked
 from models.waitlist import join_waitlist
 
 logger = logging.getLogger(__name__)

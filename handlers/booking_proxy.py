@@ -2,7 +2,7 @@
 
 Any registered person may book for a resident (a family member, a volunteer); the resident's
 consent is the gate. With standing consent the booking holds at once and the resident gets a
-text receipt through the outbox; without it ``models.booking_notices.ask_resident`` sends the
+text receipt through the outbox; without it ``models.proxy_notices.ask_resident`` sends the
 one-tap question, answered here (``px:ok|always|no:<booking>``, only by the named resident),
 and the proxy is told the answer through the outbox.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
@@ -27,14 +26,13 @@ from models.bookings import (
     ACTIVE,
     Booking,
     BookingNotActive,
-    BookingStatus,
     NotYourBooking,
     booking_view,
 )
 from models.errors import DomainError
-from models.outbox import OutboxKind, bilingual_param, enqueue, message_payload, when_param
 from models.people import Person
 from models.proxies import answer_proxy_booking, find_resident_by_phone
+from models.proxy_notices import tell_proxy_answer
 
 logger = logging.getLogger(__name__)
 PHONE_MAX = 40
@@ -68,61 +66,6 @@ async def on_resident(update: Update, context: TongxinContext) -> int:
     return await ask_kind(update, context)
 
 
-async def _describe(session: AsyncSession, booking: Booking) -> dict[str, object]:
-    view = await booking_view(session, booking.id or 0)
-    return {
-        "venue": bilingual_param(view.venue.name_zh, view.venue.name_en),
-        "centre": bilingual_param(view.centre.name_zh, view.centre.name_en),
-        "when": when_param(view.slot.starts_at),
-    }
-
-
-async def tell_resident_booked(session: AsyncSession, booking: Booking, proxy: Person) -> None:
-    """A text receipt to the resident a proxy booked for, with standing consent."""
-    resident = await session.get(Person, booking.person_id)
-    if resident is None or resident.chat_id is None:
-        return
-    msgid = (
-        "proxy.booked_for_you.pending"
-        if booking.status == BookingStatus.PENDING_APPROVAL.value
-        else "proxy.booked_for_you"
-    )
-    await enqueue(
-        session,
-        chat_id=resident.chat_id,
-        person_id=resident.id,
-        kind=OutboxKind.STATUS,
-        payload=message_payload(
-            msgid,
-            id=booking.id,
-            proxy=proxy.display_name or "—",
-            **await _describe(session, booking),
-        ),
-        dedupe_key=f"booking:{booking.id}:booked_for_you",
-        urgent=True,
-    )
-
-
-async def _tell_proxy(
-    session: AsyncSession, booking: Booking, resident: Person, answer: str
-) -> None:
-    proxy = await session.get(Person, booking.booked_by_id) if booking.booked_by_id else None
-    if proxy is None or proxy.chat_id is None:
-        return
-    msgid = "proxy.told.declined" if answer == "no" else "proxy.told.agreed"
-    await enqueue(
-        session,
-        chat_id=proxy.chat_id,
-        person_id=proxy.id,
-        kind=OutboxKind.STATUS,
-        payload=message_payload(
-            msgid, name=resident.display_name or "—", **await _describe(session, booking)
-        ),
-        dedupe_key=f"booking:{booking.id}:proxy_told",
-        urgent=True,
-    )
-
-
 async def on_proxy_answer(update: Update, context: TongxinContext) -> None:
     """The resident's one tap on a proxy booking; anyone else's tap is refused."""
     query = update.callback_query
@@ -137,7 +80,7 @@ async def on_proxy_answer(update: Update, context: TongxinContext) -> None:
             resident = await session.get(Person, context.person.id)
             assert resident is not None
             booking = await answer_proxy_booking(session, booking_id, resident, answer)
-            await _tell_proxy(session, booking, resident, answer)
+            await tell_proxy_answer(session, booking, resident, agreed=answer != "no")
             view = await booking_view(session, booking_id)
             proxy = await session.get(Person, booking.booked_by_id or 0)
     except BookingNotActive as error:

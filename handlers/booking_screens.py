@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
 from telegram import Update
 
 from bot.context import TongxinContext
@@ -24,7 +23,7 @@ from handlers.ui import Option, choice_keyboard, match_option
 from models.base import utcnow
 from models.people import Person
 from models.places import ServiceCentre, Town, Venue, VenueKind, list_towns
-from models.slots import OpenSlot, Slot
+from models.slots import OpenSlot, slot_with_place, venues_of_kind
 
 WHO, PHONE, RESIDENT, KIND, PLACE, DAY, SLOT, PARTY, CONFIRM, WAITLIST = range(10)
 DRAFT = "booking.draft"
@@ -96,29 +95,14 @@ async def venues_of(
     context: TongxinContext, kind: str, town_id: int | None = None
 ) -> list[tuple[Venue, ServiceCentre]]:
     """Active venues of a kind (in one town, or any), with their centres."""
-    query = (
-        select(Venue, ServiceCentre)
-        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
-        .where(col(Venue.kind) == kind, col(Venue.active).is_(True))
-        .order_by(col(ServiceCentre.town_id), col(Venue.id))
-    )
-    if town_id is not None:
-        query = query.where(col(ServiceCentre.town_id) == town_id)
     async with context.services.sessions() as session:
-        return [(v, c) for v, c in (await session.execute(query)).all()]
+        return await venues_of_kind(session, kind, town_id)
 
 
 async def slot_view(context: TongxinContext, slot_id: int) -> OpenSlot | None:
     """A slot with its venue and centre (whether or not it has places left)."""
-    query = (
-        select(Slot, Venue, ServiceCentre)
-        .join(Venue, col(Venue.id) == col(Slot.venue_id))
-        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
-        .where(col(Slot.id) == slot_id)
-    )
     async with context.services.sessions() as session:
-        row = (await session.execute(query)).first()
-    return OpenSlot(*row) if row else None
+        return await slot_with_place(session, slot_id)
 
 
 def kind_label(context: TongxinContext, kind: str) -> str:

@@ -38,7 +38,8 @@ REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
 ANSWER_WINDOW = timedelta(hours=26)  # a typed "1"/"2" answers a 24 h reminder this long
 
 
-async def _describe(session: AsyncSession, slot: Slot, venue: Venue) -> dict[str, Any]:
+async def describe_booking(session: AsyncSession, slot: Slot, venue: Venue) -> dict[str, Any]:
+    """What, where and when, as structured message parameters."""
     centre = await session.get(ServiceCentre, venue.centre_id)
     assert centre is not None
     return {
@@ -76,7 +77,7 @@ async def plan_reminders(
     session: AsyncSession, booking: Booking, slot: Slot, venue: Venue, now: datetime
 ) -> None:
     """24 h and 2 h reminders (the 24 h one asks 1 coming / 2 cancel) for resident and proxy."""
-    params = await _describe(session, slot, venue)
+    params = await describe_booking(session, slot, venue)
     buttons = inline_keyboard(
         [
             (N_("booking.button.coming"), f"bk:yes:{booking.id}"),
@@ -110,6 +111,8 @@ async def after_booked(
     elif booking.status == BookingStatus.PENDING_APPROVAL.value:
         await request_approval(session, booking, slot, venue)
     elif booking.status == BookingStatus.AWAITING_RESIDENT.value:
+        from models.proxy_notices import ask_resident  # builds on this module
+
         await ask_resident(session, booking, slot, venue)
 
 
@@ -140,7 +143,7 @@ async def request_approval(
     centre = await session.get(ServiceCentre, venue.centre_id)
     resident = await session.get(Person, booking.person_id)
     assert centre is not None and resident is not None
-    params = await _describe(session, slot, venue)
+    params = await describe_booking(session, slot, venue)
     buttons = inline_keyboard(
         [
             (N_("booking.button.approve"), f"ap:ok:{booking.id}"),
@@ -169,32 +172,6 @@ async def request_approval(
         )
 
 
-async def ask_resident(session: AsyncSession, booking: Booking, slot: Slot, venue: Venue) -> None:
-    """A proxy booked without standing consent: the resident says yes (once or always) or no."""
-    resident = await session.get(Person, booking.person_id)
-    proxy = await session.get(Person, booking.booked_by_id) if booking.booked_by_id else None
-    assert resident is not None and proxy is not None and resident.chat_id is not None
-    payload = message_payload(
-        N_("proxy.ask_resident"),
-        proxy=proxy.display_name or "—",
-        **await _describe(session, slot, venue),
-    )
-    payload["reply_markup"] = inline_keyboard(
-        [(N_("proxy.button.yes_once"), f"px:ok:{booking.id}")],
-        [(N_("proxy.button.yes_always"), f"px:always:{booking.id}")],
-        [(N_("proxy.button.no"), f"px:no:{booking.id}")],
-    )
-    await enqueue(
-        session,
-        chat_id=resident.chat_id,
-        person_id=resident.id,
-        kind=OutboxKind.STATUS,
-        payload=payload,
-        dedupe_key=f"booking:{booking.id}:ask_resident",
-        urgent=True,
-    )
-
-
 async def tell_decision(
     session: AsyncSession, booking: Booking, *, approved: bool, reason: str | None = None
 ) -> None:
@@ -203,7 +180,7 @@ async def tell_decision(
     assert slot is not None
     venue = await session.get(Venue, slot.venue_id)
     assert venue is not None
-    params = await _describe(session, slot, venue)
+    params = await describe_booking(session, slot, venue)
     if approved:
         await _tell(session, booking, "approved", N_("booking.approved"), **params)
         await plan_reminders(session, booking, slot, venue, utcnow())
@@ -223,7 +200,7 @@ async def send_offer(session: AsyncSession, entry: Any, slot: Slot) -> None:
     payload = message_payload(
         N_("waitlist.offer"),
         until=when_param(entry.offer_expires_at),
-        **await _describe(session, slot, venue),
+        **await describe_booking(session, slot, venue),
     )
     payload["reply_markup"] = inline_keyboard(
         [

@@ -201,6 +201,33 @@ async def open_slots(
     return found
 
 
+async def venues_of_kind(
+    session: AsyncSession, kind: str, town_id: int | None = None
+) -> list[tuple[Venue, ServiceCentre]]:
+    """Active venues of a kind (in one town, or both), with their centres."""
+    query = (
+        select(Venue, ServiceCentre)
+        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+        .where(col(Venue.kind) == kind, col(Venue.active).is_(True))
+        .order_by(col(ServiceCentre.town_id), col(Venue.id))
+    )
+    if town_id is not None:
+        query = query.where(col(ServiceCentre.town_id) == town_id)
+    return [(v, c) for v, c in (await session.execute(query)).all()]
+
+
+async def slot_with_place(session: AsyncSession, slot_id: int) -> OpenSlot | None:
+    """A slot with its venue and centre, whether or not it has places left."""
+    query = (
+        select(Slot, Venue, ServiceCentre)
+        .join(Venue, col(Venue.id) == col(Slot.venue_id))
+        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+        .where(col(Slot.id) == slot_id)
+    )
+    row = (await session.execute(query)).first()
+    return OpenSlot(*row) if row else None
+
+
 def day_bounds(day: date, tz: ZoneInfo = TOWNS_TZ) -> tuple[datetime, datetime]:
     """The UTC instants where a local calendar day starts and ends."""
     start = datetime.combine(day, datetime.min.time(), tz)
