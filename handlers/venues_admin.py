@@ -64,6 +64,7 @@ from models.venue_admin import (
     remove_blackout,
     toggle_flag,
 )
+from models.venue_texts import TEXT_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -206,6 +207,8 @@ def _ask_of(parts: list[str]) -> Ask | None:
             return {"ask": "hd", "id": checked_id(venue_id), "key": weekday}
         case ["ba", venue_id]:
             return {"ask": "ba", "id": checked_id(venue_id), "key": ""}
+        case ["tx", venue_id, key] if key in TEXT_FIELDS:
+            return {"ask": "tx", "id": checked_id(venue_id), "key": key}
         case ["sc", slot_id]:
             return {"ask": "sc", "id": checked_id(slot_id), "key": ""}
     return None

@@ -2,7 +2,8 @@
 
 An ``Ask`` (kept in ``user_data`` while it waits) names what is asked: ``n`` a numeric rule
 (``key``: its rule), ``hd`` one weekday's hours (``key``: 0–6), ``ba`` a new closed day range,
-``sc`` one slot's places; ``id`` is the venue's (the slot's for ``sc``).
+``sc`` one slot's places, ``tx`` one of the venue's texts (``key``: ``models.venue_texts``);
+``id`` is the venue's (the slot's for ``sc``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from handlers.inline import nav_buttons
 from handlers.venues_admin_screens import (
     HOME,
     RULE_NAMES,
+    TEXT_NAMES,
     Screen,
     blackouts_screen,
     card_screen,
@@ -43,15 +45,17 @@ from models.venue_admin import (
     set_rule,
     set_weekday_hours,
 )
+from models.venue_texts import TEXT_FIELDS, TextInvalid, set_venue_text
 
 Ask = dict[str, Any]
-ASK_PATTERN = r"^va:(n|hd|ba|sc):"
+ASK_PATTERN = r"^va:(n|hd|ba|sc|tx):"
 # The refusals that keep the question open: explained, then asked again.
 INVALID: dict[str, type[DomainError] | tuple[type[DomainError], ...]] = {
     "n": NumberInvalid,
     "hd": HoursInvalid,
     "ba": BlackoutInvalid,
     "sc": (NumberInvalid, CapacityBelowTaken),
+    "tx": TextInvalid,
 }
 
 
@@ -108,6 +112,16 @@ async def prompt_screen(context: TongxinContext, ask: Ask) -> Screen:
         if ask["ask"] == "ba":
             back = nav_buttons(t, f"va:b:{venue.id}", HOME)
             return t("venues_admin.ask.blackout", name=name), [back]
+        if ask["ask"] == "tx":
+            column, longest = TEXT_FIELDS[ask["key"]]
+            text = t(
+                "venues_admin.ask.text",
+                name=name,
+                field=t(TEXT_NAMES[ask["key"]]),
+                current=getattr(venue, column) or "-",
+                max=longest,
+            )
+            return text, [nav_buttons(t, f"va:v:{venue.id}", HOME)]
     raise NotFound()
 
 
@@ -118,6 +132,8 @@ def _invalid(ask: Ask) -> DomainError:
         return NumberInvalid(low=rule.low, high=rule.high)
     if ask["ask"] == "sc":
         return NumberInvalid(low=1, high=MAX_PLACES)
+    if ask["ask"] == "tx":
+        return TextInvalid(max=TEXT_FIELDS[ask["key"]][1])
     return HoursInvalid() if ask["ask"] == "hd" else BlackoutInvalid()
 
 
@@ -144,6 +160,10 @@ async def apply_answer(context: TongxinContext, ask: Ask, text: str | None) -> S
                     notice = t("venues_admin.done.capacity", value=value, slots=changed)
                 else:
                     notice = t("venues_admin.done.rule", rule=t(RULE_NAMES[key]), value=value)
+                shown = await card_screen(t, session, venue, centre)
+            elif ask["ask"] == "tx":
+                await set_venue_text(session, actor, venue, ask["key"], text)
+                notice = t("venues_admin.done.text", field=t(TEXT_NAMES[ask["key"]]))
                 shown = await card_screen(t, session, venue, centre)
             elif ask["ask"] == "hd":
                 weekday = int(ask["key"])

@@ -17,6 +17,7 @@ from models.catalogue_text import format_periods
 from models.places import ServiceCentre, Venue
 from models.slots import Slot
 from models.venue_admin import FLAGS, RULES, rule_value, slots_on
+from models.venue_texts import TEXT_FIELDS
 
 Screen = tuple[str, Buttons]
 HOME = "va:home"
@@ -33,6 +34,7 @@ RULE_NAMES = {
     "act": N_("venues_admin.rule.act"),
     "party": N_("venues_admin.rule.party"),
 }
+TEXT_NAMES = {key: N_(f"venues_admin.text.{key}") for key in TEXT_FIELDS}
 KIND_NAMES = {
     "activity_room": N_("venues_admin.kind.activity_room"),
     "hall": N_("venues_admin.kind.hall"),
@@ -169,6 +171,8 @@ async def card_screen(
         for key in RULES
     ]
     buttons: Buttons = [[flag] for flag in flags] + [[rule] for rule in rules]
+    texts = [_button(t(msgid), f"va:tx:{v}:{key}") for key, msgid in TEXT_NAMES.items()]
+    buttons += [texts[i : i + 2] for i in range(0, len(texts), 2)]
     hours = _button(t("venues_admin.button.hours"), f"va:h:{v}")
     closed = _button(t("venues_admin.button.blackouts"), f"va:b:{v}")
     buttons += [

@@ -400,6 +400,7 @@ MATRIX: tuple[Row, ...] = (
     ),
     Row("va:n:D", "callback", "va:n:2:cap", Action.VENUE_MANAGE, ADMINS, literal("（现在是 40）")),
     Row("va:n:Q", "callback", "va:n:5:cap", Action.VENUE_MANAGE, GLOBAL, literal("（现在是 1）")),
+    Row("va:tx:D", "callback", "va:tx:2:az", Action.VENUE_MANAGE, ADMINS, literal("地址（中文）")),
     Row("va:home", "callback", "va:home", Action.VENUE_MANAGE, ADMINS, text_of("home.prompt")),
     Row(
         "va:so:forged",

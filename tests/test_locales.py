@@ -61,6 +61,12 @@ def _broadcast_statuses() -> list[str]:
     return [status.value for status in BroadcastStatus]
 
 
+def _venue_text_keys() -> list[str]:
+    from models.venue_texts import TEXT_FIELDS
+
+    return list(TEXT_FIELDS)
+
+
 def _settings_items() -> tuple[str, ...]:
     from handlers.settings import MENU_ITEMS
 
@@ -105,6 +111,7 @@ DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
     "broadcast.when.{}": _when_keys,
     "broadcast.status.{}": _broadcast_statuses,
     "feedback.stars.{}": lambda: range(1, 6),
+    "venues_admin.text.{}": _venue_text_keys,
     "booking.kind.{}": _venue_kinds,
     "mine.status.{}": _active_statuses,
     "mine.action.{}": lambda: _mine("screens", "DETAIL_ACTIONS"),
