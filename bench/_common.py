@@ -18,8 +18,8 @@ from bot.app import build_services
 from bot.context import Services
 from bot.migrate import upgrade_to_head
 from bot.settings import load_settings
-from models.base import metadata, utcnow
-from models.people import Person
+from models.core.base import metadata, utcnow
+from models.core.people import Person
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 TOKEN = "123456:BENCH-token"

@@ -6,11 +6,12 @@ towns and centres, 50 venues of every kind with their opening hours, a year of s
 day, 5,000 residents and 100,000 bookings (bulk inserts, 10 % cancelled; ``slot.taken`` set from
 the active ones, densest near today).
 
-1. Query: ``models.slots.open_slots`` for each venue kind, any centre, the next 7 days, after a
+1. Query: ``models.booking.slots.open_slots`` for each venue kind, any centre, the next 7 days,
+   after a
    warm-up, ``--runs`` times per kind; p50 / p95 in ms (target p95 <= 10 ms on SQLite), and the
    plan (EXPLAIN QUERY PLAN / EXPLAIN) of the statement it ran.
 2. Throughput: ``--bookers`` new residents each book a distinct slot through
-   ``models.bookings.book`` (rules, conditional capacity update, reminders into the outbox),
+   ``models.booking.bookings.book`` (rules, conditional capacity update, reminders into the outbox),
    ``--concurrency`` at a time, one transaction each. Baseline: bare INSERTs of the same
    booking rows, same concurrency, one row per transaction. Both are undone after each round;
    the best of ``--rounds`` counts. ratio = bookings/s / bare inserts/s.
@@ -53,12 +54,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db import SessionFactory, create_session_factory
-from models.audit import AuditLog
-from models.bookings import ACTIVE, Booking, book
-from models.outbox import OutboxMessage
-from models.people import Person
-from models.places import VenueKind
-from models.slots import open_slots
+from models.booking.bookings import ACTIVE, Booking, book
+from models.booking.slots import open_slots
+from models.core.audit import AuditLog
+from models.core.outbox import OutboxMessage
+from models.core.people import Person
+from models.core.places import VenueKind
 
 WEEK = timedelta(days=7)
 FULL = dict(venues=50, days=365, bookings=100_000, people=5000, runs=200, bookers=1000, rounds=3)

@@ -21,7 +21,7 @@ import aiohttp
 from _common import add_people, bench_services, sandbox_process
 
 from jobs.outbox import OutboxPump
-from models.outbox import OutboxKind, OutboxStatus, enqueue, text_payload
+from models.core.outbox import OutboxKind, OutboxStatus, enqueue, text_payload
 
 NOTICE = "📢 同心通知：本周六上午九点，D镇和Q镇在边界广场联合举办义诊，欢迎参加。"
 

@@ -2,7 +2,7 @@
 
 1. Baseline: the pump process (services, pump, a few idle pump runs) with an empty outbox;
    resident memory (RSS) measured after a garbage collection.
-2. 100,000 future reminders are planned through ``models.reminders.remind`` (1,000 people x
+2. 100,000 future reminders are planned through ``models.core.reminders.remind`` (1,000 people x
    100 subjects, due over the next 30 days); the pump runs again; RSS measured again, in the
    same process. Target: RSS ratio < 1.2 (pending reminders cost rows, not memory).
 3. Lateness: 300 reminders fall due spread over 30 s (10/s, under the 25/s rate) while the
@@ -32,10 +32,10 @@ from sqlmodel import col
 
 from bot.context import Services
 from jobs.outbox import INTERVAL, OutboxPump
-from models.base import utcnow
-from models.outbox import FINAL, OutboxMessage
-from models.people import Person
-from models.reminders import remind
+from models.core.base import utcnow
+from models.core.outbox import FINAL, OutboxMessage
+from models.core.people import Person
+from models.core.reminders import remind
 
 PEOPLE = 1000
 

@@ -70,8 +70,8 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _seed_demo(settings: Settings) -> dict[str, int]:
-    from models.demo import seed_places
-    from models.demo_people import seed_demo_people
+    from models.demo.people import seed_demo_people
+    from models.demo.places import seed_places
 
     services = build_services(settings)
     try:
@@ -84,7 +84,7 @@ async def _seed_demo(settings: Settings) -> dict[str, int]:
 
 
 async def _import(settings: Settings, text: str, kind: str | None) -> str:
-    from models.catalogue_io import import_catalogue
+    from models.booking.catalogue.venues import import_catalogue
 
     services = build_services(settings)
     try:
@@ -96,7 +96,7 @@ async def _import(settings: Settings, text: str, kind: str | None) -> str:
 
 
 async def _export(settings: Settings, kind: str, first: date | None, last: date | None) -> str:
-    from models.catalogue_io import export_catalogue
+    from models.booking.catalogue.venues import export_catalogue
 
     services = build_services(settings)
     try:
@@ -107,7 +107,7 @@ async def _export(settings: Settings, kind: str, first: date | None, last: date 
 
 
 def _import_file(settings: Settings, path: Path, kind: str | None) -> int:
-    from models.catalogue_io import CatalogueRejected
+    from models.booking.catalogue.venues import CatalogueRejected
 
     try:
         text = path.read_text(encoding="utf-8-sig")

@@ -16,7 +16,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from jobs.outbox import OutboxPump
-    from models.people import Person
+    from models.core.people import Person
 
 
 @dataclass

@@ -12,8 +12,8 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.db import SessionFactory
-from models.base import utcnow
-from models.runtime import PtbState
+from models.core.base import utcnow
+from models.core.runtime import PtbState
 
 USER, CHAT, CONVERSATION = "user_data", "chat_data", "conversation"
 

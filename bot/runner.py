@@ -22,7 +22,8 @@ from bot.app import build_application
 from bot.context import Services, TongxinApplication
 from bot.settings import Settings
 from bot.web import build_web_app, start_web
-from jobs import bookings, broadcasts, maintenance, outbox
+from jobs import booking as bookings
+from jobs import broadcasts, maintenance, outbox
 
 logger = logging.getLogger(__name__)
 

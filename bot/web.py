@@ -24,8 +24,8 @@ from telegram.ext import Application
 
 from bot.context import Services, TongxinApplication
 from bot.settings import Settings
-from models.outbox import depth as outbox_depth
-from models.runtime import claim_update
+from models.core.outbox import depth as outbox_depth
+from models.core.runtime import claim_update
 
 logger = logging.getLogger(__name__)
 

@@ -16,35 +16,33 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinApplication
-from handlers import (
-    booking,
-    booking_staff,
-    broadcast,
-    home,
-    invites,
-    my_bookings,
-    onboarding,
-    privacy,
-    roles,
-    settings,
-    venues_admin,
-)
-from handlers.common import closing_other_flows, load_person
+from handlers.booking.book import flow as booking_flow
+from handlers.booking.mine import flow as my_bookings_flow
+from handlers.booking.staff import flow as booking_staff_flow
+from handlers.booking.venues import flow as venues_admin_flow
+from handlers.broadcasts import flow as broadcast_flow
+from handlers.home import commands as home_flow
+from handlers.kit.common import closing_other_flows, load_person
+from handlers.onboarding import flow as onboarding_flow
+from handlers.roles import grants as roles_flow
+from handlers.roles import invites as invites_flow
+from handlers.settings import flow as settings_flow
+from handlers.settings import privacy as privacy_flow
 
 # Order matters: the first handler that accepts an update in group 0 handles it, so flows
 # (conversations) come first and home's catch-all comes last.
 FLOWS = (
-    onboarding,
-    settings,
-    privacy,
-    invites,
-    roles,
-    broadcast,
-    booking,
-    my_bookings,
-    booking_staff,
-    venues_admin,
-    home,
+    onboarding_flow,
+    settings_flow,
+    privacy_flow,
+    invites_flow,
+    roles_flow,
+    broadcast_flow,
+    booking_flow,
+    my_bookings_flow,
+    booking_staff_flow,
+    venues_admin_flow,
+    home_flow,
 )
 # Commands that answer without taking the user anywhere, so an open screen stays open.
 PASSIVE_COMMANDS = frozenset({"help", "mydata"})
@@ -60,7 +58,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     assert isinstance(application, TongxinApplication)
     i18n = application.services.i18n
     application.add_handler(TypeHandler(Update, load_person), group=PERSON_GROUP)
-    application.add_handlers(my_bookings.answer_handlers(i18n), group=ANSWERS_GROUP)
+    application.add_handlers(my_bookings_flow.answer_handlers(i18n), group=ANSWERS_GROUP)
     every_flow = [flow.handlers(i18n) for flow in FLOWS]
     numbers = NumbersFromTheMenu([h for hs in every_flow for h in hs])
     for flow_handlers in every_flow:

@@ -3,7 +3,7 @@
 Every ``INTERVAL`` seconds: ``start_due_broadcasts`` fans due broadcasts out to the outbox; then,
 for each broadcast still being sent, the author's progress message ("已发送 1,200 / 5,000") is
 sent once and edited when the numbers change; when nothing is left in flight the broadcast is
-finished and the delivery report is enqueued to the author (``models.broadcast_sending``).
+finished and the delivery report is enqueued to the author (``models.broadcasts.sending``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import JobQueue
 
 from bot.context import Services, TongxinContext
-from models.broadcast_sending import (
+from models.broadcasts.compose import Broadcast, BroadcastStatus
+from models.broadcasts.sending import (
     finish_if_settled,
     number,
     progress,
@@ -24,8 +25,7 @@ from models.broadcast_sending import (
     start_due_broadcasts,
     unfinished_broadcasts,
 )
-from models.broadcasts import Broadcast, BroadcastStatus
-from models.people import Person
+from models.core.people import Person
 
 logger = logging.getLogger(__name__)
 

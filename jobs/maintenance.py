@@ -8,7 +8,7 @@ from datetime import timedelta
 from telegram.ext import JobQueue
 
 from bot.context import Services, TongxinContext
-from models.runtime import prune_processed_updates
+from models.core.runtime import prune_processed_updates
 
 logger = logging.getLogger(__name__)
 

@@ -34,8 +34,8 @@ from telegram.request import BaseRequest
 from bot.context import Services, TongxinContext
 from jobs.pacing import Pacer
 from jobs.rendering import Part, render
-from models.base import utcnow
-from models.outbox import (
+from models.core.base import utcnow
+from models.core.outbox import (
     MAX_ATTEMPTS,
     OutboxKind,
     OutboxMessage,
@@ -45,7 +45,7 @@ from models.outbox import (
     finish,
     retry_later,
 )
-from models.people import Person, mark_unreachable
+from models.core.people import Person, mark_unreachable
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,9 @@ must never fail to parse. Text over 4096 characters becomes several messages.
 
 A parameter may be structured, so it reads right in the recipient's language at send time:
 ``{"dt": "<ISO time>"}`` is a moment shown as ``format_when`` shows it, ``{"zh_CN": …, "en": …}``
-picks the recipient's language (``models.outbox.when_param`` and ``bilingual_param`` build them).
-An inline button's text may be ``{"msgid": …}`` (``models.outbox.inline_keyboard`` builds them).
+picks the recipient's language (``models.core.outbox.when_param`` and ``bilingual_param``
+build them). An inline button's text may be ``{"msgid": …}`` (``models.core.outbox.inline_keyboard``
+builds them).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 import models  # noqa: F401  (registers every table on the metadata)
 from bot.db import create_engine
 from bot.settings import load_settings
-from models.base import metadata
+from models.core.base import metadata
 
 config = context.config
 

@@ -1,22 +1,22 @@
 """Domain tables, operations and typed errors. Never imports telegram or aiohttp."""
 
-from models.audit import AuditLog, record_audit
-from models.base import metadata, utcnow
-from models.bookings import Booking, BookingStatus
-from models.broadcasts import Broadcast, BroadcastStatus
-from models.calendar import Blackout, OpeningHours
-from models.errors import DomainError
-from models.events import Event
-from models.feedback import BookingFeedback
-from models.invites import Invite
-from models.outbox import OutboxKind, OutboxMessage, OutboxStatus
-from models.people import NotificationOptOut, Person
-from models.places import Community, ServiceCentre, Town, Venue, VenueKind
-from models.proxies import ProxyConsent
-from models.roles import Role, RoleGrant
-from models.runtime import ProcessedUpdate, PtbState
-from models.slots import Slot
-from models.waitlist import WaitlistEntry
+from models.booking.bookings import Booking, BookingStatus
+from models.booking.calendar import Blackout, OpeningHours
+from models.booking.feedback import BookingFeedback
+from models.booking.proxies import ProxyConsent
+from models.booking.slots import Slot
+from models.booking.waitlist import WaitlistEntry
+from models.broadcasts.compose import Broadcast, BroadcastStatus
+from models.core.audit import AuditLog, record_audit
+from models.core.authz import Role, RoleGrant
+from models.core.base import metadata, utcnow
+from models.core.errors import DomainError
+from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
+from models.core.people import NotificationOptOut, Person
+from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
+from models.core.runtime import ProcessedUpdate, PtbState
+from models.events.tables import Event
+from models.roles.invites import Invite
 
 __all__ = [
     "AuditLog",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.db import SessionFactory
-from models.people import Person, complete_onboarding, record_consent, update_profile
-from models.places import Community, Town
+from models.core.people import Person, complete_onboarding, record_consent, update_profile
+from models.core.places import Community, Town
 
 
 async def make_person(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.base
+import models.core.base
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -25,7 +25,7 @@ def upgrade() -> None:
     op.create_table(
         "processed_update",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("received_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("update_id", name=op.f("pk_processed_update")),
     )
     with op.batch_alter_table("processed_update", schema=None) as batch_op:
@@ -38,7 +38,7 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
         sa.Column("data", sa.JSON(), nullable=True),
-        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("kind", "key", name=op.f("pk_ptb_state")),
     )
     op.create_table(
@@ -93,12 +93,12 @@ def upgrade() -> None:
         sa.Column("community_id", sa.Integer(), nullable=True),
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
         sa.Column("elder_mode", sa.Boolean(), nullable=False),
-        sa.Column("consent_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("consent_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("reachable", sa.Boolean(), nullable=False),
-        sa.Column("onboarded_at", models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("onboarded_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["community_id"], ["community.id"], name=op.f("fk_person_community_id_community")
         ),
@@ -131,7 +131,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("subject_type", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -160,8 +160,8 @@ def upgrade() -> None:
         sa.Column("topic", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("host_town_id", sa.Integer(), nullable=False),
         sa.Column("venue_id", sa.Integer(), nullable=True),
-        sa.Column("starts_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["host_town_id"], ["town.id"], name=op.f("fk_event_host_town_id_town")
@@ -180,9 +180,9 @@ def upgrade() -> None:
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("town_id", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("used_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"],
@@ -216,8 +216,8 @@ def upgrade() -> None:
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("town_id", sa.Integer(), nullable=True),
         sa.Column("granted_by", sa.Integer(), nullable=True),
-        sa.Column("granted_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("granted_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["granted_by"],
             ["person.id"],

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.base
+import models.core.base
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -33,15 +33,15 @@ def upgrade() -> None:
         sa.Column("audience_kind", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
         sa.Column("audience_value", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("send_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("send_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("approved_by", sa.Integer(), nullable=True),
-        sa.Column("decided_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("decision_note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("recipients", sa.Integer(), nullable=False),
         sa.Column("skipped_opt_out", sa.Integer(), nullable=False),
         sa.Column("progress_message_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["approved_by"],
             ["person.id"],
@@ -68,8 +68,8 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("dedupe_key", sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
-        sa.Column("due_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("topic", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("broadcast_id", sa.Integer(), nullable=True),
@@ -77,9 +77,9 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("claimed_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-        sa.Column("claimed_at", models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("sent_at", models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["broadcast_id"], ["broadcast.id"], name=op.f("fk_outbox_broadcast_id_broadcast")
         ),

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.base
+import models.core.base
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -25,8 +25,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("resident_id", sa.Integer(), nullable=False),
         sa.Column("proxy_id", sa.Integer(), nullable=False),
-        sa.Column("granted_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("granted_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["proxy_id"],
             ["person.id"],
@@ -54,8 +54,8 @@ def upgrade() -> None:
         "slot",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("venue_id", sa.Integer(), nullable=False),
-        sa.Column("starts_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
         sa.Column("taken", sa.Integer(), nullable=False),
         sa.Column("closed", sa.Boolean(), nullable=False),
@@ -119,12 +119,12 @@ def upgrade() -> None:
         sa.Column("party_size", sa.Integer(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("decline_reason", sqlmodel.sql.sqltypes.AutoString(length=256), nullable=True),
         sa.Column("attendance_reply", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
-        sa.Column("checked_in_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("checked_in_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("checked_in_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["booked_by_id"],
@@ -176,9 +176,9 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("party_size", sa.Integer(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("offered_at", models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("offer_expires_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("offered_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("offer_expires_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["person_id"],
             ["person.id"],
@@ -213,8 +213,8 @@ def upgrade() -> None:
         sa.Column("rating", sa.Integer(), nullable=False),
         sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.Column("voice_file_id", sqlmodel.sql.sqltypes.AutoString(length=256), nullable=True),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "rating BETWEEN 1 AND 5", name=op.f("ck_booking_feedback_rating_1_to_5")
         ),

@@ -13,7 +13,7 @@ from bot.sandbox.state import SandboxState
 from bot.webchat import NEW_USER_BASE, build_webchat_app, demo_personas, start_webchat
 from bot.webchat.personas import counting_allocator
 from bot.webchat.transcript import snapshot
-from models.demo_people import DEMO_PEOPLE
+from models.demo.people import DEMO_PEOPLE
 
 TOKEN = "100000:TEST-webchat"
 

@@ -9,9 +9,10 @@ from sqlmodel import col
 
 from bot.demo import DemoStack
 from bot.timefmt import format_day
-from models.bookings import Booking, BookingStatus
-from models.people import find_person
-from tests.booking_support import slot_of
+from models.booking.bookings import Booking, BookingStatus
+from models.core.people import find_person
+from tests.booking.booking_support import slot_of
+from tests.booking.test_booking_flow_helpers import slot_day, slot_words, venue
 from tests.browser.support import (
     bot_said,
     choose,
@@ -22,7 +23,6 @@ from tests.browser.support import (
     shoot,
 )
 from tests.browser.test_webchat_onboarding import services_of
-from tests.test_booking_flow_helpers import slot_day, slot_words, venue
 
 pytestmark = pytest.mark.browser
 

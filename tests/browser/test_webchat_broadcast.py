@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.demo import DemoStack
-from models.broadcasts import Broadcast, BroadcastStatus
-from models.outbox import OutboxMessage, OutboxStatus
-from models.people import find_person
+from models.broadcasts.compose import Broadcast, BroadcastStatus
+from models.core.outbox import OutboxMessage, OutboxStatus
+from models.core.people import find_person
 from tests.browser.support import (
     bot_said,
     choose,

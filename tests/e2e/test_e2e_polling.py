@@ -11,7 +11,7 @@ from bot.context import Services
 from bot.runner import BotRunner
 from bot.sandbox import SandboxState
 from bot.settings import Settings
-from models.people import find_person
+from models.core.people import find_person
 from tests.e2e.control import Control, free_port
 
 pytestmark = pytest.mark.e2e

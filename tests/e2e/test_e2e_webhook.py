@@ -18,8 +18,8 @@ from bot.runner import BotRunner
 from bot.sandbox import SandboxState
 from bot.settings import Settings
 from bot.web import SECRET_HEADER
-from models.people import Person, find_person
-from models.runtime import ProcessedUpdate
+from models.core.people import Person, find_person
+from models.core.runtime import ProcessedUpdate
 from tests.e2e.control import Control, free_port
 
 pytestmark = pytest.mark.e2e

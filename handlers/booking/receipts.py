@@ -1,0 +1,134 @@
+"""Pieces the booking screens share: rule errors in words, day and slot choices, the receipt
+(text, ``.ics`` calendar file and check-in QR code)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import segno
+from icalendar import Calendar, Event
+from telegram import InputFile
+
+from bot.context import TongxinContext
+from bot.timefmt import format_clock, format_day, format_span, resolve_params
+from handlers.kit.ui import Option
+from models.booking.bookings import BookingStatus, BookingView
+from models.booking.slots import OpenSlot
+from models.core.errors import DomainError
+
+DAYS_PER_PAGE = 7
+MORE_DAYS = "__more_days__"
+
+
+def error_text(context: TongxinContext, error: DomainError) -> str:
+    """A refused rule, explained in the person's language (structured params resolved)."""
+    params = resolve_params(error.params, context.lang, context.services.settings.tz)
+    return context.t(error.message_id, **params)
+
+
+def day_options(context: TongxinContext, today: date, page: int = 0) -> list[Option]:
+    """今天 / 明天 / 后天, then the next days by weekday, then "more days"; keys are ISO dates."""
+    t, lang = context.t, context.lang
+    options = []
+    first = today + timedelta(days=page * DAYS_PER_PAGE)
+    for offset in range(DAYS_PER_PAGE):
+        day = first + timedelta(days=offset)
+        ahead = (day - today).days
+        words = format_day(day, lang, short=True)
+        if ahead == 0:
+            label = t("booking.day.today", day=words)
+        elif ahead == 1:
+            label = t("booking.day.tomorrow", day=words)
+        elif ahead == 2:
+            label = t("booking.day.after_tomorrow", day=words)
+        else:
+            label = words
+        options.append(Option(day.isoformat(), label))
+    options.append(Option(MORE_DAYS, t("booking.day.more")))
+    return options
+
+
+def slot_option(context: TongxinContext, found: OpenSlot, *, with_day: bool = False) -> Option:
+    """One slot choice: time, place and places left; key is the slot id."""
+    tz, lang = context.services.settings.tz, context.lang
+    if with_day:
+        when = format_span(found.slot.starts_at, found.slot.ends_at, lang, tz)
+    else:
+        when = f"{format_clock(found.slot.starts_at, tz)}–{format_clock(found.slot.ends_at, tz)}"
+    label = context.t(
+        "booking.slot.label",
+        time=when,
+        venue=found.venue.name(lang),
+        centre=found.centre.name(lang),
+        free=found.free,
+    )
+    return Option(str(found.slot.id), label)
+
+
+def receipt_text(context: TongxinContext, view: BookingView) -> str:
+    """What, where, when, how to get there and how to cancel, for the booking's status."""
+    t, lang, tz = context.t, context.lang, context.services.settings.tz
+    venue, centre = view.venue, view.centre
+    address = (venue.address_en or centre.address_en) if lang == "en" else ""
+    address = address or venue.address_zh or centre.address_zh
+    directions = venue.directions_en if lang == "en" else venue.directions_zh
+    access = venue.accessibility_en if lang == "en" else venue.accessibility_zh
+    status = view.booking.status
+    msgid = {
+        BookingStatus.PENDING_APPROVAL.value: "booking.receipt.pending_approval",
+        BookingStatus.AWAITING_RESIDENT.value: "booking.receipt.awaiting_resident",
+    }.get(status, "booking.receipt.confirmed")
+    return t(
+        msgid,
+        id=view.booking.id,
+        venue=venue.name(lang),
+        centre=centre.name(lang),
+        when=format_span(view.slot.starts_at, view.slot.ends_at, lang, tz),
+        party=view.booking.party_size,
+        address=address or "—",
+        directions=directions or "—",
+        access=access or "—",
+    )
+
+
+def ics_file(view: BookingView, language: str, tz: ZoneInfo) -> InputFile:
+    """The booking as an iCalendar file with a 2-hour alarm, for the phone's calendar."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Tongxin//booking//ZH")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"booking-{view.booking.id}@tongxin")
+    event.add("dtstamp", datetime.now(tz))
+    event.add("dtstart", view.slot.starts_at)
+    event.add("dtend", view.slot.ends_at)
+    event.add("summary", view.venue.name(language))
+    address = view.venue.address_zh or view.centre.address_zh
+    event.add("location", f"{view.centre.name(language)} {address}".strip())
+    calendar.add_component(event)
+    return InputFile(io.BytesIO(calendar.to_ical()), filename=f"booking-{view.booking.id}.ics")
+
+
+def checkin_link(bot_username: str, code: str) -> str:
+    """The deep link in the receipt's QR code; a volunteer's scan opens the check-in."""
+    return f"https://t.me/{bot_username}?start=ci_{code}"
+
+
+def qr_png(link: str) -> InputFile:
+    """A large, high-contrast QR code PNG of ``link``."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
+    return InputFile(io.BytesIO(buffer.getvalue()), filename="checkin.png")
+
+
+async def send_receipt(context: TongxinContext, chat_id: int, view: BookingView) -> None:
+    """The receipt text, then the calendar file; a confirmed booking also gets its QR code."""
+    settings = context.services.settings
+    await context.bot.send_message(chat_id, receipt_text(context, view))
+    await context.bot.send_document(
+        chat_id, ics_file(view, context.lang, settings.tz), caption=context.t("booking.ics")
+    )
+    if view.booking.status == BookingStatus.CONFIRMED.value:
+        link = checkin_link(context.bot.username, view.booking.code)
+        await context.bot.send_photo(chat_id, qr_png(link), caption=context.t("booking.qr"))

@@ -1,0 +1,75 @@
+"""Booking housekeeping on PTB's JobQueue: lapse offers and unanswered proxy bookings, mark
+no-shows (every minute), and keep each venue's slots generated up to its horizon (hourly).
+
+Every job works over rows in the database, so a restart loses nothing and running it twice is
+harmless (conditional updates; ``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+from telegram.ext import JobQueue
+
+from bot.context import Services, TongxinContext
+from models.booking.proxies import lapse_unanswered
+from models.booking.slots import generate_slots
+from models.booking.staff import mark_no_shows
+from models.booking.waitlist import expire_offers
+from models.core.base import utcnow
+from models.core.places import Venue
+
+logger = logging.getLogger(__name__)
+
+TICK = timedelta(minutes=1)
+SLOT_REFRESH = timedelta(hours=1)
+
+
+async def tick_once(services: Services, now: datetime | None = None) -> dict[str, int]:
+    """One pass of the minute jobs; returns how many rows each changed."""
+    now = now or utcnow()
+    async with services.sessions() as session, session.begin():
+        counts = {
+            "offers_lapsed": await expire_offers(session, now),
+            "proxy_lapsed": await lapse_unanswered(session, now),
+            "no_shows": await mark_no_shows(session, now),
+        }
+    if any(counts.values()):
+        logger.info("booking housekeeping: %s", counts)
+    return counts
+
+
+async def extend_slots_once(services: Services, now: datetime | None = None) -> int:
+    """Generate missing slots of every active venue from today to its horizon."""
+    tz = services.settings.tz
+    today = (now or utcnow()).astimezone(tz).date()
+    created = 0
+    async with services.sessions() as session, session.begin():
+        venues = (await session.execute(select(Venue).where(col(Venue.active)))).scalars().all()
+        for venue in venues:
+            last = today + timedelta(days=venue.horizon_days)
+            created += await generate_slots(session, venue, today, last, tz)
+    if created:
+        logger.info("generated %s new slots", created)
+    return created
+
+
+async def tick_job(context: TongxinContext) -> None:
+    """JobQueue callback for :func:`tick_once`."""
+    await tick_once(context.services)
+
+
+async def extend_job(context: TongxinContext) -> None:
+    """JobQueue callback for :func:`extend_slots_once`."""
+    await extend_slots_once(context.services)
+
+
+def schedule(job_queue: JobQueue | None) -> None:  # type: ignore[type-arg]
+    """Put the booking jobs on the queue once."""
+    assert job_queue is not None
+    if not job_queue.get_jobs_by_name("booking_tick"):
+        job_queue.run_repeating(tick_job, interval=TICK, first=10, name="booking_tick")
+    if not job_queue.get_jobs_by_name("booking_slots"):
+        job_queue.run_repeating(extend_job, interval=SLOT_REFRESH, first=5, name="booking_slots")

@@ -1,0 +1,113 @@
+"""When a venue is open: weekly opening hours, blackout dates, and slots generated from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, ForeignKey, Time, delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel, col, select
+
+from models.core.places import Venue
+
+TOWNS_TZ = ZoneInfo("Asia/Shanghai")
+
+
+class OpeningHours(SQLModel, table=True):
+    """One opening period of a venue on a weekday (0 = Monday); a day may have several."""
+
+    __tablename__ = "venue_hours"
+    __table_args__ = (CheckConstraint("opens < closes", name="opens_before_closes"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    venue_id: int = Field(sa_column_args=[ForeignKey("venue.id", ondelete="CASCADE")], index=True)
+    weekday: int = Field(ge=0, le=6)
+    opens: time = Field(sa_type=Time)
+    closes: time = Field(sa_type=Time)
+
+
+class Blackout(SQLModel, table=True):
+    """Days a venue is closed (holiday, maintenance), inclusive, with the reason residents see."""
+
+    __tablename__ = "venue_blackout"
+    __table_args__ = (CheckConstraint("first_day <= last_day", name="ordered_days"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    venue_id: int = Field(sa_column_args=[ForeignKey("venue.id", ondelete="CASCADE")], index=True)
+    first_day: date
+    last_day: date
+    reason_zh: str = Field(default="", max_length=128)
+    reason_en: str = Field(default="", max_length=128)
+
+
+async def hours_of(session: AsyncSession, venue_id: int) -> list[OpeningHours]:
+    """A venue's weekly opening hours, by weekday then time."""
+    query = (
+        select(OpeningHours)
+        .where(OpeningHours.venue_id == venue_id)
+        .order_by(col(OpeningHours.weekday), col(OpeningHours.opens))
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def set_hours(
+    session: AsyncSession, venue_id: int, weekday: int, periods: list[tuple[time, time]]
+) -> None:
+    """Replace a venue's opening periods on one weekday (an empty list: closed that day)."""
+    await session.execute(
+        delete(OpeningHours).where(
+            col(OpeningHours.venue_id) == venue_id, col(OpeningHours.weekday) == weekday
+        )
+    )
+    for opens, closes in periods:
+        session.add(OpeningHours(venue_id=venue_id, weekday=weekday, opens=opens, closes=closes))
+    await session.flush()
+
+
+def within_hours(
+    hours: list[OpeningHours], starts: datetime, ends: datetime, tz: ZoneInfo = TOWNS_TZ
+) -> bool:
+    """Whether the local window [starts, ends) lies inside one opening period."""
+    local_start, local_end = starts.astimezone(tz), ends.astimezone(tz)
+    if local_start.date() != local_end.date() and local_end.time() != time(0):
+        return False
+    end_time = local_end.time() if local_end.time() != time(0) else time.max
+    return any(
+        h.weekday == local_start.weekday()
+        and h.opens <= local_start.time()
+        and end_time <= h.closes
+        for h in hours
+    )
+
+
+async def blackout_on(session: AsyncSession, venue_id: int, day: date) -> Blackout | None:
+    """The blackout covering ``day`` at the venue, if any."""
+    query = select(Blackout).where(
+        Blackout.venue_id == venue_id, Blackout.first_day <= day, Blackout.last_day >= day
+    )
+    return (await session.execute(query.limit(1))).scalars().first()
+
+
+async def blackouts_of(session: AsyncSession, venue_id: int) -> list[Blackout]:
+    """A venue's blackouts, earliest first."""
+    query = select(Blackout).where(Blackout.venue_id == venue_id).order_by(col(Blackout.first_day))
+    return list((await session.execute(query)).scalars())
+
+
+def slot_windows(
+    venue: Venue, hours: list[OpeningHours], first_day: date, last_day: date, tz: ZoneInfo
+) -> list[tuple[datetime, datetime]]:
+    """Slot windows (UTC) that fit the opening hours, ``slot_minutes`` long, for a day range."""
+    length = timedelta(minutes=venue.slot_minutes)
+    windows: list[tuple[datetime, datetime]] = []
+    day = first_day
+    while day <= last_day:
+        for period in (h for h in hours if h.weekday == day.weekday()):
+            start = datetime.combine(day, period.opens, tz)
+            close = datetime.combine(day, period.closes, tz)
+            while start + length <= close:
+                windows.append((start.astimezone(ZoneInfo("UTC")), (start + length)))
+                start += length
+        day += timedelta(days=1)
+    return [(s, e.astimezone(ZoneInfo("UTC"))) for s, e in windows]

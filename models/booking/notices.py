@@ -1,0 +1,245 @@
+"""What a booking sends on its own: reminders, approval requests, offers and decisions.
+
+Everything is an outbox row written in the booking's transaction, rendered in the recipient's
+language when sent. Reminders go to the resident and, for a proxy booking, to the proxy too.
+Inline-button callback data (handled in ``handlers``): ``bk:yes|no:<booking>`` (reminder
+answer), ``ap:ok|no:<booking>`` (approval), ``px:ok|always|no:<booking>`` (resident confirms a
+proxy booking), ``wl:acc|dec:<entry>`` (waitlist offer), ``rate:<booking>:<1-5>``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models.booking.bookings import ACTIVE, Booking, BookingStatus
+from models.booking.slots import Slot
+from models.core.authz import Role, RoleGrant
+from models.core.base import N_, utcnow
+from models.core.outbox import (
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    bilingual_param,
+    enqueue,
+    inline_keyboard,
+    message_payload,
+    when_param,
+)
+from models.core.people import Person
+from models.core.places import ServiceCentre, Venue
+from models.core.reminders import cancel_reminders, remind
+
+REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
+ANSWER_WINDOW = timedelta(hours=26)  # a typed "1"/"2" answers a 24 h reminder this long
+
+
+async def describe_booking(session: AsyncSession, slot: Slot, venue: Venue) -> dict[str, Any]:
+    """What, where and when, as structured message parameters."""
+    centre = await session.get(ServiceCentre, venue.centre_id)
+    assert centre is not None
+    return {
+        "venue": bilingual_param(venue.name_zh, venue.name_en),
+        "centre": bilingual_param(centre.name_zh, centre.name_en),
+        "when": when_param(slot.starts_at),
+    }
+
+
+async def _people(session: AsyncSession, booking: Booking) -> list[Person]:
+    ids = [booking.person_id] + ([booking.booked_by_id] if booking.booked_by_id else [])
+    people = [await session.get(Person, pid) for pid in dict.fromkeys(ids)]
+    return [p for p in people if p is not None]
+
+
+async def _tell(
+    session: AsyncSession, booking: Booking, key: str, message_id: str, **params: Any
+) -> None:
+    """A status message about the booking to the resident and their proxy."""
+    for person in await _people(session, booking):
+        if person.chat_id is None:
+            continue
+        await enqueue(
+            session,
+            chat_id=person.chat_id,
+            person_id=person.id,
+            kind=OutboxKind.STATUS,
+            payload=message_payload(message_id, **params),
+            dedupe_key=f"booking:{booking.id}:{key}:{person.id}",
+            urgent=True,  # the answer to something the person just did, not a notice
+        )
+
+
+async def plan_reminders(
+    session: AsyncSession, booking: Booking, slot: Slot, venue: Venue, now: datetime
+) -> None:
+    """24 h and 2 h reminders (the 24 h one asks 1 coming / 2 cancel) for resident and proxy."""
+    params = await describe_booking(session, slot, venue)
+    buttons = inline_keyboard(
+        [
+            (N_("booking.button.coming"), f"bk:yes:{booking.id}"),
+            (N_("booking.button.cancel_it"), f"bk:no:{booking.id}"),
+        ]
+    )
+    msgids = {"24h": N_("booking.reminder.24h"), "2h": N_("booking.reminder.2h")}
+    for name, before in REMINDERS:
+        at = slot.starts_at - before
+        if at <= now:
+            continue  # booked later than this reminder would have gone
+        for person in await _people(session, booking):
+            await remind(
+                session,
+                person,
+                f"booking:{booking.id}:{name}",
+                at,
+                msgids[name],
+                expires_at=slot.starts_at,
+                markup=buttons if name == "24h" and person.id == booking.person_id else None,
+                **params,
+            )
+
+
+async def after_booked(
+    session: AsyncSession, booking: Booking, slot: Slot, venue: Venue, *, now: datetime
+) -> None:
+    """The messages a new booking sends, by its status."""
+    if booking.status == BookingStatus.CONFIRMED.value:
+        await plan_reminders(session, booking, slot, venue, now)
+    elif booking.status == BookingStatus.PENDING_APPROVAL.value:
+        await request_approval(session, booking, slot, venue)
+    elif booking.status == BookingStatus.AWAITING_RESIDENT.value:
+        from models.booking.proxy_notices import ask_resident  # builds on this module
+
+        await ask_resident(session, booking, slot, venue)
+
+
+async def after_cancelled(session: AsyncSession, booking: Booking) -> None:
+    """A booking ended: its pending reminders are cancelled."""
+    await cancel_reminders(session, f"booking:{booking.id}")  # "reminder:booking:<id>:…"
+
+
+async def town_admins(session: AsyncSession, town_id: int) -> list[Person]:
+    """People granted admin of the town or of both towns (settings' admins use /approvals)."""
+    query = (
+        select(Person)
+        .join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+        .where(
+            col(RoleGrant.role) == Role.ADMIN.value,
+            col(RoleGrant.revoked_at).is_(None),
+            or_(col(RoleGrant.town_id) == town_id, col(RoleGrant.town_id).is_(None)),
+        )
+        .distinct()
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def request_approval(
+    session: AsyncSession, booking: Booking, slot: Slot, venue: Venue
+) -> None:
+    """Ask the admins of the venue's town to approve or decline (inline buttons)."""
+    centre = await session.get(ServiceCentre, venue.centre_id)
+    resident = await session.get(Person, booking.person_id)
+    assert centre is not None and resident is not None
+    params = await describe_booking(session, slot, venue)
+    buttons = inline_keyboard(
+        [
+            (N_("booking.button.approve"), f"ap:ok:{booking.id}"),
+            (N_("booking.button.decline"), f"ap:no:{booking.id}"),
+        ]
+    )
+    for admin in await town_admins(session, centre.town_id):
+        if admin.chat_id is None:
+            continue
+        payload = message_payload(
+            N_("booking.approval.request"),
+            id=booking.id,
+            name=resident.display_name or "—",
+            party=booking.party_size,
+            **params,
+        )
+        payload["reply_markup"] = buttons
+        await enqueue(
+            session,
+            chat_id=admin.chat_id,
+            person_id=admin.id,
+            kind=OutboxKind.APPROVAL,
+            payload=payload,
+            dedupe_key=f"booking:{booking.id}:approval:{admin.id}",
+            urgent=True,
+        )
+
+
+async def tell_decision(
+    session: AsyncSession, booking: Booking, *, approved: bool, reason: str | None = None
+) -> None:
+    """Tell the resident (and proxy) an admin's decision; approval plans the reminders."""
+    slot = await session.get(Slot, booking.slot_id)
+    assert slot is not None
+    venue = await session.get(Venue, slot.venue_id)
+    assert venue is not None
+    params = await describe_booking(session, slot, venue)
+    if approved:
+        await _tell(session, booking, "approved", N_("booking.approved"), **params)
+        await plan_reminders(session, booking, slot, venue, utcnow())
+    else:
+        await _tell(
+            session, booking, "declined", N_("booking.declined"), reason=reason or "—", **params
+        )
+
+
+async def send_offer(session: AsyncSession, entry: Any, slot: Slot) -> None:
+    """Offer freed places to a waiting person, accept or decline before the offer lapses."""
+    person = await session.get(Person, entry.person_id)
+    venue = await session.get(Venue, slot.venue_id)
+    assert venue is not None
+    if person is None or person.chat_id is None:
+        return
+    payload = message_payload(
+        N_("waitlist.offer"),
+        until=when_param(entry.offer_expires_at),
+        **await describe_booking(session, slot, venue),
+    )
+    payload["reply_markup"] = inline_keyboard(
+        [
+            (N_("waitlist.button.accept"), f"wl:acc:{entry.id}"),
+            (N_("waitlist.button.decline"), f"wl:dec:{entry.id}"),
+        ]
+    )
+    await enqueue(
+        session,
+        chat_id=person.chat_id,
+        person_id=person.id,
+        kind=OutboxKind.WAITLIST_OFFER,
+        payload=payload,
+        dedupe_key=f"waitlist:{entry.id}:offer",
+        expires_at=entry.offer_expires_at,
+        urgent=True,  # a 2-hour window: held back by quiet hours it would lapse unseen
+    )
+
+
+async def awaiting_answer(
+    session: AsyncSession, person: Person, now: datetime | None = None
+) -> Booking | None:
+    """The active booking whose 24 h reminder reached the person lately and is unanswered.
+
+    The latest such reminder wins: a typed "1"/"2" answers the message the person just read.
+    """
+    since = (now or utcnow()) - ANSWER_WINDOW
+    query = (
+        select(col(OutboxMessage.dedupe_key))
+        .where(
+            col(OutboxMessage.person_id) == person.id,
+            col(OutboxMessage.status) == OutboxStatus.SENT.value,
+            col(OutboxMessage.sent_at) >= since,
+            col(OutboxMessage.dedupe_key).like(f"reminder:booking:%:24h:{person.id}"),
+        )
+        .order_by(col(OutboxMessage.sent_at).desc(), col(OutboxMessage.id).desc())
+    )
+    for key in (await session.execute(query)).scalars():
+        booking = await session.get(Booking, int(key.split(":")[2]))
+        if booking and booking.status in ACTIVE and booking.attendance_reply is None:
+            return booking
+    return None

@@ -1,0 +1,90 @@
+"""What a proxy booking sends: the resident's one-tap question, their text receipt, and the
+answer back to the proxy (outbox rows, rendered in each recipient's language)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.booking.bookings import Booking, BookingStatus
+from models.booking.notices import describe_booking
+from models.booking.slots import Slot
+from models.core.base import N_
+from models.core.outbox import OutboxKind, enqueue, inline_keyboard, message_payload
+from models.core.people import Person
+from models.core.places import Venue
+
+
+async def ask_resident(session: AsyncSession, booking: Booking, slot: Slot, venue: Venue) -> None:
+    """A proxy booked without standing consent: the resident says yes (once or always) or no."""
+    resident = await session.get(Person, booking.person_id)
+    proxy = await session.get(Person, booking.booked_by_id) if booking.booked_by_id else None
+    assert resident is not None and proxy is not None and resident.chat_id is not None
+    payload = message_payload(
+        N_("proxy.ask_resident"),
+        proxy=proxy.display_name or "—",
+        **await describe_booking(session, slot, venue),
+    )
+    payload["reply_markup"] = inline_keyboard(
+        [(N_("proxy.button.yes_once"), f"px:ok:{booking.id}")],
+        [(N_("proxy.button.yes_always"), f"px:always:{booking.id}")],
+        [(N_("proxy.button.no"), f"px:no:{booking.id}")],
+    )
+    await enqueue(
+        session,
+        chat_id=resident.chat_id,
+        person_id=resident.id,
+        kind=OutboxKind.STATUS,
+        payload=payload,
+        dedupe_key=f"booking:{booking.id}:ask_resident",
+        urgent=True,
+    )
+
+
+async def tell_resident_booked(session: AsyncSession, booking: Booking, proxy: Person) -> None:
+    """A text receipt to the resident a proxy booked for with their standing consent."""
+    resident = await session.get(Person, booking.person_id)
+    slot = await session.get(Slot, booking.slot_id)
+    venue = await session.get(Venue, slot.venue_id) if slot else None
+    if resident is None or resident.chat_id is None or slot is None or venue is None:
+        return
+    pending = booking.status == BookingStatus.PENDING_APPROVAL.value
+    msgid = N_("proxy.booked_for_you.pending") if pending else N_("proxy.booked_for_you")
+    await enqueue(
+        session,
+        chat_id=resident.chat_id,
+        person_id=resident.id,
+        kind=OutboxKind.STATUS,
+        payload=message_payload(
+            msgid,
+            id=booking.id,
+            proxy=proxy.display_name or "—",
+            **await describe_booking(session, slot, venue),
+        ),
+        dedupe_key=f"booking:{booking.id}:booked_for_you",
+        urgent=True,
+    )
+
+
+async def tell_proxy_answer(
+    session: AsyncSession, booking: Booking, resident: Person, *, agreed: bool
+) -> None:
+    """Tell the proxy whether the resident agreed to the booking made for them."""
+    proxy = await session.get(Person, booking.booked_by_id) if booking.booked_by_id else None
+    slot = await session.get(Slot, booking.slot_id)
+    venue = await session.get(Venue, slot.venue_id) if slot else None
+    if proxy is None or proxy.chat_id is None or slot is None or venue is None:
+        return
+    msgid = N_("proxy.told.agreed") if agreed else N_("proxy.told.declined")
+    await enqueue(
+        session,
+        chat_id=proxy.chat_id,
+        person_id=proxy.id,
+        kind=OutboxKind.STATUS,
+        payload=message_payload(
+            msgid,
+            name=resident.display_name or "—",
+            **await describe_booking(session, slot, venue),
+        ),
+        dedupe_key=f"booking:{booking.id}:proxy_told",
+        urgent=True,
+    )

@@ -1,0 +1,135 @@
+"""The rules a booking must meet, each refused with a typed error that names its reason."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models.booking.calendar import TOWNS_TZ, blackout_on, hours_of, within_hours
+from models.booking.slots import Slot
+from models.core.errors import DomainError
+from models.core.outbox import bilingual_param
+from models.core.people import Person
+from models.core.places import ServiceCentre, Town, Venue
+
+
+class SlotFull(DomainError):
+    """No places left in the slot; the resident may join its waitlist."""
+
+    message_id = "booking.error.full"
+
+
+class SlotUnavailable(DomainError):
+    """The slot is closed, has started, or its venue is no longer offered."""
+
+    message_id = "booking.error.unavailable"
+
+
+class TooSoon(DomainError):
+    """The slot starts sooner than the venue's lead time allows."""
+
+    message_id = "booking.error.lead_time"
+
+
+class TooFarAhead(DomainError):
+    """The slot is beyond how far ahead the venue takes bookings."""
+
+    message_id = "booking.error.horizon"
+
+
+class QuotaReached(DomainError):
+    """The resident already holds the most active bookings the venue allows."""
+
+    message_id = "booking.error.quota"
+
+
+class BlackoutDay(DomainError):
+    """The venue is closed that day (holiday or maintenance)."""
+
+    message_id = "booking.error.blackout"
+
+
+class OutsideOpeningHours(DomainError):
+    """The slot is not within the venue's opening hours."""
+
+    message_id = "booking.error.hours"
+
+
+class OtherTownNotAllowed(DomainError):
+    """The venue takes bookings from its own town's residents only."""
+
+    message_id = "booking.error.other_town"
+
+
+class PartyTooLarge(DomainError):
+    """More places asked for than the venue allows per booking."""
+
+    message_id = "booking.error.party"
+
+
+async def check_rules(
+    session: AsyncSession,
+    person: Person,
+    slot: Slot,
+    venue: Venue,
+    *,
+    party_size: int,
+    active_bookings: int,
+    now: datetime,
+    tz: ZoneInfo = TOWNS_TZ,
+) -> None:
+    """Raise the first rule the booking breaks (capacity is the database's job, not this)."""
+    if slot.closed or not venue.active or slot.starts_at <= now:
+        raise SlotUnavailable()
+    centre = await session.get(ServiceCentre, venue.centre_id)
+    assert centre is not None
+    if not venue.other_town_allowed and person.town_id != centre.town_id:
+        town = await session.get(Town, centre.town_id)
+        assert town is not None
+        raise OtherTownNotAllowed(town=bilingual_param(town.name_zh, town.name_en))
+    if slot.starts_at - now < timedelta(minutes=venue.lead_time_minutes):
+        raise TooSoon(hours=_hours(venue.lead_time_minutes))
+    if slot.starts_at - now > timedelta(days=venue.horizon_days):
+        raise TooFarAhead(days=venue.horizon_days)
+    assert venue.id is not None
+    blackout = await blackout_on(session, venue.id, slot.starts_at.astimezone(tz).date())
+    if blackout is not None:
+        raise BlackoutDay(reason=bilingual_param(blackout.reason_zh, blackout.reason_en))
+    if not within_hours(await hours_of(session, venue.id), slot.starts_at, slot.ends_at, tz):
+        raise OutsideOpeningHours()
+    if not 1 <= party_size <= venue.max_party_size:
+        raise PartyTooLarge(max=venue.max_party_size)
+    if active_bookings >= venue.max_active_bookings:
+        raise QuotaReached(max=venue.max_active_bookings)
+
+
+def _hours(minutes: int) -> str:
+    hours = minutes / 60
+    return str(int(hours)) if hours == int(hours) else f"{math.ceil(hours * 10) / 10:g}"
+
+
+async def count_active(
+    session: AsyncSession, person_id: int, venue_id: int, now: datetime, *, excluding: int | None
+) -> int:
+    """The person's bookings at the venue that still hold a place in a future slot."""
+    from models.booking.bookings import ACTIVE, Booking  # the booking table builds on these rules
+
+    query = (
+        select(func.count())
+        .select_from(Booking)
+        .join(Slot, col(Slot.id) == col(Booking.slot_id))
+        .where(
+            col(Booking.person_id) == person_id,
+            col(Slot.venue_id) == venue_id,
+            col(Booking.status).in_(ACTIVE),
+            col(Slot.starts_at) > now,
+        )
+    )
+    if excluding is not None:
+        query = query.where(col(Booking.id) != excluding)
+    return int((await session.execute(query)).scalar_one())

@@ -1,0 +1,234 @@
+"""Slots: a time window at a venue with a number of places. The database guards the capacity.
+
+``taken`` counts places held by bookings and by open waitlist offers. It only ever changes by a
+conditional ``UPDATE … WHERE taken + n <= capacity`` (never read-then-write), and a CHECK
+constraint backs it, so 200 concurrent bookers of a 40-seat slot get exactly 40 places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, and_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel, col, select
+
+from models.booking.calendar import TOWNS_TZ, Blackout, hours_of, slot_windows
+from models.core.base import UTCDateTime, upsert_insert
+from models.core.errors import DomainError, NotFound
+from models.core.places import ServiceCentre, Venue
+
+
+class Slot(SQLModel, table=True):
+    """A bookable window at a venue; ``taken`` of ``capacity`` places are held."""
+
+    __table_args__ = (
+        UniqueConstraint("venue_id", "starts_at", name="uq_slot_venue_start"),
+        CheckConstraint("taken >= 0 AND taken <= capacity", name="seats_within_capacity"),
+        Index("ix_slot_open_starts", "starts_at", "venue_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    venue_id: int = Field(sa_column_args=[ForeignKey("venue.id", ondelete="CASCADE")])
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    capacity: int = Field(ge=1)
+    taken: int = Field(default=0, ge=0)
+    closed: bool = False
+
+
+class CapacityBelowTaken(DomainError):
+    """An admin tried to give a slot fewer places than are already booked."""
+
+    message_id = "booking.error.capacity_below_taken"
+
+
+async def take_places(session: AsyncSession, slot_id: int, places: int) -> bool:
+    """Hold ``places`` in an open slot if they are free; False when the slot is full or closed."""
+    result = await session.execute(
+        update(Slot)
+        .where(
+            col(Slot.id) == slot_id,
+            col(Slot.closed).is_(False),
+            col(Slot.taken) + places <= col(Slot.capacity),
+        )
+        .values(taken=col(Slot.taken) + places)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_places(session: AsyncSession, slot_id: int, places: int) -> None:
+    """Give back ``places`` held in a slot."""
+    await session.execute(
+        update(Slot)
+        .where(col(Slot.id) == slot_id, col(Slot.taken) >= places)
+        .values(taken=col(Slot.taken) - places)
+    )
+
+
+async def set_capacity(session: AsyncSession, slot_id: int, capacity: int) -> Slot:
+    """Change a slot's places; refused below what is already taken."""
+    if capacity < 1:
+        raise CapacityBelowTaken(taken=0)
+    result = await session.execute(
+        update(Slot)
+        .where(col(Slot.id) == slot_id, col(Slot.taken) <= capacity)
+        .values(capacity=capacity)
+    )
+    slot = await session.get(Slot, slot_id, populate_existing=True)
+    if slot is None:
+        raise NotFound()
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise CapacityBelowTaken(taken=slot.taken)
+    return slot
+
+
+async def set_closed(session: AsyncSession, slot_id: int, closed: bool) -> Slot:
+    """Close a slot to new bookings (existing ones stay) or open it again."""
+    slot = await session.get(Slot, slot_id)
+    if slot is None:
+        raise NotFound()
+    slot.closed = closed
+    await session.flush()
+    return slot
+
+
+async def generate_slots(
+    session: AsyncSession, venue: Venue, first_day: date, last_day: date, tz: ZoneInfo = TOWNS_TZ
+) -> int:
+    """Create the venue's slots from its opening hours for a day range; existing ones stay."""
+    assert venue.id is not None
+    windows = slot_windows(venue, await hours_of(session, venue.id), first_day, last_day, tz)
+    if not windows:
+        return 0
+    rows = [
+        {"venue_id": venue.id, "starts_at": s, "ends_at": e, "capacity": venue.capacity}
+        for s, e in windows
+    ]
+    created = 0
+    for chunk in range(0, len(rows), 500):
+        statement = (
+            upsert_insert(session, Slot)
+            .values(rows[chunk : chunk + 500])
+            .on_conflict_do_nothing(index_elements=["venue_id", "starts_at"])
+        )
+        # Values go through the column types (UTCDateTime) only via the Core insert.
+        result = await session.execute(statement)
+        created += max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
+    return created
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    """A slot with places left, with what the chooser screen shows."""
+
+    slot: Slot
+    venue: Venue
+    centre: ServiceCentre
+
+    @property
+    def free(self) -> int:
+        """Places left."""
+        return self.slot.capacity - self.slot.taken
+
+
+async def open_slots(
+    session: AsyncSession,
+    *,
+    kind: str,
+    since: datetime,
+    until: datetime,
+    town_id: int | None = None,
+    venue_id: int | None = None,
+    places: int = 1,
+    limit: int = 50,
+    tz: ZoneInfo = TOWNS_TZ,
+) -> list[OpenSlot]:
+    """Slots of ``kind`` with ``places`` free in [since, until), nearest first.
+
+    ``town_id`` None searches every centre of both towns ("any centre"). Slots on a blackout day
+    or of an inactive venue are left out. One indexed query (``ix_slot_open_starts``).
+    """
+    query = (
+        select(Slot, Venue, ServiceCentre)
+        .join(Venue, col(Venue.id) == col(Slot.venue_id))
+        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+        .where(
+            col(Slot.starts_at) >= since,
+            col(Slot.starts_at) < until,
+            col(Slot.closed).is_(False),
+            col(Slot.capacity) - col(Slot.taken) >= places,
+            col(Venue.kind) == kind,
+            col(Venue.active).is_(True),
+        )
+        .order_by(col(Slot.starts_at), col(Venue.id))
+    )
+    if town_id is not None:
+        query = query.where(col(ServiceCentre.town_id) == town_id)
+    if venue_id is not None:
+        query = query.where(col(Slot.venue_id) == venue_id)
+    blackouts = {
+        (b.venue_id, b.first_day, b.last_day)
+        for b in (
+            await session.execute(
+                select(Blackout).where(
+                    and_(
+                        col(Blackout.last_day) >= since.astimezone(tz).date(),
+                        col(Blackout.first_day) <= until.astimezone(tz).date(),
+                    )
+                )
+            )
+        ).scalars()
+    }
+    found: list[OpenSlot] = []
+    offset = 0
+    while len(found) < limit:
+        rows = (await session.execute(query.offset(offset).limit(limit * 2))).all()
+        if not rows:
+            break
+        offset += len(rows)
+        for slot, venue, centre in rows:
+            day = slot.starts_at.astimezone(tz).date()
+            if any(v == venue.id and a <= day <= b for v, a, b in blackouts):
+                continue
+            found.append(OpenSlot(slot, venue, centre))
+            if len(found) == limit:
+                break
+        if len(rows) < limit * 2:
+            break  # that was the last page
+    return found
+
+
+async def venues_of_kind(
+    session: AsyncSession, kind: str, town_id: int | None = None
+) -> list[tuple[Venue, ServiceCentre]]:
+    """Active venues of a kind (in one town, or both), with their centres."""
+    query = (
+        select(Venue, ServiceCentre)
+        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+        .where(col(Venue.kind) == kind, col(Venue.active).is_(True))
+        .order_by(col(ServiceCentre.town_id), col(Venue.id))
+    )
+    if town_id is not None:
+        query = query.where(col(ServiceCentre.town_id) == town_id)
+    return [(v, c) for v, c in (await session.execute(query)).all()]
+
+
+async def slot_with_place(session: AsyncSession, slot_id: int) -> OpenSlot | None:
+    """A slot with its venue and centre, whether or not it has places left."""
+    query = (
+        select(Slot, Venue, ServiceCentre)
+        .join(Venue, col(Venue.id) == col(Slot.venue_id))
+        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+        .where(col(Slot.id) == slot_id)
+    )
+    row = (await session.execute(query)).first()
+    return OpenSlot(*row) if row else None
+
+
+def day_bounds(day: date, tz: ZoneInfo = TOWNS_TZ) -> tuple[datetime, datetime]:
+    """The UTC instants where a local calendar day starts and ends."""
+    start = datetime.combine(day, datetime.min.time(), tz)
+    return start, start + timedelta(days=1)

@@ -1,0 +1,234 @@
+"""Waitlists: when a slot is full, residents queue; freed places are offered in turn.
+
+An offer holds the places (``slot.taken`` includes them, taken by the same conditional update
+as a booking), so nobody else can book them while the offered person decides. The offer is an
+outbox message with accept/decline buttons; it lapses after ``OFFER_WINDOW`` (or at the slot's
+start), and ``expire_offers`` passes the places on to the next person.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel, col, select
+
+from models.booking.bookings import Booking, BookingStatus, NotYourBooking
+from models.booking.rules import SlotUnavailable
+from models.booking.slots import Slot, release_places, take_places
+from models.core.base import UTCDateTime, utcnow
+from models.core.errors import DomainError
+from models.core.people import Person
+from models.core.places import Venue
+
+OFFER_WINDOW = timedelta(hours=2)
+
+
+class WaitStatus(StrEnum):
+    """Where a waitlist entry is."""
+
+    WAITING = "waiting"
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    LEFT = "left"  # the resident left the queue
+
+
+_OPEN_SQL = "status IN ('waiting', 'offered')"
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """A person queueing for ``party_size`` places in a full slot."""
+
+    __tablename__ = "waitlist_entry"
+    __table_args__ = (
+        Index(
+            "uq_waitlist_open",
+            "slot_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text(_OPEN_SQL),
+            postgresql_where=text(_OPEN_SQL),
+        ),
+        Index("ix_waitlist_slot_status", "slot_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slot_id: int = Field(sa_column_args=[ForeignKey("slot.id", ondelete="CASCADE")])
+    person_id: int = Field(sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")])
+    party_size: int = Field(default=1, ge=1)
+    status: str = Field(default=WaitStatus.WAITING.value, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    offered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    offer_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+
+class OfferGone(DomainError):
+    """The waitlist offer was already taken up, declined, or has lapsed."""
+
+    message_id = "waitlist.error.gone"
+
+
+async def join_waitlist(
+    session: AsyncSession, person: Person, slot_id: int, party_size: int = 1
+) -> tuple[WaitlistEntry, int]:
+    """Queue for a slot (once per person); returns the entry and its place in the queue."""
+    slot = await session.get(Slot, slot_id)
+    if slot is None or slot.closed or slot.starts_at <= utcnow():
+        raise SlotUnavailable()
+    query = select(WaitlistEntry).where(
+        col(WaitlistEntry.slot_id) == slot_id,
+        col(WaitlistEntry.person_id) == person.id,
+        col(WaitlistEntry.status).in_((WaitStatus.WAITING.value, WaitStatus.OFFERED.value)),
+    )
+    entry = (await session.execute(query)).scalars().first()
+    if entry is None:
+        assert person.id is not None
+        entry = WaitlistEntry(slot_id=slot_id, person_id=person.id, party_size=party_size)
+        session.add(entry)
+        await session.flush()
+    return entry, await queue_position(session, entry)
+
+
+async def queue_position(session: AsyncSession, entry: WaitlistEntry) -> int:
+    """1 for the first person waiting."""
+    query = select(WaitlistEntry.id).where(
+        col(WaitlistEntry.slot_id) == entry.slot_id,
+        col(WaitlistEntry.status) == WaitStatus.WAITING.value,
+        col(WaitlistEntry.id) <= entry.id,
+    )
+    return len((await session.execute(query)).all())
+
+
+async def leave_waitlist(session: AsyncSession, entry: WaitlistEntry) -> None:
+    """Leave the queue (an open offer's places pass on)."""
+    was_offered = entry.status == WaitStatus.OFFERED.value
+    entry.status = WaitStatus.LEFT.value
+    await session.flush()
+    if was_offered:
+        await release_places(session, entry.slot_id, entry.party_size)
+        await offer_freed_places(session, entry.slot_id)
+
+
+async def offer_freed_places(
+    session: AsyncSession, slot_id: int, now: datetime | None = None
+) -> int:
+    """Offer free places to the people waiting, in order; returns how many offers were made."""
+    from models.booking.notices import send_offer
+
+    now = now or utcnow()
+    slot = await session.get(Slot, slot_id, populate_existing=True)
+    if slot is None or slot.closed or slot.starts_at <= now:
+        return 0
+    query = (
+        select(WaitlistEntry)
+        .where(
+            col(WaitlistEntry.slot_id) == slot_id,
+            col(WaitlistEntry.status) == WaitStatus.WAITING.value,
+        )
+        .order_by(col(WaitlistEntry.id))
+    )
+    offers = 0
+    for entry in (await session.execute(query)).scalars().all():
+        if not await take_places(session, slot_id, entry.party_size):
+            continue  # a larger party may not fit where a smaller one behind it does
+        entry.status = WaitStatus.OFFERED.value
+        entry.offered_at = now
+        entry.offer_expires_at = min(now + OFFER_WINDOW, slot.starts_at)
+        await session.flush()
+        await send_offer(session, entry, slot)
+        offers += 1
+    return offers
+
+
+async def open_offer(session: AsyncSession, entry_id: int, person: Person) -> WaitlistEntry:
+    """The person's own offer that is still open; ``OfferGone`` otherwise (forged ids too)."""
+    entry = await session.get(WaitlistEntry, entry_id)
+    if entry is None or entry.person_id != person.id:
+        raise NotYourBooking()
+    expires = entry.offer_expires_at
+    if entry.status != WaitStatus.OFFERED.value or expires is None or expires <= utcnow():
+        raise OfferGone()
+    return entry
+
+
+async def accept_offer(session: AsyncSession, entry_id: int, person: Person) -> int:
+    """Take up an offer: the held places become a confirmed booking; returns its id."""
+    from models.booking.notices import after_booked
+
+    entry = await open_offer(session, entry_id, person)
+    slot = await session.get(Slot, entry.slot_id)
+    assert slot is not None and person.id is not None
+    venue = await session.get(Venue, slot.venue_id)
+    assert venue is not None
+    status = BookingStatus.PENDING_APPROVAL if venue.needs_approval else BookingStatus.CONFIRMED
+    booking = Booking(
+        slot_id=slot.id,  # type: ignore[arg-type]
+        person_id=person.id,
+        party_size=entry.party_size,
+        status=status.value,
+        code=secrets.token_urlsafe(12),
+    )
+    session.add(booking)
+    entry.status = WaitStatus.ACCEPTED.value
+    await session.flush()
+    await after_booked(session, booking, slot, venue, now=utcnow())
+    assert booking.id is not None
+    return booking.id
+
+
+async def decline_offer(session: AsyncSession, entry_id: int, person: Person) -> None:
+    """Say no to an offer: its places pass to the next person at once."""
+    entry = await open_offer(session, entry_id, person)
+    entry.status = WaitStatus.DECLINED.value
+    await session.flush()
+    await release_places(session, entry.slot_id, entry.party_size)
+    await offer_freed_places(session, entry.slot_id)
+
+
+async def expire_offers(session: AsyncSession, now: datetime | None = None) -> int:
+    """Lapse offers past their time and pass their places on; returns how many lapsed."""
+    now = now or utcnow()
+    query = select(WaitlistEntry).where(
+        col(WaitlistEntry.status) == WaitStatus.OFFERED.value,
+        col(WaitlistEntry.offer_expires_at) <= now,
+    )
+    lapsed = list((await session.execute(query.with_for_update(skip_locked=True))).scalars())
+    for entry in lapsed:
+        entry.status = WaitStatus.EXPIRED.value
+        await session.flush()
+        await release_places(session, entry.slot_id, entry.party_size)
+        await offer_freed_places(session, entry.slot_id, now=now)
+    return len(lapsed)
+
+
+async def my_waitlist(
+    session: AsyncSession, person: Person, now: datetime | None = None
+) -> list[tuple[WaitlistEntry, Slot, Venue]]:
+    """The person's open waitlist entries (waiting or offered) for slots still ahead."""
+    query = (
+        select(WaitlistEntry, Slot, Venue)
+        .join(Slot, col(Slot.id) == col(WaitlistEntry.slot_id))
+        .join(Venue, col(Venue.id) == col(Slot.venue_id))
+        .where(
+            col(WaitlistEntry.person_id) == person.id,
+            col(WaitlistEntry.status).in_((WaitStatus.WAITING.value, WaitStatus.OFFERED.value)),
+            col(Slot.starts_at) > (now or utcnow()),
+        )
+        .order_by(col(Slot.starts_at))
+    )
+    return [(entry, slot, venue) for entry, slot, venue in (await session.execute(query)).all()]
+
+
+async def owned_entry(session: AsyncSession, entry_id: int, person: Person) -> WaitlistEntry:
+    """The person's own open entry; ``NotYourBooking`` for others', ``OfferGone`` when closed."""
+    entry = await session.get(WaitlistEntry, entry_id)
+    if entry is None or entry.person_id != person.id:
+        raise NotYourBooking()
+    if entry.status not in (WaitStatus.WAITING.value, WaitStatus.OFFERED.value):
+        raise OfferGone()
+    return entry

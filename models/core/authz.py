@@ -1,0 +1,271 @@
+"""Roles, role grants and the one place that decides who may do what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel, select
+
+from models.core.audit import record_audit
+from models.core.base import UTCDateTime, utcnow
+from models.core.errors import NotAllowed, NotFound
+from models.core.outbox import OutboxKind, enqueue, message_payload
+from models.core.people import Person
+
+
+class Role(StrEnum):
+    """Roles a person can hold; every onboarded person is a resident."""
+
+    RESIDENT = "resident"
+    VOLUNTEER = "volunteer"
+    MEDIATOR = "mediator"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    """Privileged actions guarded by role checks (commands and callbacks map onto these)."""
+
+    INVITE_CREATE = "invite.create"
+    ROLES_MANAGE = "roles.manage"
+    BROADCAST = "broadcast"
+    CASE_HANDLE = "case.handle"
+    CHECK_IN = "check_in"
+    VENUE_MANAGE = "venue.manage"
+    STATS_VIEW = "stats.view"
+
+
+# The permission table: the single source of truth for authorisation.
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.INVITE_CREATE: frozenset({Role.ADMIN}),
+    Action.ROLES_MANAGE: frozenset({Role.ADMIN}),
+    Action.BROADCAST: frozenset({Role.VOLUNTEER, Role.ADMIN}),
+    Action.CASE_HANDLE: frozenset({Role.MEDIATOR, Role.ADMIN}),
+    Action.CHECK_IN: frozenset({Role.VOLUNTEER, Role.ADMIN}),
+    Action.VENUE_MANAGE: frozenset({Role.ADMIN}),
+    Action.STATS_VIEW: frozenset({Role.ADMIN}),
+}
+
+
+class RoleGrant(SQLModel, table=True):
+    """A role held by a person, optionally scoped to one town; revoked grants are kept."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (
+        Index(
+            "uq_role_grant_active",
+            "person_id",
+            "role",
+            text("coalesce(town_id, 0)"),
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")], index=True)
+    role: str = Field(max_length=16)
+    town_id: int | None = Field(default=None, foreign_key="town.id")
+    granted_by: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("person.id", ondelete="SET NULL")]
+    )
+    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One role a person holds; ``town_id`` None means both towns."""
+
+    role: Role
+    town_id: int | None = None
+
+
+async def scopes_of(session: AsyncSession, person: Person, admin_ids: Iterable[int]) -> set[Scope]:
+    """Every role the person holds now: resident, their grants, and settings' admins."""
+    scopes = {Scope(Role.RESIDENT, person.town_id)}
+    if person.tg_user_id is not None and person.tg_user_id in set(admin_ids):
+        scopes.add(Scope(Role.ADMIN, None))
+    query = select(RoleGrant).where(
+        RoleGrant.person_id == person.id,
+        RoleGrant.revoked_at.is_(None),  # type: ignore[union-attr]
+    )
+    for grant in (await session.execute(query)).scalars():
+        scopes.add(Scope(Role(grant.role), grant.town_id))
+    return scopes
+
+
+def can(scopes: Iterable[Scope], action: Action, town_id: int | None = None) -> bool:
+    """Whether any scope allows ``action``, in ``town_id`` when the action is town-bound."""
+    allowed = PERMISSIONS[action]
+    return any(
+        s.role in allowed and (s.town_id is None or town_id is None or s.town_id == town_id)
+        for s in scopes
+    )
+
+
+def admin_towns(scopes: Iterable[Scope]) -> frozenset[int] | None:
+    """Towns an admin manages: None for an admin of both towns, else their towns (maybe none)."""
+    towns = {s.town_id for s in scopes if s.role is Role.ADMIN}
+    if None in towns:
+        return None
+    return frozenset(t for t in towns if t is not None)
+
+
+def require(scopes: Iterable[Scope], action: Action, town_id: int | None = None) -> None:
+    """Raise NotAllowed unless the scopes allow ``action``."""
+    if not can(scopes, action, town_id):
+        raise NotAllowed()
+
+
+def may_grant(scopes: Iterable[Scope], role: Role, town_id: int | None) -> bool:
+    """Whether these scopes may hand out (or take back) ``role`` in ``town_id``.
+
+    Global admins: volunteers, mediators and town admins of either town. Town admins:
+    volunteers and mediators of their own town. Nobody grants global roles or residency.
+    """
+    scopes = list(scopes)
+    if role is Role.RESIDENT or town_id is None or not can(scopes, Action.INVITE_CREATE, town_id):
+        return False
+    towns = admin_towns(scopes)
+    if towns is None:
+        return True
+    return role is not Role.ADMIN and town_id in towns
+
+
+def invitable_roles(scopes: Iterable[Scope]) -> list[Role]:
+    """The roles these scopes may invite someone to, in display order."""
+    scopes = list(scopes)
+    towns = admin_towns(scopes)
+    if not can(scopes, Action.INVITE_CREATE):
+        return []
+    if towns is None:
+        return [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN]
+    return [Role.VOLUNTEER, Role.MEDIATOR] if towns else []
+
+
+async def grant_role(
+    session: AsyncSession,
+    person_id: int,
+    role: Role,
+    town_id: int | None,
+    granted_by: int | None = None,
+    *,
+    audit: bool = True,
+) -> RoleGrant:
+    """Give ``person_id`` an active grant (the existing one when they already hold it)."""
+    existing = (
+        await session.execute(
+            select(RoleGrant).where(
+                RoleGrant.person_id == person_id,
+                RoleGrant.role == role.value,
+                RoleGrant.town_id == town_id
+                if town_id is not None
+                else RoleGrant.town_id.is_(None),  # type: ignore[union-attr]
+                RoleGrant.revoked_at.is_(None),  # type: ignore[union-attr]
+            )
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    grant = RoleGrant(person_id=person_id, role=role.value, town_id=town_id, granted_by=granted_by)
+    session.add(grant)
+    await session.flush()
+    if audit:
+        await record_audit(
+            session,
+            granted_by,
+            "role.grant",
+            "role_grant",
+            grant.id,
+            role=role.value,
+            town_id=town_id,
+            person=person_id,
+        )
+    return grant
+
+
+def _manageable(scopes: set[Scope], grant: RoleGrant) -> bool:
+    return grant.revoked_at is None and may_grant(scopes, Role(grant.role), grant.town_id)
+
+
+async def list_grants(session: AsyncSession, scopes: set[Scope]) -> list[tuple[RoleGrant, Person]]:
+    """Active grants the caller may manage (town admins: their town's volunteers, mediators)."""
+    require(scopes, Action.ROLES_MANAGE)
+    query = (
+        select(RoleGrant, Person)
+        .join(Person, Person.id == RoleGrant.person_id)  # type: ignore[arg-type]
+        .where(RoleGrant.revoked_at.is_(None))  # type: ignore[union-attr]
+        .order_by(RoleGrant.town_id, RoleGrant.role, RoleGrant.id)  # type: ignore[arg-type]
+    )
+    rows = (await session.execute(query)).all()
+    return [(g, p) for g, p in rows if _manageable(scopes, g)]
+
+
+async def get_grant(
+    session: AsyncSession, grant_id: int, scopes: set[Scope]
+) -> tuple[RoleGrant, Person]:
+    """One active grant the caller may manage; NotFound for forged, revoked or foreign ids."""
+    require(scopes, Action.ROLES_MANAGE)
+    grant = await session.get(RoleGrant, grant_id)
+    if grant is None or not _manageable(scopes, grant):
+        raise NotFound()
+    person = await session.get(Person, grant.person_id)
+    if person is None:  # pragma: no cover - the foreign key cascades
+        raise NotFound()
+    return grant, person
+
+
+async def revoke_grant(
+    session: AsyncSession, grant_id: int, actor: Person, scopes: set[Scope]
+) -> RoleGrant:
+    """Revoke an active grant the caller may manage (once: a repeat is NotFound); audited."""
+    grant, _ = await get_grant(session, grant_id, scopes)
+    now = utcnow()
+    done = await session.execute(
+        update(RoleGrant)
+        .where(RoleGrant.id == grant_id, RoleGrant.revoked_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .values(revoked_at=now)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound()
+    grant.revoked_at = now
+    await _tell_revoked(session, grant)
+    await record_audit(
+        session,
+        actor.id,
+        "role.revoke",
+        "role_grant",
+        grant.id,
+        role=grant.role,
+        town_id=grant.town_id,
+        person=grant.person_id,
+    )
+    return grant
+
+
+async def _tell_revoked(session: AsyncSession, grant: RoleGrant) -> None:
+    """Let the person know, through the outbox, in their own language."""
+    person = await session.get(Person, grant.person_id)
+    if person is None or person.chat_id is None:
+        return
+    msgid = (
+        "roles.revoked.volunteer"
+        if grant.role == Role.VOLUNTEER
+        else "roles.revoked.mediator"
+        if grant.role == Role.MEDIATOR
+        else "roles.revoked.admin"
+    )
+    await enqueue(
+        session,
+        chat_id=person.chat_id,
+        person_id=person.id,
+        kind=OutboxKind.STATUS,
+        payload=message_payload(msgid),
+        dedupe_key=f"role-revoked:{grant.id}",
+    )

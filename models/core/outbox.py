@@ -1,0 +1,279 @@
+"""The outbox: every message the bot sends on its own initiative is a row here first.
+
+A row is enqueued in the caller's transaction (so a booking and its reminder commit together),
+claimed by a pump when due, sent within Telegram's limits and marked with its outcome. The
+unique ``dedupe_key`` makes enqueueing idempotent. Claiming uses ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL so several workers share one outbox; a claim is a lease, so rows left ``sending`` by
+a crashed worker are claimed again after ``LEASE`` (at most one duplicate per in-flight message).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel, col
+
+from models.core.base import UTCDateTime, upsert_insert, utcnow
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=120)
+MAX_ATTEMPTS = 5
+
+
+class OutboxStatus(StrEnum):
+    """Where a message is in its life."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # retries exhausted; last_error says why
+    INVALID = "invalid"  # Telegram says the chat does not exist
+    UNREACHABLE = "unreachable"  # the person blocked the bot or was deactivated
+    CANCELLED = "cancelled"  # by the flow (booking cancelled, broadcast stopped, person gone)
+    SKIPPED = "skipped"  # overdue and no longer useful
+
+
+FINAL = frozenset(set(OutboxStatus) - {OutboxStatus.PENDING, OutboxStatus.SENDING})
+
+
+class OutboxKind(StrEnum):
+    """What a message is, for metrics and policies."""
+
+    REMINDER = "reminder"
+    BROADCAST = "broadcast"
+    CASE_ALERT = "case_alert"
+    STATUS = "status"
+    WAITLIST_OFFER = "waitlist_offer"
+    APPROVAL = "approval"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One message to one chat. ``payload`` is literal text or a message id with parameters."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    person_id: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")], index=True
+    )
+    kind: str = Field(max_length=24)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    dedupe_key: str = Field(max_length=160, unique=True)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    urgent: bool = False
+    topic: str | None = Field(default=None, max_length=32)
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=16)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def text_payload(text: str, **extra: Any) -> dict[str, Any]:
+    """A payload of literal, already rendered text."""
+    return {"text": text, **extra}
+
+
+def message_payload(message_id: str, **params: Any) -> dict[str, Any]:
+    """A payload rendered at send time in the recipient's language."""
+    return {"msgid": message_id, "params": params}
+
+
+def when_param(moment: datetime) -> dict[str, str]:
+    """A time parameter shown in the recipient's language and time zone when sent."""
+    return {"dt": moment.isoformat()}
+
+
+def bilingual_param(zh: str, en: str) -> dict[str, str]:
+    """A parameter with a Chinese and an English form; the recipient's language picks."""
+    return {"zh_CN": zh, "en": en or zh}
+
+
+def inline_keyboard(*rows: list[tuple[str, str]]) -> dict[str, Any]:
+    """Inline buttons as (label message id, callback data) pairs, labelled when sent."""
+    return {
+        "inline_keyboard": [
+            [{"text": {"msgid": label}, "callback_data": data} for label, data in row]
+            for row in rows
+        ]
+    }
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    kind: OutboxKind,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    due_at: datetime | None = None,
+    person_id: int | None = None,
+    expires_at: datetime | None = None,
+    urgent: bool = False,
+    topic: str | None = None,
+    broadcast_id: int | None = None,
+) -> bool:
+    """Add a message unless one with the same dedupe key exists; True when it was added."""
+    statement = (
+        upsert_insert(session, OutboxMessage)
+        .values(
+            chat_id=chat_id,
+            person_id=person_id,
+            kind=kind.value,
+            payload=payload,
+            dedupe_key=dedupe_key,
+            due_at=due_at or utcnow(),
+            expires_at=expires_at,
+            urgent=urgent,
+            topic=topic,
+            broadcast_id=broadcast_id,
+            status=OutboxStatus.PENDING.value,
+            attempts=0,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def cancel(session: AsyncSession, *conditions: Any, reason: str) -> int:
+    """Cancel still-pending messages matching ``conditions``; returns how many."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.status) == OutboxStatus.PENDING.value, *conditions)
+        .values(status=OutboxStatus.CANCELLED.value, last_error=reason)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def cancel_by_key_prefix(session: AsyncSession, prefix: str, reason: str) -> int:
+    """Cancel pending messages whose dedupe key starts with ``prefix`` (e.g. one booking's)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return await cancel(
+        session, col(OutboxMessage.dedupe_key).like(f"{escaped}%", escape="\\"), reason=reason
+    )
+
+
+async def claim_due(
+    session: AsyncSession,
+    worker: str,
+    limit: int,
+    *,
+    quiet: bool,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
+) -> list[OutboxMessage]:
+    """Claim up to ``limit`` due messages for ``worker`` (commit right after).
+
+    During quiet hours only urgent messages are due. Rows another worker holds are skipped
+    (PostgreSQL); rows whose lease ran out (a crashed worker) are claimed again.
+    """
+    now = now or utcnow()
+    due = and_(
+        col(OutboxMessage.due_at) <= now,
+        or_(
+            col(OutboxMessage.status) == OutboxStatus.PENDING.value,
+            and_(
+                col(OutboxMessage.status) == OutboxStatus.SENDING.value,
+                col(OutboxMessage.claimed_at) < now - lease,
+            ),
+        ),
+    )
+    if quiet:
+        due = and_(due, col(OutboxMessage.urgent).is_(True))
+    candidates = (
+        select(col(OutboxMessage.id))
+        .where(due)
+        .order_by(
+            col(OutboxMessage.urgent).desc(), col(OutboxMessage.due_at), col(OutboxMessage.id)
+        )
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    # One statement, so SQLite's write lock makes it atomic too (a SELECT then UPDATE would let
+    # two SQLite connections claim the same rows); PostgreSQL skips rows other workers hold.
+    claimed = await session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(candidates.scalar_subquery()))
+        .values(
+            status=OutboxStatus.SENDING.value,
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(col(OutboxMessage.id))
+    )
+    ids = list(claimed.scalars())
+    if not ids:
+        return []
+    rows = await session.execute(
+        select(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids))
+        .order_by(
+            col(OutboxMessage.urgent).desc(), col(OutboxMessage.due_at), col(OutboxMessage.id)
+        )
+        .execution_options(populate_existing=True)
+    )
+    return list(rows.scalars())
+
+
+async def finish(
+    session: AsyncSession, message_id: int, status: OutboxStatus, error: str | None = None
+) -> None:
+    """Record a final outcome for a claimed message."""
+    values: dict[str, Any] = {"status": status.value, "last_error": error}
+    if status is OutboxStatus.SENT:
+        values["sent_at"] = utcnow()
+    await session.execute(
+        update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
+    )
+
+
+async def retry_later(
+    session: AsyncSession,
+    message_id: int,
+    due_at: datetime,
+    error: str | None,
+    *,
+    count_attempt: bool = True,
+    chat_id: int | None = None,
+) -> None:
+    """Put a claimed message back for another try at ``due_at``."""
+    values: dict[str, Any] = {
+        "status": OutboxStatus.PENDING.value,
+        "due_at": due_at,
+        "last_error": error,
+        "claimed_by": None,
+    }
+    if not count_attempt:
+        values["attempts"] = OutboxMessage.attempts - 1
+    if chat_id is not None:
+        values["chat_id"] = chat_id
+    await session.execute(
+        update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
+    )
+
+
+async def depth(session: AsyncSession) -> dict[str, int]:
+    """How many messages are in each non-final status (for /metrics)."""
+    rows = await session.execute(
+        select(col(OutboxMessage.status), func.count())
+        .where(
+            col(OutboxMessage.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
+        )
+        .group_by(OutboxMessage.status)
+    )
+    return {str(status): int(count) for status, count in rows.all()}

@@ -1,0 +1,137 @@
+"""People: residents and staff known to the bot, with consent, language and reachability."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel, select
+
+from models.core.base import UTCDateTime, utcnow
+from models.core.errors import NotFound, NotRegistered
+from models.core.places import Community
+
+LANGUAGES = ("zh_CN", "en")
+# Topics residents can mute in /settings; broadcasts are tagged with one of them.
+NOTICE_TOPICS = ("events", "health", "culture", "services")
+
+
+class Person(SQLModel, table=True):
+    """Someone the bot serves. Created when they consent; ``onboarded_at`` marks a full profile."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tg_user_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    display_name: str | None = Field(default=None, max_length=64)
+    town_id: int | None = Field(default=None, foreign_key="town.id")
+    community_id: int | None = Field(default=None, foreign_key="community.id")
+    language: str | None = Field(default=None, max_length=8)
+    elder_mode: bool = True
+    consent_at: datetime = Field(sa_type=UTCDateTime)
+    phone: str | None = Field(default=None, max_length=32)
+    reachable: bool = True
+    onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class NotificationOptOut(SQLModel, table=True):
+    """A notice topic a person chose not to receive."""
+
+    __tablename__ = "notification_opt_out"
+
+    person_id: int = Field(
+        sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")], primary_key=True
+    )
+    topic: str = Field(max_length=32, primary_key=True)
+
+
+async def find_person(session: AsyncSession, tg_user_id: int) -> Person | None:
+    """The person with this Telegram user id, if they have consented."""
+    query = select(Person).where(Person.tg_user_id == tg_user_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get_registered(session: AsyncSession, tg_user_id: int) -> Person:
+    """The fully onboarded person with this Telegram id; NotRegistered otherwise."""
+    person = await find_person(session, tg_user_id)
+    if person is None or person.onboarded_at is None:
+        raise NotRegistered()
+    return person
+
+
+async def record_consent(
+    session: AsyncSession, tg_user_id: int, chat_id: int, language: str | None
+) -> Person:
+    """Create (or refresh) the person's row at the moment they consent."""
+    person = await find_person(session, tg_user_id)
+    now = utcnow()
+    if person is None:
+        person = Person(tg_user_id=tg_user_id, chat_id=chat_id, consent_at=now, language=language)
+        session.add(person)
+    else:
+        person.consent_at, person.chat_id, person.updated_at = now, chat_id, now
+    await session.flush()
+    return person
+
+
+async def update_profile(session: AsyncSession, person: Person, **changes: object) -> Person:
+    """Change profile fields; the community must belong to the chosen town."""
+    allowed = {"display_name", "town_id", "community_id", "language", "elder_mode", "phone"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    if "language" in changes and changes["language"] not in LANGUAGES:
+        raise ValueError("unsupported language")
+    community_id = changes.get("community_id")
+    if community_id is not None:
+        community = await session.get(Community, community_id)
+        town_id = changes.get("town_id", person.town_id)
+        if community is None or community.town_id != town_id:
+            raise NotFound()
+    if changes.get("town_id") not in (None, person.town_id) and "community_id" not in changes:
+        changes["community_id"] = None
+    for key, value in changes.items():
+        setattr(person, key, value)
+    person.updated_at = utcnow()
+    await session.flush()
+    return person
+
+
+async def complete_onboarding(session: AsyncSession, person: Person) -> Person:
+    """Mark the profile complete; town and community are required."""
+    if person.town_id is None or person.community_id is None:
+        raise NotRegistered()
+    person.onboarded_at = person.onboarded_at or utcnow()
+    await session.flush()
+    return person
+
+
+async def opted_out_topics(session: AsyncSession, person_id: int) -> set[str]:
+    """The notice topics this person has muted."""
+    query = select(NotificationOptOut.topic).where(NotificationOptOut.person_id == person_id)
+    return set((await session.execute(query)).scalars())
+
+
+async def toggle_topic(session: AsyncSession, person_id: int, topic: str) -> bool:
+    """Mute or unmute a topic; returns True when the topic is now received."""
+    if topic not in NOTICE_TOPICS:
+        raise NotFound()
+    muted = topic in await opted_out_topics(session, person_id)
+    if muted:
+        await session.execute(
+            delete(NotificationOptOut).where(
+                NotificationOptOut.person_id == person_id,  # type: ignore[arg-type]
+                NotificationOptOut.topic == topic,  # type: ignore[arg-type]
+            )
+        )
+    else:
+        session.add(NotificationOptOut(person_id=person_id, topic=topic))
+    await session.flush()
+    return muted
+
+
+async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
+    """Record that Telegram refuses messages to this person (blocked or deactivated)."""
+    await session.execute(update(Person).where(Person.id == person_id).values(reachable=False))  # type: ignore[arg-type]
