@@ -17,8 +17,8 @@ from bot.errors import handle_error
 from bot.i18n import load_catalogues
 from bot.metrics import Metrics
 from bot.persistence import DatabasePersistence
+from bot.registry import register_all
 from bot.settings import Settings
-from handlers import register_all
 from jobs.outbox import OutboxPump
 
 logger = logging.getLogger(__name__)

@@ -1,12 +1,19 @@
-"""The typed CallbackContext and the per-application services it exposes to handlers."""
+"""The typed CallbackContext, the per-application services, and the update's one DB session.
+
+Every update gets one ``AsyncSession`` (opened on first use, closed when the update is done):
+the person loader and the handler's use case share it, so the person is read once and the
+use case finds it in the session's identity map. Each use of it is its own short transaction
+(``handlers.kit.run``), so no connection is held while the bot talks to Telegram.
+"""
 
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.db import SessionFactory
@@ -15,7 +22,7 @@ from bot.metrics import Metrics
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from jobs.outbox import OutboxPump
+    from models.core.authz import Scope
     from models.core.people import Person
 
 
@@ -30,22 +37,60 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
 
 
+class Pump(Protocol):
+    """The outbox pump as the application sees it (``jobs.outbox.OutboxPump``)."""
+
+    def stop(self) -> None:
+        """Ask a running drain to return after its current send."""
+
+    async def close(self) -> None:
+        """Release the pump's HTTP connections."""
+
+
+class UpdateScope:
+    """The resources of one update: its database session, opened on first use."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The update's session (created on first use)."""
+        if self._session is None:
+            self._session = self._sessions()
+        return self._session
+
+    async def close(self) -> None:
+        """Close the session, if one was opened."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+_current_scope: ContextVar[UpdateScope | None] = ContextVar("tongxin_update_scope", default=None)
+
+
 class TongxinApplication(Application):  # type: ignore[type-arg]
-    """PTB's Application carrying our Services."""
+    """PTB's Application carrying our Services, an outbox pump, and one scope per update."""
 
     __slots__ = ("pump", "services")
 
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
-        self.pump: OutboxPump | None = None  # set by build_application
+        self.pump: Pump | None = None  # set by build_application
 
     async def process_update(self, update: object) -> None:
-        """Process one update through every handler group, timing it for /metrics."""
+        """Process one update through every handler group in its own scope, timing it."""
         started = time.perf_counter()
+        scope = UpdateScope(self.services.sessions)
+        token = _current_scope.set(scope)
         try:
             await super().process_update(update)
         finally:
+            _current_scope.reset(token)
+            await scope.close()
             self.services.metrics.latency.observe(time.perf_counter() - started)
 
 
@@ -54,20 +99,30 @@ class TongxinContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any
 
     def __init__(
         self,
-        application: Application,
+        application: Application,  # type: ignore[type-arg]
         chat_id: int | None = None,
-        user_id: int | None = None,  # type: ignore[type-arg]
+        user_id: int | None = None,
     ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self.person: Person | None = None
         self.lang: str = ""
+        self.scopes: frozenset[Scope] | None = None  # the person's roles, once looked up
 
     @property
     def services(self) -> Services:
         """The application's services."""
         app = self.application
-        assert isinstance(app, TongxinApplication)
+        if not isinstance(app, TongxinApplication):
+            raise TypeError("TongxinContext needs a TongxinApplication (see bot.app)")
         return app.services
+
+    @property
+    def session(self) -> AsyncSession:
+        """The database session of the update being handled (jobs open their own)."""
+        scope = _current_scope.get()
+        if scope is None:
+            raise RuntimeError("no update is being processed: open a session from services")
+        return scope.session
 
     @property
     def t(self) -> Translator:

@@ -20,10 +20,10 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.context import Services, TongxinApplication
+from bot.registry import all_jobs
 from bot.settings import Settings
 from bot.web import build_web_app, start_web
-from jobs import booking as bookings
-from jobs import broadcasts, maintenance, outbox
+from jobs import outbox, schedule
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +39,9 @@ class BotRunner:
         self.application: Application = build_application(
             settings, services=services, updater=settings.mode == "polling", **app_kwargs
         )
-        maintenance.schedule(self.application.job_queue)
-        broadcasts.schedule(self.application.job_queue)
-        bookings.schedule(self.application.job_queue)
+        schedule(self.application.job_queue, all_jobs())
         assert isinstance(self.application, TongxinApplication)
-        if self.application.pump is not None:
+        if isinstance(self.application.pump, outbox.OutboxPump):
             outbox.schedule(self.application.job_queue, self.application.pump)
         self._web: web.AppRunner | None = None
         self.port: int | None = None

@@ -11,9 +11,9 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlmodel import col, select
-from telegram.ext import JobQueue
 
 from bot.context import Services, TongxinContext
+from jobs import Job
 from models.booking.proxies import lapse_unanswered
 from models.booking.slots import generate_slots
 from models.booking.staff import mark_no_shows
@@ -66,10 +66,7 @@ async def extend_job(context: TongxinContext) -> None:
     await extend_slots_once(context.services)
 
 
-def schedule(job_queue: JobQueue | None) -> None:  # type: ignore[type-arg]
-    """Put the booking jobs on the queue once."""
-    assert job_queue is not None
-    if not job_queue.get_jobs_by_name("booking_tick"):
-        job_queue.run_repeating(tick_job, interval=TICK, first=10, name="booking_tick")
-    if not job_queue.get_jobs_by_name("booking_slots"):
-        job_queue.run_repeating(extend_job, interval=SLOT_REFRESH, first=5, name="booking_slots")
+JOBS = [
+    Job("booking_tick", tick_job, every=TICK, first=timedelta(seconds=10)),
+    Job("booking_slots", extend_job, every=SLOT_REFRESH, first=timedelta(seconds=5)),
+]

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import JobQueue
 
 from bot.context import Services, TongxinContext
+from jobs import Job
 from models.broadcasts.compose import Broadcast, BroadcastStatus
 from models.broadcasts.sending import (
     finish_if_settled,
@@ -116,17 +117,12 @@ async def broadcast_job(context: TongxinContext) -> None:
     await tick(context.services, context.bot, board)
 
 
-def schedule(job_queue: JobQueue | None, interval: float = INTERVAL) -> None:  # type: ignore[type-arg]
-    """Run the broadcast job every ``interval`` seconds (once: an existing job is kept)."""
-    if job_queue is None:
-        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
-    if job_queue.get_jobs_by_name(JOB_NAME):
-        return
-    job_queue.run_repeating(
+JOBS = [
+    Job(
+        JOB_NAME,
         broadcast_job,
-        interval=interval,
-        first=interval,
-        name=JOB_NAME,
-        data=ProgressBoard(),
-        job_kwargs={"max_instances": 1, "coalesce": True},
+        every=timedelta(seconds=INTERVAL),
+        first=timedelta(seconds=INTERVAL),
+        data=ProgressBoard,
     )
+]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram.ext import JobQueue
-
 from bot.context import Services, TongxinContext
+from jobs import Job
 from models.core.runtime import prune_processed_updates
 
 logger = logging.getLogger(__name__)
@@ -33,15 +32,4 @@ async def prune_job(context: TongxinContext) -> None:
     await prune_once(context.services)
 
 
-def schedule(job_queue: JobQueue | None) -> None:
-    """Put the maintenance jobs on the queue (once: an existing job of that name is kept)."""
-    if job_queue is None:
-        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
-    if job_queue.get_jobs_by_name(JOB_NAME):
-        return
-    job_queue.run_repeating(
-        prune_job,
-        interval=PRUNE_INTERVAL,
-        first=PRUNE_FIRST_RUN,
-        name=JOB_NAME,
-    )
+JOBS = [Job(JOB_NAME, prune_job, every=PRUNE_INTERVAL, first=PRUNE_FIRST_RUN)]

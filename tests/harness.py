@@ -44,7 +44,8 @@ class BotHarness:
     @property
     def pump(self) -> OutboxPump:
         """The application's outbox pump (sending through the same sandbox)."""
-        assert isinstance(self.app, TongxinApplication) and self.app.pump is not None
+        assert isinstance(self.app, TongxinApplication)
+        assert isinstance(self.app.pump, OutboxPump)
         return self.app.pump
 
     async def drain_outbox(self, *, quiet: bool | None = False, horizon: float = 5.0) -> int:

@@ -1,0 +1,42 @@
+"""Booking shared venues and services: the resident's booking, "my bookings", staff and venues.
+
+- ``book``: the booking conversation (for oneself or, with consent, for a resident);
+- ``mine``: my bookings, reminder and waitlist-offer answers, the rating after a visit;
+- ``staff``: approvals, check-in (roster or receipt QR code ``/start ci_…``), no-shows;
+- ``venues``: admins edit venues, hours, blackouts and slots (/venues).
+"""
+
+from telegram.ext import BaseHandler
+
+from bot.i18n import N_
+from handlers.booking.book import flow as book
+from handlers.booking.mine import flow as mine
+from handlers.booking.staff import checkin
+from handlers.booking.staff import flow as staff
+from handlers.booking.venues import flow as venues
+from handlers.kit import DeepLink, Feature, MenuEntry, Wiring
+from jobs.booking import JOBS
+
+
+def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        *book.handlers(wiring),
+        *mine.handlers(wiring),
+        *staff.handlers(wiring),
+        *venues.handlers(wiring),
+    ]
+
+
+FEATURE = Feature(
+    name="booking",
+    handlers=_handlers,
+    answers=mine.answer_handlers,
+    jobs=JOBS,
+    menu=[
+        MenuEntry("book", N_("menu.book"), 10),
+        MenuEntry("mine", N_("menu.mine"), 40),
+    ],
+    deep_links=[DeepLink("ci_", checkin.check_in_by_code)],
+)
+
+__all__ = ["FEATURE"]

@@ -13,7 +13,7 @@ from telegram import InputFile
 
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span, resolve_params
-from handlers.kit.ui import Option
+from handlers.kit import Option
 from models.booking.bookings import BookingStatus, BookingView
 from models.booking.slots import OpenSlot
 from models.core.errors import DomainError

@@ -14,10 +14,17 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues, Translator
+from bot.i18n import Translator
 from handlers.broadcasts.screens import describe_audience
-from handlers.kit.common import current_scopes, requires
-from handlers.kit.inline import Buttons, leave_to_main_menu, refuse_tap, show_screen
+from handlers.kit import (
+    Buttons,
+    Wiring,
+    current_scopes,
+    leave_to_main_menu,
+    refuse_tap,
+    requires,
+    show_screen,
+)
 from models.broadcasts.compose import (
     ACTIVE,
     Broadcast,
@@ -228,7 +235,7 @@ async def _cancel(update: Update, context: TongxinContext, broadcast_id: int) ->
     await show_screen(update, context, text, buttons)
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
     """/broadcasts and the ``bc:`` taps."""
     return [
         CommandHandler("broadcasts", history_command),

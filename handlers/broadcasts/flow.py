@@ -13,7 +13,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues
 from handlers.broadcasts import admin as broadcast_admin
 from handlers.broadcasts.admin import request_approval
 from handlers.broadcasts.screens import (
@@ -44,18 +43,20 @@ from handlers.broadcasts.screens import (
     town_options,
     when_options,
 )
-from handlers.home.commands import help_command, show_main_menu
-from handlers.kit.common import (
+from handlers.kit import (
     Step,
+    Wiring,
     current_scopes,
+    main_menu_keyboard,
+    match_option,
     message_text,
     reply,
     reply_error,
     requires,
     screen,
+    show_main_menu,
 )
-from handlers.kit.menu import main_menu_keyboard
-from handlers.kit.ui import match_option
+from handlers.kit import show_help as help_command
 from models.broadcasts.compose import CAPTION_MAX, TEXT_MAX, BroadcastStatus, create_broadcast
 from models.core.authz import Action
 from models.core.errors import DomainError
@@ -197,7 +198,7 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
     when = t(f"broadcast.when.{data.get('when', 'now')}")
     receipt = t(msgid, id=broadcast.id, count=f"{broadcast.recipients:,}", when=when)
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await reply(update, context, receipt, main_menu_keyboard(t))
+    await reply(update, context, receipt, main_menu_keyboard(context))
     return ConversationHandler.END
 
 
@@ -229,7 +230,7 @@ async def help_inside(update: Update, context: TongxinContext) -> int:
     return ConversationHandler.END
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
     """The /broadcast conversation (persistent) and the approval, history and cancel taps."""
     anything = ~filters.COMMAND & ~filters.StatusUpdate.ALL
     steps: dict[int, Step] = {
@@ -255,4 +256,4 @@ def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg,un
         persistent=True,
         allow_reentry=True,
     )
-    return [conversation, *broadcast_admin.handlers(i18n)]
+    return [conversation, *broadcast_admin.handlers(wiring)]

@@ -14,8 +14,7 @@ from telegram import Update
 
 from bot.context import TongxinContext
 from bot.i18n import Translator
-from handlers.kit.common import current_scopes, reply
-from handlers.kit.ui import Option, choice_keyboard, page_of
+from handlers.kit import Option, choice_keyboard, current_scopes, page_of, reply
 from models.broadcasts.audiences import count_audience
 from models.broadcasts.sending import NOTICE_MSGID, number
 from models.core.authz import Action, can

@@ -1,0 +1,125 @@
+"""The conversation kit: everything flows share, and the only code that touches PTB internals.
+
+Domain packages import from here (``from handlers.kit import ask, conversation, run …``), never
+from one another. See docs/architecture.md for how a flow is put together.
+"""
+
+from handlers.kit.db import run
+from handlers.kit.deeplinks import deep_link_for, follow_deep_link
+from handlers.kit.drafts import clear_draft, draft
+from handlers.kit.feature import DeepLink, Feature, Handlers, MenuEntry, Wiring
+from handlers.kit.flow import (
+    ANSWERS,
+    END,
+    Screen,
+    Step,
+    conversation,
+    leave,
+    leave_cancelled,
+    leave_to_help,
+    screen,
+)
+from handlers.kit.menu import (
+    MainMenu,
+    MenuButton,
+    main_menu,
+    main_menu_keyboard,
+    show_help,
+    show_main_menu,
+)
+from handlers.kit.person import (
+    current_scopes,
+    load_person,
+    me,
+    registered,
+    requires,
+)
+from handlers.kit.ptb import end_conversations, forget_ui_state, open_conversation
+from handlers.kit.replies import Markup, error_text, lead, reply, reply_error
+from handlers.kit.screens import ask, chosen, message_text, shown
+from handlers.kit.taps import (
+    Buttons,
+    drop_buttons,
+    leave_to_main_menu,
+    nav_buttons,
+    refuse_tap,
+    show_screen,
+    tap_handler,
+)
+from handlers.kit.ui import (
+    BARE_NUMBER,
+    MAX_CHOICES,
+    Option,
+    choice_keyboard,
+    is_nav,
+    match_option,
+    nav_row,
+    numbered,
+    page_of,
+)
+from models.core.callbacks import CallbackCode, Field, Tap, parse_id
+
+__all__ = [
+    "ANSWERS",
+    "BARE_NUMBER",
+    "END",
+    "MAX_CHOICES",
+    "Buttons",
+    "CallbackCode",
+    "DeepLink",
+    "Feature",
+    "Field",
+    "Handlers",
+    "MainMenu",
+    "Markup",
+    "MenuButton",
+    "MenuEntry",
+    "Option",
+    "Screen",
+    "Step",
+    "Tap",
+    "Wiring",
+    "ask",
+    "choice_keyboard",
+    "chosen",
+    "clear_draft",
+    "conversation",
+    "current_scopes",
+    "deep_link_for",
+    "draft",
+    "drop_buttons",
+    "end_conversations",
+    "error_text",
+    "follow_deep_link",
+    "forget_ui_state",
+    "is_nav",
+    "lead",
+    "leave",
+    "leave_cancelled",
+    "leave_to_help",
+    "leave_to_main_menu",
+    "load_person",
+    "main_menu",
+    "main_menu_keyboard",
+    "match_option",
+    "me",
+    "message_text",
+    "nav_buttons",
+    "nav_row",
+    "numbered",
+    "open_conversation",
+    "page_of",
+    "parse_id",
+    "refuse_tap",
+    "registered",
+    "reply",
+    "reply_error",
+    "requires",
+    "run",
+    "screen",
+    "show_help",
+    "show_main_menu",
+    "show_screen",
+    "shown",
+    "tap_handler",
+]

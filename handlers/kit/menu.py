@@ -1,42 +1,70 @@
-"""The main menu: its items, its keyboard and a filter that recognises its buttons."""
+"""The main menu: assembled by the registry from the features' entries, shown and recognised.
+
+The registry stores the assembled ``MainMenu`` in ``application.bot_data`` (never persisted),
+so any screen can show the menu with ``main_menu_keyboard(context)``; flows recognise their
+entry with the ``MenuButton`` filter, by label (in any language), words or number.
+"""
 
 from __future__ import annotations
 
-from telegram import Message, ReplyKeyboardMarkup
+from collections.abc import Sequence
+
+from telegram import Message, ReplyKeyboardMarkup, Update
 from telegram.ext import filters
 
-from bot.i18n import N_, Catalogues, Translator
+from bot.context import TongxinContext
+from bot.i18n import Catalogues, Translator
+from handlers.kit.feature import MenuEntry
+from handlers.kit.replies import reply
 from handlers.kit.ui import Option, choice_keyboard, match_option
 
-# Order is the numbering residents see; keys are stable.
-MAIN_MENU: tuple[tuple[str, str], ...] = (
-    ("book", N_("menu.book")),
-    ("events", N_("menu.events")),
-    ("disputes", N_("menu.disputes")),
-    ("mine", N_("menu.mine")),
-    ("suggest", N_("menu.suggest")),
-    ("settings", N_("menu.settings")),
-    ("help", N_("menu.help")),
-)
+MENU_KEY = "tongxin.main_menu"
 
 
-def main_menu_options(t: Translator) -> list[Option]:
-    """The main menu items, translated."""
-    return [Option(key, t(msgid)) for key, msgid in MAIN_MENU]
+class MainMenu:
+    """The main menu's items in their order (the numbering residents see)."""
+
+    def __init__(self, entries: Sequence[MenuEntry]) -> None:
+        self.entries = tuple(sorted(entries, key=lambda entry: entry.order))
+
+    def options(self, t: Translator) -> list[Option]:
+        """The items, translated."""
+        return [Option(entry.key, t(entry.label)) for entry in self.entries]
+
+    def keyboard(self, t: Translator) -> ReplyKeyboardMarkup:
+        """Big two-per-row menu; it is the top, so it has no Back or Main menu row."""
+        return choice_keyboard(self.options(t), t, columns=2, back=False, home=False)
 
 
-def main_menu_keyboard(t: Translator) -> ReplyKeyboardMarkup:
-    """Big two-per-row main menu; it is the top, so it has no Back or Main menu row."""
-    return choice_keyboard(main_menu_options(t), t, columns=2, back=False, home=False)
+def main_menu(context: TongxinContext) -> MainMenu:
+    """The application's main menu (put there by the registry)."""
+    menu = context.application.bot_data.get(MENU_KEY)
+    if not isinstance(menu, MainMenu):
+        raise RuntimeError("the main menu is missing: build the application with bot.registry")
+    return menu
+
+
+def main_menu_keyboard(context: TongxinContext) -> ReplyKeyboardMarkup:
+    """The main menu keyboard in the person's language."""
+    return main_menu(context).keyboard(context.t)
+
+
+async def show_main_menu(
+    update: Update, context: TongxinContext, msgid: str = "home.prompt"
+) -> None:
+    """Show the main menu with a short line above it."""
+    await reply(update, context, context.t(msgid), main_menu_keyboard(context))
 
 
 class MenuButton(filters.MessageFilter):
-    """Matches a main menu item by its label (in any language), its words or its number."""
+    """Matches one main-menu item by its label (in any language), its words or its number."""
 
-    def __init__(self, i18n: Catalogues, key: str) -> None:
+    def __init__(self, i18n: Catalogues, menu: MainMenu, key: str) -> None:
         super().__init__(name=f"MenuButton({key})", data_filter=False)
+        if key not in {entry.key for entry in menu.entries}:
+            raise ValueError(f"no main-menu item {key!r}")
         self._key = key
-        self._menus = [main_menu_options(i18n.translator(lang)) for lang in i18n.languages]
+        self._menus = [menu.options(i18n.translator(lang)) for lang in i18n.languages]
 
     def filter(self, message: Message) -> bool:
         """True when the message picks this menu item."""
@@ -44,6 +72,15 @@ class MenuButton(filters.MessageFilter):
         if not text or text.startswith("/"):
             return False
         return any(
-            (chosen := match_option(text, menu)) is not None and chosen.key == self._key
-            for menu in self._menus
+            (chosen := match_option(text, options)) is not None and chosen.key == self._key
+            for options in self._menus
         )
+
+
+async def show_help(update: Update, context: TongxinContext) -> None:
+    """What the bot does and how to get around, then the menu (or how to start)."""
+    person = context.person
+    if person is not None and person.onboarded_at is not None:
+        await reply(update, context, context.t("help.text"), main_menu_keyboard(context))
+    else:
+        await reply(update, context, context.t("help.text.new"))

@@ -17,6 +17,8 @@ from bot.i18n import Translator
 
 MAX_CHOICES = 8
 _NUMBER_PREFIX = re.compile(r"^\s*(\d{1,2})\s*[.、．)]?\s*")
+# A bare choice number as typed ("3", " 12 ", full-width "３" too: \d is Unicode-aware).
+BARE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")
 
 
 @dataclass(frozen=True)

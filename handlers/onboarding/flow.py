@@ -21,12 +21,19 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues
-from handlers.booking.staff.checkin import check_in_by_code, checkin_code
-from handlers.home.commands import show_main_menu
-from handlers.kit.common import message_text, registered, reply, reply_error
-from handlers.kit.menu import main_menu_keyboard
-from handlers.kit.ui import is_nav, match_option
+from handlers.kit import (
+    Wiring,
+    deep_link_for,
+    follow_deep_link,
+    is_nav,
+    main_menu_keyboard,
+    match_option,
+    message_text,
+    registered,
+    reply,
+    reply_error,
+    show_main_menu,
+)
 from handlers.onboarding.steps import (
     COMMUNITY,
     CONSENT,
@@ -43,7 +50,6 @@ from handlers.onboarding.steps import (
     clean_phone,
     community_options,
     consent_options,
-    invite_code,
     language_options,
     receipt,
     reprompt,
@@ -51,14 +57,13 @@ from handlers.onboarding.steps import (
     skip_options,
     town_options,
 )
-from handlers.roles.invites import redeem_invite_code
 from models.core.errors import DomainError, NotRegistered
 from models.core.people import Person, complete_onboarding, record_consent, update_profile
 from models.settings.privacy import erase_person
 
 logger = logging.getLogger(__name__)
 
-PENDING_INVITE = "pending_invite"
+PENDING_LINK = "pending_link"
 # Commands other flows answer even mid-registration (privacy rights).
 PASSTHROUGH_COMMANDS = ("mydata", "deleteme")
 END = ConversationHandler.END
@@ -67,20 +72,16 @@ Step = Callable[[Update, TongxinContext], Coroutine[Any, Any, object]]
 
 
 async def start(update: Update, context: TongxinContext) -> object:
-    """/start [inv_CODE|ci_CODE]: menu for registered people, else consent or resume the
-    registration. ``ci_`` is a receipt's check-in QR code, scanned by a volunteer."""
-    code = invite_code(context.args)
+    """/start [payload]: a deep link or the menu for registered people, else consent or resume
+    the registration (a deep link is kept and followed once the person has finished)."""
+    payload = context.args[0] if context.args else None
     person = context.person
     if registered(person):
-        if code:
-            await redeem_invite_code(update, context, code)
-        elif checkin := checkin_code(context.args):
-            await check_in_by_code(update, context, checkin)
-        else:
+        if not await follow_deep_link(update, context, payload):
             await _welcome_back(update, context)
         return END
-    if code:
-        context.user_data[PENDING_INVITE] = code  # type: ignore[index]
+    if deep_link_for(context, payload) is not None:
+        context.user_data[PENDING_LINK] = payload  # type: ignore[index]
     if person is None:
         await reply(update, context, context.t("onboarding.welcome"))
         return await ask(update, context, CONSENT)
@@ -91,7 +92,7 @@ async def _welcome_back(update: Update, context: TongxinContext) -> None:
     person = context.person
     if person is not None and person.display_name:
         text = context.t("onboarding.welcome_back.named", name=person.display_name)
-        await reply(update, context, text, main_menu_keyboard(context.t))
+        await reply(update, context, text, main_menu_keyboard(context))
     else:
         await show_main_menu(update, context, "onboarding.welcome_back")
 
@@ -250,9 +251,7 @@ async def _finish(update: Update, context: TongxinContext) -> object:
     logger.info("person %s onboarded", person.id)
     await reply(update, context, await receipt(context, person))
     await show_main_menu(update, context)
-    code = context.user_data.pop(PENDING_INVITE, None)  # type: ignore[union-attr]
-    if code:
-        await redeem_invite_code(update, context, str(code))
+    await follow_deep_link(update, context, context.user_data.pop(PENDING_LINK, None))  # type: ignore[union-attr]
     return END
 
 
@@ -286,7 +285,7 @@ def help_for(state: str) -> Step:
     return on_help
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:
+def handlers(wiring: Wiring) -> list[BaseHandler]:
     """The persistent onboarding conversation."""
     messages = filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
     passthrough = filters.Regex(rf"^/({'|'.join(PASSTHROUGH_COMMANDS)})(@\w+)?(\s|$)")

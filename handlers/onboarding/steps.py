@@ -9,8 +9,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 
 from bot.context import TongxinContext
 from bot.i18n import N_, Translator
-from handlers.kit.common import Markup, reply
-from handlers.kit.ui import Option, choice_keyboard, nav_row, numbered, page_of
+from handlers.kit import Markup, Option, choice_keyboard, nav_row, numbered, page_of, reply
 from models.core.people import Person
 from models.core.places import Community, Town, list_communities, list_towns
 
@@ -141,16 +140,6 @@ def resume_state(person: Person) -> str:
     if person.community_id is None:
         return COMMUNITY
     return NAME
-
-
-INVITE_PREFIX = "inv_"
-
-
-def invite_code(args: list[str] | None) -> str | None:
-    """The code of a ``/start inv_<code>`` deep link, if that is what was sent."""
-    if args and args[0].startswith(INVITE_PREFIX) and len(args[0]) > len(INVITE_PREFIX):
-        return args[0][len(INVITE_PREFIX) :]
-    return None
 
 
 _COMMANDISH = re.compile(r"^\s*/")

@@ -15,9 +15,17 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues, Translator
-from handlers.kit.common import current_scopes, requires
-from handlers.kit.inline import Buttons, leave_to_main_menu, nav_buttons, refuse_tap, show_screen
+from bot.i18n import Translator
+from handlers.kit import (
+    Buttons,
+    Wiring,
+    current_scopes,
+    leave_to_main_menu,
+    nav_buttons,
+    refuse_tap,
+    requires,
+    show_screen,
+)
 from models.core.authz import Action, get_grant, list_grants, revoke_grant
 from models.core.errors import DomainError, NotFound
 from models.core.people import Person
@@ -129,7 +137,7 @@ async def _revoke(update: Update, context: TongxinContext, grant_id: int) -> Non
     )
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
     """This flow's handlers: /roles and its inline taps."""
     return [
         CommandHandler("roles", roles_command),

@@ -16,10 +16,20 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues, Translator
-from handlers.kit.common import current_scopes, registered, reply, requires
-from handlers.kit.inline import Buttons, leave_to_main_menu, nav_buttons, refuse_tap, show_screen
-from handlers.kit.menu import main_menu_keyboard
+from bot.i18n import Translator
+from handlers.kit import (
+    Buttons,
+    Wiring,
+    current_scopes,
+    leave_to_main_menu,
+    main_menu_keyboard,
+    nav_buttons,
+    refuse_tap,
+    registered,
+    reply,
+    requires,
+    show_screen,
+)
 from models.core.authz import Action, Role, admin_towns, invitable_roles, may_grant
 from models.core.errors import DomainError, NotAllowed, NotFound, NotRegistered
 from models.core.people import Person, find_person
@@ -43,13 +53,13 @@ async def redeem_invite_code(update: Update, context: TongxinContext, code: str)
             town = await session.get(Town, grant.town_id) if grant.town_id else None
     except DomainError as error:
         logger.info("invite refused for user %s: %s", user.id, type(error).__name__)
-        markup = main_menu_keyboard(context.t) if registered(context.person) else None
+        markup = main_menu_keyboard(context) if registered(context.person) else None
         await reply(update, context, context.t(error.message_id, **error.params), markup)
         return
     logger.info("person %s redeemed an invite as %s", grant.person_id, grant.role)
     town_name = town.name(context.t.language) if town else ""
     text = context.t(f"roles.redeemed.{grant.role}", town=town_name)
-    await reply(update, context, text, main_menu_keyboard(context.t))
+    await reply(update, context, text, main_menu_keyboard(context))
 
 
 def _role(value: str) -> Role:
@@ -178,7 +188,7 @@ async def _create(update: Update, context: TongxinContext, role: Role, town_code
     await show_screen(update, context, text, buttons)
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
     """This flow's handlers: /invite and its inline taps."""
     return [
         CommandHandler("invite", invite_command),

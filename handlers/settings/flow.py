@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import re
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues
-from handlers.home.commands import help_command, show_main_menu
-from handlers.kit.common import Step, message_text, registered, reply, screen
-from handlers.kit.menu import MenuButton
-from handlers.kit.ui import Option, match_option
+from handlers.kit import (
+    MenuButton,
+    Option,
+    Step,
+    Wiring,
+    match_option,
+    message_text,
+    registered,
+    reply,
+    screen,
+    show_main_menu,
+)
+from handlers.kit import show_help as help_command
 from handlers.settings.screens import (
     COMMUNITY,
     ELDER,
@@ -97,31 +105,11 @@ ASK: dict[str, Step] = {
 }
 
 
-class EntryButton(MenuButton):
-    """The ⚙️ menu button; a bare number re-enters only when no settings screen is open.
-
-    With ``allow_reentry`` entry points are checked before the states, so "6" typed on a
-    settings screen must mean that screen's choice 6, not the main menu's item 6.
-    """
-
-    def __init__(self, i18n: Catalogues) -> None:
-        super().__init__(i18n, "settings")
-        self.conversation: ConversationHandler | None = None
-
-    def filter(self, message: Message) -> bool:
-        """True for the ⚙️ button, its words, or its number outside the conversation."""
-        if not super().filter(message):
-            return False
-        if not _BARE_NUMBER.match(message.text or "") or self.conversation is None:
-            return True
-        key = (message.chat.id, message.from_user.id if message.from_user else 0)
-        return self.conversation._conversations.get(key) is None
-
-
-def handlers(i18n: Catalogues) -> list[BaseHandler]:
+def handlers(wiring: Wiring) -> list[BaseHandler]:
     """The settings conversation (persistent: survives a restart)."""
+    i18n = wiring.i18n
     anything = ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    entry = EntryButton(i18n)
+    entry = MenuButton(i18n, wiring.menu, "settings")
 
     def state(step: Step) -> list[BaseHandler]:
         return [MessageHandler(anything, _screen(step))]
@@ -146,5 +134,4 @@ def handlers(i18n: Catalogues) -> list[BaseHandler]:
         persistent=True,
         allow_reentry=True,
     )
-    entry.conversation = conversation
     return [conversation]

@@ -16,10 +16,16 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues
-from handlers.home.commands import show_main_menu
-from handlers.kit.common import forget_ui_state, reply
-from handlers.kit.ui import Option, choice_keyboard, is_nav, match_option
+from handlers.kit import (
+    Option,
+    Wiring,
+    choice_keyboard,
+    forget_ui_state,
+    is_nav,
+    match_option,
+    reply,
+    show_main_menu,
+)
 from models.core.people import find_person
 from models.settings.privacy import erase_person, export_person
 
@@ -104,7 +110,7 @@ async def start_delete(update: Update, context: TongxinContext) -> int:
     return await ask_delete(update, context)
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:
+def handlers(wiring: Wiring) -> list[BaseHandler]:
     """/mydata and the persistent /deleteme conversation."""
     return [
         CommandHandler("mydata", mydata),

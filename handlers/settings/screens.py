@@ -9,8 +9,15 @@ from telegram import Update
 
 from bot.context import TongxinContext
 from bot.i18n import Translator
-from handlers.kit.common import message_text, reply, reply_error
-from handlers.kit.ui import Option, choice_keyboard, match_option, page_of
+from handlers.kit import (
+    Option,
+    choice_keyboard,
+    match_option,
+    message_text,
+    page_of,
+    reply,
+    reply_error,
+)
 from models.core.errors import DomainError
 from models.core.people import (
     LANGUAGES,

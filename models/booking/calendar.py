@@ -9,9 +9,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Time, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
+from models.core.base import TOWNS_TZ
 from models.core.places import Venue
-
-TOWNS_TZ = ZoneInfo("Asia/Shanghai")
 
 
 class OpeningHours(SQLModel, table=True):

@@ -10,6 +10,7 @@ end. Every change is audited.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from enum import StrEnum
 
@@ -119,7 +120,7 @@ def _check_text(text: str, photo_file_id: str | None) -> str:
 async def create_broadcast(
     session: AsyncSession,
     author: Person,
-    scopes: set[Scope],
+    scopes: AbstractSet[Scope],
     *,
     text: str,
     topic: str,
@@ -205,7 +206,7 @@ async def _decide(
     session: AsyncSession,
     broadcast_id: int,
     actor: Person,
-    scopes: set[Scope],
+    scopes: AbstractSet[Scope],
     approved: bool,
 ) -> Broadcast:
     broadcast = await get_broadcast(session, broadcast_id)
@@ -243,14 +244,14 @@ async def _decide(
 
 
 async def approve(
-    session: AsyncSession, broadcast_id: int, actor: Person, scopes: set[Scope]
+    session: AsyncSession, broadcast_id: int, actor: Person, scopes: AbstractSet[Scope]
 ) -> Broadcast:
     """An admin of the town (not the author) approves; the author is told. Audited."""
     return await _decide(session, broadcast_id, actor, scopes, approved=True)
 
 
 async def reject(
-    session: AsyncSession, broadcast_id: int, actor: Person, scopes: set[Scope]
+    session: AsyncSession, broadcast_id: int, actor: Person, scopes: AbstractSet[Scope]
 ) -> Broadcast:
     """An admin of the town (not the author) rejects; the author is told. Audited."""
     return await _decide(session, broadcast_id, actor, scopes, approved=False)
@@ -262,7 +263,7 @@ def may_cancel(broadcast: Broadcast, actor: Person, scopes: Iterable[Scope]) -> 
 
 
 async def cancel_broadcast(
-    session: AsyncSession, broadcast_id: int, actor: Person, scopes: set[Scope]
+    session: AsyncSession, broadcast_id: int, actor: Person, scopes: AbstractSet[Scope]
 ) -> int:
     """Stop a broadcast that has not ended; its pending messages are cancelled (how many)."""
     broadcast = await get_broadcast(session, broadcast_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -190,11 +191,13 @@ async def grant_role(
     return grant
 
 
-def _manageable(scopes: set[Scope], grant: RoleGrant) -> bool:
+def _manageable(scopes: AbstractSet[Scope], grant: RoleGrant) -> bool:
     return grant.revoked_at is None and may_grant(scopes, Role(grant.role), grant.town_id)
 
 
-async def list_grants(session: AsyncSession, scopes: set[Scope]) -> list[tuple[RoleGrant, Person]]:
+async def list_grants(
+    session: AsyncSession, scopes: AbstractSet[Scope]
+) -> list[tuple[RoleGrant, Person]]:
     """Active grants the caller may manage (town admins: their town's volunteers, mediators)."""
     require(scopes, Action.ROLES_MANAGE)
     query = (
@@ -208,7 +211,7 @@ async def list_grants(session: AsyncSession, scopes: set[Scope]) -> list[tuple[R
 
 
 async def get_grant(
-    session: AsyncSession, grant_id: int, scopes: set[Scope]
+    session: AsyncSession, grant_id: int, scopes: AbstractSet[Scope]
 ) -> tuple[RoleGrant, Person]:
     """One active grant the caller may manage; NotFound for forged, revoked or foreign ids."""
     require(scopes, Action.ROLES_MANAGE)
@@ -222,7 +225,7 @@ async def get_grant(
 
 
 async def revoke_grant(
-    session: AsyncSession, grant_id: int, actor: Person, scopes: set[Scope]
+    session: AsyncSession, grant_id: int, actor: Person, scopes: AbstractSet[Scope]
 ) -> RoleGrant:
     """Revoke an active grant the caller may manage (once: a repeat is NotFound); audited."""
     grant, _ = await get_grant(session, grant_id, scopes)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -12,6 +13,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
+
+from models.core.errors import DomainError, NotFound
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -22,6 +25,8 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
+# The towns' time zone: the default for planning and showing local dates (Settings may differ).
+TOWNS_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
@@ -61,3 +66,24 @@ def upsert_insert(session: AsyncSession, model: type[SQLModel]) -> Any:
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     table = model.__table__  # type: ignore[attr-defined]
     return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+async def get_or_raise(
+    session: AsyncSession,
+    model: type[M],
+    key: Any,
+    error: type[DomainError] = NotFound,
+    **params: object,
+) -> M:
+    """The row of ``model`` with primary key ``key``, or ``error`` when it is gone.
+
+    A row can vanish between two taps (a resident erased mid-flow, a booking cancelled by
+    staff): that is a domain outcome with a polite answer, never an internal error.
+    """
+    row = await session.get(model, key) if key is not None else None
+    if row is None:
+        raise error(**params)
+    return row

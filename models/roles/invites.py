@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from typing import NoReturn
 
@@ -47,7 +48,7 @@ class Invite(SQLModel, table=True):
 async def create_invite(
     session: AsyncSession,
     issuer: Person,
-    issuer_scopes: set[Scope],
+    issuer_scopes: AbstractSet[Scope],
     role: Role,
     town_id: int | None,
     ttl: timedelta = INVITE_TTL,

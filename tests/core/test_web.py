@@ -19,7 +19,7 @@ from bot.sandbox.state import SandboxState
 from bot.sandbox.transport import SandboxRequest
 from bot.settings import Settings
 from bot.web import SECRET_HEADER, build_web_app
-from jobs import maintenance
+from jobs import maintenance, schedule
 from models.core.base import utcnow
 from models.core.people import Person
 from models.core.runtime import ProcessedUpdate
@@ -244,8 +244,8 @@ async def test_prune_job_forgets_old_update_ids(hook: BotHarness, services: Serv
         session.add(ProcessedUpdate(update_id=2, received_at=utcnow() - timedelta(days=1)))
         session.add(ProcessedUpdate(update_id=3))
     assert hook.app is not None and hook.app.job_queue is not None
-    maintenance.schedule(hook.app.job_queue)
-    maintenance.schedule(hook.app.job_queue)  # idempotent: still one job
+    schedule(hook.app.job_queue, maintenance.JOBS)
+    schedule(hook.app.job_queue, maintenance.JOBS)  # idempotent: still one job
     jobs = hook.app.job_queue.get_jobs_by_name(maintenance.JOB_NAME)
     assert len(jobs) == 1
     await jobs[0].run(hook.app)

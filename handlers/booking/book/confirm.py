@@ -26,9 +26,7 @@ from handlers.booking.book.slot_screens import ask_confirm, ask_waitlist, confir
 from handlers.booking.book.steps import end_home, not_understood, route_error
 from handlers.booking.receipts import send_receipt
 from handlers.home.commands import fallback
-from handlers.kit.common import reply
-from handlers.kit.menu import main_menu_keyboard
-from handlers.kit.ui import numbered
+from handlers.kit import main_menu_keyboard, numbered, reply
 from models.booking.bookings import Booked, BookingView, book, booking_view
 from models.booking.proxies import ResidentNotFound, has_consent
 from models.booking.proxy_notices import tell_resident_booked
@@ -99,7 +97,7 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
 async def _already_booked(update: Update, context: TongxinContext, booking_id: int | None) -> int:
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
     text = context.t("booking.already_booked", id=booking_id)
-    await reply(update, context, text, main_menu_keyboard(context.t))
+    await reply(update, context, text, main_menu_keyboard(context))
     return ConversationHandler.END
 
 
@@ -129,7 +127,7 @@ async def on_waitlist(update: Update, context: TongxinContext) -> int:
     else:
         text = context.t("booking.waitlist.joined", position=position)
     context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await reply(update, context, text, main_menu_keyboard(context.t))
+    await reply(update, context, text, main_menu_keyboard(context))
     return ConversationHandler.END
 
 

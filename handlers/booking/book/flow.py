@@ -19,7 +19,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues
 from handlers.booking.book.confirm import ConfirmWords, on_confirm, on_waitlist, repeated_confirm
 from handlers.booking.book.proxy import on_phone, on_resident, proxy_answer_handler
 from handlers.booking.book.screens import (
@@ -52,9 +51,8 @@ from handlers.booking.book.steps import (
     on_slot,
     on_who,
 )
-from handlers.home.commands import help_command
-from handlers.kit.common import Step, registered, reply, screen
-from handlers.kit.menu import MenuButton
+from handlers.kit import MenuButton, Step, Wiring, registered, reply, screen
+from handlers.kit import show_help as help_command
 
 
 async def start(update: Update, context: TongxinContext) -> int:
@@ -116,13 +114,14 @@ async def help_inside(update: Update, context: TongxinContext) -> int:
     return ConversationHandler.END
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     """The booking conversation (persistent), the repeated-confirm answer, the proxy taps."""
+    i18n = wiring.i18n
     anything = ~filters.COMMAND & ~filters.StatusUpdate.ALL
     conversation: ConversationHandler = ConversationHandler(  # type: ignore[type-arg]
         entry_points=[
             CommandHandler("book", start),
-            MessageHandler(MenuButton(i18n, "book"), start),
+            MessageHandler(MenuButton(i18n, wiring.menu, "book"), start),
         ],
         states={
             state: [MessageHandler(anything, screen(step, back=BACK[state], home=end_home))]

@@ -20,8 +20,7 @@ from bot.context import TongxinContext
 from bot.timefmt import format_span
 from handlers.booking.book.screens import ask_kind, ask_phone, ask_resident, chosen, draft
 from handlers.booking.receipts import error_text
-from handlers.kit.common import message_text, registered
-from handlers.kit.inline import refuse_tap
+from handlers.kit import message_text, refuse_tap, registered
 from models.booking.bookings import (
     ACTIVE,
     Booking,

@@ -18,8 +18,7 @@ from telegram import Update
 
 from bot.context import TongxinContext
 from handlers.booking.receipts import MORE_DAYS, day_options
-from handlers.kit.common import message_text, reply
-from handlers.kit.ui import Option, choice_keyboard, match_option
+from handlers.kit import Option, choice_keyboard, match_option, message_text, reply
 from models.booking.slots import OpenSlot, slot_with_place, venues_of_kind
 from models.core.base import utcnow
 from models.core.people import Person

@@ -22,7 +22,7 @@ from handlers.booking.book.screens import (
     slot_view,
 )
 from handlers.booking.receipts import slot_option
-from handlers.kit.ui import Option, page_of
+from handlers.kit import Option, page_of
 from models.booking.slots import OpenSlot
 
 MAX_PARTY_CHOICES = 8

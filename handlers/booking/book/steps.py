@@ -29,7 +29,7 @@ from handlers.booking.book.screens import (
 from handlers.booking.book.search import precheck, show_slots
 from handlers.booking.book.slot_screens import ask_confirm, ask_party, ask_waitlist
 from handlers.booking.receipts import error_text
-from handlers.home.commands import show_main_menu
+from handlers.kit import show_main_menu
 from models.booking.rules import (
     BlackoutDay,
     OtherTownNotAllowed,

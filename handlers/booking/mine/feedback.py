@@ -20,13 +20,20 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues
 from handlers.booking.mine.taps import drop_buttons
-from handlers.home.commands import help_command
-from handlers.kit.common import message_text, registered, reply, screen
-from handlers.kit.inline import refuse_tap
-from handlers.kit.menu import main_menu_keyboard
-from handlers.kit.ui import Option, choice_keyboard, match_option
+from handlers.kit import (
+    Option,
+    Wiring,
+    choice_keyboard,
+    main_menu_keyboard,
+    match_option,
+    message_text,
+    refuse_tap,
+    registered,
+    reply,
+    screen,
+)
+from handlers.kit import show_help as help_command
 from models.booking.feedback import COMMENT_MAX, NotRateable, add_comment, rate
 from models.core.errors import DomainError
 
@@ -40,7 +47,7 @@ def _skip(context: TongxinContext) -> list[Option]:
 
 
 async def _end(update: Update, context: TongxinContext, msgid: str) -> int:
-    await reply(update, context, context.t(msgid), main_menu_keyboard(context.t))
+    await reply(update, context, context.t(msgid), main_menu_keyboard(context))
     return ConversationHandler.END
 
 
@@ -97,7 +104,7 @@ async def on_comment(update: Update, context: TongxinContext) -> int:
         async with context.services.sessions() as session, session.begin():
             await add_comment(session, booking_id, context.person, text=text, voice_file_id=voice)
     except DomainError as error:
-        await reply(update, context, context.t(error.message_id), main_menu_keyboard(context.t))
+        await reply(update, context, context.t(error.message_id), main_menu_keyboard(context))
         return ConversationHandler.END
     return await _end(update, context, "feedback.saved")
 
@@ -108,7 +115,7 @@ async def help_inside(update: Update, context: TongxinContext) -> int:
     return ConversationHandler.END
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     """The rating tap and the comment conversation (persistent)."""
     anything = ~filters.COMMAND & ~filters.StatusUpdate.ALL
     return [

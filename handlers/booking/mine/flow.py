@@ -13,7 +13,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues
 from handlers.booking.mine import feedback as my_bookings_feedback
 from handlers.booking.mine import taps as booking_taps
 from handlers.booking.mine.move import DAY_PAGE, ask_day, ask_slot, on_day, on_move, on_slot
@@ -42,10 +41,17 @@ from handlers.booking.mine.screens import (
     show_list,
 )
 from handlers.booking.mine.wait import on_entry, show_entry
-from handlers.home.commands import help_command
-from handlers.kit.common import Step, message_text, registered, reply, screen
-from handlers.kit.menu import MenuButton
-from handlers.kit.ui import match_option
+from handlers.kit import (
+    MenuButton,
+    Step,
+    Wiring,
+    match_option,
+    message_text,
+    registered,
+    reply,
+    screen,
+)
+from handlers.kit import show_help as help_command
 
 
 async def start(update: Update, context: TongxinContext) -> int:
@@ -107,11 +113,12 @@ async def cancel_command(update: Update, context: TongxinContext) -> int:
     return await end_home(update, context, context.t("home.cancelled"))
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     """The my-bookings conversation (persistent), reminder and offer taps, and ratings."""
+    i18n = wiring.i18n
     anything = ~filters.COMMAND & ~filters.StatusUpdate.ALL
     # A bare "4" typed on one of our screens is that screen's choice: handlers.NumbersFromTheMenu
-    entry = MenuButton(i18n, "mine")
+    entry = MenuButton(i18n, wiring.menu, "mine")
 
     def state(step: Step, back: Step) -> list[BaseHandler]:  # type: ignore[type-arg]
         return [MessageHandler(anything, screen(step, back=back, home=end_home))]
@@ -136,9 +143,9 @@ def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg]
         persistent=True,
         allow_reentry=True,
     )
-    return [conversation, *booking_taps.handlers(), *my_bookings_feedback.handlers(i18n)]
+    return [conversation, *booking_taps.handlers(), *my_bookings_feedback.handlers(wiring)]
 
 
-def answer_handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg]
+def answer_handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     """Typed "1"/"2" answers to a sent reminder; registered before the flows (see booking_taps)."""
     return booking_taps.answer_handlers()

@@ -34,8 +34,7 @@ from handlers.booking.receipts import (
     send_receipt,
     slot_option,
 )
-from handlers.kit.common import message_text, reply
-from handlers.kit.ui import Option, choice_keyboard, match_option, page_of
+from handlers.kit import Option, choice_keyboard, match_option, message_text, page_of, reply
 from models.booking.bookings import BookingNotActive, NotYourBooking, booking_view, owned_booking
 from models.booking.bookings import reschedule as move_booking
 from models.booking.rules import SlotFull

@@ -13,10 +13,16 @@ from telegram.ext import ConversationHandler
 from bot.context import TongxinContext
 from bot.timefmt import format_span, format_when
 from handlers.booking.receipts import receipt_text, send_receipt
-from handlers.home.commands import show_main_menu
-from handlers.kit.common import message_text, reply
-from handlers.kit.menu import main_menu_keyboard
-from handlers.kit.ui import Option, choice_keyboard, match_option, page_of
+from handlers.kit import (
+    Option,
+    choice_keyboard,
+    main_menu_keyboard,
+    match_option,
+    message_text,
+    page_of,
+    reply,
+    show_main_menu,
+)
 from models.booking.bookings import (
     ACTIVE,
     BookingStatus,
@@ -46,7 +52,7 @@ CANCEL_ANSWERS = ("yes", "no")
 async def end_home(update: Update, context: TongxinContext, text: str | None = None) -> int:
     """Leave the flow: the main menu, with ``text`` (translated) or the usual line above it."""
     t = context.t
-    await reply(update, context, text or t("home.prompt"), main_menu_keyboard(t))
+    await reply(update, context, text or t("home.prompt"), main_menu_keyboard(context))
     return ConversationHandler.END
 
 

@@ -37,9 +37,7 @@ from telegram.ext import (
 from bot.context import TongxinContext
 from bot.timefmt import format_span
 from handlers.booking.receipts import send_receipt
-from handlers.kit.common import message_text, registered, reply
-from handlers.kit.inline import refuse_tap
-from handlers.kit.menu import main_menu_keyboard
+from handlers.kit import main_menu_keyboard, message_text, refuse_tap, registered, reply
 from models.booking.bookings import (
     Booking,
     BookingNotActive,
@@ -191,9 +189,7 @@ async def on_typed_answer(update: Update, context: TongxinContext) -> None:
         if booking is None:
             return
         view = await _answer(context, booking, coming, session)
-    await reply(
-        update, context, answered_text(context, view, coming), main_menu_keyboard(context.t)
-    )
+    await reply(update, context, answered_text(context, view, coming), main_menu_keyboard(context))
     raise ApplicationHandlerStop()
 
 

@@ -17,8 +17,7 @@ from handlers.booking.mine.screens import (
 )
 from handlers.booking.mine.taps import take_offer
 from handlers.booking.receipts import error_text, send_receipt
-from handlers.kit.common import message_text, reply
-from handlers.kit.ui import Option, choice_keyboard, match_option
+from handlers.kit import Option, choice_keyboard, match_option, message_text, reply
 from models.booking.slots import Slot
 from models.booking.waitlist import WaitStatus, leave_waitlist, owned_entry, queue_position
 from models.core.errors import DomainError

@@ -19,9 +19,16 @@ from telegram.ext import ConversationHandler
 from bot.context import TongxinContext
 from bot.i18n import N_
 from bot.timefmt import format_when
-from handlers.home.commands import show_main_menu
-from handlers.kit.common import current_scopes, reply, requires
-from handlers.kit.inline import Buttons, leave_to_main_menu, nav_buttons, refuse_tap
+from handlers.kit import (
+    Buttons,
+    current_scopes,
+    leave_to_main_menu,
+    nav_buttons,
+    refuse_tap,
+    reply,
+    requires,
+    show_main_menu,
+)
 from models.booking.bookings import BookingNotActive, BookingStatus, BookingView, booking_view
 from models.booking.staff import decide, pending_approvals
 from models.core.authz import Action, admin_towns, can

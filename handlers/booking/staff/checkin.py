@@ -19,9 +19,17 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span
 from handlers.booking.staff.approvals import staff_name
-from handlers.kit.common import current_scopes, reply, requires
-from handlers.kit.inline import Buttons, leave_to_main_menu, nav_buttons, refuse_tap, show_screen
-from handlers.kit.menu import main_menu_keyboard
+from handlers.kit import (
+    Buttons,
+    current_scopes,
+    leave_to_main_menu,
+    main_menu_keyboard,
+    nav_buttons,
+    refuse_tap,
+    reply,
+    requires,
+    show_screen,
+)
 from models.booking.bookings import BookingStatus
 from models.booking.slots import Slot, day_bounds
 from models.booking.staff import check_in, roster, slots_to_check_in
@@ -70,7 +78,7 @@ async def check_in_by_code(update: Update, context: TongxinContext, code: str) -
     """``/start ci_<code>``: a volunteer's scan checks the resident in; others are refused."""
     assert context.person is not None
     t, tz = context.t, context.services.settings.tz
-    menu = main_menu_keyboard(t)
+    menu = main_menu_keyboard(context)
     scopes = await current_scopes(context)
     if not can(scopes, Action.CHECK_IN):
         logger.info("person %s scanned a check-in code without the role", context.person.id)

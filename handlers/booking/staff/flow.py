@@ -21,7 +21,6 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues
 from handlers.booking.staff.approvals import (
     DECLINING,
     REASON,
@@ -34,9 +33,18 @@ from handlers.booking.staff.approvals import (
     staff_name,
 )
 from handlers.booking.staff.checkin import checkin_handlers
-from handlers.kit.common import current_scopes, message_text, reply, reply_error, requires
-from handlers.kit.menu import main_menu_keyboard, main_menu_options
-from handlers.kit.ui import is_nav, match_option
+from handlers.kit import (
+    Wiring,
+    current_scopes,
+    is_nav,
+    main_menu,
+    main_menu_keyboard,
+    match_option,
+    message_text,
+    reply,
+    reply_error,
+    requires,
+)
 from models.booking.bookings import BookingNotActive
 from models.booking.staff import repeated_no_shows
 from models.core.authz import Action, admin_towns
@@ -67,7 +75,7 @@ async def on_reason(update: Update, context: TongxinContext) -> object:
         return await cancel_decline(update, context)
     if is_nav(text, t, "back") or is_nav(text, t, "home"):
         return await cancel_decline(update, context)
-    if match_option(text, main_menu_options(t)) is not None:
+    if match_option(text, main_menu(context).options(t)) is not None:
         return await cancel_decline(update, context)
     reason = (text or "").strip()
     if not reason or len(reason) > REASON_MAX:
@@ -77,13 +85,13 @@ async def on_reason(update: Update, context: TongxinContext) -> object:
     try:
         note = await decide_booking(context, booking_id, approve=False, reason=reason)
     except BookingNotActive:
-        await reply(update, context, t("approvals.error.decided"), main_menu_keyboard(t))
+        await reply(update, context, t("approvals.error.decided"), main_menu_keyboard(context))
         return END
     except DomainError as error:
         await reply_error(update, context, error)
         return END
     await put(update, context, await origin_screen(context, booking_id, page, note), declining)
-    await reply(update, context, note, main_menu_keyboard(t))
+    await reply(update, context, note, main_menu_keyboard(context))
     return END
 
 
@@ -103,7 +111,7 @@ async def cancel_decline(update: Update, context: TongxinContext) -> object:
             await put(update, context, screen, declining)
         except DomainError as error:  # e.g. no longer an admin of that town
             logger.info("decline left without restoring the request: %s", error.message_id)
-    await reply(update, context, t("approvals.reason.cancelled"), main_menu_keyboard(t))
+    await reply(update, context, t("approvals.reason.cancelled"), main_menu_keyboard(context))
     return END
 
 
@@ -121,7 +129,9 @@ async def noshows_command(update: Update, context: TongxinContext) -> None:
             if person.community_id is not None
         }
     if not found:
-        await reply(update, context, t("noshows.empty", days=NO_SHOW_DAYS), main_menu_keyboard(t))
+        await reply(
+            update, context, t("noshows.empty", days=NO_SHOW_DAYS), main_menu_keyboard(context)
+        )
         return
     lines = [t("noshows.title", days=NO_SHOW_DAYS, count=len(found))]
     for n, (person, times) in enumerate(found[:NO_SHOW_LINES], 1):
@@ -131,10 +141,10 @@ async def noshows_command(update: Update, context: TongxinContext) -> None:
         lines.append(t("noshows.line", n=n, name=name, community=where, times=times))
     if len(found) > NO_SHOW_LINES:
         lines.append(t("noshows.more", more=len(found) - NO_SHOW_LINES))
-    await reply(update, context, "\n".join(lines), main_menu_keyboard(t))
+    await reply(update, context, "\n".join(lines), main_menu_keyboard(context))
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     """Approvals (and the decline-reason conversation), check-in and /noshows."""
     decline = ConversationHandler(  # type: ignore[var-annotated]
         entry_points=[CallbackQueryHandler(approval_callback, pattern=r"^ap:no:")],

@@ -24,8 +24,7 @@ from handlers.booking.venues.screens import (
     slot_screen,
     weekday_name,
 )
-from handlers.kit.common import current_scopes
-from handlers.kit.inline import nav_buttons
+from handlers.kit import current_scopes, nav_buttons
 from models.booking.calendar import hours_of
 from models.booking.catalogue.text import Period, format_periods
 from models.booking.slots import CapacityBelowTaken

@@ -24,7 +24,6 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinContext
-from bot.i18n import Catalogues
 from handlers.booking.venues.ask import (
     ASK_PATTERN,
     INVALID,
@@ -45,9 +44,19 @@ from handlers.booking.venues.screens import (
     slot_screen,
     yes_no,
 )
-from handlers.home.commands import help_command, show_main_menu
-from handlers.kit.common import current_scopes, message_text, reply_error, requires, screen
-from handlers.kit.inline import leave_to_main_menu, refuse_tap, show_screen
+from handlers.kit import (
+    Wiring,
+    current_scopes,
+    leave_to_main_menu,
+    message_text,
+    refuse_tap,
+    reply_error,
+    requires,
+    screen,
+    show_main_menu,
+    show_screen,
+)
+from handlers.kit import show_help as help_command
 from models.booking.venue_texts import TEXT_FIELDS
 from models.booking.venues import (
     FLAGS,
@@ -267,7 +276,7 @@ async def help_inside(update: Update, context: TongxinContext) -> int:
     return ConversationHandler.END
 
 
-def handlers(i18n: Catalogues) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
     """/venues, its taps, and the persistent conversation for typed answers."""
     anything = ~filters.COMMAND & ~filters.StatusUpdate.ALL
     conversation: ConversationHandler = ConversationHandler(  # type: ignore[type-arg]

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton
 
 from bot.i18n import N_, Translator
 from bot.timefmt import format_clock, format_day
-from handlers.kit.inline import Buttons, nav_buttons
+from handlers.kit import Buttons, nav_buttons
 from models.booking.calendar import Blackout, OpeningHours, blackouts_of, hours_of
 from models.booking.catalogue.text import format_periods
 from models.booking.slots import Slot

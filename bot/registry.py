@@ -1,0 +1,105 @@
+"""The feature registry: the one list of domains, and the one place that wires them in.
+
+Adding a domain means adding its ``FEATURE`` to ``FEATURES``; nothing else in ``bot`` changes.
+``register_all`` checks the features against each other when the application is built (a
+duplicate name, conversation, callback prefix, deep-link prefix or menu key fails loudly),
+then adds their handlers in this order and puts the main menu and the deep links where the kit
+finds them. ``all_jobs`` lists every feature's periodic jobs for the runner.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from telegram import Update
+from telegram.ext import Application, BaseHandler, ConversationHandler, TypeHandler
+
+from bot.context import TongxinApplication
+from handlers import booking, broadcasts, home, onboarding, roles, settings
+from handlers.kit import Feature, MainMenu, Wiring, load_person
+from handlers.kit.deeplinks import DEEP_LINKS_KEY
+from handlers.kit.entries import guard_entries
+from handlers.kit.menu import MENU_KEY
+from jobs import Job, maintenance
+
+# Order matters: in group 0 the first handler that accepts an update handles it, so the flows
+# come first and home (whose catch-all answers anything unexpected) comes last.
+FEATURES: tuple[Feature, ...] = (
+    onboarding.FEATURE,
+    settings.FEATURE,
+    roles.FEATURE,
+    broadcasts.FEATURE,
+    booking.FEATURE,
+    *home.PLACEHOLDERS,
+    home.FEATURE,
+)
+# Handler groups, run in this order: who is talking; answers that only the database can tell
+# apart from menu choices (a typed "1" after a reminder: they stop the update when they take
+# it, and let it through otherwise); the flows.
+PERSON_GROUP, ANSWERS_GROUP, FLOWS_GROUP = -2, -1, 0
+
+
+class RegistryError(ValueError):
+    """Two features claim the same name, conversation, prefix or menu item."""
+
+
+def _unique(kind: str, values: Iterable[str]) -> None:
+    repeated = sorted(value for value, count in Counter(values).items() if count > 1)
+    if repeated:
+        raise RegistryError(f"duplicate {kind}: {', '.join(repeated)}")
+
+
+def _no_prefix_of_another(kind: str, prefixes: Sequence[str]) -> None:
+    for a in prefixes:
+        for b in prefixes:
+            if a != b and b.startswith(a):
+                raise RegistryError(f"{kind} {a!r} is a prefix of {b!r}")
+
+
+def check_features(features: Sequence[Feature]) -> MainMenu:
+    """Refuse features that collide; return the main menu they make up."""
+    _unique("feature name", (f.name for f in features))
+    entries = [entry for f in features for entry in f.menu]
+    _unique("menu key", (e.key for e in entries))
+    _unique("menu position", (str(e.order) for e in entries))
+    callbacks = [code.prefix for f in features for code in f.callbacks]
+    _unique("callback prefix", callbacks)
+    links = [link.prefix for f in features for link in f.deep_links]
+    _unique("deep-link prefix", links)
+    _no_prefix_of_another("deep-link prefix", links)
+    _unique("job name", (job.name for f in features for job in f.jobs))
+    return MainMenu(entries)
+
+
+def _conversation_names(handlers: Iterable[BaseHandler]) -> list[str]:  # type: ignore[type-arg]
+    return [h.name or "" for h in handlers if isinstance(h, ConversationHandler)]
+
+
+def register_all(
+    application: Application,  # type: ignore[type-arg]
+    features: Sequence[Feature] = FEATURES,
+) -> None:
+    """Add the person loader and every feature's handlers; publish the menu and deep links."""
+    if not isinstance(application, TongxinApplication):
+        raise TypeError("features register on a TongxinApplication (see bot.app)")
+    menu = check_features(features)
+    application.bot_data[MENU_KEY] = menu
+    application.bot_data[DEEP_LINKS_KEY] = tuple(link for f in features for link in f.deep_links)
+    wiring = Wiring(i18n=application.services.i18n, menu=menu)
+    flows = [list(feature.handlers(wiring)) for feature in features]
+    every = [handler for handlers in flows for handler in handlers]
+    _unique("conversation name", _conversation_names(every))
+    guard_entries(every)
+    application.add_handler(TypeHandler(Update, load_person), group=PERSON_GROUP)
+    for feature in features:
+        answers = list(feature.answers(wiring))
+        if answers:
+            application.add_handlers(answers, group=ANSWERS_GROUP)
+    for handlers in flows:
+        application.add_handlers(handlers, group=FLOWS_GROUP)
+
+
+def all_jobs(features: Sequence[Feature] = FEATURES) -> list[Job]:
+    """Every periodic job: the housekeeping ones, then each feature's."""
+    return [*maintenance.JOBS, *(job for feature in features for job in feature.jobs)]

@@ -1,0 +1,78 @@
+"""What a domain package declares to the registry: one ``Feature`` with everything it adds.
+
+``handlers/<domain>/__init__.py`` exports ``FEATURE``; ``bot.registry`` lists the features once
+and is the only place that reads them: it adds their handlers and answer handlers to the
+application, schedules their jobs, builds the main menu from their menu entries, routes
+``/start <payload>`` deep links by prefix, and refuses (at build time) two features claiming the
+same conversation name, callback prefix, deep-link prefix or menu key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import BaseHandler
+
+from bot.context import TongxinContext
+from bot.i18n import Catalogues
+from jobs import Job
+from models.core.callbacks import CallbackCode
+
+if TYPE_CHECKING:
+    from handlers.kit.menu import MainMenu
+
+Handlers = Sequence[BaseHandler]  # type: ignore[type-arg]
+DeepLinkCallback = Callable[[Update, TongxinContext, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What a feature's handler builders receive: the catalogues and the assembled main menu."""
+
+    i18n: Catalogues
+    menu: MainMenu
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A main-menu item: a stable key, its label's message id, and its place in the menu."""
+
+    key: str
+    label: str
+    order: int
+
+
+@dataclass(frozen=True)
+class DeepLink:
+    """``/start <prefix><rest>`` runs ``callback(update, context, rest)`` for registered people.
+
+    Someone still registering has the link kept and followed once they finish.
+    """
+
+    prefix: str
+    callback: DeepLinkCallback
+
+
+def _none(_wiring: Wiring) -> Handlers:
+    return ()
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One domain's contribution to the bot.
+
+    ``handlers`` build the domain's conversations and commands (group 0, in registry order);
+    ``answers`` build handlers that must see a message before any flow does (a typed "1" that
+    answers a reminder); ``callbacks`` are the callback codes whose prefixes the domain owns.
+    """
+
+    name: str
+    handlers: Callable[[Wiring], Handlers] = _none
+    answers: Callable[[Wiring], Handlers] = _none
+    jobs: Sequence[Job] = ()
+    menu: Sequence[MenuEntry] = ()
+    deep_links: Sequence[DeepLink] = ()
+    callbacks: Sequence[CallbackCode] = field(default=())

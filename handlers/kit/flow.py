@@ -1,0 +1,117 @@
+"""Flows: one constructor for a reply-keyboard conversation with the standard ways out.
+
+Every flow built with ``conversation`` is persistent (a restart strands nobody mid-flow),
+re-enterable, and answers the same way everywhere: 🏠 / ``/menu`` leaves to the main menu,
+``/cancel`` leaves saying nothing was kept, ``/help`` leaves to the help screen, ⬅️ runs the
+screen's own Back step, and anything else goes to the screen's step. Someone who is not (or no
+longer) registered is told to start, and the flow ends. Leaving always clears the draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.context import TongxinContext
+from handlers.kit.drafts import clear_draft
+from handlers.kit.menu import show_help, show_main_menu
+from handlers.kit.person import registered
+from handlers.kit.replies import reply
+from handlers.kit.screens import message_text
+from handlers.kit.ui import is_nav
+
+Step = Callable[[Update, TongxinContext], Coroutine[Any, Any, Any]]
+END = ConversationHandler.END
+# Any message a screen may answer: text, contacts, voice, photos, stickers … but not commands
+# (they are the fallbacks) and not service messages (someone joined a group).
+ANSWERS = ~filters.COMMAND & ~filters.StatusUpdate.ALL
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One state of a flow: what an answer does, and what ⬅️ does."""
+
+    step: Step
+    back: Step
+
+
+async def leave(update: Update, context: TongxinContext, msgid: str = "home.prompt") -> int:
+    """Leave the flow: drop the draft, show the main menu with ``msgid`` above it."""
+    clear_draft(context)
+    await show_main_menu(update, context, msgid)
+    return END
+
+
+async def leave_cancelled(update: Update, context: TongxinContext) -> int:
+    """/cancel: nothing was kept; the main menu."""
+    return await leave(update, context, "home.cancelled")
+
+
+async def leave_to_help(update: Update, context: TongxinContext) -> int:
+    """/help: leave the flow and show help with the main menu."""
+    clear_draft(context)
+    await show_help(update, context)
+    return END
+
+
+def screen(step: Step, *, back: Step, home: Step = leave) -> Step:
+    """Wrap a step: registered people only; 🏠 runs ``home``, ⬅️ runs ``back``."""
+
+    async def run_step(update: Update, context: TongxinContext) -> Any:
+        if not registered(context.person):
+            clear_draft(context)
+            await reply(update, context, context.t("error.not_registered"))
+            return END
+        text = message_text(update)
+        if is_nav(text, context.t, "home"):
+            return await home(update, context)
+        if is_nav(text, context.t, "back"):
+            return await back(update, context)
+        return await step(update, context)
+
+    run_step.__name__ = getattr(step, "__name__", "step")
+    run_step.__doc__ = step.__doc__
+    return run_step
+
+
+def conversation(
+    name: str,
+    *,
+    entry_points: Sequence[BaseHandler],  # type: ignore[type-arg]
+    screens: Mapping[object, Screen],
+    home: Step = leave,
+    extra: Mapping[object, Sequence[BaseHandler]] | None = None,  # type: ignore[type-arg]
+    on_cancel: Step = leave_cancelled,
+    on_help: Step = leave_to_help,
+    on_menu: Step = leave,
+) -> ConversationHandler:  # type: ignore[type-arg]
+    """A persistent, re-enterable conversation whose states are ``screens``.
+
+    ``extra`` adds handlers to a state after its message handler (e.g. inline taps that belong
+    to the open screen). ``on_cancel``, ``on_help`` and ``on_menu`` replace the standard
+    answers to those commands where a flow means something else by them.
+    """
+    extra = extra or {}
+    states: dict[object, list[BaseHandler]] = {  # type: ignore[type-arg]
+        state: [
+            MessageHandler(ANSWERS, screen(s.step, back=s.back, home=home)),
+            *extra.get(state, ()),
+        ]
+        for state, s in screens.items()
+    }
+    return ConversationHandler(
+        entry_points=list(entry_points),
+        states=states,
+        fallbacks=[
+            CommandHandler("cancel", on_cancel),
+            CommandHandler("help", on_help),
+            CommandHandler("menu", on_menu),
+        ],
+        name=name,
+        persistent=True,
+        allow_reentry=True,
+    )

@@ -1,0 +1,76 @@
+"""The only module that reads python-telegram-bot's internals: who has a screen open where.
+
+PTB keeps each ConversationHandler's states in its private ``_conversations`` and offers no
+public way to ask "is this person in any flow?" or to end another flow's state. Both are needed
+(a bare "1" belongs to the open screen; entering a flow closes the others), so they live here,
+behind three functions, and a PTB upgrade that renames the attribute breaks one module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, MutableMapping
+from typing import Any
+
+from telegram.ext import Application, BaseHandler, ConversationHandler
+
+ConversationKey = tuple[int, ...]
+
+
+def _keys(chat_id: int, user_id: int) -> set[ConversationKey]:
+    """Every key a conversation may file this person under (per chat, per user, or both)."""
+    return {(chat_id, user_id), (user_id,), (chat_id,)}
+
+
+def _states(conversation: ConversationHandler) -> MutableMapping[Any, object]:  # type: ignore[type-arg]
+    return conversation._conversations  # PTB has no public accessor
+
+
+def conversations(handlers: Iterable[BaseHandler]) -> list[ConversationHandler]:  # type: ignore[type-arg]
+    """The ConversationHandlers among ``handlers``."""
+    return [h for h in handlers if isinstance(h, ConversationHandler)]
+
+
+def all_conversations(application: Application) -> list[ConversationHandler]:  # type: ignore[type-arg]
+    """Every ConversationHandler registered in the application, in every group."""
+    return [h for group in application.handlers.values() for h in conversations(group)]
+
+
+def open_conversation(
+    handlers: Iterable[ConversationHandler],  # type: ignore[type-arg]
+    chat_id: int,
+    user_id: int,
+) -> str | None:
+    """The name of the conversation this person has a screen open in, if any."""
+    keys = _keys(chat_id, user_id)
+    for conversation in handlers:
+        states = _states(conversation)
+        if any(key in states for key in keys):
+            return conversation.name or ""
+    return None
+
+
+def end_conversations(
+    application: Application,  # type: ignore[type-arg]
+    chat_id: int,
+    user_id: int,
+    keep: str | None = None,
+) -> None:
+    """End this person's state in every conversation (but ``keep``), in memory and when stored.
+
+    Deleting a conversation key marks it for deletion at the next persistence flush, so a state
+    changed moments ago (not yet flushed) cannot be written back later.
+    """
+    keys = _keys(chat_id, user_id)
+    for conversation in all_conversations(application):
+        if keep and conversation.name == keep:
+            continue
+        states = _states(conversation)
+        for key in [k for k in states if k in keys]:
+            del states[key]
+
+
+def forget_ui_state(application: Application, chat_id: int, user_id: int) -> None:  # type: ignore[type-arg]
+    """Drop user/chat data and this person's state in every conversation, in memory and stored."""
+    end_conversations(application, chat_id, user_id)
+    application.drop_user_data(user_id)
+    application.drop_chat_data(chat_id)

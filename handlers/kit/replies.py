@@ -1,0 +1,43 @@
+"""Answering the person: text from the catalogues, refused rules explained, one line above."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+
+from bot.context import TongxinContext
+from bot.timefmt import resolve_params
+from models.core.errors import DomainError
+
+Markup = ReplyKeyboardMarkup | ReplyKeyboardRemove | Any
+
+
+async def reply(
+    update: Update, context: TongxinContext, text: str, markup: Markup | None = None, **kw: Any
+) -> None:
+    """Send ``text`` (already translated) to the chat the update came from."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await context.bot.send_message(chat.id, text, reply_markup=markup, **kw)
+
+
+def error_text(context: TongxinContext, error: DomainError) -> str:
+    """A refused rule, explained in the person's language (structured params resolved)."""
+    params = resolve_params(error.params, context.lang, context.services.settings.tz)
+    return context.t(error.message_id, **params)
+
+
+async def reply_error(
+    update: Update, context: TongxinContext, error: DomainError, markup: Markup | None = None
+) -> None:
+    """Explain a refused domain rule in the person's language."""
+    await reply(update, context, error_text(context, error), markup)
+
+
+def lead(first: str | None, text: str) -> str:
+    """A short remark (an answer, an error, "not understood") above the question."""
+    return f"{first}\n\n{text}" if first else text

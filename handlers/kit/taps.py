@@ -1,0 +1,93 @@
+"""Inline buttons: route taps by callback code, refuse forged ones, edit the screen in place.
+
+A tap is parsed once, by the code that wrote it (``models.core.callbacks``): ``tap_handler``
+routes every tap of a code's prefix to one callback with the parsed ``Tap``; data the code could
+not have produced (forged, stale, cut short) gets a polite alert and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler
+
+from bot.context import TongxinContext
+from bot.i18n import Translator
+from handlers.kit.menu import show_main_menu
+from handlers.kit.replies import error_text, reply
+from models.core.callbacks import CallbackCode, Tap
+from models.core.errors import DomainError, NotFound
+
+logger = logging.getLogger(__name__)
+
+Buttons = list[list[InlineKeyboardButton]]
+TapCallback = Callable[[Update, TongxinContext, Tap], Coroutine[Any, Any, Any]]
+
+
+def tap_handler(
+    code: CallbackCode, callback: TapCallback, *, refusal: type[DomainError] = NotFound
+) -> CallbackQueryHandler:  # type: ignore[type-arg]
+    """Route every tap with ``code``'s prefix to ``callback`` (parsed), refusing bad data."""
+
+    async def on_tap(update: Update, context: TongxinContext) -> Any:
+        query = update.callback_query
+        tap = code.parse(query.data if query else None)
+        if tap is None:
+            await refuse_tap(update, context, refusal())
+            return None
+        return await callback(update, context, tap)
+
+    on_tap.__name__ = getattr(callback, "__name__", "on_tap")
+    on_tap.__doc__ = callback.__doc__
+    if hasattr(callback, "required_action"):  # @requires: keep it visible to the authz matrix
+        on_tap.required_action = callback.required_action  # type: ignore[attr-defined]
+    return CallbackQueryHandler(on_tap, pattern=code.pattern)
+
+
+def nav_buttons(t: Translator, back: str, home: str) -> list[InlineKeyboardButton]:
+    """The ⬅️ Back / 🏠 Main menu row, with the callback data of each."""
+    return [
+        InlineKeyboardButton(t("nav.back"), callback_data=back),
+        InlineKeyboardButton(t("nav.home"), callback_data=home),
+    ]
+
+
+async def show_screen(update: Update, context: TongxinContext, text: str, buttons: Buttons) -> None:
+    """Edit the tapped message into the next screen, or send it for a command."""
+    markup = InlineKeyboardMarkup(buttons)
+    query = update.callback_query
+    if query is None:
+        await reply(update, context, text, markup)
+        return
+    await query.answer()
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def refuse_tap(update: Update, context: TongxinContext, error: DomainError) -> None:
+    """A refused tap (forged, stale or out-of-scope data): an alert, nothing changed."""
+    logger.info("refused callback from person %s", context.person.id if context.person else None)
+    if update.callback_query is not None:
+        await update.callback_query.answer(error_text(context, error), show_alert=True)
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """The question is answered: its buttons go, so an old message cannot be tapped again."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest:
+        logger.debug("inline keyboard already gone")
+
+
+async def leave_to_main_menu(update: Update, context: TongxinContext) -> None:
+    """Drop the tapped message's inline keyboard and show the main menu."""
+    if update.callback_query is not None:
+        await drop_buttons(update.callback_query)
+    await show_main_menu(update, context)
