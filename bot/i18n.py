@@ -33,7 +33,16 @@ class Translator:
         self._catalogue = catalogue
 
     def __call__(self, msgid: str, **params: object) -> str:
-        text = self._catalogue.gettext(msgid)
+        return self._fill(msgid, self._catalogue.gettext(msgid), params)
+
+    def n(self, msgid: str, count: int, **params: object) -> str:
+        """The message in the plural form ``count`` takes in this language ("1 person", "2 people").
+
+        ``count`` only picks the form; the placeholders are filled from ``params`` as usual.
+        """
+        return self._fill(msgid, self._catalogue.ngettext(msgid, msgid, count), params)
+
+    def _fill(self, msgid: str, text: str, params: dict[str, object]) -> str:
         if not params:
             return text
         try:

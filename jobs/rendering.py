@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup
 
+from bot.i18n import Translator
 from bot.timefmt import resolve_params
 from jobs.pacing import MAX_CAPTION, split_text, utf16_len
 
@@ -55,7 +56,7 @@ def _translated_buttons(
 
 def render(
     payload: dict[str, Any],
-    translate: Callable[..., str],
+    translate: Translator,
     bot: Bot | None,
     *,
     language: str = "zh_CN",
@@ -66,7 +67,11 @@ def render(
         params = resolve_params(
             dict(payload.get("params") or {}), language, tz or ZoneInfo("Asia/Shanghai")
         )
-        text = translate(str(payload["msgid"]), **params)
+        msgid, plural = str(payload["msgid"]), payload.get("plural")
+        if plural is not None:
+            text = translate.n(msgid, int(params.get(str(plural)) or 0), **params)
+        else:
+            text = translate(msgid, **params)
     else:
         text = str(payload.get("text") or "")
     raw_markup = _translated_buttons(payload.get("reply_markup"), translate)

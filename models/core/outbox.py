@@ -86,9 +86,15 @@ def text_payload(text: str, **extra: Any) -> dict[str, Any]:
     return {"text": text, **extra}
 
 
-def message_payload(message_id: str, **params: Any) -> dict[str, Any]:
-    """A payload rendered at send time in the recipient's language."""
-    return {"msgid": message_id, "params": params}
+def message_payload(message_id: str, *, plural: str | None = None, **params: Any) -> dict[str, Any]:
+    """A payload rendered at send time in the recipient's language.
+
+    ``plural`` names the parameter whose number picks the plural form ("1 person", "2 people").
+    """
+    payload: dict[str, Any] = {"msgid": message_id, "params": params}
+    if plural is not None:
+        payload["plural"] = plural
+    return payload
 
 
 def when_param(moment: datetime) -> dict[str, str]:

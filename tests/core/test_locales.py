@@ -23,7 +23,8 @@ CODE_DIRS = ("bot", "handlers", "models", "jobs")
 # Calls whose first argument is a message id: t("…"), context.t("…"), N_("…"), _("…").
 # message_payload(msgid, **params) is rendered later, in the recipient's language: same rules.
 TRANSLATE_NAMES = frozenset({"t", "N_", "_", "message_payload"})
-TRANSLATE_ATTRS = frozenset({"t"})
+TRANSLATE_ATTRS = frozenset({"t", "n"})  # context.t("…"), context.t.n("…", count)
+PLURAL_ATTRS = frozenset({"n"})
 MARK_ONLY = frozenset({"N_"})
 
 
@@ -136,6 +137,7 @@ class IdUse:
     msgid: str
     where: str
     keywords: frozenset[str] | None  # None: placeholders are filled elsewhere (or by **kwargs)
+    plural: bool | None = None  # t.n(…): True; t(…): False; None: not known from the call
 
 
 def placeholders(text: str) -> set[str]:
@@ -147,8 +149,22 @@ def placeholders(text: str) -> set[str]:
     return names
 
 
+# language → plural message id → number of forms, filled by read_language.
+PLURALS: dict[str, dict[str, int]] = {}
+# An English count in front of a countable noun ("{party} people") needs plural forms, or a
+# party of one reads "1 people".
+COUNTED = re.compile(
+    r"\{(\w+)\}\s+(people|persons|residents|bookings|places|seats|days|hours|minutes|"
+    r"characters|times|time slots|slots|notices|messages|items|grants|invites|venues)\b"
+)
+
+
 def read_language(locales_dir: Path, language: str) -> tuple[dict[str, str], list[str]]:
-    """All ids → msgstr of one language (merged over its .po files) and the problems found."""
+    """All ids → msgstr of one language (merged over its .po files) and the problems found.
+
+    A plural entry's msgstr is its forms joined by newlines (for the placeholder checks).
+    """
+    PLURALS[language] = {}
     messages: dict[str, str] = {}
     origin: dict[str, str] = {}
     problems: list[str] = []
@@ -170,11 +186,24 @@ def read_language(locales_dir: Path, language: str) -> tuple[dict[str, str], lis
         for message in catalog:
             if not message.id:
                 continue
-            msgid, msgstr = str(message.id), str(message.string or "")
+            if message.pluralizable:
+                msgid = str(message.id[0])
+                forms = [str(form or "") for form in message.string]
+                PLURALS.setdefault(language, {})[msgid] = len(forms)
+                if len(forms) != catalog.num_plurals:
+                    problems.append(
+                        f"{label}: {msgid!r} has {len(forms)} plural forms, "
+                        f"the language has {catalog.num_plurals}"
+                    )
+                msgstr = "\n".join(forms)  # every placeholder any form uses
+                empty = any(not form.strip() for form in forms)
+            else:
+                msgid, msgstr = str(message.id), str(message.string or "")
+                empty = not msgstr.strip()
             if msgid in origin:
                 problems.append(f"{label}: id {msgid!r} already defined in {origin[msgid]}")
             origin[msgid] = po_path.name
-            if not msgstr.strip():
+            if empty:
                 problems.append(f"{label}: empty msgstr for {msgid!r}")
             if message.fuzzy:
                 problems.append(f"{label}: fuzzy (untranslated) entry {msgid!r}")
@@ -197,6 +226,13 @@ def check_catalogues(locales_dir: Path = LOCALES_DIR) -> list[str]:
         problems.append(f"en: missing id {msgid!r} (present in zh_CN)")
     for msgid in sorted(en.keys() - zh.keys()):
         problems.append(f"zh_CN: missing id {msgid!r} (present in en)")
+    zh_plural, en_plural = set(PLURALS["zh_CN"]), set(PLURALS["en"])
+    for msgid in sorted((zh_plural ^ en_plural) & zh.keys() & en.keys()):
+        problems.append(f"{msgid!r}: plural forms in one language only")
+    for msgid, text in sorted(en.items()):
+        counted = COUNTED.search(text)
+        if counted and msgid not in en_plural:
+            problems.append(f"en: {msgid!r} counts {counted.group(0)!r} without plural forms")
     for msgid in sorted(zh.keys() & en.keys()):
         try:
             zh_names, en_names = placeholders(zh[msgid]), placeholders(en[msgid])
@@ -244,18 +280,24 @@ def extract_ids(path: Path, root: Path = ROOT) -> tuple[list[IdUse], list[str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and (name := _is_translate_call(node)):
             first, line = node.args[0], f"{where}:{node.lineno}"
+            plural = name in PLURAL_ATTRS or (
+                name == "message_payload" and any(k.arg == "plural" for k in node.keywords)
+            )
+            known = None if name in MARK_ONLY else plural
             keywords: frozenset[str] | None = None
             if name not in MARK_ONLY and all(k.arg is not None for k in node.keywords):
-                keywords = frozenset(str(k.arg) for k in node.keywords)
+                keywords = frozenset(str(k.arg) for k in node.keywords if k.arg != "plural")
             for choice in _alternatives(first):
                 if isinstance(choice, ast.Constant) and isinstance(choice.value, str):
-                    uses.append(IdUse(choice.value, line, keywords))
+                    uses.append(IdUse(choice.value, line, keywords, known))
                 elif isinstance(choice, ast.JoinedStr):
                     pattern = _dynamic_pattern(choice)
                     if pattern not in DYNAMIC_IDS:
                         unknown.append(f"{line}: dynamic id {pattern!r}; list it in DYNAMIC_IDS")
                         continue
-                    uses.extend(IdUse(msgid, line, keywords) for msgid in dynamic_ids(pattern))
+                    uses.extend(
+                        IdUse(msgid, line, keywords, known) for msgid in dynamic_ids(pattern)
+                    )
         elif isinstance(node, ast.Assign) and any(
             isinstance(target, ast.Name) and target.id == "msgid" for target in node.targets
         ):  # msgid = "a" if … else "b"; t(msgid, …)
@@ -287,13 +329,20 @@ def code_ids(root: Path = ROOT, dirs: tuple[str, ...] = CODE_DIRS) -> tuple[list
     return uses, unknown
 
 
-def check_code_ids(uses: list[IdUse], messages: dict[str, str]) -> list[str]:
-    """Ids the code uses but the catalogue lacks, and calls that leave placeholders unfilled."""
+def check_code_ids(
+    uses: list[IdUse], messages: dict[str, str], plurals: Iterable[str] = ()
+) -> list[str]:
+    """Ids the code uses but the catalogue lacks, calls that leave placeholders unfilled, and
+    plural messages used without a count (or plain ones with one)."""
     problems = []
+    plural_ids = set(plurals)
     for use in uses:
         if use.msgid not in messages:
             problems.append(f"{use.where}: id {use.msgid!r} is in no catalogue")
             continue
+        if use.plural is not None and use.plural != (use.msgid in plural_ids):
+            how = "t.n(…, count)" if use.msgid in plural_ids else "t(…) (it has no plural forms)"
+            problems.append(f"{use.where}: {use.msgid!r} must be used with {how}")
         if use.keywords is not None:
             missing = placeholders(messages[use.msgid]) - use.keywords
             if missing:
@@ -312,7 +361,7 @@ def test_every_id_used_in_code_exists() -> None:
     assert len(uses) > 20, "the extractor found almost nothing; is it still looking at the code?"
     zh, problems = read_language(LOCALES_DIR, "zh_CN")
     assert problems == []
-    assert check_code_ids(uses, zh) == []
+    assert check_code_ids(uses, zh, PLURALS["zh_CN"]) == []
 
 
 def test_dynamic_ids_exist() -> None:
@@ -393,3 +442,31 @@ def test_checker_reports_unknown_ids_and_unfilled_placeholders(tmp_path: Path) -
 )
 def test_placeholders(text: str, names: set[str]) -> None:
     assert placeholders(text) == names
+
+
+def test_checker_reports_missing_plural_forms(tmp_path: Path) -> None:
+    zh_header = '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+    en_header = '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+    folder = tmp_path / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "a.po").write_text(
+        HEADER.rstrip("\n") + "\n" + zh_header + 'msgid "x.people"\nmsgstr "{n} 人"\n\n'
+        'msgid "x.seats"\nmsgid_plural "x.seats"\nmsgstr[0] "{n} 个座位"\n',
+        encoding="utf-8",
+    )
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "a.po").write_text(
+        HEADER.rstrip("\n") + "\n" + en_header + 'msgid "x.people"\nmsgstr "{n} people"\n\n'
+        'msgid "x.seats"\nmsgid_plural "x.seats"\nmsgstr[0] "{n} seat"\n',
+        encoding="utf-8",
+    )
+    problems = "\n".join(check_catalogues(tmp_path))
+    assert "en: 'x.people' counts '{n} people' without plural forms" in problems
+    assert "en/a.po: empty msgstr for 'x.seats'" in problems  # babel pads the missing form
+    uses = [IdUse("x.people", "f.py:1", None, True), IdUse("x.seats", "f.py:2", None, False)]
+    messages = {"x.people": "{n} people", "x.seats": "{n} seat\n{n} seats"}
+    assert check_code_ids(uses, messages, ["x.seats"]) == [
+        "f.py:1: 'x.people' must be used with t(…) (it has no plural forms)",
+        "f.py:2: 'x.seats' must be used with t.n(…, count)",
+    ]
