@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -88,8 +89,12 @@ def compile_catalogue(po_path: Path) -> Path:
         return mo_path
     with po_path.open("rb") as po_file:
         catalog = read_po(po_file)
-    with mo_path.open("wb") as mo_file:
+    # Written aside and renamed into place: another process (a worker, a parallel test) may be
+    # reading the catalogue at this moment and must never see half a file.
+    partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+    with partial.open("wb") as mo_file:
         write_mo(mo_file, catalog)
+    os.replace(partial, mo_path)
     logger.info("compiled %s", mo_path)
     return mo_path
 

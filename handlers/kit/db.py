@@ -4,16 +4,25 @@
 with the update's session (``TongxinContext.session``) inside ``session.begin()``: committed
 when it returns, rolled back when it raises. The session outlives the transaction, so rows it
 loaded (the person, first of all) stay usable and are found again without a query.
+
+A rollback expires every row the session holds, and an expired row would try to reload itself
+outside any await (an error under asyncio). So after a refused use case the person is read
+again at once, and a handler never keeps other rows across a refused use case: it calls one
+use case per update and shows what that one returned.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import TongxinContext
+
+logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -30,5 +39,22 @@ async def run(
     session = context.session
     if session.in_transaction():  # a read left open by an earlier step of this update
         await session.commit()
-    async with session.begin():
-        return await use_case(session, *args, **kwargs)
+    try:
+        async with session.begin():
+            return await use_case(session, *args, **kwargs)
+    except Exception:
+        await _reload_person(context, session)
+        raise
+
+
+async def _reload_person(context: TongxinContext, session: AsyncSession) -> None:
+    """Read the person again after a rollback (they may have been erased meanwhile)."""
+    person = context.person
+    if person is None:
+        return
+    try:
+        async with session.begin():
+            await session.refresh(person)
+    except InvalidRequestError:  # the row is gone: erased by someone else meanwhile
+        logger.info("person %s vanished during an update", person.id)
+        context.person = None

@@ -58,11 +58,11 @@ async def leave_to_help(update: Update, context: TongxinContext) -> int:
     return END
 
 
-def screen(step: Step, *, back: Step, home: Step = leave) -> Step:
-    """Wrap a step: registered people only; 🏠 runs ``home``, ⬅️ runs ``back``."""
+def screen(step: Step, *, back: Step, home: Step = leave, registered_only: bool = True) -> Step:
+    """Wrap a step: 🏠 runs ``home``, ⬅️ runs ``back``; registered people only unless told."""
 
     async def run_step(update: Update, context: TongxinContext) -> Any:
-        if not registered(context.person):
+        if registered_only and not registered(context.person):
             clear_draft(context)
             await reply(update, context, context.t("error.not_registered"))
             return END
@@ -88,17 +88,21 @@ def conversation(
     on_cancel: Step = leave_cancelled,
     on_help: Step = leave_to_help,
     on_menu: Step = leave,
+    registered_only: bool = True,
 ) -> ConversationHandler:  # type: ignore[type-arg]
     """A persistent, re-enterable conversation whose states are ``screens``.
 
     ``extra`` adds handlers to a state after its message handler (e.g. inline taps that belong
     to the open screen). ``on_cancel``, ``on_help`` and ``on_menu`` replace the standard
-    answers to those commands where a flow means something else by them.
+    answers to those commands where a flow means something else by them. ``registered_only``
+    False lets people who have not finished registering use the flow (their privacy rights).
     """
     extra = extra or {}
     states: dict[object, list[BaseHandler]] = {  # type: ignore[type-arg]
         state: [
-            MessageHandler(ANSWERS, screen(s.step, back=s.back, home=home)),
+            MessageHandler(
+                ANSWERS, screen(s.step, back=s.back, home=home, registered_only=registered_only)
+            ),
             *extra.get(state, ()),
         ]
         for state, s in screens.items()

@@ -28,6 +28,8 @@ async def reply(
 def error_text(context: TongxinContext, error: DomainError) -> str:
     """A refused rule, explained in the person's language (structured params resolved)."""
     params = resolve_params(error.params, context.lang, context.services.settings.tz)
+    if error.plural is not None:
+        return context.t.n(error.message_id, int(str(params.get(error.plural, 0))), **params)
     return context.t(error.message_id, **params)
 
 

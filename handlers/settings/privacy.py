@@ -1,4 +1,8 @@
-"""/mydata (export everything as JSON) and /deleteme (erase it for good, after confirming)."""
+"""/mydata (everything stored, as a JSON file) and /deleteme (erase it all, after confirming).
+
+Both work for anyone the bot keeps a row for, registered or still registering: these are the
+person's rights under PIPL, not features of a finished profile.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +10,24 @@ import json
 import logging
 
 from telegram import InputFile, ReplyKeyboardRemove, Update
-from telegram.ext import (
-    ApplicationHandlerStop,
-    BaseHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler
 
 from bot.context import TongxinContext
 from handlers.kit import (
+    END,
     Option,
+    Screen,
     Wiring,
-    choice_keyboard,
+    ask,
+    chosen,
+    conversation,
     forget_ui_state,
-    is_nav,
-    match_option,
+    registered,
     reply,
+    run,
     show_main_menu,
 )
-from models.core.people import find_person
-from models.settings.privacy import erase_person, export_person
+from models.settings import erase_person, export_person
 
 logger = logging.getLogger(__name__)
 
@@ -37,16 +37,13 @@ EXPORT_NAME = "mydata.json"
 
 async def mydata(update: Update, context: TongxinContext) -> None:
     """Send everything stored about the person as a JSON document."""
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
-    async with context.services.sessions() as session:
-        person = await find_person(session, user.id)
-        data = await export_person(session, person) if person is not None else None
-    if data is None:
+    chat, person = update.effective_chat, context.person
+    if person is None or chat is None:
         await reply(update, context, context.t("privacy.nothing_stored"))
         return
+    data = await run(context, export_person, person)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    logger.info("exported data of person %s", data["person"]["id"])
+    logger.info("exported data of person %s", person.id)
     await context.bot.send_document(
         chat.id,
         InputFile(body, filename=EXPORT_NAME),
@@ -62,66 +59,55 @@ def _options(context: TongxinContext) -> list[Option]:
     ]
 
 
-async def ask_delete(update: Update, context: TongxinContext, lead: str = "") -> int:
+async def ask_delete(update: Update, context: TongxinContext, first: str = "") -> int:
     """Explain what will be erased, that it cannot be undone, and ask to confirm."""
     if context.person is None:
         await reply(update, context, context.t("privacy.nothing_stored"))
-        return ConversationHandler.END
+        return END
     text = context.t("privacy.delete.explain")
-    keyboard = choice_keyboard(_options(context), context.t)
-    await reply(update, context, f"{lead}\n\n{text}" if lead else text, keyboard)
-    return CONFIRM
+    return await ask(update, context, text, _options(context), CONFIRM, first=first)
 
 
 async def on_confirm(update: Update, context: TongxinContext) -> int:
-    """Erase on "确认删除"; anything else that is a choice cancels; the rest re-prompts."""
-    text = update.message.text if update.message else None
-    t = context.t
-    choice = match_option(text, _options(context))
-    if is_nav(text, t, "back") or is_nav(text, t, "home") or (choice and choice.key == "cancel"):
+    """Erase on "确认删除"; "取消" cancels; anything else asks again."""
+    key = chosen(update, context)
+    if key == "cancel":
         return await cancelled(update, context)
-    if choice is None:
-        return await ask_delete(update, context, t("privacy.delete.not_understood"))
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
-    async with context.services.sessions() as session, session.begin():
-        person = await find_person(session, user.id)
-        if person is not None:
-            await erase_person(session, person)
-    logger.info("erased a person on their request")
-    await reply(update, context, t("privacy.delete.done"), ReplyKeyboardRemove())
-    forget_ui_state(context.application, chat.id, user.id)
+    if key != "confirm":
+        return await ask_delete(update, context, context.t("privacy.delete.not_understood"))
+    user, chat, person = update.effective_user, update.effective_chat, context.person
+    if person is not None:
+        await run(context, erase_person, person)
+        context.person = None
+        logger.info("erased a person on their request")
+    await reply(update, context, context.t("privacy.delete.done"), ReplyKeyboardRemove())
+    if user is not None and chat is not None:
+        forget_ui_state(context.application, chat.id, user.id)
     # ApplicationHandlerStop: no later handler group may await between dropping the data and
     # PTB marking this update for persistence, or a flush in between would write it back.
-    raise ApplicationHandlerStop(ConversationHandler.END)
+    raise ApplicationHandlerStop(END)
 
 
 async def cancelled(update: Update, context: TongxinContext) -> int:
     """Nothing was deleted; back to the main menu (or to /start for the unregistered)."""
-    if context.person is not None and context.person.onboarded_at is not None:
+    if registered(context.person):
         await show_main_menu(update, context, "privacy.delete.cancelled")
     else:
         await reply(update, context, context.t("privacy.delete.cancelled"), ReplyKeyboardRemove())
-    return ConversationHandler.END
+    return END
 
 
-async def start_delete(update: Update, context: TongxinContext) -> int:
-    """Entry: /deleteme (register_all closes any other open screen first)."""
-    return await ask_delete(update, context)
-
-
-def handlers(wiring: Wiring) -> list[BaseHandler]:
-    """/mydata and the persistent /deleteme conversation."""
+def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
+    """/mydata and the /deleteme conversation (⬅️, 🏠, /cancel and /menu all keep the data)."""
     return [
         CommandHandler("mydata", mydata),
-        ConversationHandler(
-            entry_points=[CommandHandler("deleteme", start_delete)],
-            states={
-                CONFIRM: [MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, on_confirm)]
-            },
-            fallbacks=[CommandHandler("cancel", cancelled)],
-            name="deleteme",
-            persistent=True,
-            allow_reentry=True,
+        conversation(
+            "deleteme",
+            entry_points=[CommandHandler("deleteme", ask_delete)],
+            screens={CONFIRM: Screen(on_confirm, back=cancelled)},
+            home=cancelled,
+            on_cancel=cancelled,
+            on_menu=cancelled,
+            registered_only=False,
         ),
     ]

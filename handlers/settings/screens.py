@@ -1,9 +1,12 @@
-"""/settings screens: the menu with every current value, and one question and answer per item.
+"""/settings screens: the menu with every current value, and one question per item.
 
-The conversation wiring (entry, Back and Main menu, commands) lives in ``handlers.settings.flow``.
+Each answer calls one use case of ``models.settings``, which returns the settings as they now
+are, and the menu is shown again with what changed above it.
 """
 
 from __future__ import annotations
+
+from typing import TypedDict
 
 from telegram import Update
 
@@ -11,253 +14,222 @@ from bot.context import TongxinContext
 from bot.i18n import Translator
 from handlers.kit import (
     Option,
-    choice_keyboard,
-    match_option,
+    ask,
+    chosen,
+    draft,
+    error_text,
+    me,
     message_text,
     page_of,
-    reply,
-    reply_error,
+    run,
 )
 from models.core.errors import DomainError
-from models.core.people import (
-    LANGUAGES,
-    NOTICE_TOPICS,
-    Person,
-    get_registered,
-    opted_out_topics,
-    toggle_topic,
-    update_profile,
+from models.core.people import LANGUAGES, NOTICE_TOPICS
+from models.settings import (
+    SettingsView,
+    change_language,
+    community_choices,
+    move_home,
+    rename,
+    set_elder_mode,
+    settings_view,
+    switch_topic,
+    town_choices,
 )
-from models.core.places import Community, Town, list_communities, list_towns
 
 MENU, LANGUAGE, TOWN, COMMUNITY, ELDER, TOPICS, NAME = range(7)
 MENU_ITEMS = ("language", "place", "elder", "topics", "name")
-NAME_MAX = 32
-TOWN_KEY, PAGE_KEY = "settings.town", "settings.page"
+MORE = "__more__"
 
 
-def _uid(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
+class SettingsDraft(TypedDict, total=False):
+    """The town chosen before its community, and the page of communities shown."""
+
+    town_id: int
+    page: int
 
 
-def _lang_label(t: Translator, lang: str | None) -> str:
+def _language_name(t: Translator, lang: str | None) -> str:
     return t(f"settings.language.{lang or 'zh_CN'}")
 
 
-async def _topic_options(context: TongxinContext) -> tuple[list[Option], list[Option]]:
-    """Topic choices with their ✅/🔕 state, and the same topics by bare name."""
-    assert context.person is not None and context.person.id is not None
-    async with context.services.sessions() as session:
-        muted = await opted_out_topics(session, context.person.id)
-    t = context.t
-    stated = [
-        Option(
-            k,
-            t(
-                "settings.topic.off" if k in muted else "settings.topic.on",
-                topic=t(f"topic.{k}"),
-            ),
-        )
-        for k in NOTICE_TOPICS
-    ]
-    return stated, [Option(k, t(f"topic.{k}")) for k in NOTICE_TOPICS]
-
-
-async def show_menu(update: Update, context: TongxinContext, lead: str | None = None) -> int:
-    """The settings menu with every current value."""
-    person, t = context.person, context.t
-    assert person is not None and person.id is not None
-    async with context.services.sessions() as session:
-        town = await session.get(Town, person.town_id) if person.town_id else None
-        community = (
-            await session.get(Community, person.community_id) if person.community_id else None
-        )
-        muted = await opted_out_topics(session, person.id)
-    on = [t(f"topic.{k}") for k in NOTICE_TOPICS if k not in muted]
-    text = t(
+def _menu_text(t: Translator, view: SettingsView) -> str:
+    person, unset = view.person, t("settings.unset")
+    topics = [t(f"topic.{k}") for k in view.receiving]
+    return t(
         "settings.menu",
-        language=_lang_label(t, person.language),
-        town=town.name(t.language) if town else t("settings.unset"),
-        community=community.name(t.language) if community else t("settings.unset"),
+        language=_language_name(t, person.language),
+        town=view.town.name(t.language) if view.town else unset,
+        community=view.community.name(t.language) if view.community else unset,
         elder=t("settings.elder.on" if person.elder_mode else "settings.elder.off"),
-        topics=t("settings.topics.list_sep").join(on) if on else t("settings.topics.none"),
-        name=person.display_name or t("settings.unset"),
+        topics=t("settings.topics.list_sep").join(topics) if topics else t("settings.topics.none"),
+        name=person.display_name or unset,
     )
-    if lead:
-        text = f"{lead}\n\n{text}"
-    options = [Option(k, t(f"settings.item.{k}")) for k in MENU_ITEMS]
-    await reply(update, context, text, choice_keyboard(options, t))
-    return MENU
 
 
-async def ask_language(update: Update, context: TongxinContext, lead: str = "") -> int:
+async def show_menu(
+    update: Update, context: TongxinContext, first: str = "", view: SettingsView | None = None
+) -> int:
+    """The settings menu with every current value (``view``: as a use case just returned it)."""
+    if view is None:
+        view = await run(context, settings_view, person=me(context))
+    options = [Option(k, context.t(f"settings.item.{k}")) for k in MENU_ITEMS]
+    return await ask(update, context, _menu_text(context.t, view), options, MENU, first=first)
+
+
+async def on_menu(update: Update, context: TongxinContext) -> int:
+    """A settings item was chosen."""
+    key = chosen(update, context)
+    if key == "language":
+        return await ask_language(update, context)
+    if key == "place":
+        return await ask_town(update, context)
+    if key == "elder":
+        return await ask_elder(update, context)
+    if key == "topics":
+        return await ask_topics(update, context)
+    if key == "name":
+        return await ask_name(update, context)
+    return await show_menu(update, context, context.t("settings.not_understood"))
+
+
+async def ask_language(update: Update, context: TongxinContext, first: str = "") -> int:
     """Which language."""
-    options = [Option(lang, _lang_label(context.t, lang)) for lang in LANGUAGES]
-    text = context.t("settings.language.ask")
-    await reply(
-        update, context, f"{lead}\n\n{text}" if lead else text, choice_keyboard(options, context.t)
+    options = [Option(lang, _language_name(context.t, lang)) for lang in LANGUAGES]
+    return await ask(
+        update, context, context.t("settings.language.ask"), options, LANGUAGE, first=first
     )
-    return LANGUAGE
 
 
 async def on_language(update: Update, context: TongxinContext) -> int:
     """Switch language; the confirmation and every next screen use it at once."""
-    options = [Option(lang, _lang_label(context.t, lang)) for lang in LANGUAGES]
-    choice = match_option(message_text(update), options)
-    if choice is None:
+    key = chosen(update, context)
+    if key is None:
         return await ask_language(update, context, context.t("settings.not_understood"))
-    context.person = await _update(context, _uid(update), language=choice.key)
-    context.lang = choice.key
-    done = context.t("settings.language.done", language=_lang_label(context.t, choice.key))
-    return await show_menu(update, context, done)
+    view = await run(context, change_language, person=me(context), language=key)
+    context.lang = key
+    done = context.t("settings.language.done", language=_language_name(context.t, key))
+    return await show_menu(update, context, done, view)
 
 
-async def _update(context: TongxinContext, tg_user_id: int, **changes: object) -> Person:
-    async with context.services.sessions() as session, session.begin():
-        person = await get_registered(session, tg_user_id)
-        return await update_profile(session, person, **changes)
-
-
-async def _town_options(context: TongxinContext) -> list[Option]:
-    async with context.services.sessions() as session:
-        towns = await list_towns(session)
-    return [Option(str(town.id), town.name(context.t.language)) for town in towns]
-
-
-async def ask_town(update: Update, context: TongxinContext, lead: str = "") -> int:
+async def ask_town(update: Update, context: TongxinContext, first: str = "") -> int:
     """Which town."""
-    text = context.t("settings.town.ask")
-    keyboard = choice_keyboard(await _town_options(context), context.t)
-    await reply(update, context, f"{lead}\n\n{text}" if lead else text, keyboard)
-    return TOWN
+    towns = await run(context, town_choices)
+    options = [Option(str(town.id), town.name(context.t.language)) for town in towns]
+    return await ask(update, context, context.t("settings.town.ask"), options, TOWN, first=first)
 
 
 async def on_town(update: Update, context: TongxinContext) -> int:
     """Remember the town (nothing is saved until the community is chosen)."""
-    choice = match_option(message_text(update), await _town_options(context))
-    if choice is None:
+    key = chosen(update, context)
+    if key is None:
         return await ask_town(update, context, context.t("settings.not_understood"))
-    context.user_data[TOWN_KEY] = int(choice.key)  # type: ignore[index]
-    context.user_data[PAGE_KEY] = 0  # type: ignore[index]
+    data = draft(context, SettingsDraft)
+    data["town_id"], data["page"] = int(key), 0
     return await ask_community(update, context)
 
 
-async def _community_page(context: TongxinContext) -> tuple[list[Option], Town | None]:
-    town_id = (context.user_data or {}).get(TOWN_KEY)
-    async with context.services.sessions() as session:
-        town = await session.get(Town, town_id) if town_id else None
-        communities = await list_communities(session, town.id) if town and town.id else []
-    options = [Option(str(c.id), c.name(context.t.language)) for c in communities]
-    page, _ = page_of(options, int((context.user_data or {}).get(PAGE_KEY, 0)), context.t)
-    return page, town
-
-
-async def ask_community(update: Update, context: TongxinContext, lead: str = "") -> int:
-    """Which community of the chosen town."""
-    options, town = await _community_page(context)
-    if town is None:
+async def ask_community(update: Update, context: TongxinContext, first: str = "") -> int:
+    """Which community of the chosen town (a page at a time)."""
+    data = draft(context, SettingsDraft)
+    if "town_id" not in data:
         return await ask_town(update, context)
-    text = context.t("settings.community.ask", town=town.name(context.t.language))
-    await reply(
-        update, context, f"{lead}\n\n{text}" if lead else text, choice_keyboard(options, context.t)
-    )
-    return COMMUNITY
+    try:
+        found = await run(context, community_choices, town_id=data["town_id"])
+    except DomainError as error:
+        return await ask_town(update, context, error_text(context, error))
+    options = [Option(str(c.id), c.name(context.t.language)) for c in found.communities]
+    page, _pages = page_of(options, data.get("page", 0), context.t)
+    text = context.t("settings.community.ask", town=found.town.name(context.t.language))
+    return await ask(update, context, text, page, COMMUNITY, first=first)
 
 
 async def on_community(update: Update, context: TongxinContext) -> int:
     """Save town and community together; the domain refuses a community of another town."""
-    options, town = await _community_page(context)
-    if town is None:
-        return await ask_town(update, context)
-    choice = match_option(message_text(update), options)
-    if choice is None:
+    data, key = draft(context, SettingsDraft), chosen(update, context)
+    if key is None or "town_id" not in data:
         return await ask_community(update, context, context.t("settings.not_understood"))
-    if choice.key == "__more__":
-        context.user_data[PAGE_KEY] = int(context.user_data.get(PAGE_KEY, 0)) + 1  # type: ignore[index, union-attr]
+    if key == MORE:
+        data["page"] = data.get("page", 0) + 1
         return await ask_community(update, context)
     try:
-        context.person = await _update(
-            context, _uid(update), town_id=town.id, community_id=int(choice.key)
+        view = await run(
+            context, move_home, person=me(context), town_id=data["town_id"], community_id=int(key)
         )
     except DomainError as error:
-        await reply_error(update, context, error)
-        return await ask_town(update, context)
-    context.user_data.pop(TOWN_KEY, None)  # type: ignore[union-attr]
-    context.user_data.pop(PAGE_KEY, None)  # type: ignore[union-attr]
-    done = context.t(
-        "settings.place.done", town=town.name(context.t.language), community=choice.label
-    )
-    return await show_menu(update, context, done)
+        return await ask_town(update, context, error_text(context, error))
+    data.pop("town_id", None)
+    data.pop("page", None)
+    lang = context.t.language
+    town = view.town.name(lang) if view.town else ""
+    community = view.community.name(lang) if view.community else ""
+    done = context.t("settings.place.done", town=town, community=community)
+    return await show_menu(update, context, done, view)
 
 
-def _elder_options(t: Translator) -> list[Option]:
-    return [Option("on", t("settings.elder.turn_on")), Option("off", t("settings.elder.turn_off"))]
-
-
-async def ask_elder(update: Update, context: TongxinContext, lead: str = "") -> int:
+async def ask_elder(update: Update, context: TongxinContext, first: str = "") -> int:
     """Elder mode on or off, explained in one sentence."""
-    assert context.person is not None
     t = context.t
-    now = t("settings.elder.on" if context.person.elder_mode else "settings.elder.off")
-    text = t("settings.elder.ask", state=now)
-    await reply(
-        update,
-        context,
-        f"{lead}\n\n{text}" if lead else text,
-        choice_keyboard(_elder_options(t), t),
+    now = t("settings.elder.on" if me(context).elder_mode else "settings.elder.off")
+    options = [
+        Option("on", t("settings.elder.turn_on")),
+        Option("off", t("settings.elder.turn_off")),
+    ]
+    return await ask(
+        update, context, t("settings.elder.ask", state=now), options, ELDER, first=first
     )
-    return ELDER
 
 
 async def on_elder(update: Update, context: TongxinContext) -> int:
     """Turn elder mode on or off."""
-    choice = match_option(message_text(update), _elder_options(context.t))
-    if choice is None:
+    key = chosen(update, context)
+    if key not in ("on", "off"):
         return await ask_elder(update, context, context.t("settings.not_understood"))
-    context.person = await _update(context, _uid(update), elder_mode=choice.key == "on")
-    return await show_menu(update, context, context.t(f"settings.elder.done_{choice.key}"))
+    view = await run(context, set_elder_mode, person=me(context), on=key == "on")
+    return await show_menu(update, context, context.t(f"settings.elder.done_{key}"), view)
 
 
-async def ask_topics(update: Update, context: TongxinContext, lead: str = "") -> int:
-    """Each notice topic with its state; tapping one toggles it."""
-    stated, _ = await _topic_options(context)
-    text = context.t("settings.topics.ask")
-    await reply(
-        update, context, f"{lead}\n\n{text}" if lead else text, choice_keyboard(stated, context.t)
+def _topic_label(t: Translator, topic: str, muted: frozenset[str]) -> str:
+    msgid = "settings.topic.off" if topic in muted else "settings.topic.on"
+    return t(msgid, topic=t(f"topic.{topic}"))
+
+
+async def ask_topics(
+    update: Update, context: TongxinContext, first: str = "", view: SettingsView | None = None
+) -> int:
+    """Each notice topic with its state; choosing one switches it."""
+    if view is None:
+        view = await run(context, settings_view, person=me(context))
+    options = [Option(k, _topic_label(context.t, k, view.muted)) for k in NOTICE_TOPICS]
+    extra = [Option(k, context.t(f"topic.{k}")) for k in NOTICE_TOPICS]  # the bare names too
+    return await ask(
+        update, context, context.t("settings.topics.ask"), options, TOPICS, first=first, extra=extra
     )
-    return TOPICS
 
 
 async def on_topic(update: Update, context: TongxinContext) -> int:
-    """Toggle one topic and say what changed."""
-    stated, bare = await _topic_options(context)
-    text = message_text(update)
-    choice = match_option(text, stated) or match_option(text, bare)
-    if choice is None:
+    """Switch one topic and say what changed."""
+    key = chosen(update, context)
+    if key not in NOTICE_TOPICS:
         return await ask_topics(update, context, context.t("settings.not_understood"))
-    assert context.person is not None and context.person.id is not None
-    async with context.services.sessions() as session, session.begin():
-        receiving = await toggle_topic(session, context.person.id, choice.key)
-    msgid = "settings.topic.done_on" if receiving else "settings.topic.done_off"
-    return await ask_topics(
-        update, context, context.t(msgid, topic=context.t(f"topic.{choice.key}"))
-    )
+    change = await run(context, switch_topic, person=me(context), topic=key)
+    msgid = "settings.topic.done_on" if change.receiving else "settings.topic.done_off"
+    done = context.t(msgid, topic=context.t(f"topic.{key}"))
+    return await ask_topics(update, context, done, change.settings)
 
 
-async def ask_name(update: Update, context: TongxinContext, lead: str = "") -> int:
+async def ask_name(update: Update, context: TongxinContext, first: str = "") -> int:
     """How we should address you (free text)."""
-    assert context.person is not None
     t = context.t
-    text = t("settings.name.ask", name=context.person.display_name or t("settings.unset"))
-    await reply(update, context, f"{lead}\n\n{text}" if lead else text, choice_keyboard([], t))
-    return NAME
+    text = t("settings.name.ask", name=me(context).display_name or t("settings.unset"))
+    return await ask(update, context, text, [], NAME, first=first)
 
 
 async def on_name(update: Update, context: TongxinContext) -> int:
-    """Save the new form of address."""
-    name = " ".join((message_text(update) or "").split())
-    if not name or len(name) > NAME_MAX:
-        return await ask_name(update, context, context.t("settings.name.invalid", max=NAME_MAX))
-    context.person = await _update(context, _uid(update), display_name=name)
-    return await show_menu(update, context, context.t("settings.name.done", name=name))
+    """Save the new form of address (the same rules as at registration)."""
+    try:
+        view = await run(context, rename, person=me(context), name=message_text(update))
+    except DomainError as error:
+        return await ask_name(update, context, error_text(context, error))
+    done = context.t("settings.name.done", name=view.person.display_name)
+    return await show_menu(update, context, done, view)

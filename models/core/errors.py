@@ -7,6 +7,8 @@ class DomainError(Exception):
     """A rule of the domain was not met; ``message_id`` names the translated explanation."""
 
     message_id = "error.generic"
+    # The parameter whose number picks the plural form of the message, when it has plurals.
+    plural: str | None = None
 
     def __init__(self, **params: object) -> None:
         super().__init__(self.message_id, params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, delete, update
@@ -9,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, select
 
 from models.core.base import UTCDateTime, utcnow
-from models.core.errors import NotFound, NotRegistered
+from models.core.errors import DomainError, NotFound, NotRegistered
 from models.core.places import Community
 
 LANGUAGES = ("zh_CN", "en")
+NAME_MAX = 20  # characters of a form of address ("王阿姨", "Mr Li"); the column holds 64
 # Topics residents can mute in /settings; broadcasts are tagged with one of them.
 NOTICE_TOPICS = ("events", "health", "culture", "services")
 
@@ -45,6 +47,34 @@ class NotificationOptOut(SQLModel, table=True):
         sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")], primary_key=True
     )
     topic: str = Field(max_length=32, primary_key=True)
+
+
+class NameInvalid(DomainError):
+    """A form of address must contain words (not only emoji, digits or a command)."""
+
+    message_id = "person.name.invalid"
+
+
+class NameTooLong(DomainError):
+    """A form of address is longer than ``NAME_MAX`` characters."""
+
+    message_id = "person.name.too_long"
+    plural = "max"
+
+
+def clean_display_name(text: str | None) -> str:
+    """The form of address as it will be kept, or ``NameInvalid`` / ``NameTooLong``.
+
+    The one validator for every place a name is typed: onboarding, settings, proxies.
+    """
+    if text is None or text.lstrip().startswith("/"):
+        raise NameInvalid()
+    name = " ".join(text.split())
+    if not any(unicodedata.category(ch).startswith("L") for ch in name):
+        raise NameInvalid()
+    if len(name) > NAME_MAX:
+        raise NameTooLong(max=NAME_MAX)
+    return name
 
 
 async def find_person(session: AsyncSession, tg_user_id: int) -> Person | None:

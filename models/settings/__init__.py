@@ -1,0 +1,32 @@
+"""A resident's settings and privacy rights: preferences, /mydata export, /deleteme erasure."""
+
+from models.settings.preferences import (
+    CommunityChoices,
+    SettingsView,
+    TopicChange,
+    change_language,
+    community_choices,
+    move_home,
+    rename,
+    set_elder_mode,
+    settings_view,
+    switch_topic,
+    town_choices,
+)
+from models.settings.privacy import erase_person, export_person
+
+__all__ = [
+    "CommunityChoices",
+    "SettingsView",
+    "TopicChange",
+    "change_language",
+    "community_choices",
+    "erase_person",
+    "export_person",
+    "move_home",
+    "rename",
+    "set_elder_mode",
+    "settings_view",
+    "switch_topic",
+    "town_choices",
+]

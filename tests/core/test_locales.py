@@ -69,7 +69,7 @@ def _venue_text_keys() -> list[str]:
 
 
 def _settings_items() -> tuple[str, ...]:
-    from handlers.settings.flow import MENU_ITEMS
+    from handlers.settings.screens import MENU_ITEMS
 
     return MENU_ITEMS
 
@@ -188,7 +188,7 @@ def read_language(locales_dir: Path, language: str) -> tuple[dict[str, str], lis
                 continue
             if message.pluralizable:
                 msgid = str(message.id[0])
-                forms = [str(form or "") for form in message.string]
+                forms = [str(form or "") for form in message.string or ()]
                 PLURALS.setdefault(language, {})[msgid] = len(forms)
                 if len(forms) != catalog.num_plurals:
                     problems.append(

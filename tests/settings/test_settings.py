@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot.context import Services
@@ -115,7 +116,7 @@ async def test_elder_mode_and_name(harness: BotHarness, services: Services) -> N
     await user.choose("怎么称呼您")
     assert "现在是：王阿姨" in user.last_text()
     await user.sticker()
-    assert "请输入1到32个字的称呼" in user.last_text()
+    assert "这个称呼用不了" in user.last_text()
     assert (await _person(services)).display_name == "王阿姨"
     await user.send("  李 奶奶 ")
     assert "以后我们称呼您“李 奶奶”" in user.last_text()
@@ -174,3 +175,24 @@ async def test_settings_survive_restart(harness: BotHarness, services: Services)
     await user.send("1")
     assert "已改好：您现在登记在启东市Q镇的兴隆社区" in user.last_text()
     assert (await _person(services)).community_id == (await _community(services, "q-xinglong")).id
+
+
+@pytest.mark.parametrize(
+    ("typed", "refusal"),
+    [
+        ("😀😀😀", "这个称呼用不了"),
+        ("123", "这个称呼用不了"),
+        ("阿" * 25, "称呼太长了，最多 20 个字"),
+    ],
+)
+async def test_settings_refuses_the_names_onboarding_refuses(
+    harness: BotHarness, services: Services, typed: str, refusal: str
+) -> None:
+    """One validator: /settings accepted an emoji-only or 25-character name onboarding refused."""
+    await make_person(services.sessions, UID)
+    user = harness.user(UID)
+    await user.send("/settings")
+    await user.choose("怎么称呼您")
+    await user.send(typed)
+    assert refusal in user.last_text()
+    assert (await _person(services)).display_name == "王阿姨"
