@@ -44,11 +44,12 @@ run: venv  ## Run the bot for real (needs TONGXIN_BOT_TOKEN; see .env.example)
 migrate: venv  ## Bring the database in TONGXIN_DATABASE_URL to the newest schema
 	$(BIN)/tongxin migrate
 
-lint: venv  ## ruff format check, ruff lint, mypy (all three run; fails if any failed)
+lint: venv  ## ruff format check, ruff lint, mypy, import contracts (all run; fails if any failed)
 	@rc=0; \
 	echo "==> ruff format --check"; $(BIN)/ruff format --check . || rc=1; \
 	echo "==> ruff check"; $(BIN)/ruff check . || rc=1; \
 	echo "==> mypy"; $(BIN)/mypy || rc=1; \
+	echo "==> lint-imports (architecture contracts in pyproject.toml)"; $(BIN)/lint-imports --no-cache || rc=1; \
 	exit $$rc
 
 fmt: venv  ## Format and auto-fix what ruff can

@@ -17,10 +17,15 @@ from telegram.ext import Application, BaseHandler, ConversationHandler, TypeHand
 
 from bot.context import TongxinApplication
 from handlers import booking, broadcasts, home, onboarding, roles, settings
-from handlers.kit import Feature, MainMenu, Wiring, load_person
-from handlers.kit.deeplinks import DEEP_LINKS_KEY
-from handlers.kit.entries import guard_entries
-from handlers.kit.menu import MENU_KEY
+from handlers.kit import (
+    Feature,
+    MainMenu,
+    Wiring,
+    guard_entries,
+    load_person,
+    publish_deep_links,
+    publish_main_menu,
+)
 from jobs import Job, maintenance
 
 # Order matters: in group 0 the first handler that accepts an update handles it, so the flows
@@ -84,8 +89,8 @@ def register_all(
     if not isinstance(application, TongxinApplication):
         raise TypeError("features register on a TongxinApplication (see bot.app)")
     menu = check_features(features)
-    application.bot_data[MENU_KEY] = menu
-    application.bot_data[DEEP_LINKS_KEY] = tuple(link for f in features for link in f.deep_links)
+    publish_main_menu(application, menu)
+    publish_deep_links(application, [link for f in features for link in f.deep_links])
     wiring = Wiring(i18n=application.services.i18n, menu=menu)
     flows = [list(feature.handlers(wiring)) for feature in features]
     every = [handler for handlers in flows for handler in handlers]

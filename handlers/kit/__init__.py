@@ -5,8 +5,9 @@ from one another. See docs/architecture.md for how a flow is put together.
 """
 
 from handlers.kit.db import run
-from handlers.kit.deeplinks import deep_link_for, follow_deep_link
+from handlers.kit.deeplinks import deep_link_for, follow_deep_link, publish_deep_links
 from handlers.kit.drafts import clear_draft, draft
+from handlers.kit.entries import guard_entries
 from handlers.kit.feature import DeepLink, Feature, Handlers, MenuEntry, Wiring
 from handlers.kit.flow import (
     ANSWERS,
@@ -24,6 +25,7 @@ from handlers.kit.menu import (
     MenuButton,
     main_menu,
     main_menu_keyboard,
+    publish_main_menu,
     show_help,
     show_main_menu,
 )
@@ -92,6 +94,7 @@ __all__ = [
     "error_text",
     "follow_deep_link",
     "forget_ui_state",
+    "guard_entries",
     "is_nav",
     "lead",
     "leave",
@@ -110,6 +113,8 @@ __all__ = [
     "open_conversation",
     "page_of",
     "parse_id",
+    "publish_deep_links",
+    "publish_main_menu",
     "refuse_tap",
     "registered",
     "reply",

@@ -9,11 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from telegram import Update
+from telegram.ext import Application
 
 from bot.context import TongxinContext
 from handlers.kit.feature import DeepLink
 
 DEEP_LINKS_KEY = "tongxin.deep_links"
+
+
+def publish_deep_links(application: Application, links: Sequence[DeepLink]) -> None:  # type: ignore[type-arg]
+    """Make ``links`` the application's deep links (the registry does this once)."""
+    application.bot_data[DEEP_LINKS_KEY] = tuple(links)
 
 
 def deep_link_for(context: TongxinContext, payload: str | None) -> DeepLink | None:

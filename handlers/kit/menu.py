@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from telegram import Message, ReplyKeyboardMarkup, Update
-from telegram.ext import filters
+from telegram.ext import Application, filters
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues, Translator
@@ -34,6 +34,11 @@ class MainMenu:
     def keyboard(self, t: Translator) -> ReplyKeyboardMarkup:
         """Big two-per-row menu; it is the top, so it has no Back or Main menu row."""
         return choice_keyboard(self.options(t), t, columns=2, back=False, home=False)
+
+
+def publish_main_menu(application: Application, menu: MainMenu) -> None:  # type: ignore[type-arg]
+    """Make ``menu`` the application's main menu (the registry does this once, at build time)."""
+    application.bot_data[MENU_KEY] = menu
 
 
 def main_menu(context: TongxinContext) -> MainMenu:
