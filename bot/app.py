@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import LinkPreviewOptions
@@ -17,8 +18,9 @@ from bot.errors import handle_error
 from bot.i18n import load_catalogues
 from bot.metrics import Metrics
 from bot.persistence import DatabasePersistence
-from bot.registry import register_all
+from bot.registry import FEATURES, register_all
 from bot.settings import Settings
+from handlers.kit import Feature
 from jobs.outbox import OutboxPump
 
 logger = logging.getLogger(__name__)
@@ -60,20 +62,21 @@ def build_application(
     rate_limit: bool = True,
     updater: bool = True,
     sender_request: BaseRequest | None = None,
-) -> Application:  # type: ignore[type-arg]
+    features: Sequence[Feature] | None = None,
+) -> TongxinApplication:
     """Build the bot: typed context, DB persistence, Defaults, rate limiter, every flow.
 
     ``application.pump`` is the outbox pump (its own plain Bot, over ``sender_request`` when
-    given); the runner schedules it, tests drain it.
+    given); the runner schedules it, tests drain it. ``features`` replaces the registry's list
+    (tests add a feature of their own this way).
     """
     settings.require_runnable()
-    assert settings.bot_token is not None
     silence_noisy_loggers()
     services = services or build_services(settings)
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .application_class(TongxinApplication, kwargs={"services": services})
-        .token(settings.bot_token.get_secret_value())
+        .token(settings.token())
         .base_url(settings.bot_api_url)
         .base_file_url(settings.file_url)
         .context_types(ContextTypes(context=TongxinContext))
@@ -96,19 +99,20 @@ def build_application(
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
-    assert isinstance(application, TongxinApplication)
+    if not isinstance(application, TongxinApplication):  # application_class above makes it one
+        raise TypeError("ApplicationBuilder did not build a TongxinApplication")
     application.pump = OutboxPump(services, request=sender_request)
-    register_all(application)
+    register_all(application, FEATURES if features is None else features)
     application.add_error_handler(handle_error)
     return application
 
 
 async def _dispose_engine(application: Application) -> None:  # type: ignore[type-arg]
-    context_app = application
-    assert isinstance(context_app, TongxinApplication)
-    if context_app.pump is not None:
-        await context_app.pump.close()
-    await context_app.services.engine.dispose()
+    if not isinstance(application, TongxinApplication):
+        return
+    if application.pump is not None:
+        await application.pump.close()
+    await application.services.engine.dispose()
 
 
 __all__ = ["TongxinContext", "build_application", "build_services", "configure_logging"]

@@ -36,7 +36,7 @@ class Translator:
     def __call__(self, msgid: str, **params: object) -> str:
         return self._fill(msgid, self._catalogue.gettext(msgid), params)
 
-    def n(self, msgid: str, count: int, **params: object) -> str:
+    def n(self, msgid: str, count: int, /, **params: object) -> str:
         """The message in the plural form ``count`` takes in this language ("1 person", "2 people").
 
         ``count`` only picks the form; the placeholders are filled from ``params`` as usual.

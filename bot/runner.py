@@ -16,7 +16,6 @@ from typing import Any
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application
 
 from bot.app import build_application
 from bot.context import Services, TongxinApplication
@@ -36,11 +35,10 @@ class BotRunner:
     ) -> None:
         settings.require_runnable()
         self.settings = settings
-        self.application: Application = build_application(
+        self.application: TongxinApplication = build_application(
             settings, services=services, updater=settings.mode == "polling", **app_kwargs
         )
         schedule(self.application.job_queue, all_jobs())
-        assert isinstance(self.application, TongxinApplication)
         if isinstance(self.application.pump, outbox.OutboxPump):
             outbox.schedule(self.application.job_queue, self.application.pump)
         self._web: web.AppRunner | None = None
@@ -58,8 +56,9 @@ class BotRunner:
             )
             if settings.mode == "webhook":
                 await self._set_webhook()
+            elif app.updater is None:
+                raise RuntimeError("polling needs the updater (build_application(updater=True))")
             else:
-                assert app.updater is not None
                 await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
                 logger.info("long polling started")
         except BaseException:
@@ -68,10 +67,10 @@ class BotRunner:
 
     async def _set_webhook(self) -> None:
         settings = self.settings
-        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        url, secret = settings.webhook()
         await self.application.bot.set_webhook(
-            url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
+            url=url,
+            secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,
         )
@@ -85,7 +84,7 @@ class BotRunner:
             self._web = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
-        if isinstance(app, TongxinApplication) and app.pump is not None:
+        if app.pump is not None:
             app.pump.stop()  # a long drain returns after its current send
         if app.running:
             await app.stop()

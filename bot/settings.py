@@ -133,17 +133,27 @@ class Settings(BaseSettings):
         """Whether the database is the embedded SQLite."""
         return self.database_url.startswith("sqlite")
 
-    def require_runnable(self) -> None:
-        """Check what running the bot needs beyond the defaults."""
+    def token(self) -> str:
+        """The bot token; ``SettingsError`` when it is not set."""
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():
             raise SettingsError("TONGXIN_BOT_TOKEN: required to run the bot (from @BotFather)")
+        return self.bot_token.get_secret_value()
+
+    def webhook(self) -> tuple[str, str]:
+        """The webhook URL and secret; ``SettingsError`` when webhook mode lacks them."""
+        if not self.webhook_url:
+            raise SettingsError("TONGXIN_WEBHOOK_URL: required when TONGXIN_MODE=webhook")
+        if self.webhook_secret is None or len(self.webhook_secret.get_secret_value()) < 16:
+            raise SettingsError(
+                "TONGXIN_WEBHOOK_SECRET: required in webhook mode, at least 16 characters"
+            )
+        return self.webhook_url, self.webhook_secret.get_secret_value()
+
+    def require_runnable(self) -> None:
+        """Check what running the bot needs beyond the defaults."""
+        self.token()
         if self.mode == "webhook":
-            if not self.webhook_url:
-                raise SettingsError("TONGXIN_WEBHOOK_URL: required when TONGXIN_MODE=webhook")
-            if self.webhook_secret is None or len(self.webhook_secret.get_secret_value()) < 16:
-                raise SettingsError(
-                    "TONGXIN_WEBHOOK_SECRET: required in webhook mode, at least 16 characters"
-                )
+            self.webhook()
 
 
 def load_settings(**overrides: object) -> Settings:

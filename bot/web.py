@@ -20,7 +20,6 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from telegram import Update
-from telegram.ext import Application
 
 from bot.context import Services, TongxinApplication
 from bot.settings import Settings
@@ -53,9 +52,8 @@ def build_ops_app(services: Services) -> web.Application:
     return app
 
 
-def build_web_app(application: Application, settings: Settings) -> web.Application:
+def build_web_app(application: TongxinApplication, settings: Settings) -> web.Application:
     """Build the aiohttp app: webhook (when TONGXIN_WEBHOOK_URL is set), /healthz, /metrics."""
-    assert isinstance(application, TongxinApplication)
     app = build_ops_app(application.services)
     app[APPLICATION_KEY] = application
     app[SETTINGS_KEY] = settings

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import col
 from telegram import Bot
 from telegram.error import (
@@ -34,7 +34,7 @@ from telegram.request import BaseRequest
 from bot.context import Services, TongxinContext
 from jobs.pacing import Pacer
 from jobs.rendering import Part, render
-from models.core.base import utcnow
+from models.core.base import row_id, utcnow
 from models.core.outbox import (
     MAX_ATTEMPTS,
     OutboxKind,
@@ -43,9 +43,12 @@ from models.core.outbox import (
     cancel,
     claim_due,
     finish,
+    move_chat,
+    recipients,
+    replace_payload,
     retry_later,
 )
-from models.core.people import Person, mark_unreachable
+from models.core.people import mark_unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +75,8 @@ def in_quiet_hours(settings: Any, when: datetime) -> bool:
 def build_sender_bot(services: Services, request: BaseRequest | None = None) -> Bot:
     """A plain Bot for the pump (its own pacing and error policy, no rate limiter)."""
     settings = services.settings
-    assert settings.bot_token is not None, "TONGXIN_BOT_TOKEN is required to send"
     return Bot(
-        settings.bot_token.get_secret_value(),
+        settings.token(),
         base_url=settings.bot_api_url,
         base_file_url=settings.file_url,
         request=request,
@@ -172,15 +174,8 @@ class OutboxPump:
 
     async def _people(self, batch: list[OutboxMessage]) -> dict[int, tuple[bool, str | None]]:
         ids = {row.person_id for row in batch if row.person_id is not None}
-        if not ids:
-            return {}
         async with self.services.sessions() as session:
-            rows = await session.execute(
-                select(col(Person.id), col(Person.reachable), col(Person.language)).where(
-                    col(Person.id).in_(ids)
-                )
-            )
-            return {pid: (bool(ok), lang) for pid, ok, lang in rows.all() if pid is not None}
+            return await recipients(session, ids)
 
     async def _send_batch(self, batch: list[OutboxMessage]) -> int:
         people = await self._people(batch)
@@ -197,11 +192,11 @@ class OutboxPump:
         """Give back claimed rows that were not tried (stopping, or the lease is half gone)."""
         async with self.services.sessions() as session, session.begin():
             for row in rows:
-                assert row.id is not None
-                await retry_later(session, row.id, row.due_at, row.last_error, count_attempt=False)
+                await retry_later(
+                    session, row_id(row), row.due_at, row.last_error, count_attempt=False
+                )
 
     async def _process(self, row: OutboxMessage, person: tuple[bool, str | None] | None) -> None:
-        assert row.id is not None
         now = self.clock()
         if (person is not None and not person[0]) or row.person_id in self._blocked:
             return await self._final(row, OutboxStatus.UNREACHABLE, "person unreachable")
@@ -212,7 +207,7 @@ class OutboxPump:
         if wait > 0:  # this chat had a message just now: try again when it may have another
             async with self.services.sessions() as session, session.begin():
                 await retry_later(
-                    session, row.id, now + timedelta(seconds=wait), row.last_error,
+                    session, row_id(row), now + timedelta(seconds=wait), row.last_error,
                     count_attempt=False,
                 )  # fmt: skip
             return None
@@ -253,9 +248,8 @@ class OutboxPump:
                     row.chat_id, part.photo, caption=part.text, reply_markup=part.markup, **extra
                 )
             else:
-                assert part.text is not None
                 await self.bot.send_message(
-                    row.chat_id, part.text, reply_markup=part.markup, **extra
+                    row.chat_id, part.text or "", reply_markup=part.markup, **extra
                 )
             if index + 1 < len(parts):
                 await self._record_parts_sent(row, index + 1)
@@ -264,11 +258,7 @@ class OutboxPump:
         """A split message: remember the parts that went, so a retry sends only the rest."""
         row.payload = {**(row.payload or {}), PARTS_SENT: count}
         async with self.services.sessions() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == row.id)
-                .values(payload=row.payload)
-            )
+            await replace_payload(session, row_id(row), row.payload)
 
     def _render(self, row: OutboxMessage, language: str | None) -> list[Part]:
         settings = self.services.settings
@@ -277,16 +267,14 @@ class OutboxPump:
         return render(row.payload or {}, translate, self.bot, language=language, tz=settings.tz)
 
     async def _final(self, row: OutboxMessage, status: OutboxStatus, reason: str | None) -> None:
-        assert row.id is not None
         async with self.services.sessions() as session, session.begin():
-            await finish(session, row.id, status, reason)
+            await finish(session, row_id(row), status, reason)
         self.services.metrics.outbox_sends.labels(result=status.value).inc()
 
     async def _retry(self, row: OutboxMessage, delay: float, reason: str, **kw: Any) -> None:
-        assert row.id is not None
         due = self.clock() + timedelta(seconds=delay)
         async with self.services.sessions() as session, session.begin():
-            await retry_later(session, row.id, due, reason, **kw)
+            await retry_later(session, row_id(row), due, reason, **kw)
         self.services.metrics.outbox_sends.labels(result="retry").inc()
 
     async def _on_retry_after(self, row: OutboxMessage, exc: RetryAfter) -> None:
@@ -297,10 +285,9 @@ class OutboxPump:
         await self._retry(row, seconds, f"429 retry after {seconds:.0f} s", count_attempt=False)
 
     async def _on_forbidden(self, row: OutboxMessage, exc: Forbidden) -> None:
-        assert row.id is not None
         reason = f"403 {exc.message}"
         async with self.services.sessions() as session, session.begin():
-            await finish(session, row.id, OutboxStatus.UNREACHABLE, reason)
+            await finish(session, row_id(row), OutboxStatus.UNREACHABLE, reason)
             if row.person_id is not None:
                 self._blocked.add(row.person_id)
                 await mark_unreachable(session, row.person_id)
@@ -315,14 +302,7 @@ class OutboxPump:
             return await self._final(row, OutboxStatus.FAILED, "chat migrated twice")
         new_id = int(exc.new_chat_id)
         async with self.services.sessions() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    col(OutboxMessage.chat_id) == row.chat_id,
-                    col(OutboxMessage.status) == OutboxStatus.PENDING.value,
-                )
-                .values(chat_id=new_id)
-            )
+            await move_chat(session, row.chat_id, new_id)
         logger.info("chat %s migrated to %s; outbox rows moved", row.chat_id, new_id)
         reason = f"chat migrated from {row.chat_id}"
         await self._retry(row, 0, reason, count_attempt=False, chat_id=new_id)
@@ -341,8 +321,8 @@ class OutboxPump:
 async def pump_job(context: TongxinContext) -> None:
     """JobQueue callback: one :meth:`OutboxPump.run` (returns at once if one is running)."""
     pump = context.job.data if context.job else None
-    assert isinstance(pump, OutboxPump)
-    await pump.run()
+    if isinstance(pump, OutboxPump):
+        await pump.run()
 
 
 def schedule(job_queue: JobQueue | None, pump: OutboxPump, interval: float = INTERVAL) -> None:

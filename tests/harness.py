@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 
 from bot.app import build_application
 from bot.context import Services, TongxinApplication
 from bot.sandbox.state import SandboxState
 from bot.sandbox.transport import SandboxRequest
 from bot.settings import Settings
+from handlers.kit import Feature
 from jobs.outbox import OutboxPump
 
 Message = dict[str, Any]
@@ -24,9 +25,10 @@ class BotHarness:
         self.settings = settings
         self.services = services
         self.state = SandboxState()
-        self.app: Application | None = None  # type: ignore[type-arg]
+        self.app: TongxinApplication | None = None
+        self.features: Sequence[Feature] | None = None  # None: the registry's FEATURES
 
-    async def start(self) -> Application:  # type: ignore[type-arg]
+    async def start(self) -> TongxinApplication:
         """Build, initialise and start the Application (no updater: updates are fed in)."""
         self.app = build_application(
             self.settings,
@@ -36,6 +38,7 @@ class BotHarness:
             rate_limit=False,
             updater=False,
             sender_request=SandboxRequest(self.state),
+            features=self.features,
         )
         await self.app.initialize()
         await self.app.start()
@@ -63,7 +66,7 @@ class BotHarness:
             await self.app.shutdown()
             self.app = None
 
-    async def restart(self) -> Application:  # type: ignore[type-arg]
+    async def restart(self) -> TongxinApplication:
         """Simulate a process restart: a new Application reading state back from the DB."""
         await self.stop()
         return await self.start()
@@ -116,6 +119,30 @@ class SimUser:
     async def tap(self, message: Message, callback_data: str) -> list[Message]:
         """Tap an inline button under one of the bot's messages."""
         return await self._act(self.state.tap(self.id, message["message_id"], callback_data))
+
+    async def forge_tap(self, callback_data: str) -> list[Message]:
+        """Tap any ``callback_data`` under the bot's last message, as a modified client can."""
+        state = self.state
+        chat = state.get_user_chat(self.id, None)
+        rec = next(
+            r for r in reversed(chat.messages.values()) if r["from_bot"] and not r["deleted"]
+        )
+        query_id = str(4_000_000_000_000 + state.next_id())
+        state.callback_queries[query_id] = {
+            "id": query_id,
+            "user_id": self.id,
+            "message_id": rec["message_id"],
+            "data": callback_data,
+            "answered": False,
+        }
+        query = {
+            "id": query_id,
+            "from": dict(state.users[self.id]),
+            "message": state.tg_message(rec),
+            "chat_instance": "42",
+            "data": callback_data,
+        }
+        return await self._act(state.emit({"callback_query": query}))
 
     async def share_contact(self, phone: str) -> list[Message]:
         """Share a phone number through the contact button."""

@@ -33,10 +33,11 @@ ANSWERS = ~filters.COMMAND & ~filters.StatusUpdate.ALL
 
 @dataclass(frozen=True)
 class Screen:
-    """One state of a flow: what an answer does, and what ⬅️ does."""
+    """One state of a flow: what an answer does, what ⬅️ does (and 🏠, if not the flow's)."""
 
     step: Step
     back: Step
+    home: Step | None = None
 
 
 async def leave(update: Update, context: TongxinContext, msgid: str = "home.prompt") -> int:
@@ -82,9 +83,9 @@ def conversation(
     name: str,
     *,
     entry_points: Sequence[BaseHandler],  # type: ignore[type-arg]
-    screens: Mapping[object, Screen],
+    screens: Mapping[Any, Screen],
     home: Step = leave,
-    extra: Mapping[object, Sequence[BaseHandler]] | None = None,  # type: ignore[type-arg]
+    extra: Mapping[Any, Sequence[BaseHandler]] | None = None,  # type: ignore[type-arg]
     on_cancel: Step = leave_cancelled,
     on_help: Step = leave_to_help,
     on_menu: Step = leave,
@@ -101,7 +102,8 @@ def conversation(
     states: dict[object, list[BaseHandler]] = {  # type: ignore[type-arg]
         state: [
             MessageHandler(
-                ANSWERS, screen(s.step, back=s.back, home=home, registered_only=registered_only)
+                ANSWERS,
+                screen(s.step, back=s.back, home=s.home or home, registered_only=registered_only),
             ),
             *extra.get(state, ()),
         ]

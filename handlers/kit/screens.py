@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import KeyboardButton, Update
 
 from bot.context import TongxinContext
 from handlers.kit.drafts import SHOWN_KEY
@@ -42,14 +42,25 @@ async def ask(
     first: str = "",
     extra: Sequence[Option] = (),
     columns: int = 1,
+    back: bool = True,
+    top_rows: Sequence[Sequence[KeyboardButton | str]] = (),
 ) -> State:
-    """Send the question (after ``first``) with its numbered choices, ``extra`` ones and ⬅️/🏠."""
+    """Send the question (after ``first``) with its numbered choices, ``extra`` ones and ⬅️/🏠.
+
+    ``top_rows`` go above the choices (e.g. a share-my-number button); ``back`` False leaves
+    out ⬅️ where there is nothing to go back to.
+    """
     _user_data(context)[SHOWN_KEY] = {
         "options": [[o.key, o.label] for o in options],
         "extra": [[o.key, o.label] for o in extra],
     }
     keyboard = choice_keyboard(
-        options, context.t, columns=columns, extra_rows=[[o.label] for o in extra]
+        options,
+        context.t,
+        columns=columns,
+        back=back,
+        extra_rows=[[o.label] for o in extra],
+        top_rows=top_rows,
     )
     await reply(update, context, lead(first, text), keyboard)
     return state

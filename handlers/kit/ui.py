@@ -86,14 +86,14 @@ def choice_keyboard(
     back: bool = True,
     home: bool = True,
     extra_rows: Sequence[Sequence[KeyboardButton | str]] = (),
+    top_rows: Sequence[Sequence[KeyboardButton | str]] = (),
 ) -> ReplyKeyboardMarkup:
-    """A reply keyboard of numbered choices, then extra rows, then Back / Main menu."""
+    """A reply keyboard: top rows, numbered choices, extra rows, then Back / Main menu."""
     if len(options) > MAX_CHOICES:
         raise ValueError("paginate: at most 8 choices a screen")
     labels = numbered(options)
-    rows: list[list[KeyboardButton | str]] = [
-        list(labels[i : i + columns]) for i in range(0, len(labels), columns)
-    ]
+    rows: list[list[KeyboardButton | str]] = [list(row) for row in top_rows]
+    rows.extend(list(labels[i : i + columns]) for i in range(0, len(labels), columns))
     rows.extend(list(row) for row in extra_rows)
     nav = nav_row(t, back=back, home=home)
     if nav:

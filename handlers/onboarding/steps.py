@@ -1,191 +1,196 @@
-"""Onboarding screens: each step's question, its choices, and parsing of free answers."""
+"""Onboarding answers: each is saved at once by one use case, then the next question is asked."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import logging
+from typing import NoReturn
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import TongxinContext
-from bot.i18n import N_, Translator
-from handlers.kit import Markup, Option, choice_keyboard, nav_row, numbered, page_of, reply
-from models.core.people import Person
-from models.core.places import Community, Town, list_communities, list_towns
-
-# Conversation states (strings: they are persisted as JSON).
-CONSENT, LANGUAGE, TOWN, COMMUNITY, NAME, PHONE = (
-    "consent",
-    "language",
-    "town",
-    "community",
-    "name",
-    "phone",
+from handlers.kit import (
+    END,
+    chosen,
+    error_text,
+    follow_deep_link,
+    main_menu_keyboard,
+    message_text,
+    reply,
+    run,
+    show_main_menu,
+    shown,
 )
-PREVIOUS = {LANGUAGE: CONSENT, TOWN: LANGUAGE, COMMUNITY: TOWN, NAME: COMMUNITY, PHONE: NAME}
-NAME_MAX = 20
-PAGE_KEY = "onboarding_page"
-MORE = "__more__"
-# Each language named in itself (the same words in both catalogues).
-LANGUAGE_NAMES = {"zh_CN": N_("onboarding.lang.zh_CN"), "en": N_("onboarding.lang.en")}
+from handlers.onboarding.screens import (
+    COMMUNITY,
+    CONSENT,
+    LANGUAGE,
+    MORE,
+    NAME,
+    PHONE,
+    TOWN,
+    ask_step,
+    community_page,
+    invalid_note,
+    receipt,
+    resume_state,
+    set_page,
+)
+from models.core.errors import DomainError, NotRegistered
+from models.core.people import NAME_MAX, NameInvalid, NameTooLong, Person
+from models.onboarding import (
+    choose_community,
+    choose_language,
+    choose_town,
+    finish_registration,
+    give_consent,
+    give_name,
+    give_phone,
+    refuse_consent,
+)
+
+logger = logging.getLogger(__name__)
+
+PENDING_LINK = "pending_link"  # a /start deep link to follow once registered (kept on re-entry)
 
 
-def consent_options(t: Translator) -> list[Option]:
-    """Agree / disagree."""
-    return [Option("yes", t("onboarding.consent.yes")), Option("no", t("onboarding.consent.no"))]
+def remember_link(context: TongxinContext, payload: str) -> None:
+    """Keep a deep link that arrived before the person finished registering."""
+    if context.user_data is not None:
+        context.user_data[PENDING_LINK] = payload
 
 
-def language_options(t: Translator) -> list[Option]:
-    """Each language named in itself."""
-    return [Option(lang, t(msgid)) for lang, msgid in LANGUAGE_NAMES.items()]
-
-
-def skip_options(t: Translator) -> list[Option]:
-    """The one Skip choice of the optional steps."""
-    return [Option("skip", t("onboarding.skip"))]
-
-
-async def town_options(context: TongxinContext) -> list[Option]:
-    """The towns, named in the user's language."""
-    async with context.services.sessions() as session:
-        towns = await list_towns(session)
-    return [Option(str(town.id), town.name(context.t.language)) for town in towns]
-
-
-async def community_options(context: TongxinContext) -> tuple[list[Option], int]:
-    """The current page of the person's town's communities, and the page count."""
-    person = context.person
-    if person is None or person.town_id is None:
-        return [], 0
-    async with context.services.sessions() as session:
-        communities = await list_communities(session, person.town_id)
-    options = [Option(str(c.id), c.name(context.t.language)) for c in communities]
-    return page_of(options, int(context.user_data.get(PAGE_KEY, 0)), context.t)  # type: ignore[union-attr]
-
-
-async def town_name(context: TongxinContext, town_id: int | None) -> str:
-    """A town's name in the user's language ('' when unknown)."""
-    if town_id is None:
-        return ""
-    async with context.services.sessions() as session:
-        town = await session.get(Town, town_id)
-    return town.name(context.t.language) if town else ""
-
-
-async def community_name(context: TongxinContext, community_id: int | None) -> str:
-    """A community's name in the user's language ('' when unknown)."""
-    if community_id is None:
-        return ""
-    async with context.services.sessions() as session:
-        community = await session.get(Community, community_id)
-    return community.name(context.t.language) if community else ""
-
-
-def phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
-    """Share-my-number (Telegram asks the phone for it), Skip, then Back / Main menu."""
-    rows: list[list[KeyboardButton | str]] = [
-        [KeyboardButton(t("onboarding.phone.share"), request_contact=True)],
-        list(numbered(skip_options(t))),
-        list(nav_row(t)),
-    ]
-    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
-
-
-async def screen(context: TongxinContext, state: str) -> tuple[str, Markup, int]:
-    """The question of ``state``, its keyboard, and how many numbered choices it has."""
-    t = context.t
-    if state == CONSENT:
-        return t("onboarding.consent"), choice_keyboard(consent_options(t), t, back=False), 2
-    if state == LANGUAGE:
-        options = language_options(t)
-        return t("onboarding.language"), choice_keyboard(options, t), len(options)
-    if state == TOWN:
-        options = await town_options(context)
-        return t("onboarding.town"), choice_keyboard(options, t), len(options)
-    if state == COMMUNITY:
-        options, _pages = await community_options(context)
-        town = await town_name(context, context.person.town_id if context.person else None)
-        question = t("onboarding.community", town=town)
-        return question, choice_keyboard(options, t), len(options)
-    if state == NAME:
-        return t("onboarding.name", max=NAME_MAX), choice_keyboard(skip_options(t), t), 1
-    return t("onboarding.phone"), phone_keyboard(t), 1
-
-
-async def ask(update: Update, context: TongxinContext, state: str, note: str | None = None) -> str:
-    """Ask the question of ``state`` (after ``note`` when given); returns ``state``."""
-    question, markup, _count = await screen(context, state)
-    text = context.t("onboarding.with_note", note=note, question=question) if note else question
-    await reply(update, context, text, markup)
-    return state
+def _take_link(context: TongxinContext) -> str | None:
+    found = context.user_data.pop(PENDING_LINK, None) if context.user_data is not None else None
+    return found if isinstance(found, str) else None
 
 
 async def reprompt(update: Update, context: TongxinContext, state: str) -> str:
-    """Gentle re-prompt after input the step cannot use, repeating the valid choices."""
-    t = context.t
-    if state == PHONE:
-        note = t("onboarding.invalid.phone")
-    elif state == NAME:
-        note = t("onboarding.invalid.name")
-    else:
-        _question, _markup, count = await screen(context, state)
-        note = t("onboarding.invalid.choice", count=count)
-    return await ask(update, context, state, note)
-
-
-def resume_state(person: Person) -> str:
-    """Where a consented, unfinished person picks up again."""
-    if person.town_id is None:
-        return LANGUAGE
-    if person.community_id is None:
-        return COMMUNITY
-    return NAME
-
-
-_COMMANDISH = re.compile(r"^\s*/")
-
-
-def clean_name(text: str | None) -> tuple[str | None, str | None]:
-    """(name, None) when usable, else (None, message id explaining why)."""
-    if text is None or _COMMANDISH.match(text):
-        return None, "onboarding.invalid.name"
-    name = " ".join(text.split())
-    if not any(unicodedata.category(ch).startswith("L") for ch in name):  # not only emoji/digits
-        return None, "onboarding.invalid.name"
-    if len(name) > NAME_MAX:
-        return None, "onboarding.invalid.name_too_long"
-    return name, None
-
-
-def clean_phone(raw: str) -> str | None:
-    """The shared number with a leading + when international; None if it is not a number."""
-    digits = re.sub(r"\D", "", raw)
-    if not 5 <= len(digits) <= 20:
-        return None
-    return f"+{digits}" if raw.strip().startswith("+") or len(digits) > 11 else digits
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """138****5678 style (country code dropped); None when there is no number."""
-    if not phone:
-        return None
-    digits = re.sub(r"\D", "", phone)
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if len(digits) < 8:
-        return "*" * (len(digits) - 2) + digits[-2:]
-    return f"{digits[:3]}****{digits[-4:]}"
-
-
-async def receipt(context: TongxinContext, person: Person) -> str:
-    """What was saved, in the user's language (phone masked)."""
-    t = context.t
-    missing = t("onboarding.not_provided")
-    return t(
-        "onboarding.receipt",
-        town=await town_name(context, person.town_id),
-        community=await community_name(context, person.community_id),
-        name=person.display_name or missing,
-        phone=mask_phone(person.phone) or missing,
-        language=t(LANGUAGE_NAMES.get(person.language or "", LANGUAGE_NAMES[t.language])),
+    """Gentle re-prompt after an answer the step cannot use, repeating the valid choices."""
+    return await ask_step(
+        update, context, state, note=invalid_note(context.t, state, len(shown(context)))
     )
+
+
+def _person(context: TongxinContext) -> Person:
+    """The consented person (erased meanwhile: the caller starts over at consent)."""
+    if context.person is None:
+        raise NotRegistered()
+    return context.person
+
+
+async def on_consent(update: Update, context: TongxinContext) -> str:
+    """Agree creates the person; disagree ends and keeps nothing."""
+    key = chosen(update, context)
+    user, chat = update.effective_user, update.effective_chat
+    if key is None or user is None or chat is None:
+        return await reprompt(update, context, CONSENT)
+    if key == "no":
+        await run(context, refuse_consent, person=context.person)
+        context.person = None
+        await reply(update, context, context.t("onboarding.refused"), ReplyKeyboardRemove())
+        _forget(context, user.id, chat.id)
+    view = await run(
+        context, give_consent, tg_user_id=user.id, chat_id=chat.id, language=context.lang or None
+    )
+    context.person = view.person
+    logger.info("person %s consented", view.person.id)
+    return await ask_step(update, context, LANGUAGE, view)
+
+
+def _forget(context: TongxinContext, user_id: int, chat_id: int) -> NoReturn:
+    """Drop user and chat data and end the conversation, with no await in between: a flush
+    between dropping and PTB marking the update for persistence would write it back."""
+    context.application.drop_user_data(user_id)
+    context.application.drop_chat_data(chat_id)
+    raise ApplicationHandlerStop(END)
+
+
+async def on_language(update: Update, context: TongxinContext) -> str:
+    """Switch language at once; the next screens speak it."""
+    key = chosen(update, context)
+    if key is None:
+        return await reprompt(update, context, LANGUAGE)
+    view = await run(context, choose_language, person=_person(context), language=key)
+    context.lang = key
+    return await ask_step(update, context, TOWN, view)
+
+
+async def on_town(update: Update, context: TongxinContext) -> str:
+    """Pick the town; its communities come next."""
+    key = chosen(update, context)
+    if key is None:
+        return await reprompt(update, context, TOWN)
+    view = await run(context, choose_town, person=_person(context), town_id=int(key))
+    set_page(context, 0)
+    return await ask_step(update, context, COMMUNITY, view)
+
+
+async def on_community(update: Update, context: TongxinContext) -> str:
+    """Pick a community of the chosen town ("more" turns the page)."""
+    key = chosen(update, context)
+    if key is None:
+        return await reprompt(update, context, COMMUNITY)
+    if key == MORE:
+        set_page(context, community_page(context) + 1)
+        return await ask_step(update, context, COMMUNITY)
+    try:
+        view = await run(context, choose_community, person=_person(context), community_id=int(key))
+    except DomainError as error:
+        return await ask_step(update, context, COMMUNITY, note=error_text(context, error))
+    return await ask_step(update, context, NAME, view)
+
+
+async def on_name(update: Update, context: TongxinContext) -> str:
+    """Optional form of address (the same rules as in /settings), or Skip."""
+    if chosen(update, context) == "skip":
+        return await ask_step(update, context, PHONE)
+    try:
+        await run(context, give_name, person=_person(context), name=message_text(update))
+    except NameTooLong:
+        note = context.t.n("onboarding.invalid.name_too_long", NAME_MAX, max=NAME_MAX)
+        return await ask_step(update, context, NAME, note=note)
+    except NameInvalid:  # the onboarding words also point at Skip
+        return await ask_step(update, context, NAME, note=context.t("onboarding.invalid.name"))
+    return await ask_step(update, context, PHONE)
+
+
+async def on_phone(update: Update, context: TongxinContext) -> object:
+    """Optional phone: only the sender's own shared contact is accepted; then finish."""
+    message, user = update.effective_message, update.effective_user
+    contact = message.contact if message else None
+    if contact is None:
+        if chosen(update, context) != "skip":
+            return await reprompt(update, context, PHONE)
+        return await finish(update, context)
+    if user is None or contact.user_id != user.id:
+        return await ask_step(update, context, PHONE, note=context.t("onboarding.phone.not_yours"))
+    try:
+        await run(context, give_phone, person=_person(context), phone=contact.phone_number)
+    except DomainError:
+        return await reprompt(update, context, PHONE)
+    return await finish(update, context)
+
+
+async def finish(update: Update, context: TongxinContext) -> object:
+    """Mark the profile complete, give the receipt and the menu, then follow a pending link."""
+    person = _person(context)
+    try:
+        view = await run(context, finish_registration, person=person)
+    except NotRegistered:  # town or community missing (e.g. changed meanwhile)
+        return await ask_step(update, context, resume_state(person))
+    logger.info("person %s onboarded", view.person.id)
+    await reply(update, context, receipt(context.t, view))
+    await show_main_menu(update, context)
+    await follow_deep_link(update, context, _take_link(context))
+    return END
+
+
+async def welcome_back(update: Update, context: TongxinContext) -> None:
+    """A registered person who sent /start (or a stale onboarding answer): the main menu."""
+    person = context.person
+    if person is not None and person.display_name:
+        text = context.t("onboarding.welcome_back.named", name=person.display_name)
+        await reply(update, context, text, main_menu_keyboard(context))
+    else:
+        await show_main_menu(update, context, "onboarding.welcome_back")

@@ -87,3 +87,11 @@ async def get_or_raise(
     if row is None:
         raise error(**params)
     return row
+
+
+def row_id(row: Any) -> int:
+    """The id of a row that was read from the database or flushed (so it has one)."""
+    value = getattr(row, "id", None)
+    if not isinstance(value, int):
+        raise RuntimeError(f"{type(row).__name__} has no id yet: flush it first")
+    return value

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
 from models.core.base import UTCDateTime, upsert_insert, utcnow
+from models.core.people import Person
 
 logger = logging.getLogger(__name__)
 
@@ -283,3 +284,36 @@ async def depth(session: AsyncSession) -> dict[str, int]:
         .group_by(OutboxMessage.status)
     )
     return {str(status): int(count) for status, count in rows.all()}
+
+
+async def replace_payload(session: AsyncSession, message_id: int, payload: dict[str, Any]) -> None:
+    """Store a claimed message's payload again (e.g. how many parts of a split text went)."""
+    await session.execute(
+        update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(payload=payload)
+    )
+
+
+async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup: its pending messages go to the new chat id."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.chat_id) == old_chat_id,
+            col(OutboxMessage.status) == OutboxStatus.PENDING.value,
+        )
+        .values(chat_id=new_chat_id)
+    )
+
+
+async def recipients(
+    session: AsyncSession, person_ids: set[int]
+) -> dict[int, tuple[bool, str | None]]:
+    """For each person: whether they are reachable, and their language (for rendering)."""
+    if not person_ids:
+        return {}
+    rows = await session.execute(
+        select(col(Person.id), col(Person.reachable), col(Person.language)).where(
+            col(Person.id).in_(person_ids)
+        )
+    )
+    return {pid: (bool(ok), lang) for pid, ok, lang in rows.all() if pid is not None}

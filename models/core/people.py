@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 
@@ -75,6 +76,32 @@ def clean_display_name(text: str | None) -> str:
     if len(name) > NAME_MAX:
         raise NameTooLong(max=NAME_MAX)
     return name
+
+
+class PhoneInvalid(DomainError):
+    """What was shared is not a phone number."""
+
+    message_id = "onboarding.invalid.phone"
+
+
+def clean_phone(raw: str | None) -> str:
+    """The number as kept: digits, with a leading + when international; ``PhoneInvalid``."""
+    digits = re.sub(r"\D", "", raw or "")
+    if not 5 <= len(digits) <= 20:
+        raise PhoneInvalid()
+    return f"+{digits}" if (raw or "").strip().startswith("+") or len(digits) > 11 else digits
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****5678 style (country code dropped); None when there is no number."""
+    if not phone:
+        return None
+    digits = re.sub(r"\D", "", phone)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) < 8:
+        return "*" * (len(digits) - 2) + digits[-2:]
+    return f"{digits[:3]}****{digits[-4:]}"
 
 
 async def find_person(session: AsyncSession, tg_user_id: int) -> Person | None:

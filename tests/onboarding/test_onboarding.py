@@ -74,7 +74,7 @@ async def test_full_onboarding_in_chinese_by_buttons(
     assert user.buttons()[:3] == ["1. 长江新村社区", "2. 红梅社区", "3. 东风村"]
 
     msgs = await user.press("1. 长江新村社区")
-    assert texts(msgs) == [t("onboarding.name", max=20)]
+    assert texts(msgs) == [t.n("onboarding.name", 20, max=20)]
     assert user.buttons() == ["1. ⏭️ 跳过", "⬅️ 返回", "🏠 主菜单"]
 
     msgs = await user.send("   王阿姨  ")
@@ -118,7 +118,7 @@ async def test_full_onboarding_in_english_by_buttons(
     await user.press("2. Q town (Qidong, Jiangsu)")
     assert user.last_text() == t("onboarding.community", town="Q town (Qidong, Jiangsu)")
     await user.press("1. Xinglong Community")
-    assert user.last_text() == t("onboarding.name", max=20)
+    assert user.last_text() == t.n("onboarding.name", 20, max=20)
     await user.send("Auntie Li")
     await user.press("1. ⏭️ Skip")  # no phone
     receipt, menu = texts(user.state.messages(1002)[-2:])
@@ -201,7 +201,7 @@ async def test_back_goes_one_step_back_at_every_step(
     user = harness.user(1005)
     await walk_to(user, services, "phone")
     expected = [
-        t("onboarding.name", max=20),
+        t.n("onboarding.name", 20, max=20),
         t("onboarding.community", town="崇明区D镇"),
         t("onboarding.town"),
         t("onboarding.language"),
@@ -254,7 +254,7 @@ async def test_restart_half_way_resumes(harness: BotHarness, services: Services)
     await harness.restart()
     assert ("conversation", "onboarding:[1007, 1007]") in await ui_state(services, 1007)
     msgs = await user.press("2. 红梅社区")
-    assert texts(msgs) == [t("onboarding.name", max=20)]
+    assert texts(msgs) == [t.n("onboarding.name", 20, max=20)]
     await user.send("李师傅")
     await user.press("1. ⏭️ 跳过")
     saved = await person(services, 1007)
@@ -306,7 +306,7 @@ async def test_cancel_keeps_what_was_entered_and_start_resumes(
         t("onboarding.with_note", note=t("onboarding.resume"), question=question)
     ]
     await user.press("1. 长江新村社区")
-    assert user.last_text() == t("onboarding.name", max=20)
+    assert user.last_text() == t.n("onboarding.name", 20, max=20)
 
 
 async def test_cancel_before_consent_keeps_nothing(harness: BotHarness, services: Services) -> None:
@@ -414,7 +414,7 @@ async def test_start_again_mid_flow_resumes_where_the_data_stops(
         t(
             "onboarding.with_note",
             note=t("onboarding.resume"),
-            question=t("onboarding.name", max=20),
+            question=t.n("onboarding.name", 20, max=20),
         )
     ]
     await user.send("赵大爷")

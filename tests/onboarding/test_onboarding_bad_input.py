@@ -32,7 +32,7 @@ def expected_note(services: Services, lang: str, step: str, kind: str) -> str:
     if step == "phone":
         return t("onboarding.invalid.phone")
     if kind == "five_thousand_chars":
-        return t("onboarding.invalid.name_too_long", max=20)
+        return t.n("onboarding.invalid.name_too_long", 20, max=20)
     return t("onboarding.invalid.name")
 
 
@@ -45,7 +45,7 @@ def question(services: Services, lang: str, step: str) -> str:
             town="崇明区D镇" if lang == "zh_CN" else "D town (Chongming, Shanghai)",
         )
     if step == "name":
-        return t("onboarding.name", max=20)
+        return t.n("onboarding.name", 20, max=20)
     return t(f"onboarding.{step}")
 
 
