@@ -18,14 +18,14 @@ from bot.app import build_services
 from bot.context import Services, TongxinApplication
 from bot.migrate import upgrade_to_head
 from bot.runner import BotRunner, install_signal_handlers
-from bot.sandbox import start_sandbox, stop_sandbox
-from bot.sandbox.state import SandboxState
 from bot.settings import Settings, load_settings
-from bot.webchat import NEW_USER_BASE, build_webchat_app, demo_personas, start_webchat
-from bot.webchat.personas import counting_allocator
 from models.core.people import Person
 from models.demo.people import seed_demo_people
 from models.demo.places import seed_places
+from sandbox import start_sandbox, stop_sandbox
+from sandbox.state import SandboxState
+from sandbox.webchat import NEW_USER_BASE, build_webchat_app, demo_personas, start_webchat
+from sandbox.webchat.personas import counting_allocator
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.context import Services, TongxinApplication
-from bot.sandbox.state import SandboxState
-from bot.sandbox.transport import SandboxRequest
 from bot.settings import Settings
 from jobs.outbox import OutboxPump
+from sandbox.state import SandboxState
+from sandbox.transport import SandboxRequest
 
 Message = dict[str, Any]
 

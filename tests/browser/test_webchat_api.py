@@ -9,11 +9,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox.state import SandboxState
-from bot.webchat import NEW_USER_BASE, build_webchat_app, demo_personas, start_webchat
-from bot.webchat.personas import counting_allocator
-from bot.webchat.transcript import snapshot
 from models.demo.people import DEMO_PEOPLE
+from sandbox.state import SandboxState
+from sandbox.webchat import NEW_USER_BASE, build_webchat_app, demo_personas, start_webchat
+from sandbox.webchat.personas import counting_allocator
+from sandbox.webchat.transcript import snapshot
 
 TOKEN = "100000:TEST-webchat"
 
@@ -59,7 +59,7 @@ async def test_page_and_assets_are_served_locally_with_a_strict_policy(web: Clie
             body = await resp.text()
         assert "default-src 'self'" in policy and "connect-src 'self'" in policy
         assert "http://" not in body and "https://" not in body  # nothing from the internet
-    async with web.http.get(web.base + "../bot/sandbox/server.py") as resp:
+    async with web.http.get(web.base + "../sandbox/server.py") as resp:
         assert resp.status == 404
 
 

@@ -7,10 +7,10 @@ from playwright.async_api import BrowserContext, expect
 
 from bot.context import Services, TongxinApplication
 from bot.demo import DemoStack
-from bot.webchat import NEW_USER_BASE
 from models.core.people import find_person
 from models.core.places import Community
 from models.demo.people import DEMO_ID_RANGE
+from sandbox.webchat import NEW_USER_BASE
 from tests.browser.support import bot_said, current_user_id, key, panel, press, shoot
 
 pytestmark = pytest.mark.browser

@@ -12,9 +12,9 @@ from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
-from bot.sandbox.core import StoredFile
-from bot.sandbox.state import SandboxState
-from bot.webchat.personas import (
+from sandbox.core import StoredFile
+from sandbox.state import SandboxState
+from sandbox.webchat.personas import (
     NEW_USER_NAMES,
     Allocator,
     Persona,
@@ -22,7 +22,7 @@ from bot.webchat.personas import (
     demo_personas,
     new_persona,
 )
-from bot.webchat.transcript import JSON, digest, snapshot
+from sandbox.webchat.transcript import JSON, digest, snapshot
 
 logger = logging.getLogger(__name__)
 

@@ -1,12 +1,12 @@
 """Local Telegram Bot API emulator ("sandbox") for tests and ``tongxin demo``.
 
 The core (state, server) depends only on aiohttp and the standard library;
-``bot.sandbox.transport`` adds an in-process python-telegram-bot transport.
+``sandbox.transport`` adds an in-process python-telegram-bot transport.
 """
 
-from bot.sandbox.core import ApiError, SandboxTimeout
-from bot.sandbox.server import build_sandbox_app, start_sandbox, stop_sandbox
-from bot.sandbox.state import SandboxState
+from sandbox.core import ApiError, SandboxTimeout
+from sandbox.server import build_sandbox_app, start_sandbox, stop_sandbox
+from sandbox.state import SandboxState
 
 __all__ = [
     "ApiError",
