@@ -6,11 +6,10 @@ import pytest
 from playwright.async_api import BrowserContext, expect
 
 from bot.context import Services, TongxinApplication
-from bot.demo import DemoStack
+from bot.demo import NEW_USER_IDS, DemoStack
 from models.core.people import find_person
 from models.core.places import Community
 from models.demo.people import DEMO_ID_RANGE
-from sandbox.webchat import NEW_USER_BASE
 from tests.browser.support import bot_said, current_user_id, key, panel, press, shoot
 
 pytestmark = pytest.mark.browser
@@ -37,7 +36,7 @@ async def test_new_user_onboards_by_clicking_only(
     await picker.get_by_role("button", name="🆕 新用户").click()
 
     uid = await current_user_id(page)
-    assert uid >= NEW_USER_BASE and uid not in DEMO_ID_RANGE
+    assert uid in NEW_USER_IDS and uid not in DEMO_ID_RANGE
     assert stack.state.conversation(uid) == []  # never talked to the bot
     chat = panel(page, uid)
     await chat.get_by_role("button", name="开始").click()
