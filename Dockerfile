@@ -7,6 +7,10 @@
 #          never writes into the venv.
 # runtime: the venv (which holds bot, handlers, models, jobs, migrations and locales) on a clean
 #          python:3.11-slim, running as the unprivileged user `tongxin`.
+# Not in the image: sandbox/ (the Bot API emulator and web chat, for `tongxin demo` and the tests).
+# It is neither copied nor in the build context, so the wheel has no sandbox package (checked
+# below) and `tongxin demo` says it is not part of this installation.
+# scripts/check-image-contents.sh checks the same without Docker.
 
 ARG PYTHON_IMAGE=python:3.11-slim
 
@@ -29,7 +33,11 @@ COPY handlers ./handlers
 COPY models ./models
 COPY jobs ./jobs
 COPY migrations ./migrations
+# No COPY sandbox: setuptools' package discovery then finds no sandbox package to put in the wheel.
 RUN pip wheel --no-deps --wheel-dir /dist . \
+ && if python -m zipfile -l /dist/tongxin-*.whl | grep '^sandbox/'; then \
+      echo "the wheel must not contain the sandbox package" >&2; exit 1; \
+    fi \
  && pip install /dist/tongxin-*.whl
 
 COPY locales /src/locales
@@ -42,6 +50,8 @@ RUN site="$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])
 assert c.translator('en')('nav.home') != 'nav.home'; print('catalogues compiled in', LOCALES_DIR)" \
  && python -c "from bot.migrate import MIGRATIONS_DIR; \
 assert (MIGRATIONS_DIR / 'alembic.ini').is_file(); print('migrations in', MIGRATIONS_DIR)" \
+ && python -c "import importlib.util; assert importlib.util.find_spec('sandbox') is None; \
+import bot.cli; print('no sandbox package; the CLI imports without it')" \
  && test -x /opt/venv/bin/tongxin
 
 

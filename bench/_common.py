@@ -69,9 +69,9 @@ async def add_people(services: Services, ids: list[int]) -> dict[int, int]:
 
 @asynccontextmanager
 async def sandbox_process() -> AsyncIterator[str]:
-    """Run ``python -m bot.sandbox`` on a free port in its own process; yield its base URL."""
+    """Run ``python -m sandbox`` on a free port in its own process; yield its base URL."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.sandbox", "--port", "0", "--log-level", "WARNING",
+        sys.executable, "-m", "sandbox", "--port", "0", "--log-level", "WARNING",
         stdout=asyncio.subprocess.PIPE, cwd=ROOT,
     )  # fmt: skip
     assert proc.stdout is not None

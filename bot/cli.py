@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,11 @@ logger = logging.getLogger(__name__)
 
 EXIT_CONFIG = 2
 EXIT_REJECTED = 1
+EXIT_NO_DEMO = 1
+NO_DEMO = (
+    "tongxin demo: the demo is not part of this installation (the production image has no "
+    "sandbox package); run it from a source checkout with `make demo`"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -136,6 +142,17 @@ def _export_file(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    """Run the demo; without the sandbox package (production image) say so in one line."""
+    if importlib.util.find_spec("sandbox") is None:
+        print(NO_DEMO, file=sys.stderr)
+        return EXIT_NO_DEMO
+    from bot.demo import run_demo  # the only place bot imports sandbox (through bot.demo)
+
+    asyncio.run(run_demo(args.port, args.exit_after, _echo))
+    return 0
+
+
 def _echo(text: str) -> None:
     print(text, flush=True)
 
@@ -161,9 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             counts = asyncio.run(_seed_demo(settings))
             _echo(f"demo data ready / 演示数据已就绪: {counts['people']} people")
         elif command == "demo":
-            from bot.demo import run_demo
-
-            asyncio.run(run_demo(args.port, args.exit_after, _echo))
+            return _demo(args)
         elif command == "import":
             return _import_file(settings, args.file, args.kind)
         elif command == "export":

@@ -18,14 +18,13 @@ from bot.app import build_services
 from bot.context import Services, TongxinApplication
 from bot.migrate import upgrade_to_head
 from bot.runner import BotRunner, install_signal_handlers
-from bot.sandbox import start_sandbox, stop_sandbox
-from bot.sandbox.state import SandboxState
 from bot.settings import Settings, load_settings
-from bot.webchat import NEW_USER_BASE, build_webchat_app, demo_personas, start_webchat
-from bot.webchat.personas import counting_allocator
 from models.core.people import Person
-from models.demo.people import seed_demo_people
+from models.demo.people import DEMO_PEOPLE, demo_phone, seed_demo_people
 from models.demo.places import seed_places
+from sandbox import start_sandbox, stop_sandbox
+from sandbox.state import SandboxState
+from sandbox.webchat import Persona, build_webchat_app, start_webchat
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +33,11 @@ DEMO_DATABASE_URL = "sqlite+aiosqlite:///./var/demo.db"
 DEFAULT_SANDBOX_PORT = 8081
 DEFAULT_WEB_PORT = 8082
 NEW_USER_ID = 424242
+#: Fresh web chat users get Telegram ids from here on (above the demo people's reserved range).
+NEW_USER_IDS = range(200001, 2**40)
+# What each demo person is, for the web chat's picker (the page translates the kind and the town).
+_KINDS = {100003: "proxy"}
+_ROLE_KINDS = {"volunteer": "volunteer", "mediator": "mediator", "admin": "admin"}
 # A visitor trying a broadcast in the evening should see it arrive, so the demo's quiet hours
 # are one minute at night unless TONGXIN_QUIET_HOURS says otherwise.
 DEMO_QUIET_HOURS = "03:00-03:01"
@@ -56,6 +60,17 @@ def demo_settings(sandbox_port: int, **extra: object) -> Settings:
         overrides["listen"] = "127.0.0.1:0"
     overrides.update(extra)
     return load_settings(**overrides)
+
+
+def demo_personas() -> list[Persona]:
+    """The seeded demo people as web chat personas, in the order of ``DEMO_PEOPLE``."""
+    out = []
+    for tg_id, name, town, _community, language, roles in DEMO_PEOPLE:
+        kind = _KINDS.get(tg_id) or next(
+            (_ROLE_KINDS[role] for role, _town in roles if role in _ROLE_KINDS), "resident"
+        )
+        out.append(Persona(tg_id, name, kind, town, "en" if language == "en" else "zh"))
+    return out
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -151,14 +166,20 @@ async def demo_stack(
         await prepare_database(demo)
         personas = demo_personas()
         for persona in personas:
-            state.user(persona.id, first_name=persona.name, language_code=persona.language_code)
+            state.user(
+                persona.id,
+                first_name=persona.name,
+                language_code=persona.language_code,
+                phone_number=demo_phone(persona.id),  # the phone the database has for them
+            )
         runner = BotRunner(demo)
         await runner.start()
         try:
             app = runner.application
             assert isinstance(app, TongxinApplication)
-            allocate = counting_allocator(lambda: _taken_ids(app.services, state))
-            web_app = build_webchat_app(state, personas, allocate)
+            web_app = build_webchat_app(
+                state, personas, NEW_USER_IDS, lambda: _taken_ids(app.services, state)
+            )
             web_runner, web_bound = await start_webchat(web_app, "127.0.0.1", web_port)
             try:
                 yield DemoStack(
@@ -179,7 +200,7 @@ async def demo_stack(
 async def _taken_ids(services: Services, state: SandboxState) -> list[int]:
     """Telegram ids that are not new: known to the sandbox, or a person in the database."""
     async with services.sessions() as session:
-        query = select(col(Person.tg_user_id)).where(col(Person.tg_user_id) >= NEW_USER_BASE)
+        query = select(col(Person.tg_user_id)).where(col(Person.tg_user_id) >= NEW_USER_IDS.start)
         known = [tg for tg in (await session.execute(query)).scalars() if tg is not None]
     return [*known, *state.users]
 

@@ -9,11 +9,11 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.context import Services, TongxinApplication
-from bot.sandbox.state import SandboxState
-from bot.sandbox.transport import SandboxRequest
 from bot.settings import Settings
 from handlers.kit import Feature
 from jobs.outbox import OutboxPump
+from sandbox.state import SandboxState
+from sandbox.transport import SandboxRequest
 
 Message = dict[str, Any]
 

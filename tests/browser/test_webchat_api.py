@@ -9,13 +9,14 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox.state import SandboxState
-from bot.webchat import NEW_USER_BASE, build_webchat_app, demo_personas, start_webchat
-from bot.webchat.personas import counting_allocator
-from bot.webchat.transcript import snapshot
-from models.demo.people import DEMO_PEOPLE
+from bot.demo import NEW_USER_IDS, demo_personas
+from models.demo.people import DEMO_ID_RANGE, DEMO_PEOPLE
+from sandbox.state import SandboxState
+from sandbox.webchat import Persona, build_webchat_app, counting_allocator, start_webchat
+from sandbox.webchat.transcript import snapshot
 
 TOKEN = "100000:TEST-webchat"
+NEW_USER_BASE = NEW_USER_IDS.start
 
 
 class Client:
@@ -42,7 +43,8 @@ class Client:
 async def web() -> AsyncIterator[Client]:
     """The web chat on a free port over a fresh sandbox."""
     state = SandboxState()
-    runner, port = await start_webchat(build_webchat_app(state), "127.0.0.1", 0)
+    app = build_webchat_app(state, demo_personas(), NEW_USER_IDS)
+    runner, port = await start_webchat(app, "127.0.0.1", 0)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
         yield Client(http, f"http://127.0.0.1:{port}/", state)
     await state.close()
@@ -59,7 +61,7 @@ async def test_page_and_assets_are_served_locally_with_a_strict_policy(web: Clie
             body = await resp.text()
         assert "default-src 'self'" in policy and "connect-src 'self'" in policy
         assert "http://" not in body and "https://" not in body  # nothing from the internet
-    async with web.http.get(web.base + "../bot/sandbox/server.py") as resp:
+    async with web.http.get(web.base + "../sandbox/server.py") as resp:
         assert resp.status == 404
 
 
@@ -88,9 +90,25 @@ async def test_allocator_skips_ids_the_database_knows() -> None:
     async def taken() -> list[int]:
         return known
 
-    allocate = counting_allocator(taken)
+    allocate = counting_allocator(taken, NEW_USER_IDS)
     assert await allocate() == 424243
     assert await allocate() == 424244
+
+
+async def test_allocator_refuses_once_the_range_is_used_up() -> None:
+    async def taken() -> list[int]:
+        return [7]
+
+    allocate = counting_allocator(taken, range(5, 9))
+    assert await allocate() == 8
+    with pytest.raises(ValueError, match="no user ids left"):
+        await allocate()
+
+
+def test_personas_must_lie_outside_the_range_for_new_users() -> None:
+    someone = Persona(12, "Someone", "resident", "D", "zh")
+    with pytest.raises(ValueError, match=r"persona ids \[12\]"):
+        build_webchat_app(SandboxState(), [someone], range(10, 20))
 
 
 async def test_long_poll_returns_changes_edits_and_deletions(web: Client) -> None:
@@ -198,3 +216,4 @@ async def test_files_download_with_their_names(web: Client) -> None:
 
 def test_demo_personas_match_the_demo_people() -> None:
     assert {p.id for p in demo_personas()} == {row[0] for row in DEMO_PEOPLE}
+    assert DEMO_ID_RANGE.stop <= NEW_USER_IDS.start  # new users never get a demo person's id

@@ -6,8 +6,7 @@ import pytest
 from playwright.async_api import BrowserContext, expect
 
 from bot.context import Services, TongxinApplication
-from bot.demo import DemoStack
-from bot.webchat import NEW_USER_BASE
+from bot.demo import NEW_USER_IDS, DemoStack
 from models.core.people import find_person
 from models.core.places import Community
 from models.demo.people import DEMO_ID_RANGE
@@ -37,7 +36,7 @@ async def test_new_user_onboards_by_clicking_only(
     await picker.get_by_role("button", name="🆕 新用户").click()
 
     uid = await current_user_id(page)
-    assert uid >= NEW_USER_BASE and uid not in DEMO_ID_RANGE
+    assert uid in NEW_USER_IDS and uid not in DEMO_ID_RANGE
     assert stack.state.conversation(uid) == []  # never talked to the bot
     chat = panel(page, uid)
     await chat.get_by_role("button", name="开始").click()

@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import BrowserContext, FilePayload, expect
 
 from bot.demo import DEMO_TOKEN, DemoStack
-from bot.sandbox.core import FileTuple
+from sandbox.core import FileTuple
 from tests.browser.support import bot_messages, bot_said, open_as, panel, shoot
 from tests.browser.test_webchat_onboarding import services_of
 

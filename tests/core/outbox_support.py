@@ -17,12 +17,12 @@ from telegram._utils.types import ODVInput
 from telegram.request import RequestData
 
 from bot.context import Services
-from bot.sandbox.state import SandboxState
-from bot.sandbox.transport import SandboxRequest
 from jobs.outbox import OutboxPump
 from models.core.base import utcnow
 from models.core.outbox import OutboxKind, OutboxMessage, enqueue, text_payload
 from models.core.people import Person
+from sandbox.state import SandboxState
+from sandbox.transport import SandboxRequest
 
 
 class RecordingRequest(SandboxRequest):

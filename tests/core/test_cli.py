@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from bot.cli import NO_DEMO
 from bot.context import Services
 from bot.demo import DEMO_TOKEN, NEW_USER_ID
 from models.core.authz import RoleGrant
@@ -25,6 +26,11 @@ from models.demo.places import seed_places
 from tests.e2e.control import Control, free_port
 
 TONGXIN = str(Path(sys.executable).with_name("tongxin"))
+# The production image has no sandbox package; a None entry in sys.modules makes it unimportable.
+WITHOUT_SANDBOX = "import sys; sys.modules['sandbox'] = None; "
+CLI_WITHOUT_SANDBOX = (
+    WITHOUT_SANDBOX + "from bot.cli import main; raise SystemExit(main(sys.argv[1:]))"
+)
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -58,6 +64,25 @@ def test_run_without_token_names_the_setting(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [
         "TONGXIN_BOT_TOKEN: required to run the bot (from @BotFather)"
     ]
+
+
+def test_demo_without_the_sandbox_package_says_so_in_one_line(tmp_path: Path) -> None:
+    done = _run([sys.executable, "-c", CLI_WITHOUT_SANDBOX, "demo"], tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [NO_DEMO]
+    assert done.stdout == ""
+
+
+def test_the_other_commands_need_no_sandbox_package(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    migrated = _run(
+        [sys.executable, "-c", CLI_WITHOUT_SANDBOX, "migrate"], tmp_path, TONGXIN_DATABASE_URL=url
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    assert "database is up to date" in migrated.stdout
+    modules = "bot.cli, bot.runner, bot.worker, bot.migrate, bot.web, bot.app"
+    imported = _run([sys.executable, "-c", f"{WITHOUT_SANDBOX}import {modules}"], tmp_path)
+    assert imported.returncode == 0, imported.stderr
 
 
 def _counts(db: Path) -> dict[str, int]:

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from bot.context import Services
-from bot.sandbox.server import start_sandbox, stop_sandbox
-from bot.sandbox.state import SandboxState
 from models.core.outbox import OutboxKind, OutboxStatus, text_payload
+from sandbox.server import start_sandbox, stop_sandbox
+from sandbox.state import SandboxState
 from tests.conftest import TEST_TOKEN, USE_PG
 from tests.core.outbox_support import add_rows, away_from_now, received, rows, status_counts
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.context import Services
-from bot.sandbox.state import SandboxState
 from models.core.base import utcnow
 from models.core.outbox import MAX_ATTEMPTS, OutboxKind, OutboxStatus, text_payload
 from models.core.people import Person
+from sandbox.state import SandboxState
 from tests.core.outbox_support import (
     RecordingRequest,
     add_people,

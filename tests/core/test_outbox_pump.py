@@ -6,12 +6,12 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bot.context import Services
-from bot.sandbox.state import SandboxState
 from jobs.outbox import in_quiet_hours
 from jobs.pacing import split_text
 from models.core.base import utcnow
 from models.core.outbox import OutboxKind, OutboxStatus, message_payload, text_payload
 from models.core.people import mark_unreachable
+from sandbox.state import SandboxState
 from tests.core.outbox_support import (
     FailingNthSend,
     RecordingRequest,

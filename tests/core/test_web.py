@@ -15,14 +15,14 @@ from sqlmodel import col
 
 from bot.app import build_application, build_services
 from bot.context import Services
-from bot.sandbox.state import SandboxState
-from bot.sandbox.transport import SandboxRequest
 from bot.settings import Settings
 from bot.web import SECRET_HEADER, build_web_app
 from jobs import maintenance, schedule
 from models.core.base import utcnow
 from models.core.people import Person
 from models.core.runtime import ProcessedUpdate
+from sandbox.state import SandboxState
+from sandbox.transport import SandboxRequest
 from tests.harness import BotHarness
 
 SECRET = "web-test-secret-0123456789"

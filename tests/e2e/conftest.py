@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from bot.sandbox import SandboxState, start_sandbox, stop_sandbox
+from sandbox import SandboxState, start_sandbox, stop_sandbox
 from tests.e2e.control import Control
 
 

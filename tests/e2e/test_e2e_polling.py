@@ -9,9 +9,9 @@ import pytest
 
 from bot.context import Services
 from bot.runner import BotRunner
-from bot.sandbox import SandboxState
 from bot.settings import Settings
 from models.core.people import find_person
+from sandbox import SandboxState
 from tests.e2e.control import Control, free_port
 
 pytestmark = pytest.mark.e2e

@@ -15,11 +15,11 @@ from sqlmodel import col
 
 from bot.context import Services
 from bot.runner import BotRunner
-from bot.sandbox import SandboxState
 from bot.settings import Settings
 from bot.web import SECRET_HEADER
 from models.core.people import Person, find_person
 from models.core.runtime import ProcessedUpdate
+from sandbox import SandboxState
 from tests.e2e.control import Control, free_port
 
 pytestmark = pytest.mark.e2e

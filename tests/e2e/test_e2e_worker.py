@@ -10,10 +10,10 @@ import aiohttp
 import pytest
 
 from bot.context import Services
-from bot.sandbox import SandboxState
 from bot.settings import Settings
 from bot.worker import run_worker
 from models.core.outbox import OutboxKind, enqueue, text_payload
+from sandbox import SandboxState
 from tests.e2e.control import Control, free_port
 
 pytestmark = pytest.mark.e2e

@@ -8,9 +8,9 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.sandbox.server import start_sandbox, stop_sandbox
-from bot.sandbox.state import SandboxState
-from bot.sandbox.transport import SandboxRequest
+from sandbox.server import start_sandbox, stop_sandbox
+from sandbox.state import SandboxState
+from sandbox.transport import SandboxRequest
 
 TOKEN = "123456:SANDBOX-test-token"
 

@@ -14,9 +14,9 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.sandbox.server import start_sandbox, stop_sandbox
-from bot.sandbox.state import SandboxState
-from bot.sandbox.transport import SandboxRequest
+from sandbox.server import start_sandbox, stop_sandbox
+from sandbox.state import SandboxState
+from sandbox.transport import SandboxRequest
 
 TOKEN = "123456:SANDBOX-test-token"
 

@@ -16,7 +16,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.sandbox.state import SandboxState
+from sandbox.state import SandboxState
 
 Env = tuple[SandboxState, Bot]
 

@@ -11,8 +11,8 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from telegram.request import HTTPXRequest
 
-from bot.sandbox.server import start_sandbox, stop_sandbox
-from bot.sandbox.state import SandboxState
+from sandbox.server import start_sandbox, stop_sandbox
+from sandbox.state import SandboxState
 
 TOKEN = "123456:SANDBOX-test-token"
 

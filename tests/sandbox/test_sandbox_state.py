@@ -9,8 +9,8 @@ import time
 import pytest
 from telegram import Bot, Update
 
-from bot.sandbox.limits import RateLimiter
-from bot.sandbox.state import SandboxState
+from sandbox.limits import RateLimiter
+from sandbox.state import SandboxState
 
 TOKEN = "123456:SANDBOX-test-token"
 

@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 from telegram import Bot
 
-from bot.sandbox.state import SandboxState
+from sandbox.state import SandboxState
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 

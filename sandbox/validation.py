@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.core import (
+from sandbox.core import (
     JSON,
     MAX_CALLBACK_DATA,
     MAX_CAPTION,

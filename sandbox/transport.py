@@ -13,8 +13,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.sandbox.core import FileTuple, SandboxTimeout
-from bot.sandbox.state import SandboxState
+from sandbox.core import FileTuple, SandboxTimeout
+from sandbox.state import SandboxState
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""``python -m bot.sandbox``: run the Telegram Bot API emulator until interrupted."""
+"""``python -m sandbox``: run the Telegram Bot API emulator until interrupted."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import contextlib
 import logging
 import signal
 
-from bot.sandbox.server import start_sandbox, stop_sandbox
-from bot.sandbox.state import SandboxState
+from sandbox.server import start_sandbox, stop_sandbox
+from sandbox.state import SandboxState
 
 
 async def _serve(host: str, port: int, timeout_seconds: float) -> None:
@@ -30,7 +30,7 @@ async def _serve(host: str, port: int, timeout_seconds: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run the sandbox server."""
-    parser = argparse.ArgumentParser(prog="python -m bot.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--timeout-seconds", type=float, default=30.0)

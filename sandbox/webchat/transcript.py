@@ -9,7 +9,7 @@ import hashlib
 import json
 from typing import Any
 
-from bot.sandbox.state import SandboxState
+from sandbox.state import SandboxState
 
 JSON = dict[str, Any]
 

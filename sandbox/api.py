@@ -8,7 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.sandbox.core import (
+from sandbox.core import (
     JSON,
     SEND_METHODS,
     ApiError,
@@ -21,7 +21,7 @@ from bot.sandbox.core import (
     bad_request,
     now_ts,
 )
-from bot.sandbox.validation import NOT_MODIFIED, check_text, parse_markup
+from sandbox.validation import NOT_MODIFIED, check_text, parse_markup
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 
-from bot.sandbox.core import (
+from sandbox.core import (
     JSON,
     ApiError,
     FileTuple,

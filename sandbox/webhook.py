@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bot.sandbox.core import JSON, FileTuple, StateBase, as_bool, bad_request, decode_json, now_ts
+from sandbox.core import JSON, FileTuple, StateBase, as_bool, bad_request, decode_json, now_ts
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.core import JSON, FileTuple
-from bot.sandbox.state import SandboxState
+from sandbox.core import JSON, FileTuple
+from sandbox.state import SandboxState
 
 logger = logging.getLogger(__name__)
 

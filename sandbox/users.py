@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.core import JSON, ChatState, StateBase, now_ts, utf16_len
+from sandbox.core import JSON, ChatState, StateBase, now_ts, utf16_len
 
 _KEEP = "\x00keep"
 

@@ -5,24 +5,23 @@ from __future__ import annotations
 import errno
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
-from bot.sandbox.core import StoredFile
-from bot.sandbox.state import SandboxState
-from bot.webchat.personas import (
+from sandbox.core import StoredFile
+from sandbox.state import SandboxState
+from sandbox.webchat.personas import (
     NEW_USER_NAMES,
-    Allocator,
     Persona,
+    TakenIds,
     counting_allocator,
-    demo_personas,
     new_persona,
 )
-from bot.webchat.transcript import JSON, digest, snapshot
+from sandbox.webchat.transcript import JSON, digest, snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +51,16 @@ class WebChat:
     def __init__(
         self,
         state: SandboxState,
-        personas: list[Persona] | None = None,
-        allocate: Allocator | None = None,
+        personas: Sequence[Persona],
+        new_user_ids: range,
+        taken: TakenIds | None = None,
     ) -> None:
+        clash = [p.id for p in personas if p.id in new_user_ids]
+        if clash:
+            raise ValueError(f"persona ids {clash} lie in the range for new users")
         self.state = state
-        self.personas = {p.id: p for p in (demo_personas() if personas is None else personas)}
-        self.allocate = allocate or counting_allocator(self._sandbox_users)
+        self.personas = {p.id: p for p in personas}
+        self.allocate = counting_allocator(taken or self._sandbox_users, new_user_ids)
 
     async def _sandbox_users(self) -> list[int]:
         return list(self.state.users)
@@ -243,12 +246,14 @@ def _mime(stored: StoredFile) -> str:
 
 def build_webchat_app(
     state: SandboxState,
-    personas: list[Persona] | None = None,
-    allocate: Allocator | None = None,
+    personas: Sequence[Persona],
+    new_user_ids: range,
+    taken: TakenIds | None = None,
 ) -> web.Application:
-    """The web chat: the page at ``/`` and its JSON API under ``/api``."""
+    """The page and its ``/api`` for ``personas``; new users get ids in ``new_user_ids``."""
+    # taken() names ids already in use (default: the sandbox's users); new ids lie above them.
     app = web.Application(client_max_size=20 * 1024 * 1024, middlewares=[_guard])
-    app[WEBCHAT_KEY] = WebChat(state, personas, allocate)
+    app[WEBCHAT_KEY] = WebChat(state, personas, new_user_ids, taken)
     r = app.router
     for path in _PAGES:
         r.add_get(path, _asset)

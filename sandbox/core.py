@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.limits import RateLimiter
+from sandbox.limits import RateLimiter
 
 logger = logging.getLogger(__name__)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.sandbox.api import BotApiMixin
-from bot.sandbox.core import FAULT_KINDS, JSON, Fault, SandboxTimeout
-from bot.sandbox.methods import MiscMethodsMixin
-from bot.sandbox.users import UsersMixin
-from bot.sandbox.webhook import WebhookMixin
+from sandbox.api import BotApiMixin
+from sandbox.core import FAULT_KINDS, JSON, Fault, SandboxTimeout
+from sandbox.methods import MiscMethodsMixin
+from sandbox.users import UsersMixin
+from sandbox.webhook import WebhookMixin
 
 logger = logging.getLogger(__name__)
 

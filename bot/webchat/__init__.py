@@ -1,6 +1,0 @@
-"""A Telegram-like web page over the sandbox: chat as any demo person from a browser."""
-
-from bot.webchat.personas import NEW_USER_BASE, Persona, demo_personas
-from bot.webchat.server import build_webchat_app, start_webchat
-
-__all__ = ["NEW_USER_BASE", "Persona", "build_webchat_app", "demo_personas", "start_webchat"]
