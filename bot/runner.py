@@ -35,6 +35,7 @@ class BotRunner:
     ) -> None:
         settings.require_runnable()
         self.settings = settings
+        self._owns_services = services is None  # then stop() disposes of the engine too
         self.application: TongxinApplication = build_application(
             settings, services=services, updater=settings.mode == "polling", **app_kwargs
         )
@@ -89,6 +90,12 @@ class BotRunner:
         if app.running:
             await app.stop()
         await app.shutdown()
+        # PTB runs post_shutdown only from run_polling/run_webhook; this runner drives the
+        # application itself, so it closes the pump's connections (and its own engine) here.
+        if app.pump is not None:
+            await app.pump.close()
+        if self._owns_services:
+            await app.services.engine.dispose()
         logger.info("bot stopped")
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
