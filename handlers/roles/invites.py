@@ -10,13 +10,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import TongxinContext
-from bot.i18n import Translator
 from handlers.kit import (
     Buttons,
     Wiring,
@@ -30,6 +28,7 @@ from handlers.kit import (
     requires,
     show_screen,
 )
+from handlers.roles.expiry import expiry_in_words
 from models.core.authz import Action, Role, admin_towns, invitable_roles, may_grant
 from models.core.errors import DomainError, NotAllowed, NotFound, NotRegistered
 from models.core.people import Person, find_person
@@ -70,23 +69,6 @@ def _role(value: str) -> Role:
     if role is Role.RESIDENT:
         raise NotAllowed()
     return role
-
-
-def _when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
-    """A moment in words, local time: ``3天后（12月1日，星期一）下午3:20``."""
-    local = moment.astimezone(tz)
-    days = (local.date() - datetime.now(tz).date()).days
-    day = {0: t("roles.day.today"), 1: t("roles.day.tomorrow"), 2: t("roles.day.after_tomorrow")}
-    return t(
-        "roles.expiry",
-        day=day.get(days) or t("roles.day.in_days", n=days),
-        month=t(f"roles.month.{local.month}"),
-        date=local.day,
-        weekday=t(f"roles.weekday.{local.weekday()}"),
-        period=t("roles.period.am" if local.hour < 12 else "roles.period.pm"),
-        hour=local.hour % 12 or 12,
-        minute=f"{local.minute:02d}",
-    )
 
 
 # -- /invite ------------------------------------------------------------------------------------
@@ -170,14 +152,14 @@ async def _create(update: Update, context: TongxinContext, role: Role, town_code
         assert issuer is not None
         invite = await create_invite(session, issuer, scopes, role, town.id)
     logger.info("person %s created a %s invite", context.person.id, role.value)
-    t = context.t
+    t, tz = context.t, context.services.settings.tz
     link = f"https://t.me/{context.bot.username}?start=inv_{invite.code}"
     text = t(
         "roles.invite.created",
         role=t(f"roles.role.{role}"),
         town=town.name(t.language),
         link=link,
-        expiry=_when(t, invite.expires_at, context.services.settings.tz),
+        expiry=expiry_in_words(t, invite.expires_at, datetime.now(tz), tz),
     )
     share_text = quote(t("roles.invite.share_text"))
     share = f"https://t.me/share/url?url={quote(link, safe='')}&text={share_text}"
