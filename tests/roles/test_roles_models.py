@@ -34,14 +34,7 @@ from models.core.errors import (
 )
 from models.core.people import Person
 from models.core.places import Town
-from models.roles import (
-    Invite,
-    create_invite,
-    get_grant,
-    list_grants,
-    redeem_invite,
-    revoke_grant,
-)
+from models.roles import Invite, create_invite, get_grant, list_grants, redeem_invite, revoke_grant
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 
