@@ -16,7 +16,7 @@ from models.core.people import NotificationOptOut, Person
 from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
 from models.core.runtime import ProcessedUpdate, PtbState
 from models.events.tables import Event
-from models.roles.invites import Invite
+from models.roles import Invite
 
 __all__ = [
     "AuditLog",

@@ -2,7 +2,8 @@
 
 A tap is parsed once, by the code that wrote it (``models.core.callbacks``): ``tap_handler``
 routes every tap of a code's prefix to one callback with the parsed ``Tap``; data the code could
-not have produced (forged, stale, cut short) gets a polite alert and changes nothing.
+not have produced (forged, stale, cut short) gets a polite alert and changes nothing. A callback
+guarded by ``@requires`` has its role checked first, before the data is parsed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import TongxinContext
 from bot.i18n import Translator
 from handlers.kit.menu import show_main_menu
+from handlers.kit.person import requires
 from handlers.kit.replies import error_text, reply
 from models.core.callbacks import CallbackCode, Tap
 from models.core.errors import DomainError, NotFound
@@ -43,8 +45,11 @@ def tap_handler(
 
     on_tap.__name__ = getattr(callback, "__name__", "on_tap")
     on_tap.__doc__ = callback.__doc__
-    if hasattr(callback, "required_action"):  # @requires: keep it visible to the authz matrix
-        on_tap.required_action = callback.required_action  # type: ignore[attr-defined]
+    action = getattr(callback, "required_action", None)
+    if action is not None:
+        # @requires: the role check comes before the data is read, so someone without the role
+        # hears "not allowed" even for data no button could carry (the authz matrix reads it too)
+        return CallbackQueryHandler(requires(action)(on_tap), pattern=code.pattern)
     return CallbackQueryHandler(on_tap, pattern=code.pattern)
 
 

@@ -3,7 +3,8 @@
 from telegram.ext import BaseHandler
 
 from handlers.kit import DeepLink, Feature, Wiring
-from handlers.roles import grants, invites
+from handlers.roles import grants, invites, redeem
+from models.roles import INVITE_CODE, ROLES_CODE
 
 
 def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -13,7 +14,8 @@ def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
 FEATURE = Feature(
     name="roles",
     handlers=_handlers,
-    deep_links=[DeepLink("inv_", invites.redeem_invite_code)],
+    deep_links=[DeepLink(invites.LINK_PREFIX, redeem.redeem_invite_code)],
+    callbacks=[ROLES_CODE, INVITE_CODE],
 )
 
 __all__ = ["FEATURE"]

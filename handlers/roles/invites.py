@@ -1,8 +1,9 @@
-"""Invites: /invite makes a one-use deep link; ``/start inv_<code>`` redeems it.
+"""/invite: an admin picks a role, then a town, and gets a one-use link to share.
 
-The admin screens are inline keyboards whose callback data carries all the state
+The screens are inline keyboards whose callback data carries all the state
 (``inv:role:volunteer``, ``inv:town:volunteer:Q``), so they survive a restart and every tap is
-re-checked: by ``@requires`` for the action, then by the domain for the scope.
+checked again: by ``@requires`` for the action, then by the use case for the scope. Opening the
+link is ``handlers.roles.redeem``.
 """
 
 from __future__ import annotations
@@ -10,86 +11,34 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import TongxinContext
-from bot.i18n import Translator
 from handlers.kit import (
     Buttons,
+    Tap,
     Wiring,
     current_scopes,
     leave_to_main_menu,
-    main_menu_keyboard,
+    me,
     nav_buttons,
     refuse_tap,
-    registered,
-    reply,
     requires,
+    run,
     show_screen,
+    tap_handler,
 )
-from models.core.authz import Action, Role, admin_towns, invitable_roles, may_grant
-from models.core.errors import DomainError, NotAllowed, NotFound, NotRegistered
-from models.core.people import Person, find_person
-from models.core.places import Town, list_towns
-from models.roles.invites import create_invite, redeem_invite
+from handlers.roles.expiry import expiry_in_words
+from models.core.authz import Action, invitable_roles
+from models.core.errors import DomainError, NotFound
+from models.roles import INVITE_CODE, CreatedInvite, InviteTowns, create_invite_link, invite_towns
 
 logger = logging.getLogger(__name__)
 
-
-async def redeem_invite_code(update: Update, context: TongxinContext, code: str) -> None:
-    """Redeem ``/start inv_<code>`` for the current user and say what happened."""
-    user = update.effective_user
-    if user is None:
-        return
-    try:
-        async with context.services.sessions() as session, session.begin():
-            person = await find_person(session, user.id)
-            if person is None:
-                raise NotRegistered()
-            grant = await redeem_invite(session, code, person)
-            town = await session.get(Town, grant.town_id) if grant.town_id else None
-    except DomainError as error:
-        logger.info("invite refused for user %s: %s", user.id, type(error).__name__)
-        markup = main_menu_keyboard(context) if registered(context.person) else None
-        await reply(update, context, context.t(error.message_id, **error.params), markup)
-        return
-    logger.info("person %s redeemed an invite as %s", grant.person_id, grant.role)
-    town_name = town.name(context.t.language) if town else ""
-    text = context.t(f"roles.redeemed.{grant.role}", town=town_name)
-    await reply(update, context, text, main_menu_keyboard(context))
-
-
-def _role(value: str) -> Role:
-    try:
-        role = Role(value)
-    except ValueError:
-        raise NotAllowed() from None
-    if role is Role.RESIDENT:
-        raise NotAllowed()
-    return role
-
-
-def _when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
-    """A moment in words, local time: ``3天后（12月1日，星期一）下午3:20``."""
-    local = moment.astimezone(tz)
-    days = (local.date() - datetime.now(tz).date()).days
-    day = {0: t("roles.day.today"), 1: t("roles.day.tomorrow"), 2: t("roles.day.after_tomorrow")}
-    return t(
-        "roles.expiry",
-        day=day.get(days) or t("roles.day.in_days", n=days),
-        month=t(f"roles.month.{local.month}"),
-        date=local.day,
-        weekday=t(f"roles.weekday.{local.weekday()}"),
-        period=t("roles.period.am" if local.hour < 12 else "roles.period.pm"),
-        hour=local.hour % 12 or 12,
-        minute=f"{local.minute:02d}",
-    )
-
-
-# -- /invite ------------------------------------------------------------------------------------
+START, HOME = INVITE_CODE.data("start"), INVITE_CODE.data("home")
+LINK_PREFIX = "inv_"  # /start inv_<code>: the deep link FEATURE routes to handlers.roles.redeem
 
 
 @requires(Action.INVITE_CREATE)
@@ -98,99 +47,98 @@ async def invite_command(update: Update, context: TongxinContext) -> None:
     await _role_screen(update, context)
 
 
+@requires(Action.INVITE_CREATE)
+async def on_invite_tap(update: Update, context: TongxinContext, tap: Tap) -> None:
+    """Every ``inv:`` tap: back to the roles, home, a role, a town."""
+    try:
+        match tap.action:
+            case "start":
+                await _role_screen(update, context)
+            case "home":
+                await leave_to_main_menu(update, context)
+            case "role":
+                await _on_role(update, context, tap.word())
+            case "town":
+                await _on_town(update, context, tap.word(0), tap.word(1))
+            case _:  # an action added to INVITE_CODE without a screen here
+                raise NotFound()
+    except DomainError as error:
+        await refuse_tap(update, context, error)
+
+
 async def _role_screen(update: Update, context: TongxinContext) -> None:
     t = context.t
     roles = invitable_roles(await current_scopes(context))
     buttons: Buttons = [
         [
             InlineKeyboardButton(
-                f"{n}. {t(f'roles.button.{role}')}", callback_data=f"inv:role:{role}"
+                f"{n}. {t(f'roles.button.{role}')}", callback_data=INVITE_CODE.data("role", role)
             )
         ]
         for n, role in enumerate(roles, start=1)
     ]
-    buttons.append(nav_buttons(t, "inv:home", "inv:home"))
+    buttons.append(nav_buttons(t, HOME, HOME))
     await show_screen(update, context, t("roles.invite.choose_role"), buttons)
 
 
-@requires(Action.INVITE_CREATE)
-async def invite_callback(update: Update, context: TongxinContext) -> None:
-    """Every ``inv:`` tap: back, home, a role, a town."""
-    assert update.callback_query is not None
-    parts = (update.callback_query.data or "").split(":")
-    try:
-        match parts:
-            case ["inv", "start"]:
-                await _role_screen(update, context)
-            case ["inv", "home"]:
-                await leave_to_main_menu(update, context)
-            case ["inv", "role", role]:
-                await _town_screen(update, context, _role(role))
-            case ["inv", "town", role, town_code]:
-                await _create(update, context, _role(role), town_code)
-            case _:
-                raise NotFound()
-    except DomainError as error:
-        await refuse_tap(update, context, error)
-
-
-async def _town_screen(update: Update, context: TongxinContext, role: Role) -> None:
+async def _on_role(update: Update, context: TongxinContext, role: str) -> None:
     scopes = await current_scopes(context)
-    if role not in invitable_roles(scopes):
-        raise NotAllowed()
-    async with context.services.sessions() as session:
-        towns = [town for town in await list_towns(session) if may_grant(scopes, role, town.id)]
-    limited = admin_towns(scopes) is not None
-    if limited and len(towns) == 1:  # a town admin gets their own town without asking
-        await _create(update, context, role, towns[0].code)
-        return
+    choice = await run(context, invite_towns, issuer=me(context), scopes=scopes, role=role)
+    if choice.created is not None:  # a town admin gets their own town without asking
+        await _created_screen(update, context, choice.created)
+    else:
+        await _town_screen(update, context, choice)
+
+
+async def _town_screen(update: Update, context: TongxinContext, choice: InviteTowns) -> None:
     t = context.t
     buttons: Buttons = [
         [
             InlineKeyboardButton(
-                f"{n}. {town.name(t.language)}", callback_data=f"inv:town:{role}:{town.code}"
+                f"{n}. {town.name(t.language)}",
+                callback_data=INVITE_CODE.data("town", choice.role, town.code),
             )
         ]
-        for n, town in enumerate(towns, start=1)
+        for n, town in enumerate(choice.towns, start=1)
     ]
-    buttons.append(nav_buttons(t, "inv:start", "inv:home"))
-    role_name = t(f"roles.role.{role}")
+    buttons.append(nav_buttons(t, START, HOME))
+    role_name = t(f"roles.role.{choice.role}")
     await show_screen(update, context, t("roles.invite.choose_town", role=role_name), buttons)
 
 
-async def _create(update: Update, context: TongxinContext, role: Role, town_code: str) -> None:
-    assert context.person is not None
+async def _on_town(update: Update, context: TongxinContext, role: str, town_code: str) -> None:
     scopes = await current_scopes(context)
-    async with context.services.sessions() as session, session.begin():
-        towns = {town.code: town for town in await list_towns(session)}
-        town = towns.get(town_code)
-        if town is None:
-            raise NotFound()
-        issuer = await session.get(Person, context.person.id)
-        assert issuer is not None
-        invite = await create_invite(session, issuer, scopes, role, town.id)
-    logger.info("person %s created a %s invite", context.person.id, role.value)
-    t = context.t
-    link = f"https://t.me/{context.bot.username}?start=inv_{invite.code}"
+    created = await run(
+        context,
+        create_invite_link,
+        issuer=me(context),
+        scopes=scopes,
+        role=role,
+        town_code=town_code,
+    )
+    await _created_screen(update, context, created)
+
+
+async def _created_screen(update: Update, context: TongxinContext, created: CreatedInvite) -> None:
+    logger.info("person %s created a %s invite", me(context).id, created.role.value)
+    t, tz = context.t, context.services.settings.tz
+    link = f"https://t.me/{context.bot.username}?start={LINK_PREFIX}{created.code}"
     text = t(
         "roles.invite.created",
-        role=t(f"roles.role.{role}"),
-        town=town.name(t.language),
+        role=t(f"roles.role.{created.role}"),
+        town=created.town.name(t.language),
         link=link,
-        expiry=_when(t, invite.expires_at, context.services.settings.tz),
+        expiry=expiry_in_words(t, created.expires_at, datetime.now(tz), tz),
     )
     share_text = quote(t("roles.invite.share_text"))
     share = f"https://t.me/share/url?url={quote(link, safe='')}&text={share_text}"
     buttons: Buttons = [
         [InlineKeyboardButton(t("roles.invite.share_button"), url=share)],
-        nav_buttons(t, "inv:start", "inv:home"),
+        nav_buttons(t, START, HOME),
     ]
     await show_screen(update, context, text, buttons)
 
 
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg,unused-ignore]
     """This flow's handlers: /invite and its inline taps."""
-    return [
-        CommandHandler("invite", invite_command),
-        CallbackQueryHandler(invite_callback, pattern=r"^inv:"),
-    ]
+    return [CommandHandler("invite", invite_command), tap_handler(INVITE_CODE, on_invite_tap)]

@@ -1,21 +1,23 @@
-"""Roles, role grants and the one place that decides who may do what."""
+"""Roles, role grants and the one place that decides who may do what.
+
+Every domain asks here (``can``, ``require``, ``scopes_of``); managing the grants themselves
+(listing, revoking, telling the person) is the roles domain's: ``models.roles``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, text, update
+from sqlalchemy import ForeignKey, Index, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, select
 
 from models.core.audit import record_audit
 from models.core.base import UTCDateTime, utcnow
-from models.core.errors import NotAllowed, NotFound
-from models.core.outbox import OutboxKind, enqueue, message_payload
+from models.core.errors import NotAllowed
 from models.core.people import Person
 
 
@@ -189,86 +191,3 @@ async def grant_role(
             person=person_id,
         )
     return grant
-
-
-def _manageable(scopes: AbstractSet[Scope], grant: RoleGrant) -> bool:
-    return grant.revoked_at is None and may_grant(scopes, Role(grant.role), grant.town_id)
-
-
-async def list_grants(
-    session: AsyncSession, scopes: AbstractSet[Scope]
-) -> list[tuple[RoleGrant, Person]]:
-    """Active grants the caller may manage (town admins: their town's volunteers, mediators)."""
-    require(scopes, Action.ROLES_MANAGE)
-    query = (
-        select(RoleGrant, Person)
-        .join(Person, Person.id == RoleGrant.person_id)  # type: ignore[arg-type]
-        .where(RoleGrant.revoked_at.is_(None))  # type: ignore[union-attr]
-        .order_by(RoleGrant.town_id, RoleGrant.role, RoleGrant.id)  # type: ignore[arg-type]
-    )
-    rows = (await session.execute(query)).all()
-    return [(g, p) for g, p in rows if _manageable(scopes, g)]
-
-
-async def get_grant(
-    session: AsyncSession, grant_id: int, scopes: AbstractSet[Scope]
-) -> tuple[RoleGrant, Person]:
-    """One active grant the caller may manage; NotFound for forged, revoked or foreign ids."""
-    require(scopes, Action.ROLES_MANAGE)
-    grant = await session.get(RoleGrant, grant_id)
-    if grant is None or not _manageable(scopes, grant):
-        raise NotFound()
-    person = await session.get(Person, grant.person_id)
-    if person is None:  # pragma: no cover - the foreign key cascades
-        raise NotFound()
-    return grant, person
-
-
-async def revoke_grant(
-    session: AsyncSession, grant_id: int, actor: Person, scopes: AbstractSet[Scope]
-) -> RoleGrant:
-    """Revoke an active grant the caller may manage (once: a repeat is NotFound); audited."""
-    grant, _ = await get_grant(session, grant_id, scopes)
-    now = utcnow()
-    done = await session.execute(
-        update(RoleGrant)
-        .where(RoleGrant.id == grant_id, RoleGrant.revoked_at.is_(None))  # type: ignore[arg-type,union-attr]
-        .values(revoked_at=now)
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise NotFound()
-    grant.revoked_at = now
-    await _tell_revoked(session, grant)
-    await record_audit(
-        session,
-        actor.id,
-        "role.revoke",
-        "role_grant",
-        grant.id,
-        role=grant.role,
-        town_id=grant.town_id,
-        person=grant.person_id,
-    )
-    return grant
-
-
-async def _tell_revoked(session: AsyncSession, grant: RoleGrant) -> None:
-    """Let the person know, through the outbox, in their own language."""
-    person = await session.get(Person, grant.person_id)
-    if person is None or person.chat_id is None:
-        return
-    msgid = (
-        "roles.revoked.volunteer"
-        if grant.role == Role.VOLUNTEER
-        else "roles.revoked.mediator"
-        if grant.role == Role.MEDIATOR
-        else "roles.revoked.admin"
-    )
-    await enqueue(
-        session,
-        chat_id=person.chat_id,
-        person_id=person.id,
-        kind=OutboxKind.STATUS,
-        payload=message_payload(msgid),
-        dedupe_key=f"role-revoked:{grant.id}",
-    )

@@ -1,9 +1,16 @@
-"""Invites: one-use, expiring deep links that grant a role in a town."""
+"""Invites: one-use, expiring deep links that grant a role in a town.
+
+An admin picks a role, then a town (a town admin's own town is picked for them), and gets a
+code for the link ``/start inv_<code>``; the first resident of that town to open it, before it
+expires, gets the role. The screens' use cases are ``invite_towns``, ``create_invite_link`` and
+``redeem``; ``create_invite`` and ``redeem_invite`` are the rules underneath.
+"""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
 
@@ -12,7 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
 
 from models.core.audit import record_audit
-from models.core.authz import Role, RoleGrant, Scope, grant_role, may_grant
+from models.core.authz import (
+    Role,
+    RoleGrant,
+    Scope,
+    admin_towns,
+    grant_role,
+    invitable_roles,
+    may_grant,
+)
 from models.core.base import UTCDateTime, utcnow
 from models.core.errors import (
     InviteExpired,
@@ -20,9 +35,11 @@ from models.core.errors import (
     InviteOutOfScope,
     InviteUsed,
     NotAllowed,
+    NotFound,
     NotRegistered,
 )
 from models.core.people import Person
+from models.core.places import Town, list_towns
 
 INVITE_TTL = timedelta(days=3)
 
@@ -122,3 +139,87 @@ async def _explain_refusal(session: AsyncSession, code: str, now: datetime) -> N
     if invite.expires_at <= now:
         raise InviteExpired()
     raise InviteOutOfScope()
+
+
+# -- the screens' use cases -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreatedInvite:
+    """A new invite: its code (for the link), what it grants, and until when."""
+
+    code: str
+    role: Role
+    town: Town
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class InviteTowns:
+    """The towns an admin may invite ``role`` to, or the invite already made for their one town."""
+
+    role: Role
+    towns: tuple[Town, ...]
+    created: CreatedInvite | None = None
+
+
+@dataclass(frozen=True)
+class RedeemedInvite:
+    """The role an invite gave, and in which town."""
+
+    role: Role
+    town: Town | None
+
+
+def _invited_role(value: str) -> Role:
+    """The role an invite may grant (``value`` as the tapped button carries it)."""
+    try:
+        role = Role(value)
+    except ValueError:
+        raise NotAllowed() from None
+    if role is Role.RESIDENT:
+        raise NotAllowed()
+    return role
+
+
+async def _create(
+    session: AsyncSession, issuer: Person, scopes: AbstractSet[Scope], role: Role, town: Town
+) -> CreatedInvite:
+    invite = await create_invite(session, issuer, scopes, role, town.id)
+    return CreatedInvite(invite.code, role, town, invite.expires_at)
+
+
+async def invite_towns(
+    session: AsyncSession, *, issuer: Person, scopes: AbstractSet[Scope], role: str
+) -> InviteTowns:
+    """The towns ``role`` may be invited to; a town admin's only town is chosen (invite made)."""
+    chosen = _invited_role(role)
+    if chosen not in invitable_roles(scopes):
+        raise NotAllowed()
+    towns = tuple(t for t in await list_towns(session) if may_grant(scopes, chosen, t.id))
+    if admin_towns(scopes) is not None and len(towns) == 1:
+        return InviteTowns(chosen, towns, await _create(session, issuer, scopes, chosen, towns[0]))
+    return InviteTowns(chosen, towns)
+
+
+async def create_invite_link(
+    session: AsyncSession,
+    *,
+    issuer: Person,
+    scopes: AbstractSet[Scope],
+    role: str,
+    town_code: str,
+) -> CreatedInvite:
+    """Make a one-use invite to ``role`` in the town with ``town_code``; audited."""
+    chosen = _invited_role(role)
+    town = next((t for t in await list_towns(session) if t.code == town_code), None)
+    if town is None:
+        raise NotFound()
+    return await _create(session, issuer, scopes, chosen, town)
+
+
+async def redeem(session: AsyncSession, *, person: Person, code: str) -> RedeemedInvite:
+    """Use the invite with ``code`` for ``person``: the role it grants, and where."""
+    grant = await redeem_invite(session, code, person)
+    town = await session.get(Town, grant.town_id) if grant.town_id is not None else None
+    return RedeemedInvite(Role(grant.role), town)

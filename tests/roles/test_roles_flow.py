@@ -15,7 +15,7 @@ from models.core.authz import Role, RoleGrant, grant_role
 from models.core.base import utcnow
 from models.core.people import Person
 from models.core.places import Town
-from models.roles.invites import Invite
+from models.roles import Invite
 from tests.authz.test_authz_matrix import forge_tap
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
@@ -241,3 +241,27 @@ async def test_english_invite_redeem_and_roles(harness: BotHarness, services: Se
     assert "1. Mrs Li: mediator, Q town (Qidong, Jiangsu)" in admin.last_text()
     await user.send("/roles")
     assert "you do not have permission" in user.last_text()
+
+
+async def test_roles_pages_through_many_grants(harness: BotHarness, services: Services) -> None:
+    await make_person(services.sessions, ADMIN_ID)
+    async with services.sessions() as session:
+        d_town = (await session.execute(select(Town).where(col(Town.code) == "D"))).scalar_one()
+    for tg_id in range(8401, 8408):
+        person = await make_person(services.sessions, tg_id, name=f"志愿者{tg_id}")
+        assert person.id is not None and d_town.id is not None
+        async with services.sessions() as session, session.begin():
+            await grant_role(session, person.id, Role.VOLUNTEER, d_town.id)
+    admin = harness.user(ADMIN_ID)
+    await admin.send("/roles")
+    screen = current(admin)
+    assert "👥 身份管理（第1页，共2页）" in screen["text"]
+    assert len([d for d in button_data(screen) if d.startswith("roles:revoke:")]) == 6
+    assert "roles:page:1" in button_data(screen) and "更多" in " ".join(labels(screen))
+    await admin.tap(screen, "roles:page:1")
+    screen = current(admin)
+    assert "👥 身份管理（第2页，共2页）" in screen["text"]
+    assert "1. 志愿者8407：崇明区D镇的志愿者" in screen["text"]
+    assert len([d for d in button_data(screen) if d.startswith("roles:revoke:")]) == 1
+    await admin.tap(screen, "roles:page:0")
+    assert "（第1页，共2页）" in current(admin)["text"]

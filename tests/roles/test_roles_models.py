@@ -19,11 +19,8 @@ from models.core.authz import (
     RoleGrant,
     Scope,
     can,
-    get_grant,
     grant_role,
     invitable_roles,
-    list_grants,
-    revoke_grant,
     scopes_of,
 )
 from models.core.base import utcnow
@@ -37,7 +34,7 @@ from models.core.errors import (
 )
 from models.core.people import Person
 from models.core.places import Town
-from models.roles.invites import Invite, create_invite, redeem_invite
+from models.roles import Invite, create_invite, get_grant, list_grants, redeem_invite, revoke_grant
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 

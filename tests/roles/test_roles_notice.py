@@ -7,10 +7,11 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.context import Services
-from models.core.authz import Role, grant_role, revoke_grant, scopes_of
+from models.core.authz import Role, grant_role, scopes_of
 from models.core.errors import NotFound
 from models.core.outbox import OutboxMessage
 from models.core.places import Town
+from models.roles import revoke_grant
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 from tests.harness import BotHarness
