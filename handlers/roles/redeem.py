@@ -20,8 +20,7 @@ logger = logging.getLogger(__name__)
 
 async def redeem_invite_code(update: Update, context: TongxinContext, code: str) -> None:
     """Redeem ``/start inv_<code>`` for the person talking and say what happened."""
-    # Decided first: a refused use case reloads the person, and one handed over by another
-    # session (onboarding's, just finished) would look gone.
+    # Decided first: a refused use case reloads the person, who may have vanished meanwhile.
     menu = main_menu_keyboard(context) if registered(context.person) else None
     try:
         redeemed = await run(context, redeem, person=me(context), code=code)
