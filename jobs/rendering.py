@@ -9,8 +9,9 @@ must never fail to parse. Text over 4096 characters becomes several messages.
 A parameter may be structured, so it reads right in the recipient's language at send time:
 ``{"dt": "<ISO time>"}`` is a moment shown as ``format_when`` shows it, ``{"zh_CN": …, "en": …}``
 picks the recipient's language (``models.core.outbox.when_param`` and ``bilingual_param``
-build them). An inline button's text may be ``{"msgid": …}`` (``models.core.outbox.inline_keyboard``
-builds them).
+build them), and ``{"msgid": …, "params": {…}}`` is a message rendered first, in the same language
+(``models.core.outbox.message_param``). An inline button's text may be ``{"msgid": …}``
+(``models.core.outbox.inline_keyboard`` builds them).
 """
 
 from __future__ import annotations
@@ -54,6 +55,25 @@ def _translated_buttons(
     return {**markup, "inline_keyboard": rows}
 
 
+def _is_message(value: object) -> bool:
+    return isinstance(value, dict) and "msgid" in value
+
+
+def _message_text(
+    message: dict[str, Any], translate: Translator, language: str, tz: ZoneInfo
+) -> str:
+    """A message id with its parameters in one language (parameters that are messages first)."""
+    params = {
+        name: _message_text(value, translate, language, tz) if _is_message(value) else value
+        for name, value in dict(message.get("params") or {}).items()
+    }
+    params = resolve_params(params, language, tz)
+    msgid, plural = str(message["msgid"]), message.get("plural")
+    if plural is not None:
+        return translate.n(msgid, int(params.get(str(plural)) or 0), **params)
+    return translate(msgid, **params)
+
+
 def render(
     payload: dict[str, Any],
     translate: Translator,
@@ -64,14 +84,7 @@ def render(
 ) -> list[Part]:
     """The messages for ``payload``, with ``translate`` for message ids."""
     if "msgid" in payload:
-        params = resolve_params(
-            dict(payload.get("params") or {}), language, tz or ZoneInfo("Asia/Shanghai")
-        )
-        msgid, plural = str(payload["msgid"]), payload.get("plural")
-        if plural is not None:
-            text = translate.n(msgid, int(params.get(str(plural)) or 0), **params)
-        else:
-            text = translate(msgid, **params)
+        text = _message_text(payload, translate, language, tz or ZoneInfo("Asia/Shanghai"))
     else:
         text = str(payload.get("text") or "")
     raw_markup = _translated_buttons(payload.get("reply_markup"), translate)

@@ -97,6 +97,15 @@ def message_payload(message_id: str, *, plural: str | None = None, **params: Any
     return payload
 
 
+def message_param(message_id: str, *, plural: str | None = None, **params: Any) -> dict[str, Any]:
+    """A parameter that is itself a message (id and parameters), rendered with its payload.
+
+    For a part of a notice that reads differently by language, e.g. an audience ("residents
+    of {name}") or a fallback name ("a volunteer"). ``plural`` works as in ``message_payload``.
+    """
+    return message_payload(message_id, plural=plural, **params)
+
+
 def when_param(moment: datetime) -> dict[str, str]:
     """A time parameter shown in the recipient's language and time zone when sent."""
     return {"dt": moment.isoformat()}

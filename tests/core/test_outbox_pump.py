@@ -10,7 +10,14 @@ from bot.sandbox.state import SandboxState
 from jobs.outbox import in_quiet_hours
 from jobs.pacing import split_text
 from models.core.base import utcnow
-from models.core.outbox import OutboxKind, OutboxStatus, message_payload, text_payload
+from models.core.outbox import (
+    OutboxKind,
+    OutboxStatus,
+    bilingual_param,
+    message_param,
+    message_payload,
+    text_payload,
+)
 from models.core.people import mark_unreachable
 from tests.core.outbox_support import (
     FailingNthSend,
@@ -61,6 +68,27 @@ async def test_message_ids_are_rendered_in_each_recipients_language(services: Se
     assert received(state, 2003) == ["⏰ 提醒您：体检 / check-up"]
     sent = state.messages(2002)[0]
     assert sent["parse_mode"] is None  # user text is never parsed as Markdown/HTML
+
+
+async def test_a_parameter_that_is_a_message_is_rendered_in_the_same_language(
+    services: Services,
+) -> None:
+    state = SandboxState()
+    zh = await add_people(services, state, [2101], language="zh_CN")
+    en = await add_people(services, state, [2102], language="en")
+    town = bilingual_param("崇明区D镇", "D town")
+    what = message_param("broadcast.audience.town.of", name=town)  # itself with a bilingual name
+    await add_rows(
+        services,
+        [2101, 2102],
+        people={**zh, **en},
+        payload=message_payload("outbox.reminder", what=what),
+    )
+    pump = make_pump(services, RecordingRequest(state))
+    await pump.drain()
+    await pump.close()
+    assert received(state, 2101) == ["⏰ 提醒您：崇明区D镇的居民"]
+    assert received(state, 2102) == ["⏰ A reminder for you: residents of D town"]
 
 
 async def test_long_text_is_split_at_line_boundaries(services: Services) -> None:
