@@ -46,19 +46,19 @@ def _topics() -> tuple[str, ...]:
 
 
 def _audience_kinds() -> tuple[str, ...]:
-    from handlers.broadcasts.screens import AUDIENCE_KINDS
+    from models.broadcasts import AUDIENCE_KINDS
 
     return AUDIENCE_KINDS
 
 
 def _when_keys() -> tuple[str, ...]:
-    from handlers.broadcasts.screens import WHEN_KEYS
+    from models.broadcasts import WHEN_KEYS
 
     return WHEN_KEYS
 
 
 def _broadcast_statuses() -> list[str]:
-    from models.broadcasts.compose import BroadcastStatus
+    from models.broadcasts import BroadcastStatus
 
     return [status.value for status in BroadcastStatus]
 
