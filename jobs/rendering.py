@@ -1,10 +1,11 @@
 """Turn an outbox payload into the Telegram messages that carry it.
 
-Payload contract: ``{"text": ...}`` (literal) or ``{"msgid": ..., "params": {...}}`` (rendered
-in the recipient's language), plus optional ``"photo"`` (a file_id: sent with the text as its
-caption, or alone before the text when the caption would be too long) and ``"reply_markup"``
-(an InlineKeyboardMarkup as a dict, put on the last message). Never a parse_mode: user text
-must never fail to parse. Text over 4096 characters becomes several messages.
+Payload contract: ``{"msgid": ..., "params": {...}}``, rendered in the recipient's language
+(words someone wrote are a parameter, never the text itself), plus optional ``"photo"`` (a
+file_id: sent with the text as its caption, or alone before the text when the caption would be
+too long) and ``"reply_markup"`` (an InlineKeyboardMarkup as a dict, put on the last message).
+Never a parse_mode: user text must never fail to parse. Text over 4096 characters becomes
+several messages. A payload without a message id is refused (``UnreadablePayload``).
 
 A parameter may be structured, so it reads right in the recipient's language at send time:
 ``{"dt": "<ISO time>"}`` is a moment shown as ``format_when`` shows it, ``{"zh_CN": …, "en": …}``
@@ -26,6 +27,10 @@ from telegram import Bot, InlineKeyboardMarkup
 from bot.i18n import Translator
 from bot.timefmt import resolve_params
 from jobs.pacing import MAX_CAPTION, split_text, utf16_len
+
+
+class UnreadablePayload(ValueError):
+    """A payload that is not a message id with parameters (e.g. literal text of an old row)."""
 
 
 @dataclass
@@ -83,10 +88,9 @@ def render(
     tz: ZoneInfo | None = None,
 ) -> list[Part]:
     """The messages for ``payload``, with ``translate`` for message ids."""
-    if "msgid" in payload:
-        text = _message_text(payload, translate, language, tz or ZoneInfo("Asia/Shanghai"))
-    else:
-        text = str(payload.get("text") or "")
+    if not _is_message(payload):
+        raise UnreadablePayload(f"outbox payload without a message id: {sorted(payload)}")
+    text = _message_text(payload, translate, language, tz or ZoneInfo("Asia/Shanghai"))
     raw_markup = _translated_buttons(payload.get("reply_markup"), translate)
     markup = InlineKeyboardMarkup.de_json(raw_markup, bot) if raw_markup else None
     photo = payload.get("photo")
