@@ -21,9 +21,10 @@ import aiohttp
 from _common import add_people, bench_services, sandbox_process
 
 from jobs.outbox import OutboxPump
-from models.core.outbox import OutboxKind, OutboxStatus, enqueue, text_payload
+from models.broadcasts import NOTICE_MSGID
+from models.core.outbox import OutboxKind, OutboxStatus, enqueue, message_payload
 
-NOTICE = "📢 同心通知：本周六上午九点，D镇和Q镇在边界广场联合举办义诊，欢迎参加。"
+NOTICE = "本周六上午九点，D镇和Q镇在边界广场联合举办义诊，欢迎参加。"
 
 
 async def _setup_sandbox(session: aiohttp.ClientSession, base: str, ids: list[int]) -> None:
@@ -49,7 +50,8 @@ async def main(recipients: int, rate: float) -> None:
                 for uid in ids:
                     await enqueue(
                         session, chat_id=uid, person_id=people[uid], kind=OutboxKind.BROADCAST,
-                        payload=text_payload(NOTICE), dedupe_key=f"bench:{uid}",
+                        payload=message_payload(NOTICE_MSGID, text=NOTICE),
+                        dedupe_key=f"bench:{uid}",
                     )  # fmt: skip
             pump = OutboxPump(services)
             cpu0, wall0 = time.process_time(), time.monotonic()

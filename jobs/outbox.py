@@ -33,7 +33,7 @@ from telegram.request import BaseRequest
 
 from bot.context import Services, TongxinContext
 from jobs.pacing import Pacer
-from jobs.rendering import Part, render
+from jobs.rendering import Part, UnreadablePayload, render
 from models.core.base import row_id, utcnow
 from models.core.outbox import (
     MAX_ATTEMPTS,
@@ -232,6 +232,9 @@ class OutboxPump:
             await self._on_transient(row, exc)
         except TelegramError as exc:
             await self._final(row, OutboxStatus.FAILED, f"{type(exc).__name__}: {exc.message}")
+        except UnreadablePayload as exc:  # nothing was sent; retrying would not help
+            logger.error("outbox %s (%s) not sent: %s", row.id, row.kind, exc)
+            await self._final(row, OutboxStatus.FAILED, str(exc))
         else:
             await self._final(row, OutboxStatus.SENT, None)
         return None

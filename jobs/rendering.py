@@ -1,16 +1,18 @@
 """Turn an outbox payload into the Telegram messages that carry it.
 
-Payload contract: ``{"text": ...}`` (literal) or ``{"msgid": ..., "params": {...}}`` (rendered
-in the recipient's language), plus optional ``"photo"`` (a file_id: sent with the text as its
-caption, or alone before the text when the caption would be too long) and ``"reply_markup"``
-(an InlineKeyboardMarkup as a dict, put on the last message). Never a parse_mode: user text
-must never fail to parse. Text over 4096 characters becomes several messages.
+Payload contract: ``{"msgid": ..., "params": {...}}``, rendered in the recipient's language
+(words someone wrote are a parameter, never the text itself), plus optional ``"photo"`` (a
+file_id: sent with the text as its caption, or alone before the text when the caption would be
+too long) and ``"reply_markup"`` (an InlineKeyboardMarkup as a dict, put on the last message).
+Never a parse_mode: user text must never fail to parse. Text over 4096 characters becomes
+several messages. A payload without a message id is refused (``UnreadablePayload``).
 
 A parameter may be structured, so it reads right in the recipient's language at send time:
 ``{"dt": "<ISO time>"}`` is a moment shown as ``format_when`` shows it, ``{"zh_CN": …, "en": …}``
 picks the recipient's language (``models.core.outbox.when_param`` and ``bilingual_param``
-build them). An inline button's text may be ``{"msgid": …}`` (``models.core.outbox.inline_keyboard``
-builds them).
+build them), and ``{"msgid": …, "params": {…}}`` is a message rendered first, in the same language
+(``models.core.outbox.message_param``). An inline button's text may be ``{"msgid": …}``
+(``models.core.outbox.inline_keyboard`` builds them).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from telegram import Bot, InlineKeyboardMarkup
 from bot.i18n import Translator
 from bot.timefmt import resolve_params
 from jobs.pacing import MAX_CAPTION, split_text, utf16_len
+
+
+class UnreadablePayload(ValueError):
+    """A payload that is not a message id with parameters (e.g. literal text of an old row)."""
 
 
 @dataclass
@@ -54,6 +60,25 @@ def _translated_buttons(
     return {**markup, "inline_keyboard": rows}
 
 
+def _is_message(value: object) -> bool:
+    return isinstance(value, dict) and "msgid" in value
+
+
+def _message_text(
+    message: dict[str, Any], translate: Translator, language: str, tz: ZoneInfo
+) -> str:
+    """A message id with its parameters in one language (parameters that are messages first)."""
+    params = {
+        name: _message_text(value, translate, language, tz) if _is_message(value) else value
+        for name, value in dict(message.get("params") or {}).items()
+    }
+    params = resolve_params(params, language, tz)
+    msgid, plural = str(message["msgid"]), message.get("plural")
+    if plural is not None:
+        return translate.n(msgid, int(params.get(str(plural)) or 0), **params)
+    return translate(msgid, **params)
+
+
 def render(
     payload: dict[str, Any],
     translate: Translator,
@@ -63,17 +88,9 @@ def render(
     tz: ZoneInfo | None = None,
 ) -> list[Part]:
     """The messages for ``payload``, with ``translate`` for message ids."""
-    if "msgid" in payload:
-        params = resolve_params(
-            dict(payload.get("params") or {}), language, tz or ZoneInfo("Asia/Shanghai")
-        )
-        msgid, plural = str(payload["msgid"]), payload.get("plural")
-        if plural is not None:
-            text = translate.n(msgid, int(params.get(str(plural)) or 0), **params)
-        else:
-            text = translate(msgid, **params)
-    else:
-        text = str(payload.get("text") or "")
+    if not _is_message(payload):
+        raise UnreadablePayload(f"outbox payload without a message id: {sorted(payload)}")
+    text = _message_text(payload, translate, language, tz or ZoneInfo("Asia/Shanghai"))
     raw_markup = _translated_buttons(payload.get("reply_markup"), translate)
     markup = InlineKeyboardMarkup.de_json(raw_markup, bot) if raw_markup else None
     photo = payload.get("photo")

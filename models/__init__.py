@@ -6,7 +6,7 @@ from models.booking.feedback import BookingFeedback
 from models.booking.proxies import ProxyConsent
 from models.booking.slots import Slot
 from models.booking.waitlist import WaitlistEntry
-from models.broadcasts.compose import Broadcast, BroadcastStatus
+from models.broadcasts import Broadcast, BroadcastStatus
 from models.core.audit import AuditLog, record_audit
 from models.core.authz import Role, RoleGrant
 from models.core.base import metadata, utcnow

@@ -1,0 +1,113 @@
+"""Volunteer broadcasts: a notice to an audience, optional approval, fan-out, delivery report.
+
+Outside this package, use these names only (``from models.broadcasts import create_broadcast``).
+"""
+
+from models.broadcasts.approval import approve, reject
+from models.broadcasts.audiences import (
+    AUDIENCE_KINDS,
+    AUDIENCES,
+    AudienceCount,
+    AudienceLabel,
+    audience_label,
+    community_choices,
+    count_audience,
+    town_choices,
+)
+from models.broadcasts.codes import BROADCAST_TAP
+from models.broadcasts.compose import (
+    WHEN_KEYS,
+    Preview,
+    create_broadcast,
+    preview_broadcast,
+    send_time,
+)
+from models.broadcasts.history import (
+    CancelQuestion,
+    HistoryLine,
+    ask_to_cancel,
+    cancel_broadcast,
+    history_page,
+)
+from models.broadcasts.notices import (
+    NOTICE_MSGID,
+    approvers,
+    notice_payload,
+    report_payload,
+    request_approval,
+)
+from models.broadcasts.progress import Progress, progress, progress_many
+from models.broadcasts.rules import (
+    CAPTION_MAX,
+    TEXT_MAX,
+    AlreadyDecided,
+    EmptyAudience,
+    NotCancellable,
+    NoticeEmpty,
+    NoticeInvalid,
+    OwnBroadcast,
+    clean_notice,
+    may_cancel,
+    may_decide,
+)
+from models.broadcasts.sending import (
+    ProgressNote,
+    finish_if_settled,
+    set_progress_message,
+    settle_broadcast,
+    start_due_broadcasts,
+    unfinished_broadcasts,
+)
+from models.broadcasts.tables import ACTIVE, Broadcast, BroadcastStatus
+
+__all__ = [
+    "ACTIVE",
+    "AUDIENCES",
+    "AUDIENCE_KINDS",
+    "BROADCAST_TAP",
+    "CAPTION_MAX",
+    "NOTICE_MSGID",
+    "TEXT_MAX",
+    "WHEN_KEYS",
+    "AlreadyDecided",
+    "AudienceCount",
+    "AudienceLabel",
+    "Broadcast",
+    "BroadcastStatus",
+    "CancelQuestion",
+    "EmptyAudience",
+    "HistoryLine",
+    "NotCancellable",
+    "NoticeEmpty",
+    "NoticeInvalid",
+    "OwnBroadcast",
+    "Preview",
+    "Progress",
+    "ProgressNote",
+    "approve",
+    "approvers",
+    "ask_to_cancel",
+    "audience_label",
+    "cancel_broadcast",
+    "clean_notice",
+    "community_choices",
+    "count_audience",
+    "create_broadcast",
+    "finish_if_settled",
+    "history_page",
+    "may_cancel",
+    "may_decide",
+    "notice_payload",
+    "preview_broadcast",
+    "progress",
+    "progress_many",
+    "reject",
+    "report_payload",
+    "request_approval",
+    "send_time",
+    "set_progress_message",
+    "settle_broadcast",
+    "start_due_broadcasts",
+    "town_choices",
+    "unfinished_broadcasts",
+]

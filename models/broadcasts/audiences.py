@@ -2,21 +2,23 @@
 
 Adding a kind is one function and one ``AUDIENCES`` entry (the events issue adds the people
 registered for an event). A condition selects *who is addressed*; ``recipient_filter`` adds what
-every broadcast requires (onboarded, reachable, with a chat) and the topic opt-out.
+every broadcast requires (onboarded, reachable, with a chat) and the topic opt-out. An audience
+is named to people by its ``AudienceLabel`` (the town or community it means, or its topic).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from models.core.authz import Action, Scope, can
 from models.core.errors import NotFound
 from models.core.people import NOTICE_TOPICS, NotificationOptOut, Person
-from models.core.places import Community, Town
+from models.core.places import Community, Town, list_communities, list_towns
 
 Condition = Callable[[str | None], ColumnElement[bool]]
 Locate = Callable[[AsyncSession, str | None], Awaitable[int | None]]
@@ -143,3 +145,43 @@ async def audience_town(session: AsyncSession, kind: str, value: str | None) -> 
     if audience is None:
         raise NotFound()
     return await audience.locate(session, value)
+
+
+# The kinds in the order the author is offered them.
+AUDIENCE_KINDS = tuple(AUDIENCES)
+
+
+@dataclass(frozen=True)
+class AudienceLabel:
+    """What an audience is called: its kind, and the town or community it means (if any)."""
+
+    kind: str
+    value: str | None
+    place: Town | Community | None = None
+
+
+async def audience_label(session: AsyncSession, kind: str, value: str | None) -> AudienceLabel:
+    """The audience with the town or community its value names (None when there is none)."""
+    place: Town | Community | None = None
+    if kind == "town":
+        towns = select(Town).where(col(Town.code) == value)
+        place = (await session.execute(towns)).scalar_one_or_none()
+    elif kind == "community":
+        communities = select(Community).where(col(Community.code) == value)
+        place = (await session.execute(communities)).scalar_one_or_none()
+    return AudienceLabel(kind, value, place)
+
+
+async def town_choices(session: AsyncSession, *, scopes: Iterable[Scope]) -> list[Town]:
+    """The towns the author may address."""
+    scopes = list(scopes)
+    return [t for t in await list_towns(session) if can(scopes, Action.BROADCAST, t.id)]
+
+
+async def community_choices(session: AsyncSession, *, scopes: Iterable[Scope]) -> list[Community]:
+    """The communities of the towns the author may address, town by town."""
+    communities: list[Community] = []
+    for town in await town_choices(session, scopes=scopes):
+        if town.id is not None:
+            communities.extend(await list_communities(session, town.id))
+    return communities

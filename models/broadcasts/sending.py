@@ -2,8 +2,9 @@
 
 ``start_due_broadcasts`` turns each due SCHEDULED broadcast into one outbox row per recipient
 with ``INSERT … SELECT`` (dedupe key ``bc:<id>:<person_id>``), so 10,000 recipients cost one
-round trip. The pump delivers them; ``finish_if_settled`` marks the broadcast DONE once nothing
-is left in flight and enqueues the delivery report to the author.
+round trip. The pump delivers them; ``settle_broadcast`` finishes the broadcast (DONE, unless it
+was cancelled) once nothing is left in flight, enqueues the delivery report to the author, and
+says where the broadcast stands for the author's progress message (``jobs.broadcasts``).
 """
 
 from __future__ import annotations
@@ -11,104 +12,46 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, Boolean, Integer, String, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.broadcasts.audiences import count_audience, recipient_filter
-from models.broadcasts.compose import Broadcast, BroadcastStatus
+from models.broadcasts.notices import notice_payload, send_report
+from models.broadcasts.progress import Progress, progress
+from models.broadcasts.tables import Broadcast, BroadcastStatus
 from models.core.audit import record_audit
 from models.core.base import UTCDateTime, upsert_insert, utcnow
-from models.core.outbox import (
-    OutboxKind,
-    OutboxMessage,
-    OutboxStatus,
-    enqueue,
-    message_payload,
-)
+from models.core.errors import NotFound
+from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.core.people import Person
 
 logger = logging.getLogger(__name__)
 
-NOTICE_MSGID = "broadcast.notice"
+
+async def _fresh(session: AsyncSession, broadcast_id: int) -> Broadcast:
+    """The broadcast as the database has it now (after a conditional update)."""
+    broadcast = await session.get(Broadcast, broadcast_id, populate_existing=True)
+    if broadcast is None:
+        raise NotFound()
+    return broadcast
 
 
-def notice_payload(broadcast: Broadcast) -> dict[str, Any]:
-    """What each resident receives: the notice under a short header, with the photo if any."""
-    payload = message_payload(NOTICE_MSGID, text=broadcast.text)
-    if broadcast.photo_file_id:
-        payload["photo"] = broadcast.photo_file_id
-    return payload
-
-
-def number(value: int) -> str:
-    """A count as residents read it: 1,234."""
-    return f"{value:,}"
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where a broadcast's messages are, by outcome."""
-
-    total: int = 0
-    pending: int = 0
-    sent: int = 0
-    unreachable: int = 0
-    failed: int = 0
-    cancelled: int = 0
-
-    @property
-    def in_flight(self) -> int:
-        """Messages not yet settled (pending or being sent)."""
-        return self.pending
-
-
-def _progress_of(counts: dict[str, int]) -> Progress:
-    return Progress(
-        total=sum(counts.values()),
-        pending=counts.get(OutboxStatus.PENDING, 0) + counts.get(OutboxStatus.SENDING, 0),
-        sent=counts.get(OutboxStatus.SENT, 0),
-        unreachable=counts.get(OutboxStatus.UNREACHABLE, 0),
-        failed=counts.get(OutboxStatus.FAILED, 0) + counts.get(OutboxStatus.INVALID, 0),
-        cancelled=counts.get(OutboxStatus.CANCELLED, 0) + counts.get(OutboxStatus.SKIPPED, 0),
-    )
-
-
-async def progress_many(session: AsyncSession, ids: list[int]) -> dict[int, Progress]:
-    """Progress of several broadcasts in one query (absent ids: nothing enqueued yet)."""
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(col(OutboxMessage.broadcast_id), col(OutboxMessage.status), func.count())
-        .where(col(OutboxMessage.broadcast_id).in_(ids))
-        .group_by(col(OutboxMessage.broadcast_id), col(OutboxMessage.status))
-    )
-    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
-    for broadcast_id, status, count in rows.all():
-        counts[int(broadcast_id or 0)][str(status)] = int(count)
-    return {i: _progress_of(c) for i, c in counts.items()}
-
-
-async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
-    """Counts of one broadcast's messages by outcome."""
-    return (await progress_many(session, [broadcast_id]))[broadcast_id]
-
-
-async def _fan_out(session: AsyncSession, broadcast: Broadcast, now: datetime) -> int:
+async def _fan_out(
+    session: AsyncSession, broadcast_id: int, broadcast: Broadcast, now: datetime
+) -> int:
     """One outbox row per recipient, in one INSERT … SELECT; returns how many."""
-    assert broadcast.id is not None
     rows = select(
         col(Person.chat_id),
         col(Person.id),
         literal(OutboxKind.BROADCAST.value, String),
         literal(notice_payload(broadcast), JSON),
-        literal(f"bc:{broadcast.id}:", String) + cast(col(Person.id), String),
+        literal(f"bc:{broadcast_id}:", String) + cast(col(Person.id), String),
         literal(now, UTCDateTime()),
         literal(False, Boolean),
         literal(broadcast.topic, String),
-        literal(broadcast.id, Integer),
+        literal(broadcast_id, Integer),
         literal(OutboxStatus.PENDING.value, String),
         literal(0, Integer),
         literal(now, UTCDateTime()),
@@ -133,7 +76,7 @@ async def _fan_out(session: AsyncSession, broadcast: Broadcast, now: datetime) -
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
     await session.execute(statement)
-    count = select(func.count()).where(col(OutboxMessage.broadcast_id) == broadcast.id)
+    count = select(func.count()).where(col(OutboxMessage.broadcast_id) == broadcast_id)
     return int((await session.execute(count)).scalar_one())
 
 
@@ -160,12 +103,11 @@ async def start_due_broadcasts(session: AsyncSession, now: datetime | None = Non
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue  # another process started it
-        broadcast = await session.get(Broadcast, broadcast_id, populate_existing=True)
-        assert broadcast is not None
+        broadcast = await _fresh(session, broadcast_id)
         counted = await count_audience(
             session, broadcast.audience_kind, broadcast.audience_value, broadcast.topic
         )
-        broadcast.recipients = await _fan_out(session, broadcast, now)
+        broadcast.recipients = await _fan_out(session, broadcast_id, broadcast, now)
         broadcast.skipped_opt_out = counted.skipped_opt_out
         await session.flush()
         await record_audit(
@@ -182,10 +124,10 @@ async def start_due_broadcasts(session: AsyncSession, now: datetime | None = Non
     return started
 
 
-async def unfinished_broadcasts(session: AsyncSession) -> list[Broadcast]:
-    """Broadcasts being sent, or cancelled while sending and not yet reported."""
+async def unfinished_broadcasts(session: AsyncSession) -> list[int]:
+    """Broadcasts being sent, or cancelled while sending and not yet reported (their ids)."""
     query = (
-        select(Broadcast)
+        select(col(Broadcast.id))
         .where(
             col(Broadcast.finished_at).is_(None),
             col(Broadcast.status).in_(
@@ -194,7 +136,7 @@ async def unfinished_broadcasts(session: AsyncSession) -> list[Broadcast]:
         )
         .order_by(col(Broadcast.id))
     )
-    return list((await session.execute(query)).scalars())
+    return [int(i) for i in (await session.execute(query)).scalars() if i is not None]
 
 
 async def set_progress_message(session: AsyncSession, broadcast_id: int, message_id: int) -> None:
@@ -206,36 +148,16 @@ async def set_progress_message(session: AsyncSession, broadcast_id: int, message
     )
 
 
-def report_payload(broadcast: Broadcast, done: Progress) -> dict[str, Any]:
-    """The delivery report to the author."""
-    msgid = (
-        "broadcast.report.cancelled"
-        if broadcast.status == BroadcastStatus.CANCELLED.value
-        else "broadcast.report"
-    )
-    return message_payload(
-        msgid,
-        id=broadcast.id,
-        total=number(broadcast.recipients),
-        sent=number(done.sent),
-        unreachable=number(done.unreachable),
-        failed=number(done.failed),
-        skipped=number(broadcast.skipped_opt_out),
-        cancelled=number(done.cancelled),
-    )
-
-
 async def finish_if_settled(session: AsyncSession, broadcast_id: int) -> Progress | None:
     """When no message is in flight: DONE (unless cancelled), report to the author; else None."""
     done = await progress(session, broadcast_id)
     if done.in_flight:
         return None
-    now = utcnow()
     finished = await session.execute(
         update(Broadcast)
         .where(col(Broadcast.id) == broadcast_id, col(Broadcast.finished_at).is_(None))
         .values(
-            finished_at=now,
+            finished_at=utcnow(),
             status=func.coalesce(
                 func.nullif(col(Broadcast.status), BroadcastStatus.SENDING.value),
                 BroadcastStatus.DONE.value,
@@ -244,18 +166,8 @@ async def finish_if_settled(session: AsyncSession, broadcast_id: int) -> Progres
     )
     if finished.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    broadcast = await session.get(Broadcast, broadcast_id, populate_existing=True)
-    assert broadcast is not None
-    author = await session.get(Person, broadcast.author_id) if broadcast.author_id else None
-    if author is not None and author.chat_id is not None:
-        await enqueue(
-            session,
-            chat_id=author.chat_id,
-            person_id=author.id,
-            kind=OutboxKind.STATUS,
-            payload=report_payload(broadcast, done),
-            dedupe_key=f"bc:{broadcast_id}:report",
-        )
+    broadcast = await _fresh(session, broadcast_id)
+    await send_report(session, broadcast, done)
     await record_audit(
         session,
         None,
@@ -270,3 +182,37 @@ async def finish_if_settled(session: AsyncSession, broadcast_id: int) -> Progres
     )
     logger.info("broadcast %s finished: %s sent of %s", broadcast_id, done.sent, done.total)
     return done
+
+
+@dataclass(frozen=True)
+class ProgressNote:
+    """Where a broadcast stands, for its author's progress message."""
+
+    broadcast_id: int
+    chat_id: int | None  # the author's chat (None: nobody to show it to)
+    language: str | None
+    message_id: int | None  # the progress message already sent (0: it cannot be sent)
+    cancelled: bool
+    finished: bool
+    just_finished: bool  # finished by this call (the report is on its way)
+    sent: int
+    total: int
+
+
+async def settle_broadcast(session: AsyncSession, *, broadcast_id: int) -> ProgressNote:
+    """Finish the broadcast if nothing is in flight; where it stands now, for its author."""
+    done = await finish_if_settled(session, broadcast_id)
+    broadcast = await _fresh(session, broadcast_id)
+    counts = done or await progress(session, broadcast_id)
+    author = await session.get(Person, broadcast.author_id) if broadcast.author_id else None
+    return ProgressNote(
+        broadcast_id=broadcast_id,
+        chat_id=author.chat_id if author else None,
+        language=author.language if author else None,
+        message_id=broadcast.progress_message_id,
+        cancelled=broadcast.status == BroadcastStatus.CANCELLED.value,
+        finished=broadcast.finished_at is not None,
+        just_finished=done is not None,
+        sent=counts.sent,
+        total=broadcast.recipients,
+    )

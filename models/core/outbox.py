@@ -55,7 +55,7 @@ class OutboxKind(StrEnum):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """One message to one chat. ``payload`` is literal text or a message id with parameters."""
+    """One message to one chat. ``payload`` is a message id with its parameters (see below)."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
@@ -82,13 +82,10 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-def text_payload(text: str, **extra: Any) -> dict[str, Any]:
-    """A payload of literal, already rendered text."""
-    return {"text": text, **extra}
-
-
 def message_payload(message_id: str, *, plural: str | None = None, **params: Any) -> dict[str, Any]:
-    """A payload rendered at send time in the recipient's language.
+    """A payload rendered at send time in the recipient's language (the only kind there is).
+
+    Words someone wrote (a volunteer's notice) are a parameter of a message id, never the text.
 
     ``plural`` names the parameter whose number picks the plural form ("1 person", "2 people").
     """
@@ -96,6 +93,15 @@ def message_payload(message_id: str, *, plural: str | None = None, **params: Any
     if plural is not None:
         payload["plural"] = plural
     return payload
+
+
+def message_param(message_id: str, *, plural: str | None = None, **params: Any) -> dict[str, Any]:
+    """A parameter that is itself a message (id and parameters), rendered with its payload.
+
+    For a part of a notice that reads differently by language, e.g. an audience ("residents
+    of {name}") or a fallback name ("a volunteer"). ``plural`` works as in ``message_payload``.
+    """
+    return message_payload(message_id, plural=plural, **params)
 
 
 def when_param(moment: datetime) -> dict[str, str]:

@@ -21,7 +21,7 @@ from bot.context import Services
 from bot.i18n import Translator
 from bot.timefmt import format_day
 from models.booking.calendar import TOWNS_TZ
-from models.broadcasts.compose import create_broadcast
+from models.broadcasts import create_broadcast
 from models.core.audit import AuditLog
 from models.core.authz import PERMISSIONS, Action, Role, RoleGrant, grant_role, scopes_of
 from models.core.base import utcnow
@@ -488,14 +488,16 @@ async def _pending_broadcast(services: Services) -> int:
         scopes = await scopes_of(session, author, services.settings.admin_ids)
         broadcast = await create_broadcast(
             session,
-            author,
-            scopes,
+            person=author,
+            scopes=scopes,
             text=NOTICE,
             topic="events",
             audience_kind="all",
             audience_value=None,
             send_at=utcnow(),
             approval_towns=["D"],
+            admin_ids=services.settings.admin_ids,
+            tz=services.settings.tz,
         )
     assert broadcast.id is not None
     return broadcast.id

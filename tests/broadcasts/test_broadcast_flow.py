@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from bot.context import Services
 from jobs.broadcasts import ProgressBoard, tick
-from models.broadcasts.compose import Broadcast, BroadcastStatus
+from models.broadcasts import Broadcast, BroadcastStatus
 from models.core.audit import AuditLog
 from models.core.authz import Role
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
@@ -95,7 +95,7 @@ async def test_volunteer_broadcasts_to_a_community_in_chinese(
     assert "👥 发给：长江新村社区的居民，共 5 人" in user.last_text()
     receipt = await user.choose("确认发送")
     [broadcast] = await broadcasts(services)
-    assert texts(receipt) == [t("broadcast.receipt.now", id=broadcast.id, count="5", when="")]
+    assert texts(receipt) == [t.n("broadcast.receipt.now", 5, id=broadcast.id, recipients=5)]
     assert user.buttons()[0].startswith("1. ")  # back at the main menu
     assert broadcast.status == BroadcastStatus.SCHEDULED.value
     assert (broadcast.audience_kind, broadcast.audience_value) == ("community", "d-changjiang")
@@ -105,24 +105,24 @@ async def test_volunteer_broadcasts_to_a_community_in_chinese(
     await job(harness, board)  # starts sending; the progress message appears
     progress = user.state.last_message(VOLUNTEER)
     assert progress is not None
-    assert progress["text"] == t("broadcast.progress", id=broadcast.id, sent="0", total="5")
+    assert progress["text"] == t("broadcast.progress", id=broadcast.id, sent=0, total=5)
     await harness.drain_outbox()
     await job(harness, board)  # all sent: the same message is edited, the report enqueued
     edited = next(
         m for m in user.state.messages(VOLUNTEER) if m["message_id"] == progress["message_id"]
     )
-    assert edited["text"] == t("broadcast.progress.done", id=broadcast.id, sent="5", total="5")
-    assert edited["history"] == [t("broadcast.progress", id=broadcast.id, sent="0", total="5")]
+    assert edited["text"] == t("broadcast.progress.done", id=broadcast.id, sent=5, total=5)
+    assert edited["history"] == [t("broadcast.progress", id=broadcast.id, sent=0, total=5)]
     await harness.drain_outbox()
     mine = texts(user.state.messages(VOLUNTEER))
     report = t(
         "broadcast.report",
         id=broadcast.id,
-        sent="5",
-        unreachable="0",
-        failed="0",
-        skipped="2",
-        cancelled="0",
+        sent=5,
+        unreachable=0,
+        failed=0,
+        skipped=2,
+        cancelled=0,
     )
     assert mine[-1] == report
     assert mine.count(notice) == 2  # the preview, and the notice: the volunteer lives there too
@@ -175,7 +175,7 @@ async def test_volunteer_schedules_a_photo_notice_in_english(
     receipt = await user.choose("Yes, send it")
     [broadcast] = await broadcasts(services)
     assert texts(receipt) == [
-        t("broadcast.receipt.scheduled", id=broadcast.id, count="4", when="Tomorrow 9 am")
+        t.n("broadcast.receipt.scheduled", 4, id=broadcast.id, recipients=4, when="Tomorrow 9 am")
     ]
     assert broadcast.photo_file_id and broadcast.status == BroadcastStatus.SCHEDULED.value
     local = broadcast.send_at.astimezone(services.settings.tz)
@@ -234,8 +234,8 @@ async def test_approval_two_person_rule_through_the_bot(
 
     first = await submit("第一条通知")
     assert first.status == BroadcastStatus.PENDING_APPROVAL.value
-    assert user.last_text() == t(
-        "broadcast.receipt.pending", id=first.id, count="6", when="立即发送"
+    assert user.last_text() == t.n(
+        "broadcast.receipt.pending", 6, id=first.id, recipients=6, when="立即发送"
     )
     await harness.drain_outbox()
     request = d_admin.state.last_message(8002)
@@ -315,20 +315,21 @@ async def test_history_and_cancel_while_sending(harness: BotHarness, services: S
         t("broadcast.cancel.confirm", id=broadcast.id, text="停水通知")[:12]
     )
     await user.tap(listing, f"bc:stop:{broadcast.id}")
-    assert user.last_text() == t("broadcast.cancelled", id=broadcast.id, stopped="6")
+    assert user.last_text() == t.n("broadcast.cancelled", 6, id=broadcast.id, stopped=6)
     await harness.drain_outbox()
     assert all(user.state.messages(tg) == [] for tg in range(65_000, 65_005))
     await job(harness, board)
     await harness.drain_outbox()
-    report = t(
+    report = t.n(
         "broadcast.report.cancelled",
+        6,
         id=broadcast.id,
-        sent="0",
-        unreachable="0",
-        failed="0",
-        skipped="0",
-        cancelled="6",
-        total="6",
+        sent=0,
+        unreachable=0,
+        failed=0,
+        skipped=0,
+        cancelled=6,
+        total=6,
     )
     assert user.last_text() == report
     [stored] = await broadcasts(services)

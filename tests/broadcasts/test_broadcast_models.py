@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,8 +10,9 @@ from sqlalchemy import func, insert, select, update
 from sqlmodel import col
 
 from bot.context import Services
-from models.broadcasts.audiences import AUDIENCES, count_audience
-from models.broadcasts.compose import (
+from jobs.rendering import render
+from models.broadcasts import (
+    AUDIENCES,
     AlreadyDecided,
     Broadcast,
     BroadcastStatus,
@@ -22,13 +23,12 @@ from models.broadcasts.compose import (
     approve,
     approvers,
     cancel_broadcast,
+    count_audience,
     create_broadcast,
-    history,
-    reject,
-)
-from models.broadcasts.sending import (
     finish_if_settled,
+    history_page,
     progress,
+    reject,
     start_due_broadcasts,
 )
 from models.core.audit import AuditLog
@@ -127,10 +127,12 @@ async def create(services: Services, author: Person, scopes: set[Scope], **kw: A
         "audience_value": None,
         "send_at": utcnow(),
         "approval_towns": [],
+        "admin_ids": services.settings.admin_ids,
+        "tz": services.settings.tz,
     }
     args.update(kw)
     async with services.sessions() as session, session.begin():
-        return await create_broadcast(session, author, scopes, **args)
+        return await create_broadcast(session, person=author, scopes=scopes, **args)
 
 
 async def outbox_rows(services: Services, broadcast_id: int) -> list[OutboxMessage]:
@@ -275,12 +277,12 @@ async def test_finish_reports_to_the_author(services: Services) -> None:
     assert report.payload["msgid"] == "broadcast.report"
     assert report.payload["params"] == {
         "id": bid,
-        "total": "9",
-        "sent": "6",
-        "unreachable": "1",
-        "failed": "2",
-        "skipped": "2",
-        "cancelled": "0",
+        "total": 9,
+        "sent": 6,
+        "unreachable": 1,
+        "failed": 2,
+        "skipped": 2,
+        "cancelled": 0,
     }
     assert await audit_actions(services, bid) == [
         "broadcast.create",
@@ -300,12 +302,12 @@ async def test_cancel_while_sending_stops_pending_rows(services: Services) -> No
     await settle(services, bid, OutboxStatus.SENT, 5)
     async with services.sessions() as session, session.begin():
         with pytest.raises(NotFound):  # another volunteer may not
-            await cancel_broadcast(session, bid, other, other_scopes)
+            await cancel_broadcast(session, person=other, scopes=other_scopes, broadcast_id=bid)
     async with services.sessions() as session, session.begin():
-        assert await cancel_broadcast(session, bid, author, scopes) == 17
+        assert await cancel_broadcast(session, person=author, scopes=scopes, broadcast_id=bid) == 17
     async with services.sessions() as session, session.begin():
         with pytest.raises(NotCancellable):
-            await cancel_broadcast(session, bid, author, scopes)
+            await cancel_broadcast(session, person=author, scopes=scopes, broadcast_id=bid)
         assert (await progress(session, bid)).cancelled == 17
         done = await finish_if_settled(session, bid)
         assert done is not None and done.sent == 5 and done.cancelled == 17
@@ -340,20 +342,24 @@ async def test_approval_is_a_two_person_rule(services: Services) -> None:
         assert await start_due_broadcasts(session) == []  # not before approval
     async with services.sessions() as session, session.begin():
         with pytest.raises(NotAllowed):
-            await approve(session, bid, q_admin, q_scopes)
+            await approve(session, person=q_admin, scopes=q_scopes, broadcast_id=bid)
         with pytest.raises(NotAllowed):
-            await approve(session, bid, author, scopes)  # a volunteer is no admin
+            await approve(
+                session, person=author, scopes=scopes, broadcast_id=bid
+            )  # a volunteer is no admin
     d_admin_broadcast = await create(services, d_admin, d_scopes, approval_towns=["D"])
     async with services.sessions() as session, session.begin():
         with pytest.raises(OwnBroadcast):
-            await approve(session, d_admin_broadcast.id or 0, d_admin, d_scopes)
+            await approve(
+                session, person=d_admin, scopes=d_scopes, broadcast_id=d_admin_broadcast.id or 0
+            )
     async with services.sessions() as session, session.begin():
-        approved = await approve(session, bid, d_admin, d_scopes)
+        approved = await approve(session, person=d_admin, scopes=d_scopes, broadcast_id=bid)
         assert approved.status == BroadcastStatus.SCHEDULED.value
         assert approved.approved_by == d_admin.id
     async with services.sessions() as session, session.begin():
         with pytest.raises(AlreadyDecided):
-            await reject(session, bid, d_admin, d_scopes)
+            await reject(session, person=d_admin, scopes=d_scopes, broadcast_id=bid)
         assert await start_due_broadcasts(session) == [bid]
         told = (
             await session.execute(
@@ -376,7 +382,7 @@ async def test_rejected_broadcast_is_never_sent(services: Services) -> None:
     broadcast = await create(services, author, scopes, approval_towns=["D"])
     bid = broadcast.id or 0
     async with services.sessions() as session, session.begin():
-        rejected = await reject(session, bid, d_admin, d_scopes)
+        rejected = await reject(session, person=d_admin, scopes=d_scopes, broadcast_id=bid)
         assert rejected.status == BroadcastStatus.REJECTED.value
     async with services.sessions() as session, session.begin():
         assert await start_due_broadcasts(session) == []
@@ -416,4 +422,70 @@ async def test_create_refuses_bad_notices_and_foreign_audiences(services: Servic
         await create(services, resident, resident_scopes)
     async with services.sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Broadcast))).scalar() == 0
-        assert await history(session, author) == []
+        assert await history_page(session, person=author) == []
+
+
+async def test_approval_request_reads_as_before_in_each_language(services: Services) -> None:
+    await bulk_people(services, 1, community="d-hongmei", start=9000)  # the one recipient
+    author = await make_person(services.sessions, 8001, name=None)  # unnamed: "a volunteer"
+    await staff(services, 8002, Role.ADMIN)  # a D admin reading Chinese
+    english = await make_person(services.sessions, 8004, language="en")
+    async with services.sessions() as session, session.begin():
+        d_town = (await session.execute(select(col(Town.id)).where(col(Town.code) == "D"))).one()
+        assert author.id is not None and english.id is not None
+        await grant_role(session, author.id, Role.VOLUNTEER, d_town[0])
+        await grant_role(session, english.id, Role.ADMIN, d_town[0])
+        scopes = await scopes_of(session, author, [])
+    later = datetime(2030, 1, 2, 1, 0, tzinfo=UTC)  # 09:00 in the towns
+    broadcast = await create(
+        services,
+        author,
+        scopes,
+        text="周六上午义诊。",
+        audience_kind="community",
+        audience_value="d-hongmei",
+        approval_towns=["D"],
+        send_at=later,
+    )
+    bid = broadcast.id
+    async with services.sessions() as session:
+        rows = await session.execute(
+            select(col(OutboxMessage.chat_id), col(OutboxMessage.payload))
+            .where(col(OutboxMessage.kind) == OutboxKind.APPROVAL.value)
+            .order_by(col(OutboxMessage.chat_id))
+        )
+        payloads = {int(chat): dict(payload) for chat, payload in rows.all()}
+    assert set(payloads) == {8002, 8004}
+    tz = services.settings.tz
+    zh = render(payloads[8002], services.i18n.translator("zh_CN"), None, language="zh_CN", tz=tz)
+    en = render(payloads[8004], services.i18n.translator("en"), None, language="en", tz=tz)
+    assert [part.text for part in zh] == [
+        f"🔔 有一条通知等您审核（#{bid}）\n✍️ 写通知的人：一位志愿者\n"
+        "👥 发给：红梅社区的居民，共 1 人\n⏰ 时间：2030-01-02 09:00 发送\n\n"
+        "📢 同心通知\n\n周六上午义诊。"
+    ]
+    assert [part.text for part in en] == [
+        f"🔔 A notice is waiting for your approval (#{bid})\n✍️ Written by: a volunteer\n"
+        "👥 To: residents of Hongmei Community, 1 person\n⏰ When: at 2030-01-02 09:00\n\n"
+        "📢 Tongxin notice\n\n周六上午义诊。"
+    ]
+    for parts, labels in ((zh, ["✅ 同意发送", "❌ 不同意"]), (en, ["✅ Approve", "❌ Reject"])):
+        markup = parts[-1].markup
+        assert markup is not None
+        [row] = markup.inline_keyboard
+        assert [(b.text, b.callback_data) for b in row] == list(
+            zip(labels, [f"bc:ok:{bid}", f"bc:no:{bid}"], strict=True)
+        )
+
+
+def test_counts_read_right_in_english(services: Services) -> None:
+    en, zh = services.i18n.translator("en"), services.i18n.translator("zh_CN")
+    one = en.n("broadcast.receipt.now", 1, id=7, recipients=1)
+    assert "Notice #7 is being sent to 1 person now." in one
+    many = en.n("broadcast.receipt.now", 1234, id=7, recipients=1234)
+    assert "Notice #7 is being sent to 1,234 people now." in many
+    assert "1 message not yet sent" in en.n("broadcast.cancelled", 1, id=7, stopped=1)
+    assert "at most 900 characters" in en.n("broadcast.error.text", 900, max=900)
+    assert "共 1,234 人" in zh.n(
+        "broadcast.confirm", 1234, topic="", audience="", when="", recipients=1234
+    )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.demo import DemoStack
-from models.broadcasts.compose import Broadcast, BroadcastStatus
+from models.broadcasts import Broadcast, BroadcastStatus
 from models.core.outbox import OutboxMessage, OutboxStatus
 from models.core.people import find_person
 from tests.browser.support import (
@@ -55,7 +55,7 @@ async def test_volunteer_broadcast_reaches_a_resident_in_another_page(
 
     [broadcast] = await eventually(created)
     await bot_said(
-        volunteer, VOLUNTEER, t("broadcast.receipt.now", id=broadcast.id, count="3", when="")
+        volunteer, VOLUNTEER, t.n("broadcast.receipt.now", 3, id=broadcast.id, recipients=3)
     )
 
     notice = t("broadcast.notice", text=NOTICE)
@@ -74,7 +74,7 @@ async def test_volunteer_broadcast_reaches_a_resident_in_another_page(
     await expect(panel(volunteer, VOLUNTEER)).to_be_visible()
     await expect(panel(volunteer, RESIDENT)).to_be_visible()
     # The progress message is edited in place once everyone has it (the job runs every 2 s).
-    done_text = t("broadcast.progress.done", id=broadcast.id, sent="3", total="3")
+    done_text = t("broadcast.progress.done", id=broadcast.id, sent=3, total=3)
     progress = panel(volunteer, VOLUNTEER).locator(".msg.bot").filter(has_text=done_text)
     await expect(progress.locator(".edited")).to_have_text("已编辑", timeout=15_000)
     await shoot(volunteer, "broadcast-side-by-side", docs=True)

@@ -19,10 +19,20 @@ from telegram.request import RequestData
 from bot.context import Services
 from jobs.outbox import OutboxPump
 from models.core.base import utcnow
-from models.core.outbox import OutboxKind, OutboxMessage, enqueue, text_payload
+from models.core.outbox import OutboxKind, OutboxMessage, enqueue, message_payload
 from models.core.people import Person
 from sandbox.state import SandboxState
 from sandbox.transport import SandboxRequest
+
+
+def notice(text: str, **extra: Any) -> dict[str, Any]:
+    """What most outbox tests send: a broadcast notice carrying ``text`` (``extra``: photo …)."""
+    return {**message_payload("broadcast.notice", text=text), **extra}
+
+
+def as_received(services: Services, text: str, language: str = "zh_CN") -> str:
+    """What a recipient reads for ``notice(text)``: the words under the notice's header."""
+    return services.i18n.translator(language)("broadcast.notice", text=text)
 
 
 class RecordingRequest(SandboxRequest):
@@ -156,7 +166,7 @@ async def add_rows(
                 chat_id=chat,
                 person_id=(people or {}).get(chat),
                 kind=kind,
-                payload=payload or text_payload(f"通知 {key}"),
+                payload=payload or notice(f"通知 {key}"),
                 dedupe_key=f"{key}:{chat}",
                 due_at=due_at,
                 **kw,

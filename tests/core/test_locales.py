@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALES_DIR = ROOT / "locales"
 CODE_DIRS = ("bot", "handlers", "models", "jobs")
 # Calls whose first argument is a message id: t("…"), context.t("…"), N_("…"), _("…").
-# message_payload(msgid, **params) is rendered later, in the recipient's language: same rules.
-TRANSLATE_NAMES = frozenset({"t", "N_", "_", "message_payload"})
+# message_payload(msgid, **params) is rendered later, in the recipient's language: same rules
+# (and so is message_param, a parameter that is itself a message).
+TRANSLATE_NAMES = frozenset({"t", "N_", "_", "message_payload", "message_param"})
 TRANSLATE_ATTRS = frozenset({"t", "n"})  # context.t("…"), context.t.n("…", count)
 PLURAL_ATTRS = frozenset({"n"})
 MARK_ONLY = frozenset({"N_"})
@@ -45,19 +46,19 @@ def _topics() -> tuple[str, ...]:
 
 
 def _audience_kinds() -> tuple[str, ...]:
-    from handlers.broadcasts.screens import AUDIENCE_KINDS
+    from models.broadcasts import AUDIENCE_KINDS
 
     return AUDIENCE_KINDS
 
 
 def _when_keys() -> tuple[str, ...]:
-    from handlers.broadcasts.screens import WHEN_KEYS
+    from models.broadcasts import WHEN_KEYS
 
     return WHEN_KEYS
 
 
 def _broadcast_statuses() -> list[str]:
-    from models.broadcasts.compose import BroadcastStatus
+    from models.broadcasts import BroadcastStatus
 
     return [status.value for status in BroadcastStatus]
 
@@ -281,7 +282,8 @@ def extract_ids(path: Path, root: Path = ROOT) -> tuple[list[IdUse], list[str]]:
         if isinstance(node, ast.Call) and node.args and (name := _is_translate_call(node)):
             first, line = node.args[0], f"{where}:{node.lineno}"
             plural = name in PLURAL_ATTRS or (
-                name == "message_payload" and any(k.arg == "plural" for k in node.keywords)
+                name in {"message_payload", "message_param"}
+                and any(k.arg == "plural" for k in node.keywords)
             )
             known = None if name in MARK_ONLY else plural
             keywords: frozenset[str] | None = None

@@ -20,15 +20,23 @@ from typing import Any
 import pytest
 
 from bot.context import Services
-from models.core.outbox import OutboxKind, OutboxStatus, text_payload
+from models.core.outbox import OutboxKind, OutboxStatus
 from sandbox.server import start_sandbox, stop_sandbox
 from sandbox.state import SandboxState
 from tests.conftest import TEST_TOKEN, USE_PG
-from tests.core.outbox_support import add_rows, away_from_now, received, rows, status_counts
+from tests.core.outbox_support import (
+    add_rows,
+    as_received,
+    away_from_now,
+    notice,
+    received,
+    rows,
+    status_counts,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = list(range(20_001, 20_301))
-NOTICE = "📢 台风预警：明天请留在家中，社区志愿者会上门看望。"
+NOTICE = "台风预警：明天请留在家中，社区志愿者会上门看望。"
 
 
 @pytest.fixture
@@ -87,7 +95,7 @@ async def test_sigkilled_worker_resumes_and_every_recipient_gets_the_notice(
     services: Services, sandbox: tuple[SandboxState, int], tmp_path: Path
 ) -> None:
     state, port = sandbox
-    await add_rows(services, RECIPIENTS, payload=text_payload(NOTICE), kind=OutboxKind.BROADCAST)
+    await add_rows(services, RECIPIENTS, payload=notice(NOTICE), kind=OutboxKind.BROADCAST)
     env, log = _env(services, port), tmp_path / "worker.log"
     first = await _spawn(env, log)
     try:
@@ -132,14 +140,16 @@ async def test_two_workers_on_postgresql_send_a_broadcast_with_no_duplicates(
     try:
         # both are up (each Bot calls getMe once) before the broadcast is enqueued
         assert await state.wait_until(lambda: state.stats["method"]["getMe"] >= 2, timeout=30)
-        await add_rows(services, RECIPIENTS, payload=text_payload(NOTICE))
+        await add_rows(services, RECIPIENTS, payload=notice(NOTICE))
         await _wait_all_final(services)
         assert [await _terminate(w) for w in workers] == [0, 0]
     finally:
         for w in workers:
             if w.returncode is None:
                 w.kill()
-    assert all(received(state, uid) == [NOTICE] for uid in RECIPIENTS)  # 0 duplicates
+    assert all(
+        received(state, uid) == [as_received(services, NOTICE)] for uid in RECIPIENTS
+    )  # 0 duplicates
     assert _sends(state) == 300
     finished = await rows(services)
     assert {r.status for r in finished} == {OutboxStatus.SENT.value}

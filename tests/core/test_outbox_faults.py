@@ -10,14 +10,16 @@ from sqlmodel import col
 
 from bot.context import Services
 from models.core.base import utcnow
-from models.core.outbox import MAX_ATTEMPTS, OutboxKind, OutboxStatus, text_payload
+from models.core.outbox import MAX_ATTEMPTS, OutboxKind, OutboxStatus
 from models.core.people import Person
 from sandbox.state import SandboxState
 from tests.core.outbox_support import (
     RecordingRequest,
     add_people,
     add_rows,
+    as_received,
     make_pump,
+    notice,
     received,
     rows,
     status_counts,
@@ -42,7 +44,7 @@ async def test_429_pauses_every_send_for_retry_after_and_loses_nothing(
     refused_at = next(c[0] for c in sends if c[3] == 429)
     after = [c[0] for c in sends if c[0] > refused_at]
     assert len(after) == 20 and min(after) - refused_at >= 2.9  # everything waited 3 s
-    assert all(received(state, i) == ["通知 t"] for i in ids)
+    assert all(received(state, i) == [as_received(services, "通知 t")] for i in ids)
     assert await status_counts(services) == {OutboxStatus.SENT.value: 20}
     first = next(r for r in await rows(services) if r.chat_id == sends[0][2])
     assert first.attempts == 1  # the 429 did not count as an attempt
@@ -104,7 +106,9 @@ async def test_timeouts_and_5xx_are_retried_with_backoff(services: Services) -> 
     assert time.monotonic() - started >= 0.2 + 0.4 + 0.8 - 0.05  # 13003 waited 3 backoffs
     attempts = request.attempts_per_chat()
     assert attempts == {13_001: 3, 13_002: 2, 13_003: 4}
-    assert all(received(state, i) == ["通知 t"] for i in (13_001, 13_002, 13_003))
+    assert all(
+        received(state, i) == [as_received(services, "通知 t")] for i in (13_001, 13_002, 13_003)
+    )
     by_chat = {r.chat_id: r for r in await rows(services)}
     assert {r.status for r in by_chat.values()} == {OutboxStatus.SENT.value}
     assert by_chat[13_003].attempts == 4 and by_chat[13_002].attempts == 2
@@ -159,7 +163,7 @@ async def test_migrated_group_gets_the_message_at_its_new_id(services: Services)
     pump = make_pump(services, request)
     await pump.drain()
     await pump.close()
-    assert received(state, -1_001_600) == ["通知 a"]
+    assert received(state, -1_001_600) == [as_received(services, "通知 a")]
     by_key = {r.dedupe_key: r for r in await rows(services)}
     assert by_key["a:-1600"].chat_id == -1_001_600
     assert by_key["a:-1600"].status == OutboxStatus.SENT.value
@@ -175,13 +179,33 @@ async def test_every_row_ends_with_a_final_status_and_a_reason(services: Service
     state.block(16_002)
     state.inject("sendMessage", "400", count=100, chat_id=16_003)
     await add_rows(services, [16_001, 16_002, 16_003, 16_004], people=people)
-    await add_rows(services, [16_001], key="old", payload=text_payload("x"), expires_at=utcnow())
+    await add_rows(services, [16_001], key="old", payload=notice("x"), expires_at=utcnow())
     pump = make_pump(services, RecordingRequest(state))
     await pump.drain()
     await pump.close()
     for row in await rows(services):
         assert row.status in {s.value for s in OutboxStatus} - {"pending", "sending"}
         assert (row.status == "sent") == (row.last_error is None)
+
+
+async def test_a_row_without_a_message_id_fails_visibly_and_the_rest_still_go(
+    services: Services,
+) -> None:
+    """Literal text (as an older version wrote) is no payload: it fails, with a reason, once."""
+    state = SandboxState()
+    state.user(16_101)
+    await add_rows(services, [16_101], key="old", payload={"text": "📢 预先写好的文字"})
+    await add_rows(services, [16_101], key="new")
+    request = RecordingRequest(state)
+    pump = make_pump(services, request)
+    await pump.drain()
+    await pump.close()
+    by_key = {r.dedupe_key: r for r in await rows(services)}
+    assert by_key["old:16101"].status == OutboxStatus.FAILED.value
+    assert by_key["old:16101"].last_error == "outbox payload without a message id: ['text']"
+    assert by_key["new:16101"].status == OutboxStatus.SENT.value
+    assert received(state, 16_101) == [as_received(services, "通知 new")]
+    assert len(request.sends()) == 1  # nothing was tried for the unreadable row
 
 
 async def test_a_blocked_person_with_several_due_rows_is_tried_once(services: Services) -> None:

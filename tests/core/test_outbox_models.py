@@ -17,7 +17,7 @@ from models.core.outbox import (
     OutboxStatus,
     claim_due,
     enqueue,
-    text_payload,
+    message_payload,
 )
 
 
@@ -28,7 +28,7 @@ async def _enqueue(services: Services, n: int, **kw: object) -> None:
                 session,
                 chat_id=5000 + i,
                 kind=OutboxKind.STATUS,
-                payload=text_payload(f"hello {i}"),
+                payload=message_payload("broadcast.notice", text=f"hello {i}"),
                 dedupe_key=f"test:{i}",
                 **kw,  # type: ignore[arg-type]
             )
@@ -50,7 +50,7 @@ async def test_quiet_hours_hold_non_urgent_and_future_rows_wait(services: Servic
             session,
             chat_id=1,
             kind=OutboxKind.CASE_ALERT,
-            payload=text_payload("urgent"),
+            payload=message_payload("broadcast.notice", text="urgent"),
             dedupe_key="urgent",
             urgent=True,
         )
@@ -58,7 +58,7 @@ async def test_quiet_hours_hold_non_urgent_and_future_rows_wait(services: Servic
             session,
             chat_id=2,
             kind=OutboxKind.REMINDER,
-            payload=text_payload("later"),
+            payload=message_payload("broadcast.notice", text="later"),
             dedupe_key="later",
             due_at=utcnow() + timedelta(hours=1),
         )

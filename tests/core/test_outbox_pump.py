@@ -9,7 +9,13 @@ from bot.context import Services
 from jobs.outbox import in_quiet_hours
 from jobs.pacing import split_text
 from models.core.base import utcnow
-from models.core.outbox import OutboxKind, OutboxStatus, message_payload, text_payload
+from models.core.outbox import (
+    OutboxKind,
+    OutboxStatus,
+    bilingual_param,
+    message_param,
+    message_payload,
+)
 from models.core.people import mark_unreachable
 from sandbox.state import SandboxState
 from tests.core.outbox_support import (
@@ -17,8 +23,10 @@ from tests.core.outbox_support import (
     RecordingRequest,
     add_people,
     add_rows,
+    as_received,
     fast,
     make_pump,
+    notice,
     received,
     rows,
     status_counts,
@@ -30,12 +38,12 @@ async def test_1000_recipients_each_get_the_notice_exactly_once(services: Servic
     state = SandboxState()
     ids = list(range(10_001, 11_001))
     people = await add_people(services, state, ids)
-    await add_rows(services, ids, people=people, payload=text_payload("📢 周六上午九点，义诊。"))
+    await add_rows(services, ids, people=people, payload=notice("周六上午九点，义诊。"))
     request = RecordingRequest(state)
     pump = make_pump(services, request)
     assert await pump.drain() == 1000
     await pump.close()
-    assert all(received(state, i) == ["📢 周六上午九点，义诊。"] for i in ids)
+    assert all(received(state, i) == [as_received(services, "周六上午九点，义诊。")] for i in ids)
     assert set(request.attempts_per_chat().values()) == {1}
     assert await status_counts(services) == {OutboxStatus.SENT.value: 1000}
     assert all(r.sent_at is not None and r.attempts == 1 for r in await rows(services))
@@ -63,6 +71,27 @@ async def test_message_ids_are_rendered_in_each_recipients_language(services: Se
     assert sent["parse_mode"] is None  # user text is never parsed as Markdown/HTML
 
 
+async def test_a_parameter_that_is_a_message_is_rendered_in_the_same_language(
+    services: Services,
+) -> None:
+    state = SandboxState()
+    zh = await add_people(services, state, [2101], language="zh_CN")
+    en = await add_people(services, state, [2102], language="en")
+    town = bilingual_param("崇明区D镇", "D town")
+    what = message_param("broadcast.audience.town.of", name=town)  # itself with a bilingual name
+    await add_rows(
+        services,
+        [2101, 2102],
+        people={**zh, **en},
+        payload=message_payload("outbox.reminder", what=what),
+    )
+    pump = make_pump(services, RecordingRequest(state))
+    await pump.drain()
+    await pump.close()
+    assert received(state, 2101) == ["⏰ 提醒您：崇明区D镇的居民"]
+    assert received(state, 2102) == ["⏰ A reminder for you: residents of D town"]
+
+
 async def test_long_text_is_split_at_line_boundaries(services: Services) -> None:
     state = SandboxState()
     state.user(3001)
@@ -70,14 +99,16 @@ async def test_long_text_is_split_at_line_boundaries(services: Services) -> None
     text = "\n".join(lines)
     assert len(text) > 2 * 4096
     markup = {"inline_keyboard": [[{"text": "👍 知道了", "callback_data": "ok"}]]}
-    await add_rows(services, [3001], payload=text_payload(text, reply_markup=markup))
+    await add_rows(services, [3001], payload=notice(text, reply_markup=markup))
     pump = make_pump(services, RecordingRequest(state))
     await pump.drain()
     await pump.close()
     messages = state.messages(3001)
     assert len(messages) == 3
     assert all(len(m["text"]) <= 4096 for m in messages)
-    assert "\n".join(m["text"] for m in messages) == text  # cut only between lines
+    assert "\n".join(m["text"] for m in messages) == as_received(
+        services, text
+    )  # cut between lines
     assert [bool(m["reply_markup"]) for m in messages] == [False, False, True]
     assert (await rows(services))[0].status == OutboxStatus.SENT.value
 
@@ -96,16 +127,16 @@ async def test_photo_with_caption_and_photo_with_too_long_caption(services: Serv
     state.user(3101)
     state.user(3102)
     photo = state.store_file("photo", b"\x89PNG", "poster.png", "image/png").file_id
-    await add_rows(services, [3101], payload=text_payload("海报", photo=photo), key="a")
-    await add_rows(services, [3102], payload=text_payload("长" * 1500, photo=photo), key="b")
+    await add_rows(services, [3101], payload=notice("海报", photo=photo), key="a")
+    await add_rows(services, [3102], payload=notice("长" * 1500, photo=photo), key="b")
     pump = make_pump(services, RecordingRequest(state))
     await pump.drain()
     await pump.close()
     short = state.messages(3101)
-    assert [(m["kind"], m["caption"]) for m in short] == [("photo", "海报")]
+    assert [(m["kind"], m["caption"]) for m in short] == [("photo", as_received(services, "海报"))]
     long = state.messages(3102)
     assert [m["kind"] for m in long] == ["photo", "text"]
-    assert long[0]["caption"] is None and long[1]["text"] == "长" * 1500
+    assert long[0]["caption"] is None and long[1]["text"] == as_received(services, "长" * 1500)
 
 
 async def test_overdue_rows_are_skipped_or_sent_late_and_logged(
@@ -127,7 +158,7 @@ async def test_overdue_rows_are_skipped_or_sent_late_and_logged(
     assert by_chat[4001].last_error == "expired before it could be sent"
     assert received(state, 4001) == []
     assert by_chat[4002].status == OutboxStatus.SENT.value
-    assert received(state, 4002) == ["通知 late"]
+    assert received(state, 4002) == [as_received(services, "通知 late")]
     log = caplog.text  # type: ignore[attr-defined]
     assert f"outbox {by_chat[4001].id} (broadcast) skipped" in log
     assert f"outbox {by_chat[4002].id} (broadcast) sent late" in log
@@ -142,11 +173,11 @@ async def test_quiet_hours_hold_non_urgent_but_send_urgent(services: Services) -
     pump = make_pump(services, RecordingRequest(state))
     await pump.drain(quiet=True)
     assert received(state, 5001) == []
-    assert received(state, 5002) == ["通知 alert"]
+    assert received(state, 5002) == [as_received(services, "通知 alert")]
     assert (await status_counts(services))[OutboxStatus.PENDING.value] == 1
     await pump.drain(quiet=False)  # morning
     await pump.close()
-    assert received(state, 5001) == ["通知 notice"]
+    assert received(state, 5001) == [as_received(services, "通知 notice")]
 
 
 def test_quiet_window_is_local_time_and_may_cross_midnight(services: Services) -> None:
@@ -206,9 +237,9 @@ async def test_pacing_stays_under_telegrams_limits(services: Services) -> None:
 
 async def test_harness_drains_the_outbox_through_its_sandbox(harness: BotHarness) -> None:
     user = harness.user(8001)
-    await add_rows(harness.services, [user.id], payload=text_payload("📢 hello"))
+    await add_rows(harness.services, [user.id], payload=notice("hello"))
     assert await harness.drain_outbox() == 1
-    assert user.last_text() == "📢 hello"
+    assert user.last_text() == as_received(harness.services, "hello")
 
 
 async def test_metrics_show_outbox_depth_sends_and_429s(harness: BotHarness) -> None:
@@ -251,13 +282,13 @@ async def test_a_retried_split_message_resends_only_the_parts_that_failed(
     state = SandboxState()
     state.user(3201)
     text = "\n".join(f"第{i}行：周六上午在社区服务中心义诊，请带好医保卡。" for i in range(400))
-    await add_rows(services, [3201], payload=text_payload(text))
+    await add_rows(services, [3201], payload=notice(text))
     request = FailingNthSend(state, fail_on=2)  # part 2 of 3 meets a 502 once
     pump = make_pump(fast(services), request)
     await pump.drain(horizon=30)
     await pump.close()
     messages = state.messages(3201)
     assert len(messages) == 3  # part 1 was not sent twice
-    assert "\n".join(m["text"] for m in messages) == text
+    assert "\n".join(m["text"] for m in messages) == as_received(services, text)
     row = (await rows(services))[0]
     assert row.status == OutboxStatus.SENT.value and row.attempts == 2

@@ -12,7 +12,7 @@ import pytest
 from bot.context import Services
 from bot.settings import Settings
 from bot.worker import run_worker
-from models.core.outbox import OutboxKind, enqueue, text_payload
+from models.core.outbox import OutboxKind, enqueue, message_payload
 from sandbox import SandboxState
 from tests.e2e.control import Control, free_port
 
@@ -26,7 +26,7 @@ async def _enqueue(services: Services, chats: list[int]) -> None:
                 session,
                 chat_id=chat,
                 kind=OutboxKind.STATUS,
-                payload=text_payload("通知：明天上午体检"),
+                payload=message_payload("outbox.reminder", what="明天上午体检"),
                 dedupe_key=f"worker-test:{chat}",
             )
 

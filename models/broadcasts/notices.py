@@ -1,0 +1,195 @@
+"""What broadcasts send on their own: the notice itself, approval requests, decisions, reports.
+
+Every message is an outbox row with a message id and its parameters, rendered in the
+recipient's language when sent. The author's words are a parameter (``text``) of the notice's
+message id, never glued to anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import tzinfo
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models.broadcasts.audiences import AudienceLabel, audience_label
+from models.broadcasts.codes import BROADCAST_TAP
+from models.broadcasts.progress import Progress
+from models.broadcasts.tables import Broadcast, BroadcastStatus
+from models.core.authz import Role, RoleGrant
+from models.core.base import N_, utcnow
+from models.core.outbox import (
+    OutboxKind,
+    bilingual_param,
+    enqueue,
+    inline_keyboard,
+    message_param,
+    message_payload,
+)
+from models.core.people import Person
+
+logger = logging.getLogger(__name__)
+
+NOTICE_MSGID = "broadcast.notice"
+
+
+def notice_payload(broadcast: Broadcast) -> dict[str, Any]:
+    """What each resident receives: the notice under a short header, with the photo if any."""
+    payload = message_payload(NOTICE_MSGID, text=broadcast.text)
+    if broadcast.photo_file_id:
+        payload["photo"] = broadcast.photo_file_id
+    return payload
+
+
+def audience_param(label: AudienceLabel) -> dict[str, Any]:
+    """The audience in words (全体居民, 崇明区D镇的居民 …), in the recipient's language."""
+    name: object = label.value or ""
+    if label.kind == "topic":
+        name = message_param(f"topic.{label.value}")
+    elif label.place is not None:
+        name = bilingual_param(label.place.name_zh, label.place.name_en)
+    return message_param(f"broadcast.audience.{label.kind}.of", name=name)
+
+
+def _saved_id(broadcast: Broadcast) -> int:
+    if broadcast.id is None:
+        raise ValueError("a broadcast is saved (flushed) before its notices are built")
+    return broadcast.id
+
+
+def _when_param(broadcast: Broadcast, tz: tzinfo) -> dict[str, Any]:
+    if broadcast.send_at <= utcnow():
+        return message_param("broadcast.when.on_approval")
+    local = broadcast.send_at.astimezone(tz)
+    return message_param("broadcast.when.at", date=local.strftime("%Y-%m-%d %H:%M"))
+
+
+async def approvers(
+    session: AsyncSession, broadcast: Broadcast, admin_ids: Iterable[int]
+) -> list[Person]:
+    """Admins who may approve: of the broadcast's town or of both, reachable, not the author."""
+    granted = select(RoleGrant.person_id).where(
+        col(RoleGrant.role) == Role.ADMIN.value,
+        col(RoleGrant.revoked_at).is_(None),
+        or_(col(RoleGrant.town_id).is_(None), col(RoleGrant.town_id) == broadcast.town_id),
+    )
+    query = (
+        select(Person)
+        .where(
+            or_(col(Person.id).in_(granted), col(Person.tg_user_id).in_(list(admin_ids))),
+            col(Person.id) != broadcast.author_id,
+            col(Person.onboarded_at).is_not(None),
+            col(Person.reachable).is_(True),
+            col(Person.chat_id).is_not(None),
+        )
+        .order_by(col(Person.id))
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def request_approval(
+    session: AsyncSession,
+    *,
+    broadcast: Broadcast,
+    author: Person,
+    admin_ids: Iterable[int],
+    tz: tzinfo,
+) -> int:
+    """Ask every admin of the town (not the author), with ✅/❌ buttons; how many were asked."""
+    broadcast_id = _saved_id(broadcast)
+    label = await audience_label(session, broadcast.audience_kind, broadcast.audience_value)
+    payload = message_payload(
+        "broadcast.approval.request",
+        plural="recipients",
+        id=broadcast_id,
+        author=author.display_name or message_param("broadcast.unnamed"),
+        audience=audience_param(label),
+        recipients=broadcast.recipients,
+        when=_when_param(broadcast, tz),
+        notice=message_param(NOTICE_MSGID, text=broadcast.text),
+    )
+    if broadcast.photo_file_id:
+        payload["photo"] = broadcast.photo_file_id
+    payload["reply_markup"] = inline_keyboard(
+        [
+            (N_("broadcast.approve"), BROADCAST_TAP.data("ok", broadcast_id)),
+            (N_("broadcast.reject"), BROADCAST_TAP.data("no", broadcast_id)),
+        ]
+    )
+    asked = 0
+    for admin in await approvers(session, broadcast, admin_ids):
+        if admin.chat_id is None:  # approvers() only returns people with a chat
+            continue
+        asked += await enqueue(
+            session,
+            chat_id=admin.chat_id,
+            person_id=admin.id,
+            kind=OutboxKind.APPROVAL,
+            payload=payload,
+            dedupe_key=f"bc:{broadcast_id}:approve:{admin.id}",
+            urgent=False,
+        )
+    if not asked:
+        logger.warning("broadcast %s waits for approval but no admin can approve it", broadcast_id)
+    return asked
+
+
+async def tell_decision(session: AsyncSession, broadcast: Broadcast, *, approved: bool) -> None:
+    """Tell the author their broadcast was approved (and will be sent) or rejected."""
+    author = await session.get(Person, broadcast.author_id) if broadcast.author_id else None
+    if author is None or author.chat_id is None:
+        return
+    msgid = "broadcast.approved.author" if approved else "broadcast.rejected.author"
+    await enqueue(
+        session,
+        chat_id=author.chat_id,
+        person_id=author.id,
+        kind=OutboxKind.STATUS,
+        payload=message_payload(msgid, id=broadcast.id),
+        dedupe_key=f"bc:{broadcast.id}:decision",
+    )
+
+
+def report_payload(broadcast: Broadcast, done: Progress) -> dict[str, Any]:
+    """The delivery report to the author."""
+    if broadcast.status == BroadcastStatus.CANCELLED.value:
+        return message_payload(
+            "broadcast.report.cancelled",
+            plural="total",
+            id=broadcast.id,
+            total=broadcast.recipients,
+            sent=done.sent,
+            unreachable=done.unreachable,
+            failed=done.failed,
+            skipped=broadcast.skipped_opt_out,
+            cancelled=done.cancelled,
+        )
+    return message_payload(
+        "broadcast.report",
+        id=broadcast.id,
+        total=broadcast.recipients,
+        sent=done.sent,
+        unreachable=done.unreachable,
+        failed=done.failed,
+        skipped=broadcast.skipped_opt_out,
+        cancelled=done.cancelled,
+    )
+
+
+async def send_report(session: AsyncSession, broadcast: Broadcast, done: Progress) -> None:
+    """Enqueue the delivery report to the author (once)."""
+    author = await session.get(Person, broadcast.author_id) if broadcast.author_id else None
+    if author is None or author.chat_id is None:
+        return
+    await enqueue(
+        session,
+        chat_id=author.chat_id,
+        person_id=author.id,
+        kind=OutboxKind.STATUS,
+        payload=report_payload(broadcast, done),
+        dedupe_key=f"bc:{broadcast.id}:report",
+    )
