@@ -24,8 +24,7 @@ from bot.settings import Settings, load_settings
 from bot.webchat import NEW_USER_BASE, build_webchat_app, demo_personas, start_webchat
 from bot.webchat.personas import counting_allocator
 from models.core.people import Person
-from models.demo.people import seed_demo_people
-from models.demo.places import seed_places
+from models.demo import seed_demo_people, seed_places
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass
 
-from models.demo.people import DEMO_ID_RANGE, DEMO_PEOPLE
+from models.demo import DEMO_ID_RANGE, DEMO_PEOPLE
 
 #: Fresh users get Telegram ids from here upwards (outside the demo people's reserved range).
 NEW_USER_BASE = 200001
