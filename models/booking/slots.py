@@ -1,4 +1,5 @@
-"""Slots: a time window at a venue with a number of places. The database guards the capacity.
+"""Capacity: a slot's places taken and given back, slots generated from opening hours, and the
+search for slots with places left. The database guards the capacity.
 
 ``taken`` counts places held by bookings and by open waitlist offers. It only ever changes by a
 conditional ``UPDATE … WHERE taken + n <= capacity`` (never read-then-write), and a CHECK

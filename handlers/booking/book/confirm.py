@@ -47,7 +47,7 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
         return await ask_confirm(update, context, not_understood(context))
     if key == "again":
         return await ask_kind(update, context)
-    data, chat = booking_draft(context), update.effective_chat
+    data = booking_draft(context)
     try:
         made = await run(
             context,
@@ -60,11 +60,12 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
         )
     except DomainError as error:
         return await route_error(update, context, error)
-    if not made.created or chat is None:
+    if not made.created:
         return await already_booked(update, context, made.view.booking.id)
-    view = made.view
+    view, chat = made.view, update.effective_chat
     logger.info("person %s booked %s (booking %s)", me(context).id, view.slot.id, view.booking.id)
-    await send_receipt(context, chat.id, view)
+    if chat is not None:
+        await send_receipt(context, chat.id, view)
     return await leave(update, context)
 
 
