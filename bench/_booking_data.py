@@ -26,13 +26,10 @@ from sqlmodel import col
 
 from bot.db import SessionFactory, create_engine
 from bot.migrate import upgrade_to_head
-from models.booking.bookings import Booking
-from models.booking.calendar import TOWNS_TZ, Blackout, OpeningHours
-from models.booking.slots import Slot, generate_slots
+from models.booking import TOWNS_TZ, Blackout, Booking, OpeningHours, Slot, generate_slots
 from models.core.people import Person
 from models.core.places import Venue, VenueKind
-from models.demo.booking import KIND_SETUP
-from models.demo.places import VENUES, seed_places
+from models.demo import KIND_SETUP, VENUES, seed_places
 
 TODAY = date(2027, 3, 1)  # a Monday; fixed, so every run builds the same calendar
 NOW = datetime.combine(TODAY, clock(8), TOWNS_TZ)

@@ -6,12 +6,11 @@ towns and centres, 50 venues of every kind with their opening hours, a year of s
 day, 5,000 residents and 100,000 bookings (bulk inserts, 10 % cancelled; ``slot.taken`` set from
 the active ones, densest near today).
 
-1. Query: ``models.booking.slots.open_slots`` for each venue kind, any centre, the next 7 days,
-   after a
+1. Query: ``models.booking.open_slots`` for each venue kind, any centre, the next 7 days, after a
    warm-up, ``--runs`` times per kind; p50 / p95 in ms (target p95 <= 10 ms on SQLite), and the
    plan (EXPLAIN QUERY PLAN / EXPLAIN) of the statement it ran.
 2. Throughput: ``--bookers`` new residents each book a distinct slot through
-   ``models.booking.bookings.book`` (rules, conditional capacity update, reminders into the outbox),
+   ``models.booking.book`` (rules, conditional capacity update, reminders into the outbox),
    ``--concurrency`` at a time, one transaction each. Baseline: bare INSERTs of the same
    booking rows, same concurrency, one row per transaction. Both are undone after each round;
    the best of ``--rounds`` counts. ratio = bookings/s / bare inserts/s.
@@ -54,8 +53,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from bot.db import SessionFactory, create_session_factory
-from models.booking.bookings import ACTIVE, Booking, book
-from models.booking.slots import open_slots
+from models.booking import ACTIVE, Booking, book, open_slots
 from models.core.audit import AuditLog
 from models.core.outbox import OutboxMessage
 from models.core.people import Person

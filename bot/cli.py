@@ -76,8 +76,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _seed_demo(settings: Settings) -> dict[str, int]:
-    from models.demo.people import seed_demo_people
-    from models.demo.places import seed_places
+    from models.demo import seed_demo_people, seed_places
 
     services = build_services(settings)
     try:

@@ -20,8 +20,7 @@ from bot.migrate import upgrade_to_head
 from bot.runner import BotRunner, install_signal_handlers
 from bot.settings import Settings, load_settings
 from models.core.people import Person
-from models.demo.people import DEMO_PEOPLE, demo_phone, seed_demo_people
-from models.demo.places import seed_places
+from models.demo import DEMO_PEOPLE, demo_phone, seed_demo_people, seed_places
 from sandbox import start_sandbox, stop_sandbox
 from sandbox.state import SandboxState
 from sandbox.webchat import Persona, build_webchat_app, start_webchat

@@ -14,10 +14,7 @@ from sqlmodel import col, select
 
 from bot.context import Services, TongxinContext
 from jobs import Job
-from models.booking.proxies import lapse_unanswered
-from models.booking.slots import generate_slots
-from models.booking.staff import mark_no_shows
-from models.booking.waitlist import expire_offers
+from models.booking import expire_offers, generate_slots, lapse_unanswered, mark_no_shows
 from models.core.base import utcnow
 from models.core.places import Venue
 

@@ -1,11 +1,15 @@
 """Domain tables, operations and typed errors. Never imports telegram or aiohttp."""
 
-from models.booking.bookings import Booking, BookingStatus
-from models.booking.calendar import Blackout, OpeningHours
-from models.booking.feedback import BookingFeedback
-from models.booking.proxies import ProxyConsent
-from models.booking.slots import Slot
-from models.booking.waitlist import WaitlistEntry
+from models.booking import (
+    Blackout,
+    Booking,
+    BookingFeedback,
+    BookingStatus,
+    OpeningHours,
+    ProxyConsent,
+    Slot,
+    WaitlistEntry,
+)
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.core.audit import AuditLog, record_audit
 from models.core.authz import Role, RoleGrant
@@ -15,7 +19,7 @@ from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.core.people import NotificationOptOut, Person
 from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
 from models.core.runtime import ProcessedUpdate, PtbState
-from models.events.tables import Event
+from models.events import Event
 from models.roles import Invite
 
 __all__ = [

@@ -23,7 +23,7 @@ from bot.db import create_engine, create_session_factory
 from bot.migrate import upgrade_to_head
 from bot.settings import Settings, load_settings
 from models.core.base import metadata
-from models.demo.places import seed_places
+from models.demo import seed_places
 from tests.harness import BotHarness
 
 TEST_TOKEN = "123456:TEST-token-never-logged"

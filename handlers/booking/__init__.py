@@ -16,6 +16,7 @@ from handlers.booking.staff import flow as staff
 from handlers.booking.venues import flow as venues
 from handlers.kit import DeepLink, Feature, MenuEntry, Wiring
 from jobs.booking import JOBS
+from models.booking import CODES
 
 
 def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -37,6 +38,7 @@ FEATURE = Feature(
         MenuEntry("mine", N_("menu.mine"), 40),
     ],
     deep_links=[DeepLink("ci_", checkin.check_in_by_code)],
+    callbacks=CODES,
 )
 
 __all__ = ["FEATURE"]

@@ -1,5 +1,5 @@
-"""Pieces the booking screens share: rule errors in words, day and slot choices, the receipt
-(text, ``.ics`` calendar file and check-in QR code)."""
+"""Pieces the booking screens share: day and slot choices, and the receipt (text, ``.ics``
+calendar file and check-in QR code). Rule errors in words are the kit's ``error_text``."""
 
 from __future__ import annotations
 
@@ -12,20 +12,23 @@ from icalendar import Calendar, Event
 from telegram import InputFile
 
 from bot.context import TongxinContext
-from bot.timefmt import format_clock, format_day, format_span, resolve_params
-from handlers.kit import Option
-from models.booking.bookings import BookingStatus, BookingView
-from models.booking.slots import OpenSlot
-from models.core.errors import DomainError
+from bot.timefmt import format_clock, format_day, format_span
+from handlers.kit import Option, error_text
+from models.booking import DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
 
-DAYS_PER_PAGE = 7
 MORE_DAYS = "__more_days__"
-
-
-def error_text(context: TongxinContext, error: DomainError) -> str:
-    """A refused rule, explained in the person's language (structured params resolved)."""
-    params = resolve_params(error.params, context.lang, context.services.settings.tz)
-    return context.t(error.message_id, **params)
+__all__ = [  # error_text and DAYS_PER_PAGE too: "my bookings" reaches them here
+    "DAYS_PER_PAGE",
+    "MORE_DAYS",
+    "checkin_link",
+    "day_options",
+    "error_text",
+    "ics_file",
+    "qr_png",
+    "receipt_text",
+    "send_receipt",
+    "slot_option",
+]
 
 
 def day_options(context: TongxinContext, today: date, page: int = 0) -> list[Option]:
@@ -80,8 +83,9 @@ def receipt_text(context: TongxinContext, view: BookingView) -> str:
         BookingStatus.PENDING_APPROVAL.value: "booking.receipt.pending_approval",
         BookingStatus.AWAITING_RESIDENT.value: "booking.receipt.awaiting_resident",
     }.get(status, "booking.receipt.confirmed")
-    return t(
+    return t.n(
         msgid,
+        view.booking.party_size,
         id=view.booking.id,
         venue=venue.name(lang),
         centre=centre.name(lang),

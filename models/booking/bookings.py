@@ -1,120 +1,38 @@
-"""Bookings: a resident's places in a slot, and booking, cancelling and rescheduling them.
+"""Bookings: booking, cancelling and rescheduling a resident's places in a slot, and reading
+them back for lists and receipts.
 
-A booking is created in one transaction: the row is inserted first (``ON CONFLICT DO NOTHING``
-on the one-active-booking-per-person-and-slot index, so a double tap finds the first booking),
-then the places are taken by the slot's conditional update; a refusal raises, and the caller's
-transaction rolls both back. Notices and reminders are outbox rows in the same transaction
-(``models.booking.notices``).
+``book`` checks the rules and hands the creation to ``models.booking.creation.create_booking``
+(the one function that creates a booking and decides its status). Ending a booking gives its
+places to the waitlist at once (``models.booking.waitlist.offer_freed_places``). Notices and
+reminders are outbox rows in the same transaction (``models.booking.notices``).
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Index, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import col, select
 
 from models.booking.calendar import TOWNS_TZ
-from models.booking.rules import SlotFull, SlotUnavailable, check_rules, count_active
-from models.booking.slots import Slot, release_places, take_places
+from models.booking.creation import Booked, active_booking, create_booking, slot_and_venue
+from models.booking.notices import after_cancelled
+from models.booking.rules import (
+    BookingNotActive,
+    NotYourBooking,
+    check_rules,
+    count_active,
+)
+from models.booking.slots import release_places
+from models.booking.tables import ACTIVE, Booking, BookingStatus, Slot, id_of
+from models.booking.waitlist import offer_freed_places
 from models.core.audit import record_audit
-from models.core.base import UTCDateTime, upsert_insert, utcnow
-from models.core.errors import DomainError, NotFound
+from models.core.base import get_or_raise, utcnow
+from models.core.errors import NotFound
 from models.core.people import Person
 from models.core.places import ServiceCentre, Venue
-
-
-class BookingStatus(StrEnum):
-    """Where a booking is; the first three hold places in their slot."""
-
-    AWAITING_RESIDENT = "awaiting_resident"  # booked by a proxy, the resident has not said yes
-    PENDING_APPROVAL = "pending_approval"  # the venue needs an admin's approval
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-    DECLINED = "declined"  # by an admin (with a reason) or by the resident (proxy booking)
-    ATTENDED = "attended"
-    NO_SHOW = "no_show"
-
-
-ACTIVE = (
-    BookingStatus.AWAITING_RESIDENT.value,
-    BookingStatus.PENDING_APPROVAL.value,
-    BookingStatus.CONFIRMED.value,
-)
-_ACTIVE_SQL = "status IN ('awaiting_resident', 'pending_approval', 'confirmed')"
-
-
-class Booking(SQLModel, table=True):
-    """A person's ``party_size`` places in a slot, maybe booked for them by a proxy."""
-
-    __table_args__ = (
-        Index(
-            "uq_booking_active",
-            "slot_id",
-            "person_id",
-            unique=True,
-            sqlite_where=text(_ACTIVE_SQL),
-            postgresql_where=text(_ACTIVE_SQL),
-        ),
-        Index("ix_booking_person_status", "person_id", "status"),
-        Index("ix_booking_slot_status", "slot_id", "status"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    slot_id: int = Field(foreign_key="slot.id")
-    person_id: int = Field(sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")])
-    booked_by_id: int | None = Field(
-        default=None, sa_column_args=[ForeignKey("person.id", ondelete="SET NULL")]
-    )
-    party_size: int = Field(default=1, ge=1)
-    status: str = Field(max_length=20)
-    code: str = Field(max_length=24, unique=True)  # in the receipt's check-in QR code
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    decided_by_id: int | None = Field(
-        default=None, sa_column_args=[ForeignKey("person.id", ondelete="SET NULL")]
-    )
-    decline_reason: str | None = Field(default=None, max_length=256)
-    attendance_reply: str | None = Field(default=None, max_length=16)  # "coming" after "1"
-    checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    checked_in_by_id: int | None = Field(
-        default=None, sa_column_args=[ForeignKey("person.id", ondelete="SET NULL")]
-    )
-
-
-class NotYourBooking(DomainError):
-    """The booking is not the caller's (or their proxy's); also what forged callbacks get."""
-
-    message_id = "booking.error.not_yours"
-
-
-class BookingNotActive(DomainError):
-    """The booking was already cancelled, declined or is over."""
-
-    message_id = "booking.error.not_active"
-
-
-@dataclass(frozen=True)
-class Booked:
-    """The outcome of ``book``: the booking, and whether this call created it."""
-
-    booking: Booking
-    created: bool
-
-
-async def active_booking(session: AsyncSession, slot_id: int, person_id: int) -> Booking | None:
-    """The person's booking that holds places in the slot, if any."""
-    query = select(Booking).where(
-        col(Booking.slot_id) == slot_id,
-        col(Booking.person_id) == person_id,
-        col(Booking.status).in_(ACTIVE),
-    )
-    return (await session.execute(query)).scalars().first()
 
 
 async def book(
@@ -135,60 +53,26 @@ async def book(
     then rolls back. ``resident_agreed`` False (a proxy without standing consent) makes the
     booking wait for the resident's one-tap yes. ``excluding``: a booking being rescheduled.
     """
-    from models.booking.notices import after_booked
-
     now = now or utcnow()
-    assert person.id is not None
-    existing = await active_booking(session, slot_id, person.id)
+    person_id = id_of(person)
+    existing = await active_booking(session, slot_id, person_id)
     if existing is not None:
         return Booked(existing, created=False)
-    slot = await session.get(Slot, slot_id)
-    venue = await session.get(Venue, slot.venue_id) if slot else None
-    if slot is None or venue is None:
-        raise SlotUnavailable()
-    assert venue.id is not None
-    active = await count_active(session, person.id, venue.id, now, excluding=excluding)
+    slot, venue = await slot_and_venue(session, slot_id)
+    active = await count_active(session, person_id, id_of(venue), now, excluding=excluding)
     await check_rules(
         session, person, slot, venue, party_size=party_size, active_bookings=active, now=now, tz=tz
     )
-    if not resident_agreed:
-        status = BookingStatus.AWAITING_RESIDENT
-    elif venue.needs_approval:
-        status = BookingStatus.PENDING_APPROVAL
-    else:
-        status = BookingStatus.CONFIRMED
-    statement = (
-        upsert_insert(session, Booking)
-        .values(
-            slot_id=slot_id,
-            person_id=person.id,
-            booked_by_id=booked_by.id if booked_by else None,
-            party_size=party_size,
-            status=status.value,
-            code=secrets.token_urlsafe(12),
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(
-            index_elements=["slot_id", "person_id"], index_where=text(_ACTIVE_SQL)
-        )
-        .returning(col(Booking.id))
+    return await create_booking(
+        session,
+        person=person,
+        slot=slot,
+        venue=venue,
+        party_size=party_size,
+        now=now,
+        booked_by=booked_by,
+        resident_agreed=resident_agreed,
     )
-    new_id = (await session.execute(statement)).scalar_one_or_none()
-    if new_id is None:  # a concurrent double tap committed first
-        existing = await active_booking(session, slot_id, person.id)
-        assert existing is not None
-        return Booked(existing, created=False)
-    if not await take_places(session, slot_id, party_size):
-        raise SlotFull(slot=slot_id)
-    booking = await session.get(Booking, new_id)
-    assert booking is not None
-    actor = booked_by or person
-    await record_audit(
-        session, actor.id, "booking.create", "booking", new_id, slot=slot_id, status=status.value
-    )
-    await after_booked(session, booking, slot, venue, now=now)
-    return Booked(booking, created=True)
 
 
 async def owned_booking(session: AsyncSession, booking_id: int, person: Person) -> Booking:
@@ -209,9 +93,6 @@ async def cancel_booking(
     now: datetime | None = None,
 ) -> Booking:
     """End an active booking: its places go to the waitlist (or back to the slot) at once."""
-    from models.booking.notices import after_cancelled
-    from models.booking.waitlist import offer_freed_places
-
     if booking.status not in ACTIVE:
         raise BookingNotActive()
     now = now or utcnow()
@@ -240,9 +121,8 @@ async def reschedule(
         raise BookingNotActive()
     if new_slot_id == booking.slot_id:
         return Booked(booking, created=False)
-    person = await session.get(Person, booking.person_id)
+    person = await get_or_raise(session, Person, booking.person_id, BookingNotActive)
     booked_by = await session.get(Person, booking.booked_by_id) if booking.booked_by_id else None
-    assert person is not None
     moved = await book(
         session,
         person,

@@ -5,39 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, Time, delete
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import col, select
 
+from models.booking.tables import Blackout, OpeningHours
 from models.core.base import TOWNS_TZ
 from models.core.places import Venue
-
-
-class OpeningHours(SQLModel, table=True):
-    """One opening period of a venue on a weekday (0 = Monday); a day may have several."""
-
-    __tablename__ = "venue_hours"
-    __table_args__ = (CheckConstraint("opens < closes", name="opens_before_closes"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    venue_id: int = Field(sa_column_args=[ForeignKey("venue.id", ondelete="CASCADE")], index=True)
-    weekday: int = Field(ge=0, le=6)
-    opens: time = Field(sa_type=Time)
-    closes: time = Field(sa_type=Time)
-
-
-class Blackout(SQLModel, table=True):
-    """Days a venue is closed (holiday, maintenance), inclusive, with the reason residents see."""
-
-    __tablename__ = "venue_blackout"
-    __table_args__ = (CheckConstraint("first_day <= last_day", name="ordered_days"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    venue_id: int = Field(sa_column_args=[ForeignKey("venue.id", ondelete="CASCADE")], index=True)
-    first_day: date
-    last_day: date
-    reason_zh: str = Field(default="", max_length=128)
-    reason_en: str = Field(default="", max_length=128)
 
 
 async def hours_of(session: AsyncSession, venue_id: int) -> list[OpeningHours]:

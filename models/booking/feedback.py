@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import CheckConstraint, ForeignKey
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
 
-from models.booking.slots import Slot
-from models.core.base import N_, UTCDateTime, utcnow
+from models.booking.codes import RATING
+from models.booking.tables import (
+    COMMENT_MAX,
+    Booking,
+    BookingFeedback,
+    BookingStatus,
+    Slot,
+    id_of,
+)
+from models.core.base import N_, utcnow
 from models.core.errors import DomainError
 from models.core.outbox import OutboxKind, enqueue, inline_keyboard, message_payload
 from models.core.people import Person
 
 RATINGS = range(1, 6)
-COMMENT_MAX = 1000
-
-
-class BookingFeedback(SQLModel, table=True):
-    """A resident's rating of one visit, with an optional text or voice comment."""
-
-    __tablename__ = "booking_feedback"
-    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_1_to_5"),)
-
-    booking_id: int = Field(
-        sa_column_args=[ForeignKey("booking.id", ondelete="CASCADE")], primary_key=True
-    )
-    person_id: int = Field(sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")])
-    rating: int
-    comment: str | None = Field(default=None, max_length=COMMENT_MAX)
-    voice_file_id: str | None = Field(default=None, max_length=256)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class NotRateable(DomainError):
@@ -41,17 +27,15 @@ class NotRateable(DomainError):
     message_id = "feedback.error.not_rateable"
 
 
-async def ask_for_rating(session: AsyncSession, booking: object, slot: Slot) -> None:
+async def ask_for_rating(session: AsyncSession, booking: Booking, slot: Slot) -> None:
     """After check-in: at the end of the visit, ask the resident for 1–5 stars (one tap)."""
-    from models.booking.bookings import Booking
-
-    assert isinstance(booking, Booking)
+    booking_id = id_of(booking)
     person = await session.get(Person, booking.person_id)
     if person is None or person.chat_id is None:
         return
     payload = message_payload(N_("feedback.ask"))
     payload["reply_markup"] = inline_keyboard(
-        [(N_(f"feedback.stars.{n}"), f"rate:{booking.id}:{n}") for n in RATINGS]
+        [(N_(f"feedback.stars.{n}"), RATING.data("", booking_id, n)) for n in RATINGS]
     )
     await enqueue(
         session,
@@ -59,15 +43,13 @@ async def ask_for_rating(session: AsyncSession, booking: object, slot: Slot) -> 
         person_id=person.id,
         kind=OutboxKind.STATUS,
         payload=payload,
-        dedupe_key=f"booking:{booking.id}:rate",
+        dedupe_key=f"booking:{booking_id}:rate",
         due_at=max(slot.ends_at, utcnow()),
     )
 
 
 async def rate(session: AsyncSession, booking_id: int, person: Person, rating: int) -> None:
     """Store (or change) the resident's rating of an attended visit."""
-    from models.booking.bookings import Booking, BookingStatus
-
     booking = await session.get(Booking, booking_id)
     if (
         booking is None
@@ -78,8 +60,7 @@ async def rate(session: AsyncSession, booking_id: int, person: Person, rating: i
         raise NotRateable()
     row = await session.get(BookingFeedback, booking_id)
     if row is None:
-        assert person.id is not None
-        session.add(BookingFeedback(booking_id=booking_id, person_id=person.id, rating=rating))
+        session.add(BookingFeedback(booking_id=booking_id, person_id=id_of(person), rating=rating))
     else:
         row.rating, row.updated_at = rating, utcnow()
     await session.flush()

@@ -2,9 +2,8 @@
 
 Everything is an outbox row written in the booking's transaction, rendered in the recipient's
 language when sent. Reminders go to the resident and, for a proxy booking, to the proxy too.
-Inline-button callback data (handled in ``handlers``): ``bk:yes|no:<booking>`` (reminder
-answer), ``ap:ok|no:<booking>`` (approval), ``px:ok|always|no:<booking>`` (resident confirms a
-proxy booking), ``wl:acc|dec:<entry>`` (waitlist offer), ``rate:<booking>:<1-5>``.
+The inline buttons' data are the callback codes of ``models.booking.codes``. What a proxy
+booking sends is in ``models.booking.proxy_notices``.
 """
 
 from __future__ import annotations
@@ -16,10 +15,10 @@ from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models.booking.bookings import ACTIVE, Booking, BookingStatus
-from models.booking.slots import Slot
+from models.booking.codes import APPROVAL, OFFER_ANSWER, REMINDER_ANSWER
+from models.booking.tables import ACTIVE, Booking, Slot, WaitlistEntry, id_of
 from models.core.authz import Role, RoleGrant
-from models.core.base import N_, utcnow
+from models.core.base import N_, get_or_raise, utcnow
 from models.core.outbox import (
     OutboxKind,
     OutboxMessage,
@@ -40,8 +39,7 @@ ANSWER_WINDOW = timedelta(hours=26)  # a typed "1"/"2" answers a 24 h reminder t
 
 async def describe_booking(session: AsyncSession, slot: Slot, venue: Venue) -> dict[str, Any]:
     """What, where and when, as structured message parameters."""
-    centre = await session.get(ServiceCentre, venue.centre_id)
-    assert centre is not None
+    centre = await get_or_raise(session, ServiceCentre, venue.centre_id)
     return {
         "venue": bilingual_param(venue.name_zh, venue.name_en),
         "centre": bilingual_param(centre.name_zh, centre.name_en),
@@ -77,11 +75,12 @@ async def plan_reminders(
     session: AsyncSession, booking: Booking, slot: Slot, venue: Venue, now: datetime
 ) -> None:
     """24 h and 2 h reminders (the 24 h one asks 1 coming / 2 cancel) for resident and proxy."""
+    booking_id = id_of(booking)
     params = await describe_booking(session, slot, venue)
     buttons = inline_keyboard(
         [
-            (N_("booking.button.coming"), f"bk:yes:{booking.id}"),
-            (N_("booking.button.cancel_it"), f"bk:no:{booking.id}"),
+            (N_("booking.button.coming"), REMINDER_ANSWER.data("yes", booking_id)),
+            (N_("booking.button.cancel_it"), REMINDER_ANSWER.data("no", booking_id)),
         ]
     )
     msgids = {"24h": N_("booking.reminder.24h"), "2h": N_("booking.reminder.2h")}
@@ -93,27 +92,13 @@ async def plan_reminders(
             await remind(
                 session,
                 person,
-                f"booking:{booking.id}:{name}",
+                f"booking:{booking_id}:{name}",
                 at,
                 msgids[name],
                 expires_at=slot.starts_at,
                 markup=buttons if name == "24h" and person.id == booking.person_id else None,
                 **params,
             )
-
-
-async def after_booked(
-    session: AsyncSession, booking: Booking, slot: Slot, venue: Venue, *, now: datetime
-) -> None:
-    """The messages a new booking sends, by its status."""
-    if booking.status == BookingStatus.CONFIRMED.value:
-        await plan_reminders(session, booking, slot, venue, now)
-    elif booking.status == BookingStatus.PENDING_APPROVAL.value:
-        await request_approval(session, booking, slot, venue)
-    elif booking.status == BookingStatus.AWAITING_RESIDENT.value:
-        from models.booking.proxy_notices import ask_resident  # builds on this module
-
-        await ask_resident(session, booking, slot, venue)
 
 
 async def after_cancelled(session: AsyncSession, booking: Booking) -> None:
@@ -140,14 +125,14 @@ async def request_approval(
     session: AsyncSession, booking: Booking, slot: Slot, venue: Venue
 ) -> None:
     """Ask the admins of the venue's town to approve or decline (inline buttons)."""
-    centre = await session.get(ServiceCentre, venue.centre_id)
-    resident = await session.get(Person, booking.person_id)
-    assert centre is not None and resident is not None
+    booking_id = id_of(booking)
+    centre = await get_or_raise(session, ServiceCentre, venue.centre_id)
+    resident = await get_or_raise(session, Person, booking.person_id)
     params = await describe_booking(session, slot, venue)
     buttons = inline_keyboard(
         [
-            (N_("booking.button.approve"), f"ap:ok:{booking.id}"),
-            (N_("booking.button.decline"), f"ap:no:{booking.id}"),
+            (N_("booking.button.approve"), APPROVAL.data("ok", booking_id)),
+            (N_("booking.button.decline"), APPROVAL.data("no", booking_id)),
         ]
     )
     for admin in await town_admins(session, centre.town_id):
@@ -176,10 +161,8 @@ async def tell_decision(
     session: AsyncSession, booking: Booking, *, approved: bool, reason: str | None = None
 ) -> None:
     """Tell the resident (and proxy) an admin's decision; approval plans the reminders."""
-    slot = await session.get(Slot, booking.slot_id)
-    assert slot is not None
-    venue = await session.get(Venue, slot.venue_id)
-    assert venue is not None
+    slot = await get_or_raise(session, Slot, booking.slot_id)
+    venue = await get_or_raise(session, Venue, slot.venue_id)
     params = await describe_booking(session, slot, venue)
     if approved:
         await _tell(session, booking, "approved", N_("booking.approved"), **params)
@@ -190,12 +173,12 @@ async def tell_decision(
         )
 
 
-async def send_offer(session: AsyncSession, entry: Any, slot: Slot) -> None:
+async def send_offer(session: AsyncSession, entry: WaitlistEntry, slot: Slot) -> None:
     """Offer freed places to a waiting person, accept or decline before the offer lapses."""
+    entry_id = id_of(entry)
     person = await session.get(Person, entry.person_id)
-    venue = await session.get(Venue, slot.venue_id)
-    assert venue is not None
-    if person is None or person.chat_id is None:
+    venue = await get_or_raise(session, Venue, slot.venue_id)
+    if person is None or person.chat_id is None or entry.offer_expires_at is None:
         return
     payload = message_payload(
         N_("waitlist.offer"),
@@ -204,8 +187,8 @@ async def send_offer(session: AsyncSession, entry: Any, slot: Slot) -> None:
     )
     payload["reply_markup"] = inline_keyboard(
         [
-            (N_("waitlist.button.accept"), f"wl:acc:{entry.id}"),
-            (N_("waitlist.button.decline"), f"wl:dec:{entry.id}"),
+            (N_("waitlist.button.accept"), OFFER_ANSWER.data("acc", entry_id)),
+            (N_("waitlist.button.decline"), OFFER_ANSWER.data("dec", entry_id)),
         ]
     )
     await enqueue(
@@ -214,7 +197,7 @@ async def send_offer(session: AsyncSession, entry: Any, slot: Slot) -> None:
         person_id=person.id,
         kind=OutboxKind.WAITLIST_OFFER,
         payload=payload,
-        dedupe_key=f"waitlist:{entry.id}:offer",
+        dedupe_key=f"waitlist:{entry_id}:offer",
         expires_at=entry.offer_expires_at,
         urgent=True,  # a 2-hour window: held back by quiet hours it would lapse unseen
     )

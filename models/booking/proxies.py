@@ -10,48 +10,20 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, text, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import col, select
 
-from models.booking.bookings import (
-    Booking,
-    BookingNotActive,
-    BookingStatus,
-    NotYourBooking,
-    cancel_booking,
-)
-from models.booking.notices import after_booked
-from models.booking.slots import Slot
+from models.booking.bookings import cancel_booking
+from models.booking.creation import announce, slot_and_venue
+from models.booking.rules import BookingNotActive, NotYourBooking, initial_status
+from models.booking.tables import Booking, BookingStatus, ProxyConsent, id_of
 from models.core.audit import record_audit
-from models.core.base import UTCDateTime, utcnow
+from models.core.base import utcnow
 from models.core.errors import DomainError
 from models.core.people import Person
-from models.core.places import Venue
 
 ANSWER_WINDOW = timedelta(hours=2)
-
-
-class ProxyConsent(SQLModel, table=True):
-    """A resident's standing consent that ``proxy_id`` may book for them."""
-
-    __tablename__ = "proxy_consent"
-    __table_args__ = (
-        Index(
-            "uq_proxy_consent_active",
-            "resident_id",
-            "proxy_id",
-            unique=True,
-            sqlite_where=text("revoked_at IS NULL"),
-            postgresql_where=text("revoked_at IS NULL"),
-        ),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    resident_id: int = Field(sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")])
-    proxy_id: int = Field(sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")])
-    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ResidentNotFound(DomainError):
@@ -106,11 +78,11 @@ async def has_consent(session: AsyncSession, resident_id: int, proxy_id: int) ->
 
 async def grant_consent(session: AsyncSession, resident: Person, proxy_id: int) -> None:
     """Record standing consent (idempotent)."""
-    assert resident.id is not None
-    if not await has_consent(session, resident.id, proxy_id):
-        session.add(ProxyConsent(resident_id=resident.id, proxy_id=proxy_id))
+    resident_id = id_of(resident)
+    if not await has_consent(session, resident_id, proxy_id):
+        session.add(ProxyConsent(resident_id=resident_id, proxy_id=proxy_id))
         await session.flush()
-        await record_audit(session, resident.id, "proxy.consent", "person", proxy_id)
+        await record_audit(session, resident_id, "proxy.consent", "person", proxy_id)
 
 
 async def revoke_consent(session: AsyncSession, resident: Person, proxy_id: int) -> None:
@@ -139,14 +111,13 @@ async def answer_proxy_booking(
         return await cancel_booking(session, booking, resident, status=BookingStatus.DECLINED)
     if answer == "always" and booking.booked_by_id is not None:
         await grant_consent(session, resident, booking.booked_by_id)
-    slot = await session.get(Slot, booking.slot_id)
-    venue = await session.get(Venue, slot.venue_id) if slot else None
-    assert slot is not None and venue is not None
-    status = BookingStatus.PENDING_APPROVAL if venue.needs_approval else BookingStatus.CONFIRMED
-    booking.status, booking.updated_at = status.value, utcnow()
+    slot, venue = await slot_and_venue(session, booking.slot_id)
+    now = utcnow()
+    status = initial_status(venue, resident_agreed=True)
+    booking.status, booking.updated_at = status.value, now
     await session.flush()
     await record_audit(session, resident.id, "proxy.agree", "booking", booking.id)
-    await after_booked(session, booking, slot, venue, now=utcnow())
+    await announce(session, booking, slot, venue, now=now)
     return booking
 
 
@@ -160,6 +131,7 @@ async def lapse_unanswered(session: AsyncSession, now: datetime | None = None) -
     lapsed = list((await session.execute(query)).scalars())
     for booking in lapsed:
         resident = await session.get(Person, booking.person_id)
-        assert resident is not None
+        if resident is None:  # erased meanwhile: their bookings went with them
+            continue
         await cancel_booking(session, booking, resident, reason="unanswered", now=now)
     return len(lapsed)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.booking.bookings import Booking, BookingStatus
+from models.booking.codes import PROXY_ANSWER
 from models.booking.notices import describe_booking
-from models.booking.slots import Slot
+from models.booking.tables import Booking, BookingStatus, Slot, id_of
 from models.core.base import N_
 from models.core.outbox import OutboxKind, enqueue, inline_keyboard, message_payload
 from models.core.people import Person
@@ -16,18 +16,20 @@ from models.core.places import Venue
 
 async def ask_resident(session: AsyncSession, booking: Booking, slot: Slot, venue: Venue) -> None:
     """A proxy booked without standing consent: the resident says yes (once or always) or no."""
+    booking_id = id_of(booking)
     resident = await session.get(Person, booking.person_id)
     proxy = await session.get(Person, booking.booked_by_id) if booking.booked_by_id else None
-    assert resident is not None and proxy is not None and resident.chat_id is not None
+    if resident is None or resident.chat_id is None:
+        return  # nobody to ask: the booking lapses unanswered, its places go back
     payload = message_payload(
         N_("proxy.ask_resident"),
-        proxy=proxy.display_name or "—",
+        proxy=(proxy.display_name if proxy else None) or "—",
         **await describe_booking(session, slot, venue),
     )
     payload["reply_markup"] = inline_keyboard(
-        [(N_("proxy.button.yes_once"), f"px:ok:{booking.id}")],
-        [(N_("proxy.button.yes_always"), f"px:always:{booking.id}")],
-        [(N_("proxy.button.no"), f"px:no:{booking.id}")],
+        [(N_("proxy.button.yes_once"), PROXY_ANSWER.data("ok", booking_id))],
+        [(N_("proxy.button.yes_always"), PROXY_ANSWER.data("always", booking_id))],
+        [(N_("proxy.button.no"), PROXY_ANSWER.data("no", booking_id))],
     )
     await enqueue(
         session,
@@ -35,7 +37,7 @@ async def ask_resident(session: AsyncSession, booking: Booking, slot: Slot, venu
         person_id=resident.id,
         kind=OutboxKind.STATUS,
         payload=payload,
-        dedupe_key=f"booking:{booking.id}:ask_resident",
+        dedupe_key=f"booking:{booking_id}:ask_resident",
         urgent=True,
     )
 

@@ -1,4 +1,5 @@
-"""The rules a booking must meet, each refused with a typed error that names its reason."""
+"""The rules a booking must meet, each refused with a typed error that names its reason, and
+the status a new booking starts in."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models.booking.calendar import TOWNS_TZ, blackout_on, hours_of, within_hours
-from models.booking.slots import Slot
+from models.booking.tables import ACTIVE, Booking, BookingStatus, Slot, id_of
+from models.core.base import get_or_raise
 from models.core.errors import DomainError
 from models.core.outbox import bilingual_param
 from models.core.people import Person
@@ -31,21 +33,24 @@ class SlotUnavailable(DomainError):
 
 
 class TooSoon(DomainError):
-    """The slot starts sooner than the venue's lead time allows."""
+    """The slot starts sooner than the venue's lead time allows (``hours`` may be "1.5")."""
 
     message_id = "booking.error.lead_time"
+    plural = "whole_hours"  # the whole number that picks the form of ``hours``
 
 
 class TooFarAhead(DomainError):
     """The slot is beyond how far ahead the venue takes bookings."""
 
     message_id = "booking.error.horizon"
+    plural = "days"
 
 
 class QuotaReached(DomainError):
     """The resident already holds the most active bookings the venue allows."""
 
     message_id = "booking.error.quota"
+    plural = "max"
 
 
 class BlackoutDay(DomainError):
@@ -70,6 +75,35 @@ class PartyTooLarge(DomainError):
     """More places asked for than the venue allows per booking."""
 
     message_id = "booking.error.party"
+    plural = "max"
+
+
+class AlreadyYours(DomainError):
+    """The person already holds a booking in this slot."""
+
+    message_id = "booking.slot.already_yours"
+
+
+class NotYourBooking(DomainError):
+    """The booking is not the caller's (or their proxy's); also what forged callbacks get."""
+
+    message_id = "booking.error.not_yours"
+
+
+class BookingNotActive(DomainError):
+    """The booking was already cancelled, declined or is over."""
+
+    message_id = "booking.error.not_active"
+
+
+def initial_status(venue: Venue, *, resident_agreed: bool) -> BookingStatus:
+    """A new booking waits for the resident (a proxy's, without consent), for an admin's
+    approval (venues that need it), or is confirmed."""
+    if not resident_agreed:
+        return BookingStatus.AWAITING_RESIDENT
+    if venue.needs_approval:
+        return BookingStatus.PENDING_APPROVAL
+    return BookingStatus.CONFIRMED
 
 
 async def check_rules(
@@ -86,21 +120,20 @@ async def check_rules(
     """Raise the first rule the booking breaks (capacity is the database's job, not this)."""
     if slot.closed or not venue.active or slot.starts_at <= now:
         raise SlotUnavailable()
-    centre = await session.get(ServiceCentre, venue.centre_id)
-    assert centre is not None
+    centre = await get_or_raise(session, ServiceCentre, venue.centre_id, SlotUnavailable)
     if not venue.other_town_allowed and person.town_id != centre.town_id:
-        town = await session.get(Town, centre.town_id)
-        assert town is not None
+        town = await get_or_raise(session, Town, centre.town_id, SlotUnavailable)
         raise OtherTownNotAllowed(town=bilingual_param(town.name_zh, town.name_en))
     if slot.starts_at - now < timedelta(minutes=venue.lead_time_minutes):
-        raise TooSoon(hours=_hours(venue.lead_time_minutes))
+        hours, whole = _hours(venue.lead_time_minutes)
+        raise TooSoon(hours=hours, whole_hours=whole)
     if slot.starts_at - now > timedelta(days=venue.horizon_days):
         raise TooFarAhead(days=venue.horizon_days)
-    assert venue.id is not None
-    blackout = await blackout_on(session, venue.id, slot.starts_at.astimezone(tz).date())
+    venue_id = id_of(venue)
+    blackout = await blackout_on(session, venue_id, slot.starts_at.astimezone(tz).date())
     if blackout is not None:
         raise BlackoutDay(reason=bilingual_param(blackout.reason_zh, blackout.reason_en))
-    if not within_hours(await hours_of(session, venue.id), slot.starts_at, slot.ends_at, tz):
+    if not within_hours(await hours_of(session, venue_id), slot.starts_at, slot.ends_at, tz):
         raise OutsideOpeningHours()
     if not 1 <= party_size <= venue.max_party_size:
         raise PartyTooLarge(max=venue.max_party_size)
@@ -108,17 +141,19 @@ async def check_rules(
         raise QuotaReached(max=venue.max_active_bookings)
 
 
-def _hours(minutes: int) -> str:
+def _hours(minutes: int) -> tuple[str, int]:
+    """The lead time in hours as shown ("2", "1.5"), and the count that picks its plural form
+    (a fraction takes the form of many: "1.5 hours")."""
     hours = minutes / 60
-    return str(int(hours)) if hours == int(hours) else f"{math.ceil(hours * 10) / 10:g}"
+    if hours == int(hours):
+        return str(int(hours)), int(hours)
+    return f"{math.ceil(hours * 10) / 10:g}", 2
 
 
 async def count_active(
     session: AsyncSession, person_id: int, venue_id: int, now: datetime, *, excluding: int | None
 ) -> int:
     """The person's bookings at the venue that still hold a place in a future slot."""
-    from models.booking.bookings import ACTIVE, Booking  # the booking table builds on these rules
-
     query = (
         select(func.count())
         .select_from(Booking)

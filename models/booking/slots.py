@@ -1,4 +1,5 @@
-"""Slots: a time window at a venue with a number of places. The database guards the capacity.
+"""Capacity: a slot's places taken and given back, slots generated from opening hours, and the
+search for slots with places left. The database guards the capacity.
 
 ``taken`` counts places held by bookings and by open waitlist offers. It only ever changes by a
 conditional ``UPDATE … WHERE taken + n <= capacity`` (never read-then-write), and a CHECK
@@ -11,32 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, and_, update
+from sqlalchemy import and_, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import col, select
 
-from models.booking.calendar import TOWNS_TZ, Blackout, hours_of, slot_windows
-from models.core.base import UTCDateTime, upsert_insert
+from models.booking.calendar import TOWNS_TZ, hours_of, slot_windows
+from models.booking.tables import Blackout, Slot
+from models.core.base import upsert_insert
 from models.core.errors import DomainError, NotFound
 from models.core.places import ServiceCentre, Venue
-
-
-class Slot(SQLModel, table=True):
-    """A bookable window at a venue; ``taken`` of ``capacity`` places are held."""
-
-    __table_args__ = (
-        UniqueConstraint("venue_id", "starts_at", name="uq_slot_venue_start"),
-        CheckConstraint("taken >= 0 AND taken <= capacity", name="seats_within_capacity"),
-        Index("ix_slot_open_starts", "starts_at", "venue_id"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    venue_id: int = Field(sa_column_args=[ForeignKey("venue.id", ondelete="CASCADE")])
-    starts_at: datetime = Field(sa_type=UTCDateTime)
-    ends_at: datetime = Field(sa_type=UTCDateTime)
-    capacity: int = Field(ge=1)
-    taken: int = Field(default=0, ge=0)
-    closed: bool = False
 
 
 class CapacityBelowTaken(DomainError):
@@ -99,7 +83,8 @@ async def generate_slots(
     session: AsyncSession, venue: Venue, first_day: date, last_day: date, tz: ZoneInfo = TOWNS_TZ
 ) -> int:
     """Create the venue's slots from its opening hours for a day range; existing ones stay."""
-    assert venue.id is not None
+    if venue.id is None:  # a venue not yet flushed has no hours and no slots
+        return 0
     windows = slot_windows(venue, await hours_of(session, venue.id), first_day, last_day, tz)
     if not windows:
         return 0

@@ -8,63 +8,22 @@ start), and ``expire_offers`` passes the places on to the next person.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import col, select
 
-from models.booking.bookings import Booking, BookingStatus, NotYourBooking
-from models.booking.rules import SlotUnavailable
-from models.booking.slots import Slot, release_places, take_places
-from models.core.base import UTCDateTime, utcnow
+from models.booking.creation import create_booking, slot_and_venue
+from models.booking.notices import send_offer
+from models.booking.rules import NotYourBooking, SlotUnavailable
+from models.booking.slots import release_places, take_places
+from models.booking.tables import OPEN_ENTRY, Slot, WaitlistEntry, WaitStatus, id_of
+from models.core.base import utcnow
 from models.core.errors import DomainError
 from models.core.people import Person
 from models.core.places import Venue
 
 OFFER_WINDOW = timedelta(hours=2)
-
-
-class WaitStatus(StrEnum):
-    """Where a waitlist entry is."""
-
-    WAITING = "waiting"
-    OFFERED = "offered"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    EXPIRED = "expired"
-    LEFT = "left"  # the resident left the queue
-
-
-_OPEN_SQL = "status IN ('waiting', 'offered')"
-
-
-class WaitlistEntry(SQLModel, table=True):
-    """A person queueing for ``party_size`` places in a full slot."""
-
-    __tablename__ = "waitlist_entry"
-    __table_args__ = (
-        Index(
-            "uq_waitlist_open",
-            "slot_id",
-            "person_id",
-            unique=True,
-            sqlite_where=text(_OPEN_SQL),
-            postgresql_where=text(_OPEN_SQL),
-        ),
-        Index("ix_waitlist_slot_status", "slot_id", "status", "id"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    slot_id: int = Field(sa_column_args=[ForeignKey("slot.id", ondelete="CASCADE")])
-    person_id: int = Field(sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")])
-    party_size: int = Field(default=1, ge=1)
-    status: str = Field(default=WaitStatus.WAITING.value, max_length=16)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    offered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    offer_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
 
 
 class OfferGone(DomainError):
@@ -83,12 +42,11 @@ async def join_waitlist(
     query = select(WaitlistEntry).where(
         col(WaitlistEntry.slot_id) == slot_id,
         col(WaitlistEntry.person_id) == person.id,
-        col(WaitlistEntry.status).in_((WaitStatus.WAITING.value, WaitStatus.OFFERED.value)),
+        col(WaitlistEntry.status).in_(OPEN_ENTRY),
     )
     entry = (await session.execute(query)).scalars().first()
     if entry is None:
-        assert person.id is not None
-        entry = WaitlistEntry(slot_id=slot_id, person_id=person.id, party_size=party_size)
+        entry = WaitlistEntry(slot_id=slot_id, person_id=id_of(person), party_size=party_size)
         session.add(entry)
         await session.flush()
     return entry, await queue_position(session, entry)
@@ -118,8 +76,6 @@ async def offer_freed_places(
     session: AsyncSession, slot_id: int, now: datetime | None = None
 ) -> int:
     """Offer free places to the people waiting, in order; returns how many offers were made."""
-    from models.booking.notices import send_offer
-
     now = now or utcnow()
     slot = await session.get(Slot, slot_id, populate_existing=True)
     if slot is None or slot.closed or slot.starts_at <= now:
@@ -157,28 +113,24 @@ async def open_offer(session: AsyncSession, entry_id: int, person: Person) -> Wa
 
 
 async def accept_offer(session: AsyncSession, entry_id: int, person: Person) -> int:
-    """Take up an offer: the held places become a confirmed booking; returns its id."""
-    from models.booking.notices import after_booked
-
+    """Take up an offer: the held places become the person's booking; returns its id."""
     entry = await open_offer(session, entry_id, person)
-    slot = await session.get(Slot, entry.slot_id)
-    assert slot is not None and person.id is not None
-    venue = await session.get(Venue, slot.venue_id)
-    assert venue is not None
-    status = BookingStatus.PENDING_APPROVAL if venue.needs_approval else BookingStatus.CONFIRMED
-    booking = Booking(
-        slot_id=slot.id,  # type: ignore[arg-type]
-        person_id=person.id,
+    slot, venue = await slot_and_venue(session, entry.slot_id)
+    booked = await create_booking(
+        session,
+        person=person,
+        slot=slot,
+        venue=venue,
         party_size=entry.party_size,
-        status=status.value,
-        code=secrets.token_urlsafe(12),
+        now=utcnow(),
+        places_held=True,
     )
-    session.add(booking)
     entry.status = WaitStatus.ACCEPTED.value
     await session.flush()
-    await after_booked(session, booking, slot, venue, now=utcnow())
-    assert booking.id is not None
-    return booking.id
+    if not booked.created:  # they booked this slot meanwhile: the offer's places pass on
+        await release_places(session, entry.slot_id, entry.party_size)
+        await offer_freed_places(session, entry.slot_id)
+    return id_of(booked.booking)
 
 
 async def decline_offer(session: AsyncSession, entry_id: int, person: Person) -> None:
@@ -216,7 +168,7 @@ async def my_waitlist(
         .join(Venue, col(Venue.id) == col(Slot.venue_id))
         .where(
             col(WaitlistEntry.person_id) == person.id,
-            col(WaitlistEntry.status).in_((WaitStatus.WAITING.value, WaitStatus.OFFERED.value)),
+            col(WaitlistEntry.status).in_(OPEN_ENTRY),
             col(Slot.starts_at) > (now or utcnow()),
         )
         .order_by(col(Slot.starts_at))
@@ -229,6 +181,6 @@ async def owned_entry(session: AsyncSession, entry_id: int, person: Person) -> W
     entry = await session.get(WaitlistEntry, entry_id)
     if entry is None or entry.person_id != person.id:
         raise NotYourBooking()
-    if entry.status not in (WaitStatus.WAITING.value, WaitStatus.OFFERED.value):
+    if entry.status not in OPEN_ENTRY:
         raise OfferGone()
     return entry

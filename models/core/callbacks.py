@@ -6,7 +6,10 @@ which actions exist and what each carries, so a forged or stale tap (an unknown 
 number, a stray emoji) parses to ``None`` and is refused in one place, never half-understood.
 
 Data look like ``bk:yes:42``: a prefix owned by one feature (the feature registry refuses two
-features claiming one prefix), an action, then the action's fields separated by ``:``.
+features claiming one prefix), an action, then the action's fields separated by ``:``. Two older
+shapes are described too, so buttons already sent keep working: an action named ``""`` puts its
+fields right after the prefix (``rate:42:5``), and ``optional`` fields may end an action's data
+(``ap:ok:42`` and ``ap:ok:42:0``: all of them, or none).
 """
 
 from __future__ import annotations
@@ -46,18 +49,24 @@ class Tap:
 
 @dataclass(frozen=True)
 class CallbackCode:
-    """The callback data of one family of buttons: ``prefix:action:field…``."""
+    """The callback data of one family of buttons: ``prefix:action:field…[:optional…]``."""
 
     prefix: str
     actions: Mapping[str, Sequence[Field]]
+    optional: Mapping[str, Sequence[Field]] = field(default_factory=dict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z]{1,8}", self.prefix):
             raise ValueError(f"callback prefix {self.prefix!r}: 1-8 lowercase letters")
+        if set(self.optional) - set(self.actions):
+            raise ValueError(f"callback prefix {self.prefix!r}: optional fields of no action")
         for action, fields in self.actions.items():
-            parts = [re.escape(self.prefix), re.escape(action), *(f"({f.value})" for f in fields)]
-            self._patterns[action] = re.compile("^" + ":".join(parts) + "$")
+            named = [re.escape(action)] if action else []
+            parts = [re.escape(self.prefix), *named, *(f"({f.value})" for f in fields)]
+            tail = "".join(f":({f.value})" for f in self.optional.get(action, ()))
+            ending = f"(?:{tail})?" if tail else ""
+            self._patterns[action] = re.compile("^" + ":".join(parts) + ending + "$")
 
     @property
     def pattern(self) -> str:
@@ -66,7 +75,7 @@ class CallbackCode:
 
     def data(self, action: str, *values: int | str) -> str:
         """The callback data for ``action`` with its fields; refuses what ``parse`` would."""
-        text = ":".join([self.prefix, action, *(str(v) for v in values)])
+        text = ":".join([self.prefix, *([action] if action else []), *(str(v) for v in values)])
         if self.parse(text) is None or len(text.encode()) > MAX_CALLBACK_BYTES:
             raise ValueError(f"invalid callback data for {self.prefix}:{action}")
         return text
@@ -76,13 +85,17 @@ class CallbackCode:
         if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
             return None
         action = data.split(":", 2)[1] if data.count(":") else ""
+        if action not in self._patterns:
+            action = ""  # a code whose data carry no action word (``rate:42:5``)
         pattern = self._patterns.get(action)
         found = pattern.match(data) if pattern is not None else None
         if found is None:
             return None
-        kinds = self.actions[action]
+        kinds = [*self.actions[action], *self.optional.get(action, ())]
         values: list[int | str] = []
         for kind, raw in zip(kinds, found.groups(), strict=True):
+            if raw is None:  # the optional fields were left off
+                break
             if kind is Field.WORD:
                 values.append(raw)
                 continue

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from models.booking.calendar import TOWNS_TZ, Blackout, OpeningHours, hours_of
-from models.booking.slots import generate_slots
+from models.booking import TOWNS_TZ, Blackout, OpeningHours, generate_slots, hours_of, id_of
 from models.core.places import Venue
 
 WEEKDAYS, EVERY_DAY = range(5), range(7)
@@ -61,9 +60,9 @@ async def seed_booking(session: AsyncSession, ids: dict[str, int], today: date) 
     """Rules, hours, a maintenance day and two weeks of slots for every demo venue (idempotent)."""
     venues = (await session.execute(select(Venue).where(Venue.id.in_(ids.values())))).scalars()  # type: ignore[union-attr]
     for venue in venues:
-        assert venue.id is not None
+        venue_id = id_of(venue)
         rules, days, periods = KIND_SETUP[venue.kind]
-        if await hours_of(session, venue.id):
+        if await hours_of(session, venue_id):
             continue  # set up before; an admin may have changed it since
         for name, value in rules.items():
             setattr(venue, name, value)
@@ -72,13 +71,13 @@ async def seed_booking(session: AsyncSession, ids: dict[str, int], today: date) 
         for weekday in days:
             for opens, closes in periods:
                 session.add(
-                    OpeningHours(venue_id=venue.id, weekday=weekday, opens=opens, closes=closes)
+                    OpeningHours(venue_id=venue_id, weekday=weekday, opens=opens, closes=closes)
                 )
         if venue.kind == "activity_room" and town == "Q":
             day = today + timedelta(days=9)
             session.add(
                 Blackout(
-                    venue_id=venue.id,
+                    venue_id=venue_id,
                     first_day=day,
                     last_day=day,
                     reason_zh="设备检修",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.booking.proxies import ProxyConsent, has_consent
+from models.booking import ProxyConsent, has_consent, id_of
 from models.core.authz import Role, grant_role
 from models.core.base import utcnow
 from models.core.people import Person, find_person
@@ -59,10 +59,10 @@ async def seed_demo_people(session: AsyncSession) -> dict[int, int]:
             )
             session.add(person)
             await session.flush()
-        assert person.id is not None
+        person_id = id_of(person)
         for role, role_town in roles:
-            await grant_role(session, person.id, Role(role), places[role_town])
-        ids[tg_id] = person.id
+            await grant_role(session, person_id, Role(role), places[role_town])
+        ids[tg_id] = person_id
     for resident, proxy in DEMO_PROXY_CONSENTS:
         if not await has_consent(session, ids[resident], ids[proxy]):
             session.add(ProxyConsent(resident_id=ids[resident], proxy_id=ids[proxy]))

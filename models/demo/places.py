@@ -14,7 +14,7 @@ from sqlmodel import SQLModel, select
 
 from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
 from models.demo.booking import seed_booking
-from models.events.tables import Event
+from models.events import Event
 
 T = TypeVar("T", bound=SQLModel)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

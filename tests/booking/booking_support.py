@@ -7,8 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import col, select
 
 from bot.db import SessionFactory
-from models.booking.calendar import TOWNS_TZ
-from models.booking.slots import Slot
+from models.booking import TOWNS_TZ, Slot
 from models.core.places import Venue
 
 

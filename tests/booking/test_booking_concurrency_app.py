@@ -18,9 +18,7 @@ from sqlmodel import col
 from telegram.ext import ConversationHandler
 
 from bot.context import Services
-from handlers.booking.book.screens import DRAFT
-from models.booking.bookings import ACTIVE, Booking
-from models.booking.slots import Slot
+from models.booking import ACTIVE, Booking, Slot
 from models.core.base import utcnow
 from models.core.people import Person
 from models.core.places import Community, Town, Venue
@@ -38,6 +36,7 @@ from tests.booking.test_booking_flow_helpers import (
 from tests.harness import BotHarness, SimUser
 
 FIRST_TG = 70_000
+UI_KEYS = ("draft", "shown")  # where the kit keeps a flow's draft and its screen's choices
 
 
 async def many_people(services: Services, n: int) -> None:
@@ -89,7 +88,8 @@ def clone(harness: BotHarness, walker: SimUser, tg: int) -> SimUser:
     ]
     states = booking._conversations  # PTB has no public setter for a conversation's state
     states[(tg, tg)] = states[(walker.id, walker.id)]
-    app._user_data[tg][DRAFT] = deepcopy(app.user_data[walker.id][DRAFT])
+    for key in UI_KEYS:
+        app._user_data[tg][key] = deepcopy(app.user_data[walker.id][key])
     lang = "en" if (tg - FIRST_TG) % 2 else "zh_CN"
     return harness.user(tg, language_code=LANG_CODE[lang])
 

@@ -18,10 +18,9 @@ from sqlmodel import col
 from telegram.ext import ConversationHandler
 
 from bot.context import Services
-from handlers.booking.book.screens import (
+from handlers.booking.book.draft import (
     CONFIRM,
     DAY,
-    DRAFT,
     KIND,
     PARTY,
     PHONE,
@@ -31,15 +30,14 @@ from handlers.booking.book.screens import (
     WAITLIST,
     WHO,
 )
-from models.booking.bookings import ACTIVE, Booking, cancel_booking
-from models.booking.slots import Slot, day_bounds
-from models.booking.waitlist import WaitlistEntry
+from models.booking import ACTIVE, Booking, Slot, WaitlistEntry, cancel_booking, day_bounds
 from models.core.people import find_person
 from tests.booking.booking_support import slot_of
 from tests.booking.test_booking_flow_helpers import person, slot_day, tr, venue
 from tests.harness import BotHarness, SimUser
 
 CRAWLER, RESIDENT_TG = 5501, 5502
+DRAFT_KEY = "draft"  # where the kit keeps the open flow's draft in user_data
 RESIDENT_PHONE, OWN_PHONE = "13955556666", "13800009999"
 TYPED = {PHONE: [RESIDENT_PHONE, OWN_PHONE, "12345"]}
 # How many screens of a state are expanded per (kind of venue, proxy or not, full-slot list).
@@ -75,7 +73,7 @@ class Crawler:
     def draft(self) -> dict[str, Any]:
         """The booking draft the flow keeps."""
         assert self.harness.app is not None
-        return dict(self.harness.app.user_data[CRAWLER].get(DRAFT, {}))
+        return dict(self.harness.app.user_data[CRAWLER].get(DRAFT_KEY, {}))
 
     def here(self) -> Signature:
         """Where the user is: state and buttons."""

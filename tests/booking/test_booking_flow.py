@@ -11,8 +11,7 @@ from sqlmodel import col
 
 from bot.context import Services
 from bot.timefmt import format_day, format_span
-from models.booking.bookings import BookingStatus
-from models.booking.slots import Slot
+from models.booking import BookingStatus, Slot
 from models.core.base import utcnow
 from models.core.outbox import OutboxMessage
 from models.core.places import ServiceCentre
@@ -22,6 +21,7 @@ from tests.booking.test_booking_flow_helpers import (
     choose_day,
     choose_slot,
     nav_ok,
+    opening,
     person,
     slot_day,
     taken,
@@ -82,13 +82,13 @@ async def test_canteen_for_three_gives_receipt_calendar_file_and_qr(
     await choose_slot(user, t, slot, canteen.name(lang))
     assert user.last_text() == t("booking.ask_party", max=4) and nav_ok(user, t)
     assert user.buttons()[:4] == [
-        "1. " + t("booking.party.one"),
-        *(f"{n}. " + t("booking.party.many", n=n) for n in (2, 3, 4)),
+        *(f"{n}. " + t.n("booking.party.many", n, n=n) for n in (1, 2, 3, 4)),
     ]
-    await user.choose(t("booking.party.many", n=3))
+    await user.choose(t.n("booking.party.many", 3, n=3))
     when = format_span(slot.starts_at, slot.ends_at, lang, services.settings.tz)
-    assert user.last_text() == t(
+    assert user.last_text() == t.n(
         "booking.ask_confirm",
+        3,
         venue=canteen.name(lang),
         centre=centre.name(lang),
         when=when,
@@ -136,7 +136,7 @@ async def test_single_place_kinds_go_from_slot_to_confirm(
     await to_day(user, services, t, kind, town)
     await choose_day(user, t, slot_day(slot))
     await choose_slot(user, t, slot, place.name(lang))
-    assert user.last_text().startswith(t("booking.ask_confirm").split("\n")[0])  # no party step
+    assert user.last_text().startswith(opening(t, "booking.ask_confirm"))  # no party step
     replies = await user.choose(t("booking.confirm.yes"))
     assert kinds(replies) == ["text", "document", "photo", "text"]
     [booking] = await bookings(services)
@@ -166,8 +166,9 @@ async def test_the_hall_needs_approval_so_the_receipt_says_pending(
     assert kinds(replies) == ["text", "document", "text"]  # no check-in code before approval
     [booking] = await bookings(services)
     assert booking.status == BookingStatus.PENDING_APPROVAL.value
-    pending_first_line = t(
+    pending_first_line = t.n(
         "booking.receipt.pending_approval",
+        1,
         id=booking.id,
         venue="",
         centre="",
@@ -265,3 +266,19 @@ async def centre_names(services: Services, lang: str) -> tuple[str, str]:
             .all()
         )
     return rows[0].name(lang), rows[1].name(lang)
+
+
+async def test_english_says_one_person_not_one_people(
+    harness: BotHarness, services: Services
+) -> None:
+    user = await person(harness, 5110, "en")
+    t = tr(services, "en")
+    slot = await slot_of(services.sessions, "d-canteen", 3)
+    await to_day(user, services, t, "canteen", "D")
+    await choose_day(user, t, slot_day(slot))
+    await choose_slot(user, t, slot, (await venue(services, "d-canteen")).name("en"))
+    assert user.buttons()[:2] == ["1. 1 person", "2. 2 people"]
+    await user.choose("1 person")
+    assert "\n👥 1 person\n" in user.last_text()
+    replies = await user.choose(t("booking.confirm.yes"))
+    assert "\n👥 1 person\n" in str(replies[0]["text"])  # the receipt

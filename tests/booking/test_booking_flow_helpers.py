@@ -10,9 +10,7 @@ from sqlmodel import col
 from bot.context import Services
 from bot.i18n import Translator
 from bot.timefmt import format_clock, format_day
-from models.booking.bookings import Booking
-from models.booking.calendar import TOWNS_TZ
-from models.booking.slots import Slot
+from models.booking import TOWNS_TZ, Booking, Slot
 from models.core.places import Town, Venue
 from tests.booking.booking_support import local_today
 from tests.factories import make_person
@@ -166,4 +164,7 @@ def nav_ok(user: SimUser, t: Translator) -> bool:
 
 def opening(t: Translator, msgid: str) -> str:
     """A message's fixed opening words: up to its first line break or placeholder."""
-    return t(msgid).split("\n")[0].split("{")[0]
+    text = t(msgid)
+    if text == msgid:  # a message with plural forms: the forms open alike
+        text = t.n(msgid, 2)
+    return text.split("\n")[0].split("{")[0]

@@ -13,8 +13,7 @@ from sqlmodel import col
 from bot.context import Services
 from bot.i18n import Translator
 from bot.timefmt import format_day
-from models.booking.slots import Slot
-from models.booking.waitlist import WaitlistEntry, WaitStatus
+from models.booking import Slot, WaitlistEntry, WaitStatus
 from tests.booking.booking_support import slot_of
 from tests.booking.test_booking_flow_helpers import (
     bookings,
@@ -68,7 +67,7 @@ async def reach(
         elif step == "slot":
             await choose_slot(user, t, slot, (await venue(services, "d-canteen")).name(t.language))
         elif step == "party":
-            await user.choose(t("booking.party.many", n=2))
+            await user.choose(t.n("booking.party.many", 2, n=2))
         elif step == "confirm":
             await fill(services, slot, Slot.capacity - 1)  # one seat left: not enough for two
             await user.choose(t("booking.confirm.yes"))

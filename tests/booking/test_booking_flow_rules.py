@@ -9,8 +9,7 @@ import pytest
 from bot.context import Services
 from bot.i18n import Translator
 from bot.timefmt import format_day
-from models.booking.bookings import book
-from models.booking.slots import Slot
+from models.booking import Slot, book
 from models.core.people import find_person
 from tests.booking.booking_support import local_today, slot_of
 from tests.booking.test_booking_flow_helpers import (
@@ -60,7 +59,7 @@ async def test_lead_time(harness: BotHarness, services: Services, lang: str) -> 
     await set_venue(services, "d-canteen", lead_time_minutes=10 * 24 * 60)
     slot = await slot_of(services.sessions, "d-canteen", 3)
     await _pick(user, services, t, "d-canteen", "canteen", "D", slot)
-    reason = t("booking.error.lead_time", hours="240")
+    reason = t.n("booking.error.lead_time", 240, hours="240")
     assert user.last_text() == reason + "\n\n" + _ask_slot(t, "canteen", slot)
     assert nav_ok(user, t)
     await _unchanged(services, slot)
@@ -76,7 +75,7 @@ async def test_lead_time_checked_again_at_confirm(
     assert t("booking.confirm.yes") in user.buttons()[0]
     await set_venue(services, "d-health", lead_time_minutes=10 * 24 * 60)  # changed meanwhile
     await user.choose(t("booking.confirm.yes"))
-    reason = t("booking.error.lead_time", hours="240")
+    reason = t.n("booking.error.lead_time", 240, hours="240")
     assert user.last_text() == reason + "\n\n" + _ask_slot(t, "health_check", slot)
     await _unchanged(services, slot)
 
@@ -86,7 +85,7 @@ async def test_horizon(harness: BotHarness, services: Services, lang: str) -> No
     user, t = await person(harness, 5203, lang), tr(services, lang)
     slot = await slot_of(services.sessions, "d-canteen", 9)  # the canteen takes 7 days ahead
     await _pick(user, services, t, "d-canteen", "canteen", "D", slot)
-    reason = t("booking.error.horizon", days=7)
+    reason = t.n("booking.error.horizon", 7, days=7)
     assert user.last_text().startswith(reason + "\n\n")
     assert user.last_text().endswith(
         t(
@@ -110,7 +109,7 @@ async def test_quota(harness: BotHarness, services: Services, lang: str) -> None
     slot = await slot_of(services.sessions, "d-health", 4)
     before = await bookings(services)
     await _pick(user, services, t, "d-health", "health_check", "D", slot)
-    reason = t("booking.error.quota", max=1)
+    reason = t.n("booking.error.quota", 1, max=1)
     assert user.last_text() == reason + "\n\n" + t("booking.ask_kind")
     assert await bookings(services) == before
     assert await taken(services, slot.id or 0) == slot.taken
@@ -161,4 +160,17 @@ async def test_other_town_policy(harness: BotHarness, services: Services, lang: 
         "booking.ask_place", kind=t("booking.kind.canteen")
     )
     assert nav_ok(user, t)
+    await _unchanged(services, slot)
+
+
+async def test_a_count_of_one_reads_in_the_singular(
+    harness: BotHarness, services: Services
+) -> None:
+    user, t = await person(harness, 5208, "en"), tr(services, "en")
+    await set_venue(services, "d-canteen", horizon_days=1)
+    slot = await slot_of(services.sessions, "d-canteen", 3)
+    await _pick(user, services, t, "d-canteen", "canteen", "D", slot)
+    assert user.last_text().startswith(
+        "📅 This place takes bookings at most 1 day ahead. Please choose a nearer day.\n\n"
+    )
     await _unchanged(services, slot)

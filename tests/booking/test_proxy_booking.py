@@ -10,9 +10,7 @@ from sqlmodel import col
 from bot.context import Services
 from bot.i18n import Translator
 from bot.timefmt import format_span, format_when
-from models.booking.bookings import Booking, BookingStatus
-from models.booking.proxies import grant_consent, has_consent
-from models.booking.slots import Slot
+from models.booking import Booking, BookingStatus, Slot, grant_consent, has_consent
 from models.core.base import utcnow
 from models.core.outbox import OutboxMessage
 from models.core.people import Person, find_person
@@ -72,9 +70,9 @@ async def book_canteen_for_resident(
     await to_day(proxy, services, t, "canteen", "Q", proxy_phone=PHONE)
     await choose_day(proxy, t, slot_day(slot))
     await choose_slot(proxy, t, slot, canteen.name(t.language))
-    await proxy.choose(t("booking.party.many", n=2))
+    await proxy.choose(t.n("booking.party.many", 2, n=2))
     said = await described(services, t.language, slot, span=True)
-    assert proxy.last_text() == t("booking.ask_confirm.proxy", name="王阿姨", party=2, **said)
+    assert proxy.last_text() == t.n("booking.ask_confirm.proxy", 2, name="王阿姨", party=2, **said)
     return await proxy.choose(t("booking.confirm.yes")), slot
 
 

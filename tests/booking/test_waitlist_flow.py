@@ -7,8 +7,7 @@ from datetime import timedelta
 from bot.context import Services
 from bot.timefmt import format_when
 from jobs.booking import tick_once
-from models.booking.bookings import BookingStatus
-from models.booking.waitlist import WaitStatus
+from models.booking import BookingStatus, WaitStatus
 from models.core.base import utcnow
 from tests.authz.test_authz_matrix import forge_tap
 from tests.booking.booking_support import slot_of

@@ -61,7 +61,7 @@ async def test_resident_books_a_canteen_slot_by_clicking(
             break
         await choose(page, RESIDENT, t("nav.more"))
     await bot_said(page, RESIDENT, t("booking.ask_party", max=4))
-    await choose(page, RESIDENT, t("booking.party.many", n=2))
+    await choose(page, RESIDENT, t.n("booking.party.many", 2, n=2))
     await shoot(page, "booking-confirm", docs=True)
     await choose(page, RESIDENT, t("booking.confirm.yes"))
 

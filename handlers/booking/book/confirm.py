@@ -1,75 +1,43 @@
-"""The booking's last steps: confirm (the receipt), the waitlist, and a repeated confirm tap.
+"""The booking's last answers: confirm (then the receipt), join the waitlist, and a confirm
+tapped again after the flow ended.
 
-``book`` is idempotent per person and slot, so a double tap of "1. 确认预约" (two messages, or
-two at once) makes one booking; the second tap is told it is already booked, with no second
+``book_slot`` is idempotent per person and slot, so a double tap of "1. 确认预约" (two messages,
+or two at once) makes one booking; the second tap is told it is already booked, with no second
 receipt. A slot that filled up since it was listed answers "full: join the waitlist?".
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 
 from telegram import Message, Update
-from telegram.ext import ConversationHandler, filters
+from telegram.ext import filters
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
-from handlers.booking.book.screens import (
-    DRAFT,
-    ask_kind,
-    chosen,
-    draft,
-)
-from handlers.booking.book.search import show_slots
-from handlers.booking.book.slot_screens import ask_confirm, ask_waitlist, confirm_options
-from handlers.booking.book.steps import end_home, not_understood, route_error
+from handlers.booking.book.draft import booking_draft, not_understood
+from handlers.booking.book.slots import route_error
+from handlers.booking.book.summary import ask_confirm, ask_waitlist, confirm_options
+from handlers.booking.book.what import ask_kind
+from handlers.booking.book.when import show_slots
 from handlers.booking.receipts import send_receipt
-from handlers.home.commands import fallback
-from handlers.kit import main_menu_keyboard, numbered, reply
-from models.booking.bookings import Booked, BookingView, book, booking_view
-from models.booking.proxies import ResidentNotFound, has_consent
-from models.booking.proxy_notices import tell_resident_booked
-from models.booking.waitlist import join_waitlist
-from models.core.base import utcnow
+from handlers.kit import (
+    END,
+    chosen,
+    clear_draft,
+    leave,
+    main_menu_keyboard,
+    me,
+    numbered,
+    registered,
+    reply,
+    run,
+    show_main_menu,
+)
+from models.booking import book_slot, just_booked, wait_for_slot
 from models.core.errors import DomainError
-from models.core.people import Person
 
 logger = logging.getLogger(__name__)
-DONE = "booking.done"
-REPEAT_WINDOW = timedelta(minutes=10)
-
-
-async def _book(context: TongxinContext) -> tuple[Booked, BookingView]:
-    """Book the drafted slot in one transaction (a proxy's: with or without standing consent)."""
-    data, tz = draft(context), context.services.settings.tz
-    assert context.person is not None
-    async with context.services.sessions() as session, session.begin():
-        me = await session.get(Person, context.person.id)
-        assert me is not None and me.id is not None
-        slot_id, party = int(data["slot_id"]), int(data.get("party", 1))
-        resident_id = data.get("resident_id")
-        if resident_id:
-            resident = await session.get(Person, resident_id)
-            if resident is None or resident.id is None:
-                raise ResidentNotFound()
-            agreed = await has_consent(session, resident.id, me.id)
-            booked = await book(
-                session,
-                resident,
-                slot_id,
-                party_size=party,
-                booked_by=me,
-                resident_agreed=agreed,
-                tz=tz,
-            )
-            if booked.created and agreed:
-                await tell_resident_booked(session, booked.booking, me)
-        else:
-            booked = await book(session, me, slot_id, party_size=party, tz=tz)
-        assert booked.booking.id is not None
-        view = await booking_view(session, booked.booking.id)
-    return booked, view
 
 
 async def on_confirm(update: Update, context: TongxinContext) -> int:
@@ -79,26 +47,34 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
         return await ask_confirm(update, context, not_understood(context))
     if key == "again":
         return await ask_kind(update, context)
+    data = booking_draft(context)
     try:
-        booked, view = await _book(context)
+        made = await run(
+            context,
+            book_slot,
+            person=me(context),
+            slot_id=data.get("slot_id", 0),
+            party_size=data.get("party", 1),
+            resident_id=data.get("resident_id"),
+            tz=context.services.settings.tz,
+        )
     except DomainError as error:
         return await route_error(update, context, error)
-    if not booked.created:
-        return await _already_booked(update, context, view.booking.id)
-    assert update.effective_chat is not None and context.person is not None
-    logger.info(
-        "person %s booked %s (booking %s)", context.person.id, view.slot.id, view.booking.id
-    )
-    context.user_data[DONE] = {"id": view.booking.id, "at": utcnow().isoformat()}  # type: ignore[index]
-    await send_receipt(context, update.effective_chat.id, view)
-    return await end_home(update, context)
+    if not made.created:
+        return await already_booked(update, context, made.view.booking.id)
+    view, chat = made.view, update.effective_chat
+    logger.info("person %s booked %s (booking %s)", me(context).id, view.slot.id, view.booking.id)
+    if chat is not None:
+        await send_receipt(context, chat.id, view)
+    return await leave(update, context)
 
 
-async def _already_booked(update: Update, context: TongxinContext, booking_id: int | None) -> int:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+async def already_booked(update: Update, context: TongxinContext, booking_id: int | None) -> int:
+    """The booking exists already: say so (no second receipt), with the main menu."""
+    clear_draft(context)
     text = context.t("booking.already_booked", id=booking_id)
     await reply(update, context, text, main_menu_keyboard(context))
-    return ConversationHandler.END
+    return END
 
 
 async def on_waitlist(update: Update, context: TongxinContext) -> int:
@@ -106,40 +82,41 @@ async def on_waitlist(update: Update, context: TongxinContext) -> int:
     key = chosen(update, context)
     if key is None:
         return await ask_waitlist(update, context, not_understood(context))
-    data = draft(context)
+    data = booking_draft(context)
     if key == "skip":
         data["full_mode"] = False
         return await show_slots(update, context)
-    assert context.person is not None
     try:
-        async with context.services.sessions() as session, session.begin():
-            person = await session.get(Person, data.get("resident_id") or context.person.id)
-            if person is None:
-                raise ResidentNotFound()
-            _entry, position = await join_waitlist(
-                session, person, int(data["slot_id"]), int(data.get("party", 1))
-            )
+        queued = await run(
+            context,
+            wait_for_slot,
+            person=me(context),
+            slot_id=data.get("slot_id", 0),
+            party_size=data.get("party", 1),
+            resident_id=data.get("resident_id"),
+        )
     except DomainError as error:
         return await route_error(update, context, error)
     if data.get("resident_id"):
         name = data.get("resident_name") or "—"
-        text = context.t("booking.waitlist.joined.proxy", position=position, name=name)
+        text = context.t("booking.waitlist.joined.proxy", position=queued.position, name=name)
     else:
-        text = context.t("booking.waitlist.joined", position=position)
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+        text = context.t("booking.waitlist.joined", position=queued.position)
+    clear_draft(context)
     await reply(update, context, text, main_menu_keyboard(context))
-    return ConversationHandler.END
+    return END
 
 
 async def repeated_confirm(update: Update, context: TongxinContext) -> None:
     """ "1. 确认预约" again after the booking was made: it is booked already, nothing more."""
-    done = context.user_data.get(DONE)  # type: ignore[union-attr]
-    if isinstance(done, dict) and context.person is not None:
-        at = datetime.fromisoformat(str(done.get("at")))
-        if utcnow() - at <= REPEAT_WINDOW:
-            await _already_booked(update, context, int(done["id"]))
-            return
-    await fallback(update, context)
+    if not registered(context.person):
+        await reply(update, context, context.t("help.text.new"))
+        return
+    booking_id = await run(context, just_booked, person=me(context))
+    if booking_id is not None:
+        await already_booked(update, context, booking_id)
+        return
+    await show_main_menu(update, context, "home.not_understood")
 
 
 class ConfirmWords(filters.MessageFilter):

@@ -4,27 +4,27 @@ Screens, one question each, with numbered buttons and ⬅️/🏠: for whom → 
 phone, then "is this them?") → what (six kinds) → where (a town's centres, or any centre of both
 towns) → which day (今天/明天/后天/weekdays/more; or "⚡ nearest free slots") → which slot →
 how many (venues taking parties) → confirm → receipt (text, ``.ics``, check-in QR code).
+The steps are ``who``, ``what``, ``when``, ``slots``, ``summary`` and ``confirm``; each calls
+one use case of ``models.booking``.
 
 Waitlist design: a day lists only its slots with places left; when none is free but some are
 full, the full ones are listed ("已满，可候补") and picking one asks "join the waitlist?". A slot
 that fills up between listing and confirming (two hundred people at once for forty seats) is
 refused by the database at confirm, and the person gets the same "full, join the waitlist?".
-Rules are checked when a slot is picked and again, authoritatively, by
-``models.booking.bookings.book``.
+Rules are checked when a slot is picked and again, authoritatively, when it is booked.
 """
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler
 
 from bot.context import TongxinContext
 from handlers.booking.book.confirm import ConfirmWords, on_confirm, on_waitlist, repeated_confirm
-from handlers.booking.book.proxy import on_phone, on_resident, proxy_answer_handler
-from handlers.booking.book.screens import (
+from handlers.booking.book.consent import on_proxy_answer
+from handlers.booking.book.draft import (
     CONFIRM,
     DAY,
-    DRAFT,
     KIND,
     PARTY,
     PHONE,
@@ -33,111 +33,55 @@ from handlers.booking.book.screens import (
     SLOT,
     WAITLIST,
     WHO,
-    ask_day,
-    ask_kind,
-    ask_phone,
-    ask_place,
-    ask_who,
-    draft,
 )
-from handlers.booking.book.search import show_slots
-from handlers.booking.book.steps import (
-    back_from_confirm,
-    end_home,
-    on_day,
-    on_kind,
-    on_party,
-    on_place,
-    on_slot,
-    on_who,
+from handlers.booking.book.slots import back_from_confirm, on_party, on_slot
+from handlers.booking.book.what import ask_kind, ask_place, on_kind, on_place
+from handlers.booking.book.when import ask_day, on_day, show_slots
+from handlers.booking.book.who import ask_phone, ask_who, on_phone, on_resident, on_who
+from handlers.kit import (
+    END,
+    MenuButton,
+    Screen,
+    Wiring,
+    conversation,
+    leave,
+    registered,
+    reply,
+    tap_handler,
 )
-from handlers.kit import MenuButton, Step, Wiring, registered, reply, screen
-from handlers.kit import show_help as help_command
+from models.booking import PROXY_ANSWER, NotYourBooking
 
 
 async def start(update: Update, context: TongxinContext) -> int:
     """Entry: /book or the 📅 main menu button (registered people only)."""
     if not registered(context.person):
         await reply(update, context, context.t("error.not_registered"))
-        return ConversationHandler.END
-    draft(context).clear()
+        return END
     return await ask_who(update, context)
-
-
-async def _back_to_main(update: Update, context: TongxinContext) -> int:
-    return await end_home(update, context)
-
-
-async def _back_from_kind(update: Update, context: TongxinContext) -> int:
-    return await ask_who(update, context)
-
-
-async def _back_from_slot_step(update: Update, context: TongxinContext) -> int:
-    return await show_slots(update, context)
-
-
-STEPS: dict[int, Step] = {
-    WHO: on_who,
-    PHONE: on_phone,
-    RESIDENT: on_resident,
-    KIND: on_kind,
-    PLACE: on_place,
-    DAY: on_day,
-    SLOT: on_slot,
-    PARTY: on_party,
-    CONFIRM: on_confirm,
-    WAITLIST: on_waitlist,
-}
-BACK: dict[int, Step] = {
-    WHO: _back_to_main,
-    PHONE: ask_who,
-    RESIDENT: ask_phone,
-    KIND: _back_from_kind,
-    PLACE: ask_kind,
-    DAY: ask_place,
-    SLOT: ask_day,
-    PARTY: _back_from_slot_step,
-    CONFIRM: back_from_confirm,
-    WAITLIST: _back_from_slot_step,
-}
-
-
-async def cancel(update: Update, context: TongxinContext) -> int:
-    """/cancel: drop the draft, main menu."""
-    return await end_home(update, context, "home.cancelled")
-
-
-async def help_inside(update: Update, context: TongxinContext) -> int:
-    """/help: leave the flow and show help."""
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
-    await help_command(update, context)
-    return ConversationHandler.END
 
 
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
-    """The booking conversation (persistent), the repeated-confirm answer, the proxy taps."""
-    i18n = wiring.i18n
-    anything = ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    conversation: ConversationHandler = ConversationHandler(  # type: ignore[type-arg]
-        entry_points=[
-            CommandHandler("book", start),
-            MessageHandler(MenuButton(i18n, wiring.menu, "book"), start),
-        ],
-        states={
-            state: [MessageHandler(anything, screen(step, back=BACK[state], home=end_home))]
-            for state, step in STEPS.items()
-        },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CommandHandler("help", help_inside),
-            CommandHandler("menu", end_home),
-        ],
-        name="booking",
-        persistent=True,
-        allow_reentry=True,
-    )
+    """The booking conversation, the repeated-confirm answer, and the resident's proxy taps."""
     return [
-        conversation,
-        MessageHandler(ConfirmWords(i18n), repeated_confirm),
-        proxy_answer_handler(),
+        conversation(
+            "booking",
+            entry_points=[
+                CommandHandler("book", start),
+                MessageHandler(MenuButton(wiring.i18n, wiring.menu, "book"), start),
+            ],
+            screens={
+                WHO: Screen(on_who, back=leave),
+                PHONE: Screen(on_phone, back=ask_who),
+                RESIDENT: Screen(on_resident, back=ask_phone),
+                KIND: Screen(on_kind, back=ask_who),
+                PLACE: Screen(on_place, back=ask_kind),
+                DAY: Screen(on_day, back=ask_place),
+                SLOT: Screen(on_slot, back=ask_day),
+                PARTY: Screen(on_party, back=show_slots),
+                CONFIRM: Screen(on_confirm, back=back_from_confirm),
+                WAITLIST: Screen(on_waitlist, back=show_slots),
+            },
+        ),
+        MessageHandler(ConfirmWords(wiring.i18n), repeated_confirm),
+        tap_handler(PROXY_ANSWER, on_proxy_answer, refusal=NotYourBooking),
     ]

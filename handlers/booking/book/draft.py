@@ -1,0 +1,50 @@
+"""What the booking conversation keeps between screens: its states and its typed draft."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict, cast
+
+from bot.context import TongxinContext
+from handlers.kit import draft
+
+WHO, PHONE, RESIDENT, KIND, PLACE, DAY, SLOT, PARTY, CONFIRM, WAITLIST = range(10)
+ANY = "any"  # the place choice "any centre of both towns"
+NEAREST = "__nearest__"  # the day choice "the nearest free slots"
+MORE = "__more__"  # the kit's "more" choice under a page of slots
+
+
+class BookingDraft(TypedDict, total=False):
+    """The booking being put together (the kit keeps it in ``user_data``, across restarts)."""
+
+    proxy: bool  # booking for someone else
+    resident_id: int  # … the resident the proxy named, and their name
+    resident_name: str
+    kind: str  # a VenueKind value
+    town_id: int | None  # None: any centre of both towns
+    day_page: int
+    day: str  # an ISO date, or NEAREST
+    slot_page: int
+    full_mode: bool  # the day's slots are all full: picking one asks about the waitlist
+    slot_id: int
+    party: int
+
+
+def booking_draft(context: TongxinContext) -> BookingDraft:
+    """The open booking's draft."""
+    return draft(context, BookingDraft)
+
+
+def forget_search(data: BookingDraft) -> None:
+    """Forget what was chosen from the kind on: a new kind starts the search over."""
+    for key in ("kind", "town_id", "day", "slot_id", "party", "full_mode"):
+        cast(dict[str, Any], data).pop(key, None)
+
+
+def kind_label(context: TongxinContext, kind: str) -> str:
+    """A kind of venue or service, in words."""
+    return context.t(f"booking.kind.{kind}")
+
+
+def not_understood(context: TongxinContext) -> str:
+    """The gentle re-prompt line."""
+    return context.t("booking.not_understood")

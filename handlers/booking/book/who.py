@@ -1,0 +1,83 @@
+"""Who the booking is for: oneself, or a resident a proxy (a family member, a volunteer) names
+by the phone number they registered with, and confirms ("is this them?")."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import TongxinContext
+from handlers.booking.book.draft import PHONE, RESIDENT, WHO, booking_draft, not_understood
+from handlers.booking.book.what import ask_kind
+from handlers.kit import Option, ask, chosen, clear_draft, error_text, me, message_text, run
+from models.booking import Resident, proxied_resident, resident_by_phone
+from models.core.errors import DomainError
+
+
+async def ask_who(update: Update, context: TongxinContext, first: str = "") -> int:
+    """For myself, or for a family member / resident (proxy)."""
+    t = context.t
+    options = [Option("self", t("booking.who.self")), Option("proxy", t("booking.who.proxy"))]
+    return await ask(update, context, t("booking.ask_who"), options, WHO, first=first)
+
+
+async def on_who(update: Update, context: TongxinContext) -> int:
+    """For myself, or for someone else."""
+    key = chosen(update, context)
+    if key is None:
+        return await ask_who(update, context, not_understood(context))
+    clear_draft(context)  # a new start: nothing chosen before counts
+    if key == "proxy":
+        booking_draft(context)["proxy"] = True
+        return await ask_phone(update, context)
+    return await ask_kind(update, context)
+
+
+async def ask_phone(update: Update, context: TongxinContext, first: str = "") -> int:
+    """The resident's phone number, typed."""
+    return await ask(update, context, context.t("booking.ask_phone"), [], PHONE, first=first)
+
+
+async def on_phone(update: Update, context: TongxinContext) -> int:
+    """The resident's phone number; an unknown number (or one's own) is asked again."""
+    text = (message_text(update) or "").strip()
+    if not text:
+        return await ask_phone(update, context, context.t("booking.phone.not_text"))
+    try:
+        resident = await run(context, resident_by_phone, person=me(context), phone=text)
+    except DomainError as error:
+        return await ask_phone(update, context, error_text(context, error))
+    data = booking_draft(context)
+    data["resident_id"], data["resident_name"] = resident.id, resident.name or "—"
+    return await ask_resident(update, context, resident=resident)
+
+
+async def ask_resident(
+    update: Update, context: TongxinContext, first: str = "", resident: Resident | None = None
+) -> int:
+    """Is this the resident you mean? (``resident``: as the phone lookup just found them)"""
+    t, data = context.t, booking_draft(context)
+    if resident is None:
+        if "resident_id" not in data:
+            return await ask_phone(update, context)
+        try:
+            resident = await run(context, proxied_resident, resident_id=data["resident_id"])
+        except DomainError as error:
+            return await ask_phone(update, context, error_text(context, error))
+    text = t(
+        "booking.ask_resident",
+        name=resident.name or "—",
+        town=resident.town.name(context.lang) if resident.town else "—",
+    )
+    options = [Option("yes", t("booking.resident.yes")), Option("no", t("booking.resident.no"))]
+    return await ask(update, context, text, options, RESIDENT, first=first)
+
+
+async def on_resident(update: Update, context: TongxinContext) -> int:
+    """Yes, this is the resident; or no, type the number again."""
+    key = chosen(update, context)
+    if key is None:
+        return await ask_resident(update, context, not_understood(context))
+    if key == "no":
+        booking_draft(context).pop("resident_id", None)
+        return await ask_phone(update, context)
+    return await ask_kind(update, context)
