@@ -6,7 +6,9 @@ which actions exist and what each carries, so a forged or stale tap (an unknown 
 number, a stray emoji) parses to ``None`` and is refused in one place, never half-understood.
 
 Data look like ``bk:yes:42``: a prefix owned by one feature (the feature registry refuses two
-features claiming one prefix), an action, then the action's fields separated by ``:``.
+features claiming one prefix), an action, then the action's fields separated by ``:``. The
+action ``""`` has no word of its own: its fields follow the prefix (``rate:42:5``, a format
+already on residents' phones).
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class CallbackCode:
         if not re.fullmatch(r"[a-z]{1,8}", self.prefix):
             raise ValueError(f"callback prefix {self.prefix!r}: 1-8 lowercase letters")
         for action, fields in self.actions.items():
-            parts = [re.escape(self.prefix), re.escape(action), *(f"({f.value})" for f in fields)]
+            head = [re.escape(self.prefix), *([re.escape(action)] if action else [])]
+            parts = [*head, *(f"({f.value})" for f in fields)]
             self._patterns[action] = re.compile("^" + ":".join(parts) + "$")
 
     @property
@@ -66,7 +69,7 @@ class CallbackCode:
 
     def data(self, action: str, *values: int | str) -> str:
         """The callback data for ``action`` with its fields; refuses what ``parse`` would."""
-        text = ":".join([self.prefix, action, *(str(v) for v in values)])
+        text = ":".join([self.prefix, *([action] if action else []), *(str(v) for v in values)])
         if self.parse(text) is None or len(text.encode()) > MAX_CALLBACK_BYTES:
             raise ValueError(f"invalid callback data for {self.prefix}:{action}")
         return text
@@ -76,6 +79,8 @@ class CallbackCode:
         if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
             return None
         action = data.split(":", 2)[1] if data.count(":") else ""
+        if action not in self._patterns:
+            action = ""  # no such word: maybe the fields of the action without one
         pattern = self._patterns.get(action)
         found = pattern.match(data) if pattern is not None else None
         if found is None:
