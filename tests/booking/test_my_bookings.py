@@ -56,7 +56,8 @@ async def test_list_cancel_and_the_waiting_person_is_offered_the_place(
 
     await user.send("/mybookings")
     status = t("mine.status.confirmed")
-    label = t("mine.option.booking", when=place["when"], venue=place["venue"], status=status)
+    where = t("mine.place", venue=place["venue"], centre=place["centre"])
+    label = t("mine.option.booking", when=place["when"], place=where, status=status)
     assert user.last_text() == t.n("mine.list", 1, total=1)
     assert user.buttons() == [f"1. {label}", t("nav.back"), t("nav.home")]
     await assert_reprompts(user, t, t.n("mine.list", 1, total=1))
@@ -129,7 +130,7 @@ async def test_proxy_sees_and_cancels_the_booking_made_for_a_resident(
         "mine.option.proxy",
         name="王阿姨",
         when=place["when"],
-        venue=place["venue"],
+        place=t("mine.place", venue=place["venue"], centre=place["centre"]),
         status=status,
     )
     assert proxy.buttons()[0] == f"1. {for_her}"
@@ -166,7 +167,7 @@ async def test_statuses_and_waitlist_entries_in_the_list(
     waiting = t(
         "mine.option.waiting",
         when=format_when(full.starts_at, "zh_CN", tz),
-        venue=place["venue"],
+        place=t("mine.place", venue=place["venue"], centre=place["centre"]),
         position=1,
     )
     assert second == f"2. {waiting}"
