@@ -96,7 +96,7 @@ async def on_offer_tap(update: Update, context: TongxinContext, tap: Tap) -> Non
         await send_receipt(context, chat.id, booked)
 
 
-def _on_a_screen(context: TongxinContext, update: Update) -> bool:
+def _on_a_screen(update: Update, context: TongxinContext) -> bool:
     """Whether the person has a screen open in any conversation (then "1" is that screen's)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
@@ -111,7 +111,7 @@ async def on_typed_answer(update: Update, context: TongxinContext) -> None:
     number = int(text) if BARE_NUMBER.match(text) else None  # int() reads "１" as 1 too
     if number not in (COMING, NOT_COMING) or not registered(context.person):
         return
-    if _on_a_screen(context, update):
+    if _on_a_screen(update, context):
         return
     coming = number == COMING
     view = await run(context, answer_waiting_reminder, person=me(context), coming=coming)
