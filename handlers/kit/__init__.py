@@ -36,7 +36,12 @@ from handlers.kit.person import (
     registered,
     requires,
 )
-from handlers.kit.ptb import end_conversations, forget_ui_state, open_conversation
+from handlers.kit.ptb import (
+    all_conversations,
+    end_conversations,
+    forget_ui_state,
+    open_conversation,
+)
 from handlers.kit.replies import Markup, error_text, lead, reply, reply_error
 from handlers.kit.screens import ask, chosen, message_text, shown
 from handlers.kit.taps import (
@@ -81,6 +86,7 @@ __all__ = [
     "Step",
     "Tap",
     "Wiring",
+    "all_conversations",
     "ask",
     "choice_keyboard",
     "chosen",

@@ -40,10 +40,12 @@ class Screen:
     home: Step | None = None
 
 
-async def leave(update: Update, context: TongxinContext, msgid: str = "home.prompt") -> int:
-    """Leave the flow: drop the draft, show the main menu with ``msgid`` above it."""
+async def leave(
+    update: Update, context: TongxinContext, msgid: str = "home.prompt", **params: object
+) -> int:
+    """Leave the flow: drop the draft, show the main menu with ``msgid`` (and its params) above."""
     clear_draft(context)
-    await show_main_menu(update, context, msgid)
+    await show_main_menu(update, context, msgid, **params)
     return END
 
 

@@ -55,10 +55,10 @@ def main_menu_keyboard(context: TongxinContext) -> ReplyKeyboardMarkup:
 
 
 async def show_main_menu(
-    update: Update, context: TongxinContext, msgid: str = "home.prompt"
+    update: Update, context: TongxinContext, msgid: str = "home.prompt", **params: object
 ) -> None:
-    """Show the main menu with a short line above it."""
-    await reply(update, context, context.t(msgid), main_menu_keyboard(context))
+    """Show the main menu with a short line (``msgid`` filled with ``params``) above it."""
+    await reply(update, context, context.t(msgid, **params), main_menu_keyboard(context))
 
 
 class MenuButton(filters.MessageFilter):

@@ -6,10 +6,12 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from bot.context import Services
+from models.booking import RATING, CommentTooLong
 from models.booking.bookings import Booking, BookingStatus
 from models.booking.feedback import BookingFeedback, ask_for_rating
 from models.booking.slots import Slot
 from models.core.base import utcnow
+from models.core.callbacks import Tap
 from models.core.outbox import OutboxMessage
 from tests.authz.test_authz_matrix import forge_tap
 from tests.booking.booking_support import slot_of
@@ -72,7 +74,7 @@ async def test_rating_and_a_text_comment(harness: BotHarness, services: Services
 
     replies = await rate(user, question, booking, 4)
     ask = t("feedback.ask_comment")
-    assert texts(replies) == [t("feedback.thanks", stars=4) + "\n\n" + ask]
+    assert texts(replies) == [t.n("feedback.thanks", 4, stars=4) + "\n\n" + ask]
     assert "想说几句吗？可以打字或发语音；不想说就点“不用了”" in ask
     assert user.buttons() == ["1. " + t("feedback.skip"), t("nav.back"), t("nav.home")]
     stored = await feedback(services, booking.id or 0)
@@ -83,7 +85,7 @@ async def test_rating_and_a_text_comment(harness: BotHarness, services: Services
     await user.photo()
     assert user.last_text() == t("feedback.not_understood") + "\n\n" + ask
     await user.send("好" * 5000)
-    assert user.last_text() == t("feedback.too_long", max=1000) + "\n\n" + ask
+    assert user.last_text() == t.n("feedback.too_long", 1000, max=1000) + "\n\n" + ask
     stored = await feedback(services, booking.id or 0)
     assert stored is not None and (stored.comment, stored.voice_file_id) == (None, None)
 
@@ -147,3 +149,20 @@ async def test_only_the_resident_of_an_attended_visit_rates(
     await forge_tap(other, f"rate:{upcoming.id}:5")  # their own, but not visited yet
     assert other.state.callback_answers(OTHER)[-1]["text"] == t("feedback.error.not_rateable")
     assert await feedback(services, upcoming.id or 0) is None
+
+
+def test_the_rating_buttons_parse_as_they_were_written() -> None:
+    assert RATING.data("", 42, 5) == "rate:42:5"
+    assert RATING.parse("rate:42:5") == Tap("", (42, 5))
+    for forged in ("rate:42", "rate:x:5", "rate:0:5", "rate::42:5", "rate:42:5:1", "bk:yes:42"):
+        assert RATING.parse(forged) is None, forged
+
+
+def test_english_counts_read_right_in_the_singular(services: Services) -> None:
+    en = services.i18n.translator("en")
+    assert "rating of 1 star!" in en.n("feedback.thanks", 1, stars=1)
+    assert "rating of 4 stars!" in en.n("feedback.thanks", 4, stars=4)
+    assert CommentTooLong.plural == "max"
+    one = en.n(CommentTooLong.message_id, 1, max=1)
+    assert "at most 1 character." in one
+    assert "at most 1000 characters." in en.n(CommentTooLong.message_id, 1000, max=1000)

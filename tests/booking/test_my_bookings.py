@@ -56,10 +56,11 @@ async def test_list_cancel_and_the_waiting_person_is_offered_the_place(
 
     await user.send("/mybookings")
     status = t("mine.status.confirmed")
-    label = t("mine.option.booking", when=place["when"], venue=place["venue"], status=status)
-    assert user.last_text() == t("mine.list", count=1)
+    where = t("mine.place", venue=place["venue"], centre=place["centre"])
+    label = t("mine.option.booking", when=place["when"], place=where, status=status)
+    assert user.last_text() == t.n("mine.list", 1, total=1)
     assert user.buttons() == [f"1. {label}", t("nav.back"), t("nav.home")]
-    await assert_reprompts(user, t, t("mine.list", count=1))
+    await assert_reprompts(user, t, t.n("mine.list", 1, total=1))
 
     await user.send("1")
     detail = user.last_text()
@@ -126,7 +127,11 @@ async def test_proxy_sees_and_cancels_the_booking_made_for_a_resident(
     await proxy.send("/mybookings")
     status = t("mine.status.confirmed")
     for_her = t(
-        "mine.option.proxy", name="王阿姨", when=place["when"], venue=place["venue"], status=status
+        "mine.option.proxy",
+        name="王阿姨",
+        when=place["when"],
+        place=t("mine.place", venue=place["venue"], centre=place["centre"]),
+        status=status,
     )
     assert proxy.buttons()[0] == f"1. {for_her}"
     assert proxy.buttons()[1].startswith("2. ") and "For " not in proxy.buttons()[1]
@@ -162,7 +167,7 @@ async def test_statuses_and_waitlist_entries_in_the_list(
     waiting = t(
         "mine.option.waiting",
         when=format_when(full.starts_at, "zh_CN", tz),
-        venue=place["venue"],
+        place=t("mine.place", venue=place["venue"], centre=place["centre"]),
         position=1,
     )
     assert second == f"2. {waiting}"
@@ -174,9 +179,27 @@ async def test_statuses_and_waitlist_entries_in_the_list(
     assert user.last_text() == t("mine.not_understood") + "\n\n" + question
     assert user.buttons() == keyboard
     await user.press(t("nav.back"))
-    assert user.last_text() == t("mine.list", count=2)
+    assert user.last_text() == t.n("mine.list", 2, total=2)
     await user.send("2")
     await user.choose(t("mine.entry.leave"))
     assert user.last_text() == t("mine.entry.left")
     assert (await entry_row(services, entry.id or 0)).status == WaitStatus.LEFT.value
     assert (await slot_row(services, full.id or 0)).taken == 1
+
+
+async def test_one_item_reads_in_the_singular_in_english(
+    harness: BotHarness, services: Services
+) -> None:
+    en = services.i18n.translator("en")
+    await make_person(services.sessions, RESIDENT, language="en")
+    slot = await slot_of(services.sessions, "d-canteen", 3)
+    await book_slot(services, RESIDENT, slot.id or 0)
+    user = harness.user(RESIDENT, language_code="en")
+    await user.send("/mybookings")
+    assert user.last_text() == en.n("mine.list", 1, total=1)
+    assert "You have 1 item in" in user.last_text() and "Tap it" in user.last_text()
+    await user.press(en("nav.home"))
+    other = await slot_of(services.sessions, "d-canteen", 4)
+    await book_slot(services, RESIDENT, other.id or 0)
+    await user.send("/mybookings")
+    assert "You have 2 items in" in user.last_text()

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import update
 from sqlmodel import col, select
-from telegram.ext import ConversationHandler
 
 from bot.context import Services
+from handlers.kit import all_conversations, open_conversation
 from models.booking.bookings import Booking, BookingStatus
 from models.booking.waitlist import WaitStatus
 from models.core.base import utcnow
@@ -49,14 +49,10 @@ async def reminder_of(harness: BotHarness, tg: int, booking: Booking) -> Message
 
 
 def open_flows(harness: BotHarness, tg: int) -> set[str]:
-    """Names of the conversations in which the user has a screen open."""
+    """Names of the conversations in which the user has a screen open (asked through the kit)."""
     assert harness.app is not None
-    return {
-        str(handler.name)
-        for group in harness.app.handlers.values()
-        for handler in group
-        if isinstance(handler, ConversationHandler) and (tg, tg) in handler._conversations
-    }
+    names = (open_conversation([c], tg, tg) for c in all_conversations(harness.app))
+    return {name for name in names if name is not None}
 
 
 async def outbox_status(services: Services, key_prefix: str) -> set[str]:

@@ -1,6 +1,6 @@
 """我的预约与提醒: reschedule one booking at the same venue — day, then slot, then confirm.
 
-The move itself is ``models.booking.bookings.reschedule``: one transaction that books the new slot
+The move itself is ``models.booking.move_booking``: one transaction that books the new slot
 first and then cancels the old one (whose places go to the waitlist at once).
 """
 
@@ -18,32 +18,28 @@ from handlers.booking.mine.screens import (
     MOVE,
     SLOT,
     chosen_booking,
-    end_home,
     gone,
-    me,
-    recall,
-    remember,
+    mine_draft,
     show_detail,
-    with_lead,
 )
 from handlers.booking.receipts import (
     DAYS_PER_PAGE,
     MORE_DAYS,
     day_options,
-    error_text,
     send_receipt,
     slot_option,
 )
-from handlers.kit import Option, choice_keyboard, match_option, message_text, page_of, reply
-from models.booking.bookings import BookingNotActive, NotYourBooking, booking_view, owned_booking
-from models.booking.bookings import reschedule as move_booking
-from models.booking.rules import SlotFull
-from models.booking.slots import Slot, day_bounds, open_slots
-from models.core.base import utcnow
+from handlers.kit import Option, ask, chosen, error_text, leave, me, page_of, run
+from models.booking import (
+    ItemGone,
+    SlotFull,
+    SlotUnavailable,
+    move_booking,
+    move_choice,
+    move_slots,
+)
 from models.core.errors import DomainError
 
-DAY_PAGE, DAY_KEY, SLOT_PAGE, SLOT_KEY = "mine.day_page", "mine.day", "mine.slot_page", "mine.slot"
-SLOTS_SHOWN = "mine.slots_shown"
 MOVE_ANSWERS = ("yes", "no")
 
 
@@ -51,97 +47,96 @@ def _today(context: TongxinContext) -> date:
     return datetime.now(context.services.settings.tz).date()
 
 
-def _data(context: TongxinContext) -> dict[str, object]:
-    assert context.user_data is not None
-    return context.user_data
+async def start_move(update: Update, context: TongxinContext) -> int:
+    """改期 was chosen: the first page of days."""
+    mine_draft(context)["day_page"] = 0
+    return await ask_day(update, context)
 
 
-async def ask_day(update: Update, context: TongxinContext, lead: str | None = None) -> int:
+async def ask_day(update: Update, context: TongxinContext, first: str = "") -> int:
     """改到哪一天？ 今天 / 明天 / 后天 / weekdays, and more days up to the venue's horizon."""
-    view = await chosen_booking(context)
-    if view is None:
+    try:
+        detail = await chosen_booking(context)
+    except ItemGone:
         return await gone(update, context)
-    page = int(str(_data(context).get(DAY_PAGE, 0)))
-    if page * DAYS_PER_PAGE > view.venue.horizon_days:
-        page = 0
-    _data(context)[DAY_PAGE] = page
-    options = day_options(context, _today(context), page)
-    lang = context.lang
+    data, venue, lang = mine_draft(context), detail.view.venue, context.lang
+    if data.get("day_page", 0) * DAYS_PER_PAGE > venue.horizon_days:
+        data["day_page"] = 0
+    options = day_options(context, _today(context), data.get("day_page", 0))
     text = context.t(
-        "mine.move.ask_day", venue=view.venue.name(lang), centre=view.centre.name(lang)
+        "mine.move.ask_day", venue=venue.name(lang), centre=detail.view.centre.name(lang)
     )
-    await reply(update, context, with_lead(lead, text), choice_keyboard(options, context.t))
-    return DAY
+    return await ask(update, context, text, options, DAY, first=first)
 
 
 async def on_day(update: Update, context: TongxinContext) -> int:
     """A day was chosen (or more days)."""
-    page = int(str(_data(context).get(DAY_PAGE, 0)))
-    choice = match_option(message_text(update), day_options(context, _today(context), page))
-    if choice is None:
+    key, data = chosen(update, context), mine_draft(context)
+    if key is None:
         return await ask_day(update, context, context.t("mine.not_understood"))
-    if choice.key == MORE_DAYS:
-        _data(context)[DAY_PAGE] = page + 1
+    if key == MORE_DAYS:
+        data["day_page"] = data.get("day_page", 0) + 1
         return await ask_day(update, context)
-    _data(context)[DAY_KEY], _data(context)[SLOT_PAGE] = choice.key, 0
+    data["day"], data["slot_page"] = key, 0
     return await ask_slot(update, context)
 
 
-async def ask_slot(update: Update, context: TongxinContext, lead: str | None = None) -> int:
+async def ask_slot(update: Update, context: TongxinContext, first: str = "") -> int:
     """The chosen day's slots at the same venue with room for the party (not the current one)."""
-    view = await chosen_booking(context)
-    if view is None:
-        return await gone(update, context)
-    tz = context.services.settings.tz
-    day = date.fromisoformat(str(_data(context).get(DAY_KEY)))
-    since, until = day_bounds(day, tz)
-    async with context.services.sessions() as session:
-        found = await open_slots(
-            session,
-            kind=view.venue.kind,
-            since=max(since, utcnow()),
-            until=until,
-            venue_id=view.venue.id,
-            places=view.booking.party_size,
-            tz=tz,
+    data = mine_draft(context)
+    day = date.fromisoformat(data.get("day", _today(context).isoformat()))
+    try:
+        found = await run(
+            context,
+            move_slots,
+            person=me(context),
+            booking_id=data.get("booking", 0),
+            day=day,
+            tz=context.services.settings.tz,
         )
-    options = [slot_option(context, s) for s in found if s.slot.id != view.slot.id]
+    except ItemGone:
+        return await gone(update, context)
+    words = format_day(day, context.lang)
+    options = [slot_option(context, open_slot) for open_slot in found.slots]
     if not options:
-        words = format_day(day, context.lang)
         return await ask_day(update, context, context.t("mine.move.no_slots", day=words))
-    shown, _pages = page_of(options, int(str(_data(context).get(SLOT_PAGE, 0))), context.t)
-    remember(context, SLOTS_SHOWN, shown)
-    text = context.t("mine.move.ask_slot", day=format_day(day, context.lang))
-    await reply(update, context, with_lead(lead, text), choice_keyboard(shown, context.t))
-    return SLOT
+    shown, _pages = page_of(options, data.get("slot_page", 0), context.t)
+    text = context.t("mine.move.ask_slot", day=words)
+    return await ask(update, context, text, shown, SLOT, first=first)
 
 
 async def on_slot(update: Update, context: TongxinContext) -> int:
     """A slot was chosen (or the next page of them)."""
-    choice = match_option(message_text(update), recall(context, SLOTS_SHOWN))
-    if choice is None:
-        return await ask_slot(update, context, context.t("mine.not_understood"))
-    if choice.key == MORE:
-        _data(context)[SLOT_PAGE] = int(str(_data(context).get(SLOT_PAGE, 0))) + 1
+    key, data = chosen(update, context), mine_draft(context)
+    if key == MORE:
+        data["slot_page"] = data.get("slot_page", 0) + 1
         return await ask_slot(update, context)
-    _data(context)[SLOT_KEY] = int(choice.key)
+    if key is None or not key.isdigit():
+        return await ask_slot(update, context, context.t("mine.not_understood"))
+    data["slot"] = int(key)
     return await ask_move(update, context)
 
 
 def _move_options(context: TongxinContext) -> list[Option]:
-    return [Option(k, context.t(f"mine.move.{k}")) for k in MOVE_ANSWERS]
+    return [Option(key, context.t(f"mine.move.{key}")) for key in MOVE_ANSWERS]
 
 
-async def ask_move(update: Update, context: TongxinContext, lead: str | None = None) -> int:
+async def ask_move(update: Update, context: TongxinContext, first: str = "") -> int:
     """Restate the old and the new time and ask to confirm."""
-    view = await chosen_booking(context)
-    if view is None:
+    data = mine_draft(context)
+    try:
+        choice = await run(
+            context,
+            move_choice,
+            person=me(context),
+            booking_id=data.get("booking", 0),
+            slot_id=data.get("slot", 0),
+        )
+    except ItemGone:
         return await gone(update, context)
-    async with context.services.sessions() as session:
-        slot = await session.get(Slot, int(str(_data(context).get(SLOT_KEY, 0))))
-    if slot is None or slot.venue_id != view.venue.id:
+    except SlotUnavailable:
         return await ask_slot(update, context)
-    lang, tz = context.lang, context.services.settings.tz
+    lang, tz, view, slot = context.lang, context.services.settings.tz, choice.view, choice.slot
     text = context.t(
         "mine.move.confirm",
         old=format_span(view.slot.starts_at, view.slot.ends_at, lang, tz),
@@ -149,36 +144,32 @@ async def ask_move(update: Update, context: TongxinContext, lead: str | None = N
         venue=view.venue.name(lang),
         centre=view.centre.name(lang),
     )
-    await reply(
-        update, context, with_lead(lead, text), choice_keyboard(_move_options(context), context.t)
-    )
-    return MOVE
+    return await ask(update, context, text, _move_options(context), MOVE, first=first)
 
 
 async def on_move(update: Update, context: TongxinContext) -> int:
     """Yes: move it in one transaction and send the new receipt; no: back to the booking."""
-    choice = match_option(message_text(update), _move_options(context))
-    if choice is None:
-        return await ask_move(update, context, context.t("mine.not_understood"))
-    if choice.key == "no":
+    key, data = chosen(update, context), mine_draft(context)
+    if key == "no":
         return await show_detail(update, context)
-    view = await chosen_booking(context)
-    if view is None:
-        return await gone(update, context)
-    slot_id = int(str(_data(context).get(SLOT_KEY, 0)))
+    if key != "yes":
+        return await ask_move(update, context, context.t("mine.not_understood"))
     try:
-        async with context.services.sessions() as session, session.begin():
-            booking = await owned_booking(session, view.booking.id or 0, me(context))
-            moved = await move_booking(
-                session, booking, me(context), slot_id, tz=context.services.settings.tz
-            )
-            new_view = await booking_view(session, moved.booking.id or 0)
-    except (NotYourBooking, BookingNotActive):
+        moved = await run(
+            context,
+            move_booking,
+            person=me(context),
+            booking_id=data.get("booking", 0),
+            slot_id=data.get("slot", 0),
+            tz=context.services.settings.tz,
+        )
+    except ItemGone:
         return await gone(update, context)
     except SlotFull:
         return await ask_slot(update, context, context.t("mine.move.full"))
     except DomainError as error:
         return await ask_slot(update, context, error_text(context, error))
-    assert update.effective_chat is not None
-    await send_receipt(context, update.effective_chat.id, new_view)
-    return await end_home(update, context, context.t("mine.move.done"))
+    chat = update.effective_chat
+    if chat is not None:
+        await send_receipt(context, chat.id, moved)
+    return await leave(update, context, "mine.move.done")

@@ -1,0 +1,71 @@
+"""Answers to what a booking sends on its own: the 24 h reminder and a waitlist offer.
+
+The reminder is answered by its buttons (any booking the person holds or made for someone) or
+by a typed "1"/"2" (the latest unanswered reminder, ``awaiting_answer``); the offer by its
+buttons or from the list. Each loads the booking or entry as the person's own, so forged ids
+are refused (``NotYourBooking``) and late answers explained (``BookingNotActive``,
+``OfferGone``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.booking.bookings import (
+    Booking,
+    BookingView,
+    booking_view,
+    cancel_booking,
+    confirm_attendance,
+    owned_booking,
+)
+from models.booking.mine import saved_id
+from models.booking.notices import awaiting_answer
+from models.booking.waitlist import accept_offer, decline_offer
+from models.core.people import Person
+
+
+async def _answer(
+    session: AsyncSession, person: Person, booking: Booking, coming: bool
+) -> BookingView:
+    """Record "coming", or cancel (the places go to the waitlist at once)."""
+    if coming:
+        await confirm_attendance(session, booking)
+    else:
+        await cancel_booking(session, booking, person)
+    return await booking_view(session, saved_id(booking.id))
+
+
+async def answer_reminder(
+    session: AsyncSession, *, person: Person, booking_id: int, coming: bool
+) -> BookingView:
+    """A tap under the reminder: 1 coming, or 2 cancel it."""
+    booking = await owned_booking(session, booking_id, person)
+    return await _answer(session, person, booking, coming)
+
+
+async def answer_waiting_reminder(
+    session: AsyncSession, *, person: Person, coming: bool, now: datetime | None = None
+) -> BookingView | None:
+    """A typed "1"/"2": answers the reminder the person just read; None when none waits."""
+    booking = await awaiting_answer(session, person, now)
+    if booking is None:
+        return None
+    return await _answer(session, person, booking, coming)
+
+
+async def take_offer(session: AsyncSession, *, person: Person, entry_id: int) -> BookingView:
+    """Accept the person's open waitlist offer: the held places become a booking."""
+    return await booking_view(session, await accept_offer(session, entry_id, person))
+
+
+async def answer_offer(
+    session: AsyncSession, *, person: Person, entry_id: int, accept: bool
+) -> BookingView | None:
+    """A tap under an offer: the new booking, or None when declined (passed on at once)."""
+    if accept:
+        return await take_offer(session, person=person, entry_id=entry_id)
+    await decline_offer(session, entry_id, person)
+    return None
