@@ -6,7 +6,8 @@ which actions exist and what each carries, so a forged or stale tap (an unknown 
 number, a stray emoji) parses to ``None`` and is refused in one place, never half-understood.
 
 Data look like ``bk:yes:42``: a prefix owned by one feature (the feature registry refuses two
-features claiming one prefix), an action, then the action's fields separated by ``:``.
+features claiming one prefix), an action, then the action's fields separated by ``:``. An
+action's last fields may be optional (``Maybe``), for buttons whose data grew a field later.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ class Field(Enum):
 
 
 @dataclass(frozen=True)
+class Maybe:
+    """A trailing field that may be left out: ``ap:ok:42`` and ``ap:ok:42:3`` both parse."""
+
+    field: Field
+
+
+@dataclass(frozen=True)
 class Tap:
     """A parsed callback: the action and its fields (ids and numbers as int, words as str)."""
 
@@ -43,21 +51,30 @@ class Tap:
         """The field at ``index`` as text."""
         return str(self.fields[index])
 
+    def has(self, index: int) -> bool:
+        """Whether the field at ``index`` was given (a ``Maybe`` field may be left out)."""
+        return index < len(self.fields)
+
 
 @dataclass(frozen=True)
 class CallbackCode:
     """The callback data of one family of buttons: ``prefix:action:field…``."""
 
     prefix: str
-    actions: Mapping[str, Sequence[Field]]
+    actions: Mapping[str, Sequence[Field | Maybe]]
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z]{1,8}", self.prefix):
             raise ValueError(f"callback prefix {self.prefix!r}: 1-8 lowercase letters")
         for action, fields in self.actions.items():
-            parts = [re.escape(self.prefix), re.escape(action), *(f"({f.value})" for f in fields)]
-            self._patterns[action] = re.compile("^" + ":".join(parts) + "$")
+            given = [f for f in fields if isinstance(f, Field)]
+            optional = [f.field for f in fields if isinstance(f, Maybe)]
+            if list(fields) != [*given, *(Maybe(f) for f in optional)]:
+                raise ValueError(f"{self.prefix}:{action}: optional fields come last")
+            parts = [re.escape(self.prefix), re.escape(action), *(f"({f.value})" for f in given)]
+            tail = "".join(f"(?::({f.value}))?" for f in optional)
+            self._patterns[action] = re.compile("^" + ":".join(parts) + tail + "$")
 
     @property
     def pattern(self) -> str:
@@ -80,9 +97,11 @@ class CallbackCode:
         found = pattern.match(data) if pattern is not None else None
         if found is None:
             return None
-        kinds = self.actions[action]
+        kinds = [k.field if isinstance(k, Maybe) else k for k in self.actions[action]]
         values: list[int | str] = []
         for kind, raw in zip(kinds, found.groups(), strict=True):
+            if raw is None:  # an optional field left out (and so are the ones after it)
+                break
             if kind is Field.WORD:
                 values.append(raw)
                 continue
