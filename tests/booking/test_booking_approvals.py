@@ -101,7 +101,7 @@ async def test_decline_with_a_typed_reason(
 
     await admin.tap(request, f"ap:no:{booking_id}")
     asking = current(admin, request)
-    assert asking["text"].endswith(t("approvals.reason.ask", max=200))
+    assert asking["text"].endswith(t.n("approvals.reason.ask", 200, max=200))
     labels = [b["text"] for row in inline(asking) for b in row]
     assert labels == [
         t("approvals.reason.busy"),
@@ -111,9 +111,9 @@ async def test_decline_with_a_typed_reason(
         t("nav.home"),
     ]
     await admin.sticker()  # not a reason: asked again, nothing decided
-    assert admin.last_text() == t("approvals.reason.invalid", max=200)
+    assert admin.last_text() == t.n("approvals.reason.invalid", 200, max=200)
     await admin.send("太" * 201)
-    assert admin.last_text() == t("approvals.reason.invalid", max=200)
+    assert admin.last_text() == t.n("approvals.reason.invalid", 200, max=200)
     assert (await booking_of(services, booking_id)).status == BookingStatus.PENDING_APPROVAL.value
 
     reason = "那天礼堂要维修"
@@ -250,24 +250,24 @@ async def test_approvals_lists_only_the_admins_towns(
 
     await d_admin.send("/approvals")
     text = d_admin.last_text()
-    assert text.startswith(t("approvals.title", count=1, page=1, pages=1))
+    assert text.startswith(t.n("approvals.title", 1, count=1, page=1, pages=1))
     assert f"#{d_booking}" in text and all(f"#{b}：" not in text for b in q_bookings)
 
     await q_admin.send("/approvals")
     first = q_admin.state.last_message(Q_ADMIN)
     assert first is not None
-    assert q_admin.last_text().startswith(t("approvals.title", count=6, page=1, pages=2))
+    assert q_admin.last_text().startswith(t.n("approvals.title", 6, count=6, page=1, pages=2))
     assert f"#{d_booking}：" not in q_admin.last_text()
     datas = [b["callback_data"] for row in inline(first) for b in row]
     assert datas[:2] == [f"ap:ok:{q_bookings[0]}:0", f"ap:no:{q_bookings[0]}:0"]
     assert "ap:page:1" in datas and datas[-2:] == ["ap:home", "ap:home"]
     await q_admin.tap(first, "ap:page:1")
-    assert q_admin.last_text().startswith(t("approvals.title", count=6, page=2, pages=2))
+    assert q_admin.last_text().startswith(t.n("approvals.title", 6, count=6, page=2, pages=2))
 
     await q_admin.tap(first, f"ap:ok:{q_bookings[5]}:1")  # approve from the list
     note = t("approvals.decided.approved", id=q_bookings[5], admin="管理员周")
     assert q_admin.last_text().startswith(
-        note + "\n\n" + t("approvals.title", count=5, page=1, pages=1)
+        note + "\n\n" + t.n("approvals.title", 5, count=5, page=1, pages=1)
     )
     assert (await booking_of(services, q_bookings[5])).status == BookingStatus.CONFIRMED.value
 
@@ -277,7 +277,7 @@ async def test_approvals_lists_only_the_admins_towns(
     assert listing.startswith(
         t("approvals.decided.declined", id=q_bookings[0], admin="管理员周", reason="信息不全")
     )
-    assert t("approvals.title", count=4, page=1, pages=1) in listing
+    assert t.n("approvals.title", 4, count=4, page=1, pages=1) in listing
     assert (await booking_of(services, q_bookings[0])).status == BookingStatus.DECLINED.value
 
     await q_admin.tap(first, "ap:home")

@@ -126,7 +126,7 @@ async def test_volunteer_checks_in_from_the_list(
 
     await user.send("/checkin")
 
-    assert user.last_text() == t("checkin.title", day=day, count=1, page=1, pages=1)
+    assert user.last_text() == t.n("checkin.title", 1, day=day, count=1, page=1, pages=1)
     screen = user.state.last_message(VOLUNTEER)
     assert screen is not None
     label = t(
@@ -148,8 +148,8 @@ async def test_volunteer_checks_in_from_the_list(
     assert current(user, screen)["text"] == roster_title
     people = [b["text"] for row in inline(current(user, screen))[:2] for b in row]
     assert people == [
-        t("checkin.person.todo", name="王阿姨", party=2),
-        t("checkin.person.todo", name="李伯伯", party=1),
+        t.n("checkin.person.todo", 2, name="王阿姨", party=2),
+        t.n("checkin.person.todo", 1, name="李伯伯", party=1),
     ]
 
     await user.tap(screen, f"ci:b:{first.id}:0")
@@ -158,8 +158,8 @@ async def test_volunteer_checks_in_from_the_list(
     assert now["text"] == t(
         "checkin.roster.title", venue=venue, centre=centre, when=when, attended=1, booked=2
     )
-    assert inline(now)[0][0]["text"] == t("checkin.person.done", name="王阿姨", party=2)
-    assert inline(now)[1][0]["text"] == t("checkin.person.todo", name="李伯伯", party=1)
+    assert inline(now)[0][0]["text"] == t.n("checkin.person.done", 2, name="王阿姨", party=2)
+    assert inline(now)[1][0]["text"] == t.n("checkin.person.todo", 1, name="李伯伯", party=1)
     stored = await booking_of(services, first.id or 0)
     assert stored.status == BookingStatus.ATTENDED.value and stored.checked_in_by_id == volunteer.id
     assert await rating_asks(services, first) == 1
@@ -169,7 +169,9 @@ async def test_volunteer_checks_in_from_the_list(
     assert await rating_asks(services, first) == 1
 
     await user.tap(screen, "ci:list:0")
-    assert current(user, screen)["text"] == t("checkin.title", day=day, count=1, page=1, pages=1)
+    assert current(user, screen)["text"] == t.n(
+        "checkin.title", 1, day=day, count=1, page=1, pages=1
+    )
     assert inline(current(user, screen))[0][0]["text"] == label.replace("0/2", "1/2")
     await user.tap(screen, "ci:home")
     assert user.last_text() == t("home.prompt")
@@ -193,7 +195,7 @@ async def test_both_towns_admin_sees_every_slot_and_forged_taps_fail(
     day = format_day(datetime.now(services.settings.tz).date(), "zh_CN")
 
     await admin.send("/checkin")
-    assert admin.last_text() == t("checkin.title", day=day, count=2, page=1, pages=1)
+    assert admin.last_text() == t.n("checkin.title", 2, day=day, count=2, page=1, pages=1)
 
     await volunteer.send("/help")
     for data in (f"ci:b:{q_booking.id}:0", f"ci:s:{q_booking.slot_id}:0", "ci:b:x:0", "ci:zz"):
@@ -217,8 +219,9 @@ async def test_qr_code_checks_in(harness: BotHarness, services: Services, lang: 
 
     await user.send(scan(booking))
 
-    assert user.last_text() == t(
+    assert user.last_text() == t.n(
         "checkin.done",
+        2,
         name="王阿姨",
         party=2,
         venue=venue,
