@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.context import TongxinContext
 from bot.timefmt import format_when
-from handlers.booking.staff.words import Screen, put, staff_name
+from handlers.booking.staff.words import Inline, put, staff_name
 from handlers.kit import (
     END,
     Buttons,
@@ -76,7 +76,7 @@ def request_text(context: TongxinContext, item: ApprovalItem) -> str:
     return context.t("booking.approval.request", party=party, **_words(context, item))
 
 
-def request_screen(context: TongxinContext, item: ApprovalItem, note: str | None) -> Screen:
+def request_screen(context: TongxinContext, item: ApprovalItem, note: str | None) -> Inline:
     """The request: buttons while it waits, the ``note`` once decided."""
     text = request_text(context, item)
     if note is not None:
@@ -89,7 +89,7 @@ def request_screen(context: TongxinContext, item: ApprovalItem, note: str | None
     return text, [buttons]
 
 
-def list_screen(context: TongxinContext, queue: ApprovalQueue, note: str | None = None) -> Screen:
+def list_screen(context: TongxinContext, queue: ApprovalQueue, note: str | None = None) -> Inline:
     """/approvals: the bookings waiting at the admin's towns, a page at a time."""
     t = context.t
     head = [note] if note else []
@@ -115,7 +115,7 @@ def list_screen(context: TongxinContext, queue: ApprovalQueue, note: str | None 
     return "\n\n".join([*head, title, *lines]), buttons
 
 
-def reason_screen(context: TongxinContext, item: ApprovalItem, page: int | None) -> Screen:
+def reason_screen(context: TongxinContext, item: ApprovalItem, page: int | None) -> Inline:
     """Why not: quick reasons as buttons, or a typed one; ⬅️ leaves it undecided."""
     t, booking_id = context.t, item.booking_id
     buttons: Buttons = [
@@ -130,7 +130,7 @@ def reason_screen(context: TongxinContext, item: ApprovalItem, page: int | None)
 
 def origin_screen(
     context: TongxinContext, shown: ApprovalOrigin, note: str | None = None
-) -> Screen:
+) -> Inline:
     """Where a decision returns to: the request message, or the list page it came from."""
     if isinstance(shown, ApprovalItem):
         return request_screen(context, shown, note)

@@ -15,7 +15,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span
-from handlers.booking.staff.words import Screen, staff_name
+from handlers.booking.staff.words import Inline, staff_name
 from handlers.kit import (
     Buttons,
     Tap,
@@ -51,10 +51,11 @@ HOME = CHECKIN.data("home")
 
 
 def _button(label: str, action: str, *fields: int) -> list[InlineKeyboardButton]:
+    # Ids come from stored rows: ``row.id or 0`` only narrows their type (the code refuses 0).
     return [InlineKeyboardButton(label, callback_data=CHECKIN.data(action, *fields))]
 
 
-def day_screen(context: TongxinContext, found: CheckInDay) -> Screen:
+def day_screen(context: TongxinContext, found: CheckInDay) -> Inline:
     """Today's slots with people to check in, one button each."""
     t, lang, tz = context.t, context.lang, context.services.settings.tz
     day, slots = format_day(found.day, lang), found.slots
@@ -81,7 +82,7 @@ def day_screen(context: TongxinContext, found: CheckInDay) -> Screen:
     return text, buttons
 
 
-def roster_screen(context: TongxinContext, roster: Roster) -> Screen:
+def roster_screen(context: TongxinContext, roster: Roster) -> Inline:
     """A slot's people, one button each: ☐ to check in, ✅ once checked in."""
     t, lang, tz = context.t, context.lang, context.services.settings.tz
     people = roster.people

@@ -13,7 +13,7 @@ from models.core.people import Person
 
 logger = logging.getLogger(__name__)
 
-Screen = tuple[str, Buttons]
+Inline = tuple[str, Buttons]  # an inline screen: its text and its buttons
 MessageRef = tuple[int, int]  # a message shown before: its chat and message ids
 
 
@@ -27,7 +27,7 @@ def staff_name(context: TongxinContext, person: Person | None) -> str:
 async def put(
     update: Update,
     context: TongxinContext,
-    screen: Screen,
+    screen: Inline,
     target: MessageRef | None = None,
     *,
     answer: bool = True,

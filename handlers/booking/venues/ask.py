@@ -15,7 +15,7 @@ from handlers.booking.venues.changes import changed_screen, screen_of
 from handlers.booking.venues.screens import (
     RULE_NAMES,
     TEXT_NAMES,
-    Screen,
+    Inline,
     back_home,
     days_text,
     periods_text,
@@ -25,6 +25,7 @@ from handlers.booking.venues.slot_screens import span_text
 from handlers.booking.venues.taps import on_venue_tap, venues_command
 from handlers.kit import (
     END,
+    Screen,
     Tap,
     clear_draft,
     conversation,
@@ -40,7 +41,6 @@ from handlers.kit import (
     show_screen,
     tap_handler,
 )
-from handlers.kit import Screen as Step
 from models.booking import (
     MAX_PLACES,
     QUESTIONS,
@@ -68,7 +68,7 @@ class QuestionDraft(TypedDict, total=False):
     key: str
 
 
-def question_screen(context: TongxinContext, question: Question) -> Screen:
+def question_screen(context: TongxinContext, question: Question) -> Inline:
     """The question, with ⬅️ (to where it was asked) and 🏠."""
     t, tz = context.t, context.services.settings.tz
     venue, key = question.venue, question.key
@@ -179,6 +179,6 @@ def question_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     return conversation(
         "venues_admin",
         entry_points=[tap_handler(VENUES, on_question_tap, actions=QUESTIONS)],
-        screens={AWAIT: Step(on_answer, back=back_from_question)},
+        screens={AWAIT: Screen(on_answer, back=back_from_question)},
         extra={AWAIT: [tap_handler(VENUES, on_venue_tap)]},
     )

@@ -7,7 +7,7 @@ from handlers.booking.venues.screens import (
     FLAG_NAMES,
     RULE_NAMES,
     TEXT_NAMES,
-    Screen,
+    Inline,
     blackout_reason,
     blackouts_screen,
     card_screen,
@@ -41,7 +41,7 @@ from models.booking import (
 Change = Answered | FlagSwitched | SlotsRegenerated | BlackoutRemoved
 
 
-def screen_of(context: TongxinContext, shown: VenueScreen) -> Screen:
+def screen_of(context: TongxinContext, shown: VenueScreen) -> Inline:
     """The screen that shows ``shown``."""
     t, tz = context.t, context.services.settings.tz
     if isinstance(shown, VenueCard):
@@ -97,7 +97,7 @@ def _notice(context: TongxinContext, change: Change) -> tuple[str, VenueScreen]:
     raise TypeError(f"no confirmation for {change!r}")
 
 
-def changed_screen(context: TongxinContext, change: Change) -> Screen:
+def changed_screen(context: TongxinContext, change: Change) -> Inline:
     """The confirmation of ``change`` above the screen it leads back to."""
     notice, shown = _notice(context, change)
     text, buttons = screen_of(context, shown)

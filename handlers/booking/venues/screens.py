@@ -29,7 +29,7 @@ from models.booking import (
     rule_value,
 )
 
-Screen = tuple[str, Buttons]
+Inline = tuple[str, Buttons]  # an inline screen: its text and its buttons
 HOME = VENUES.data("home")
 FLAG_NAMES = {
     "appr": N_("venues_admin.flag.appr"),
@@ -55,7 +55,10 @@ KIND_NAMES = {
 
 
 def button(label: str, action: str, *fields: int | str) -> InlineKeyboardButton:
-    """An inline button with ``va:`` callback data."""
+    """An inline button with ``va:`` callback data.
+
+    Ids come from stored rows; ``row.id or 0`` only narrows their type (the code refuses 0).
+    """
     return InlineKeyboardButton(label, callback_data=VENUES.data(action, *fields))
 
 
@@ -124,7 +127,7 @@ def blackout_lines(t: Translator, blackouts: list[Blackout]) -> str:
     )
 
 
-def list_screen(t: Translator, shown: VenueList) -> Screen:
+def list_screen(t: Translator, shown: VenueList) -> Inline:
     """The centres an admin manages (one centre: straight to its venues), or one centre's."""
     centres = {c.id: c for _v, c in shown.venues}
     if not shown.venues or (shown.centre_id is not None and shown.centre_id not in centres):
@@ -149,7 +152,7 @@ def list_screen(t: Translator, shown: VenueList) -> Screen:
     return t("venues_admin.list.title", centre=centre.name(t.language)), buttons
 
 
-def card_screen(t: Translator, card: VenueCard) -> Screen:
+def card_screen(t: Translator, card: VenueCard) -> Inline:
     """One venue: what residents see and every rule, with a button per change."""
     venue, centre, en = card.venue, card.centre, t.language == "en"
     address = (
@@ -197,7 +200,7 @@ def card_screen(t: Translator, card: VenueCard) -> Screen:
     return text, buttons
 
 
-def hours_screen(t: Translator, shown: VenueHours) -> Screen:
+def hours_screen(t: Translator, shown: VenueHours) -> Inline:
     """The weekly hours, a button per weekday, and creating the slots from them."""
     venue, v = shown.venue, shown.venue.id or 0
     text = t(
@@ -210,7 +213,7 @@ def hours_screen(t: Translator, shown: VenueHours) -> Screen:
     return text, buttons
 
 
-def blackouts_screen(t: Translator, shown: VenueBlackouts) -> Screen:
+def blackouts_screen(t: Translator, shown: VenueBlackouts) -> Inline:
     """The closed days, a remove button for each, and an add button."""
     venue, v = shown.venue, shown.venue.id or 0
     text = t(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.timefmt import format_clock, format_day
-from handlers.booking.venues.screens import Screen, back_home, button
+from handlers.booking.venues.screens import Inline, back_home, button
 from handlers.kit import Buttons
 from models.booking import Slot, SlotCard, VenueDay, VenueDays
 
@@ -20,7 +20,7 @@ def span_text(slot: Slot, tz: ZoneInfo) -> str:
     return f"{format_clock(slot.starts_at, tz)}–{format_clock(slot.ends_at, tz)}"
 
 
-def days_screen(t: Translator, shown: VenueDays) -> Screen:
+def days_screen(t: Translator, shown: VenueDays) -> Inline:
     """Two weeks of days to choose from, and the next two weeks."""
     venue, v = shown.venue, shown.venue.id or 0
     days = [shown.today + timedelta(days=shown.offset + n) for n in range(DAYS_PER_PAGE)]
@@ -37,7 +37,7 @@ def _slot_label(t: Translator, slot: Slot, tz: ZoneInfo) -> str:
     return t(msgid, span=span_text(slot, tz), taken=slot.taken, capacity=slot.capacity)
 
 
-def day_screen(t: Translator, shown: VenueDay, tz: ZoneInfo) -> Screen:
+def day_screen(t: Translator, shown: VenueDay, tz: ZoneInfo) -> Inline:
     """A day's slots with taken/capacity; tap one to adjust it."""
     venue, slots = shown.venue, shown.slots
     words = {"name": venue.name(t.language), "day": format_day(shown.day, t.language)}
@@ -54,7 +54,7 @@ def day_screen(t: Translator, shown: VenueDay, tz: ZoneInfo) -> Screen:
     return text, buttons
 
 
-def slot_screen(t: Translator, card: SlotCard, tz: ZoneInfo) -> Screen:
+def slot_screen(t: Translator, card: SlotCard, tz: ZoneInfo) -> Inline:
     """One slot: places taken of capacity, open or closed; change places, close or open."""
     slot, venue, s = card.slot, card.venue, card.slot.id or 0
     day = slot.starts_at.astimezone(tz).date()

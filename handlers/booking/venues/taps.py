@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot.context import TongxinContext
 from handlers.booking.venues.changes import Change, changed_screen, screen_of
-from handlers.booking.venues.screens import Screen
+from handlers.booking.venues.screens import Inline
 from handlers.kit import (
     END,
     Tap,
@@ -102,7 +102,7 @@ async def _change(context: TongxinContext, tap: Tap) -> Change:
     raise NotFound()
 
 
-async def _shown(context: TongxinContext, tap: Tap) -> Screen:
+async def _shown(context: TongxinContext, tap: Tap) -> Inline:
     """The screen a tap leads to, after the change it asks for (one use case)."""
     view = await _view(context, tap)
     if view is not None:
