@@ -89,30 +89,32 @@ async def _seed_demo(settings: Settings) -> dict[str, int]:
 
 
 async def _import(settings: Settings, text: str, kind: str | None) -> str:
-    from models.booking.catalogue.venues import import_catalogue
+    from models.booking import import_catalogue
 
     services = build_services(settings)
     try:
         async with services.sessions() as session, session.begin():
-            report = await import_catalogue(session, text, kind, tz=settings.tz)
+            report = await import_catalogue(session, text=text, kind=kind, tz=settings.tz)
     finally:
         await services.engine.dispose()
     return report.summary()
 
 
 async def _export(settings: Settings, kind: str, first: date | None, last: date | None) -> str:
-    from models.booking.catalogue.venues import export_catalogue
+    from models.booking import export_catalogue
 
     services = build_services(settings)
     try:
         async with services.sessions() as session:
-            return await export_catalogue(session, kind, first, last, settings.tz)
+            return await export_catalogue(
+                session, kind=kind, first=first, last=last, tz=settings.tz
+            )
     finally:
         await services.engine.dispose()
 
 
 def _import_file(settings: Settings, path: Path, kind: str | None) -> int:
-    from models.booking.catalogue.venues import CatalogueRejected
+    from models.booking import CatalogueRejected
 
     try:
         text = path.read_text(encoding="utf-8-sig")

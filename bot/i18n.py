@@ -33,13 +33,14 @@ class Translator:
         self.language = language
         self._catalogue = catalogue
 
-    def __call__(self, msgid: str, **params: object) -> str:
+    def __call__(self, msgid: str, /, **params: object) -> str:
         return self._fill(msgid, self._catalogue.gettext(msgid), params)
 
     def n(self, msgid: str, count: int, /, **params: object) -> str:
         """The message in the plural form ``count`` takes in this language ("1 person", "2 people").
 
-        ``count`` only picks the form; the placeholders are filled from ``params`` as usual.
+        ``count`` only picks the form; the placeholders are filled from ``params`` as usual (a
+        placeholder may be called ``{count}`` too: the arguments before ``/`` are positional).
         """
         return self._fill(msgid, self._catalogue.ngettext(msgid, msgid, count), params)
 

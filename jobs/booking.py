@@ -10,13 +10,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
-
 from bot.context import Services, TongxinContext
 from jobs import Job
-from models.booking import expire_offers, generate_slots, lapse_unanswered, mark_no_shows
+from models.booking import expire_offers, extend_slots, lapse_unanswered, mark_no_shows
 from models.core.base import utcnow
-from models.core.places import Venue
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +39,8 @@ async def extend_slots_once(services: Services, now: datetime | None = None) -> 
     """Generate missing slots of every active venue from today to its horizon."""
     tz = services.settings.tz
     today = (now or utcnow()).astimezone(tz).date()
-    created = 0
     async with services.sessions() as session, session.begin():
-        venues = (await session.execute(select(Venue).where(col(Venue.active)))).scalars().all()
-        for venue in venues:
-            last = today + timedelta(days=venue.horizon_days)
-            created += await generate_slots(session, venue, today, last, tz)
+        created = await extend_slots(session, today=today, tz=tz)
     if created:
         logger.info("generated %s new slots", created)
     return created

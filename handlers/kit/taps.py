@@ -9,7 +9,8 @@ guarded by ``@requires`` has its role checked first, before the data is parsed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+import re
+from collections.abc import Callable, Collection, Coroutine
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -31,9 +32,18 @@ TapCallback = Callable[[Update, TongxinContext, Tap], Coroutine[Any, Any, Any]]
 
 
 def tap_handler(
-    code: CallbackCode, callback: TapCallback, *, refusal: type[DomainError] = NotFound
+    code: CallbackCode,
+    callback: TapCallback,
+    *,
+    refusal: type[DomainError] = NotFound,
+    actions: Collection[str] | None = None,
 ) -> CallbackQueryHandler:  # type: ignore[type-arg]
-    """Route every tap with ``code``'s prefix to ``callback`` (parsed), refusing bad data."""
+    """Route every tap with ``code``'s prefix (or only its ``actions``) to ``callback``, parsed,
+    refusing bad data.
+
+    A ``@requires`` callback's role check comes before the parsing, so someone without the role
+    is told so whatever the data (forged data teaches them nothing about what exists).
+    """
 
     async def on_tap(update: Update, context: TongxinContext) -> Any:
         query = update.callback_query
@@ -45,12 +55,13 @@ def tap_handler(
 
     on_tap.__name__ = getattr(callback, "__name__", "on_tap")
     on_tap.__doc__ = callback.__doc__
-    action = getattr(callback, "required_action", None)
-    if action is not None:
-        # @requires: the role check comes before the data is read, so someone without the role
-        # hears "not allowed" even for data no button could carry (the authz matrix reads it too)
-        return CallbackQueryHandler(requires(action)(on_tap), pattern=code.pattern)
-    return CallbackQueryHandler(on_tap, pattern=code.pattern)
+    handled: Any = on_tap
+    if hasattr(callback, "required_action"):  # @requires: check it first, visibly to the matrix
+        handled = requires(callback.required_action)(on_tap)
+    pattern = code.pattern
+    if actions is not None:
+        pattern = rf"^{re.escape(code.prefix)}:({'|'.join(map(re.escape, actions))})(:|$)"
+    return CallbackQueryHandler(handled, pattern=pattern)
 
 
 def nav_buttons(t: Translator, back: str, home: str) -> list[InlineKeyboardButton]:

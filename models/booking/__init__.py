@@ -11,6 +11,23 @@ picked slot to a booking or a waitlist place) and ``proxying`` (the proxy's resi
 resident's answer). Outside ``models.booking`` import these names, never the modules.
 """
 
+# Staff work on bookings (approvals, check-in, no-shows), /venues and the CSV catalogue.
+from models.booking.approvals import (
+    QUICK_REASONS,
+    REASON_MAX,
+    ApprovalItem,
+    ApprovalOrigin,
+    ApprovalQueue,
+    Decision,
+    ReasonInvalid,
+    Wording,
+    approval_origin,
+    approval_queue,
+    approval_request,
+    approval_to_decline,
+    decide_approval,
+    quick_reason,
+)
 from models.booking.bookings import (
     BookingView,
     book,
@@ -30,14 +47,34 @@ from models.booking.calendar import (
     slot_windows,
     within_hours,
 )
+from models.booking.catalogue.csvfile import CatalogueRejected
+from models.booking.catalogue.text import Period, format_periods
+from models.booking.catalogue.venues import export_catalogue, import_catalogue
+from models.booking.checkin import (
+    AlreadyCheckedIn,
+    CheckedIn,
+    CheckInDay,
+    CheckInSlot,
+    CodeRefused,
+    NotCheckable,
+    Roster,
+    StaffOnly,
+    check_in_from_roster,
+    check_in_with_code,
+    checkin_day,
+    checkin_roster,
+)
 from models.booking.codes import (
     APPROVAL,
     CHECK_IN,
+    CHECKIN_LINK,
     CODES,
     OFFER_ANSWER,
     PROXY_ANSWER,
+    QUESTIONS,
     RATING,
     REMINDER_ANSWER,
+    VENUES,
 )
 from models.booking.creation import Booked, active_booking, announce, create_booking
 from models.booking.feedback import RATINGS, NotRateable, add_comment, ask_for_rating, rate
@@ -61,6 +98,12 @@ from models.booking.mine_answers import (
     take_offer,
 )
 from models.booking.mine_move import MoveChoice, MoveSlots, move_booking, move_choice, move_slots
+from models.booking.noshows import (
+    NoShowLine,
+    NoShowReport,
+    mark_no_shows,
+    no_show_report,
+)
 from models.booking.notices import (
     after_cancelled,
     awaiting_answer,
@@ -143,7 +186,7 @@ from models.booking.slots import (
     take_places,
     venues_of_kind,
 )
-from models.booking.staff import mark_no_shows
+from models.booking.staff import Page
 from models.booking.tables import (
     ACTIVE,
     COMMENT_MAX,
@@ -158,6 +201,48 @@ from models.booking.tables import (
     WaitlistEntry,
     WaitStatus,
     id_of,
+)
+from models.booking.venue_edits import (
+    BlackoutRemoved,
+    FlagSwitched,
+    SlotChanged,
+    SlotsRegenerated,
+    close_slot,
+    regenerate_venue_slots,
+    reopen_closed_days,
+    switch_venue_flag,
+)
+from models.booking.venue_questions import (
+    RETRY,
+    Answered,
+    BlackoutAdded,
+    HoursChanged,
+    Question,
+    RuleChanged,
+    TextChanged,
+    answer_venue_question,
+    question_origin,
+    venue_question,
+)
+from models.booking.venue_rules import FLAGS, MAX_PLACES, RULES, rule_value
+from models.booking.venue_slots import extend_slots
+from models.booking.venue_texts import TEXT_FIELDS
+from models.booking.venues import (
+    SlotCard,
+    VenueBlackouts,
+    VenueCard,
+    VenueDay,
+    VenueDays,
+    VenueHours,
+    VenueList,
+    VenueScreen,
+    venue_blackouts,
+    venue_card,
+    venue_day,
+    venue_days,
+    venue_hours,
+    venue_list,
+    venue_slot,
 )
 from models.booking.waitlist import (
     OFFER_WINDOW,

@@ -41,4 +41,34 @@ CHECK_IN = CallbackCode(
         "home": (),
     },
 )
-CODES = (PROXY_ANSWER, REMINDER_ANSWER, OFFER_ANSWER, APPROVAL, RATING, CHECK_IN)
+CHECKIN_LINK = "ci_"  # /start ci_<booking code>: the receipt's check-in QR code
+# The /venues screens ``va:…``: ``list``, ``c`` a centre, ``v`` a venue's card, ``t`` a flag,
+# ``h`` hours, ``g`` regenerate, ``b`` closed days, ``bd`` reopen them, ``d`` days from an offset,
+# ``sl`` a day (``YYYYMMDD``), ``s`` a slot, ``so`` close (1) or open (0) it, ``home``; and the
+# questions answered by typing (``QUESTIONS``): ``n`` a rule, ``hd`` a weekday's hours, ``ba``
+# add closed days, ``sc`` a slot's places, ``tx`` a text.
+QUESTIONS = ("n", "hd", "ba", "sc", "tx")
+VENUES = CallbackCode(
+    "va",
+    {
+        "home": (),
+        "list": (),
+        "c": (Field.ID,),
+        "v": (Field.ID,),
+        "t": (Field.ID, Field.WORD),
+        "h": (Field.ID,),
+        "g": (Field.ID,),
+        "b": (Field.ID,),
+        "bd": (Field.ID, Field.ID),
+        "d": (Field.ID, Field.NUMBER),
+        "sl": (Field.ID, Field.WORD),
+        "s": (Field.ID,),
+        "so": (Field.ID, Field.NUMBER),
+        "n": (Field.ID, Field.WORD),
+        "hd": (Field.ID, Field.NUMBER),
+        "ba": (Field.ID,),
+        "sc": (Field.ID,),
+        "tx": (Field.ID, Field.WORD),
+    },
+)
+CODES = (PROXY_ANSWER, REMINDER_ANSWER, OFFER_ANSWER, APPROVAL, RATING, CHECK_IN, VENUES)

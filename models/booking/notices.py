@@ -140,6 +140,7 @@ async def request_approval(
             continue
         payload = message_payload(
             N_("booking.approval.request"),
+            plural="party",
             id=booking.id,
             name=resident.display_name or "—",
             party=booking.party_size,

@@ -27,6 +27,7 @@ class CapacityBelowTaken(DomainError):
     """An admin tried to give a slot fewer places than are already booked."""
 
     message_id = "booking.error.capacity_below_taken"
+    plural = "taken"
 
 
 async def take_places(session: AsyncSession, slot_id: int, places: int) -> bool:

@@ -42,6 +42,10 @@ class Tap:
         """The field at ``index`` as an int (callers pick positions their action declared)."""
         return int(self.fields[index])
 
+    def has(self, index: int) -> bool:
+        """Whether the field at ``index`` is there (optional fields may be left off)."""
+        return index < len(self.fields)
+
     def word(self, index: int = 0) -> str:
         """The field at ``index`` as text."""
         return str(self.fields[index])

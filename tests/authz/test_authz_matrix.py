@@ -350,7 +350,7 @@ MATRIX: tuple[Row, ...] = (
         "/noshows",
         Action.VENUE_MANAGE,
         ADMINS,
-        text_of("noshows.empty", days=90),
+        lambda t: t.n("noshows.empty", 90, days=90),
     ),
     Row("/checkin", "command", "/checkin", Action.CHECK_IN, BROADCASTERS, checkin_empty),
     Row("ci:list", "callback", "ci:list:0", Action.CHECK_IN, BROADCASTERS, checkin_empty),

@@ -128,4 +128,7 @@ async def expected(
         centre = await session.get(ServiceCentre, venue.centre_id)
         assert centre is not None
     when = format_when(slot.starts_at, t.language, services.settings.tz)
-    return t(msgid, venue=venue.name(t.language), centre=centre.name(t.language), when=when, **more)
+    words = {"venue": venue.name(t.language), "centre": centre.name(t.language), "when": when}
+    if "party" in more:  # plural messages: the party size picks the form
+        return t.n(msgid, int(str(more["party"])), **words, **more)
+    return t(msgid, **words, **more)

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from bot.context import Services
+from models.booking import APPROVAL
 from models.booking.bookings import BookingStatus
 from models.core.authz import Role
 from models.core.places import Venue
@@ -101,7 +102,7 @@ async def test_decline_with_a_typed_reason(
 
     await admin.tap(request, f"ap:no:{booking_id}")
     asking = current(admin, request)
-    assert asking["text"].endswith(t("approvals.reason.ask", max=200))
+    assert asking["text"].endswith(t.n("approvals.reason.ask", 200, max=200))
     labels = [b["text"] for row in inline(asking) for b in row]
     assert labels == [
         t("approvals.reason.busy"),
@@ -111,9 +112,9 @@ async def test_decline_with_a_typed_reason(
         t("nav.home"),
     ]
     await admin.sticker()  # not a reason: asked again, nothing decided
-    assert admin.last_text() == t("approvals.reason.invalid", max=200)
+    assert admin.last_text() == t.n("approvals.reason.invalid", 200, max=200)
     await admin.send("太" * 201)
-    assert admin.last_text() == t("approvals.reason.invalid", max=200)
+    assert admin.last_text() == t.n("approvals.reason.invalid", 200, max=200)
     assert (await booking_of(services, booking_id)).status == BookingStatus.PENDING_APPROVAL.value
 
     reason = "那天礼堂要维修"
@@ -250,24 +251,24 @@ async def test_approvals_lists_only_the_admins_towns(
 
     await d_admin.send("/approvals")
     text = d_admin.last_text()
-    assert text.startswith(t("approvals.title", count=1, page=1, pages=1))
+    assert text.startswith(t.n("approvals.title", 1, count=1, page=1, pages=1))
     assert f"#{d_booking}" in text and all(f"#{b}：" not in text for b in q_bookings)
 
     await q_admin.send("/approvals")
     first = q_admin.state.last_message(Q_ADMIN)
     assert first is not None
-    assert q_admin.last_text().startswith(t("approvals.title", count=6, page=1, pages=2))
+    assert q_admin.last_text().startswith(t.n("approvals.title", 6, count=6, page=1, pages=2))
     assert f"#{d_booking}：" not in q_admin.last_text()
     datas = [b["callback_data"] for row in inline(first) for b in row]
     assert datas[:2] == [f"ap:ok:{q_bookings[0]}:0", f"ap:no:{q_bookings[0]}:0"]
     assert "ap:page:1" in datas and datas[-2:] == ["ap:home", "ap:home"]
     await q_admin.tap(first, "ap:page:1")
-    assert q_admin.last_text().startswith(t("approvals.title", count=6, page=2, pages=2))
+    assert q_admin.last_text().startswith(t.n("approvals.title", 6, count=6, page=2, pages=2))
 
     await q_admin.tap(first, f"ap:ok:{q_bookings[5]}:1")  # approve from the list
     note = t("approvals.decided.approved", id=q_bookings[5], admin="管理员周")
     assert q_admin.last_text().startswith(
-        note + "\n\n" + t("approvals.title", count=5, page=1, pages=1)
+        note + "\n\n" + t.n("approvals.title", 5, count=5, page=1, pages=1)
     )
     assert (await booking_of(services, q_bookings[5])).status == BookingStatus.CONFIRMED.value
 
@@ -277,7 +278,7 @@ async def test_approvals_lists_only_the_admins_towns(
     assert listing.startswith(
         t("approvals.decided.declined", id=q_bookings[0], admin="管理员周", reason="信息不全")
     )
-    assert t("approvals.title", count=4, page=1, pages=1) in listing
+    assert t.n("approvals.title", 4, count=4, page=1, pages=1) in listing
     assert (await booking_of(services, q_bookings[0])).status == BookingStatus.DECLINED.value
 
     await q_admin.tap(first, "ap:home")
@@ -300,3 +301,52 @@ async def test_empty_queue_and_residents_are_refused(
     assert admin.last_text() == en("approvals.empty")
     await user.send("/approvals")
     assert user.last_text() == en("error.not_allowed")
+
+
+@pytest.mark.parametrize(
+    ("data", "action", "fields"),
+    [
+        ("ap:ok:42", "ok", (42,)),  # on a request the outbox sent
+        ("ap:ok:42:3", "ok", (42, 3)),  # on page 4 of /approvals
+        ("ap:no:42", "no", (42,)),
+        ("ap:no:42:0", "no", (42, 0)),
+        ("ap:why:42:2", "why", (42, 2)),
+        ("ap:why:42:2:1", "why", (42, 2, 1)),
+        ("ap:back:42", "back", (42,)),
+        ("ap:quit:42:1", "quit", (42, 1)),
+        ("ap:page:1", "page", (1,)),
+        ("ap:home", "home", ()),
+    ],
+)
+def test_approval_buttons_already_sent_keep_working(
+    data: str, action: str, fields: tuple[int, ...]
+) -> None:
+    tap = APPROVAL.parse(data)
+    assert tap is not None and (tap.action, tap.fields) == (action, fields)
+    assert APPROVAL.data(action, *fields) == data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "ap:ok:0",
+        "ap:ok:abc",
+        "ap:ok:1:2:3",
+        "ap:why:1",
+        "ap:zz:1",
+        "ap:home:1",
+        "ap:ok:" + "9" * 11,
+    ],
+)
+def test_forged_approval_data_is_not_understood(data: str) -> None:
+    assert APPROVAL.parse(data) is None
+
+
+async def test_counted_approval_texts_read_right_in_english(services: Services) -> None:
+    en = services.i18n.translator("en")
+    words = {"n": 1, "id": 7, "name": "Wang", "venue": "Hall", "centre": "Q", "when": "today"}
+    assert ", 1 person\n" in en.n("approvals.item", 1, party=1, **words)
+    assert ", 2 people\n" in en.n("approvals.item", 2, party=2, **words)
+    one = en.n("approvals.title", 1, count=1, page=1, pages=1)
+    assert one.startswith("📝 1 booking is waiting for approval")
+    assert "(at most 1 character)" in en.n("approvals.reason.invalid", 1, max=1)

@@ -68,4 +68,4 @@ def test_data_no_button_carries_is_refused(code: CallbackCode, data: str) -> Non
 
 def test_every_code_has_its_own_prefix() -> None:
     prefixes = [code.prefix for code in CODES]
-    assert sorted(prefixes) == ["ap", "bk", "ci", "px", "rate", "wl"]
+    assert sorted(prefixes) == ["ap", "bk", "ci", "px", "rate", "va", "wl"]

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import col
 
 from bot.context import Services
+from models.booking import CatalogueRejected, export_catalogue, import_catalogue
 from models.booking.calendar import Blackout, OpeningHours
 from models.booking.catalogue.text import (
     TextInvalid,
@@ -21,7 +22,6 @@ from models.booking.catalogue.text import (
     parse_periods,
     parse_week,
 )
-from models.booking.catalogue.venues import CatalogueRejected, export_catalogue, import_catalogue
 from models.booking.slots import Slot, take_places
 from models.core.base import metadata
 from models.core.places import Venue
@@ -84,12 +84,14 @@ async def table_counts(services: Services) -> dict[str, int]:
 
 async def export(services: Services, kind: str, **days: date) -> str:
     async with services.sessions() as session:
-        return await export_catalogue(session, kind, days.get("first"), days.get("last"))
+        return await export_catalogue(
+            session, kind=kind, first=days.get("first"), last=days.get("last")
+        )
 
 
 async def run_import(services: Services, csv_text: str, kind: str | None = None) -> str:
     async with services.sessions() as session, session.begin():
-        report = await import_catalogue(session, csv_text, kind, today=local_today())
+        report = await import_catalogue(session, text=csv_text, kind=kind, today=local_today())
     return report.summary()
 
 

@@ -13,10 +13,11 @@ from sqlmodel import col
 from bot.context import Services
 from bot.timefmt import format_clock, format_day, format_span
 from handlers.booking.receipts import checkin_link
+from models.booking import CHECK_IN, CodeRefused, StaffOnly, check_in_with_code
 from models.booking.bookings import Booking, BookingStatus
 from models.booking.calendar import TOWNS_TZ
 from models.booking.slots import Slot, take_places
-from models.core.authz import Role
+from models.core.authz import Role, scopes_of
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
 from models.core.places import ServiceCentre, Venue
@@ -126,7 +127,7 @@ async def test_volunteer_checks_in_from_the_list(
 
     await user.send("/checkin")
 
-    assert user.last_text() == t("checkin.title", day=day, count=1, page=1, pages=1)
+    assert user.last_text() == t.n("checkin.title", 1, day=day, count=1, page=1, pages=1)
     screen = user.state.last_message(VOLUNTEER)
     assert screen is not None
     label = t(
@@ -148,9 +149,11 @@ async def test_volunteer_checks_in_from_the_list(
     assert current(user, screen)["text"] == roster_title
     people = [b["text"] for row in inline(current(user, screen))[:2] for b in row]
     assert people == [
-        t("checkin.person.todo", name="王阿姨", party=2),
-        t("checkin.person.todo", name="李伯伯", party=1),
+        t.n("checkin.person.todo", 2, name="王阿姨", party=2),
+        t.n("checkin.person.todo", 1, name="李伯伯", party=1),
     ]
+    if lang == "en":
+        assert people == ["☐ 王阿姨 (2 people)", "☐ 李伯伯 (1 person)"]
 
     await user.tap(screen, f"ci:b:{first.id}:0")
 
@@ -158,8 +161,8 @@ async def test_volunteer_checks_in_from_the_list(
     assert now["text"] == t(
         "checkin.roster.title", venue=venue, centre=centre, when=when, attended=1, booked=2
     )
-    assert inline(now)[0][0]["text"] == t("checkin.person.done", name="王阿姨", party=2)
-    assert inline(now)[1][0]["text"] == t("checkin.person.todo", name="李伯伯", party=1)
+    assert inline(now)[0][0]["text"] == t.n("checkin.person.done", 2, name="王阿姨", party=2)
+    assert inline(now)[1][0]["text"] == t.n("checkin.person.todo", 1, name="李伯伯", party=1)
     stored = await booking_of(services, first.id or 0)
     assert stored.status == BookingStatus.ATTENDED.value and stored.checked_in_by_id == volunteer.id
     assert await rating_asks(services, first) == 1
@@ -169,7 +172,9 @@ async def test_volunteer_checks_in_from_the_list(
     assert await rating_asks(services, first) == 1
 
     await user.tap(screen, "ci:list:0")
-    assert current(user, screen)["text"] == t("checkin.title", day=day, count=1, page=1, pages=1)
+    assert current(user, screen)["text"] == t.n(
+        "checkin.title", 1, day=day, count=1, page=1, pages=1
+    )
     assert inline(current(user, screen))[0][0]["text"] == label.replace("0/2", "1/2")
     await user.tap(screen, "ci:home")
     assert user.last_text() == t("home.prompt")
@@ -193,7 +198,7 @@ async def test_both_towns_admin_sees_every_slot_and_forged_taps_fail(
     day = format_day(datetime.now(services.settings.tz).date(), "zh_CN")
 
     await admin.send("/checkin")
-    assert admin.last_text() == t("checkin.title", day=day, count=2, page=1, pages=1)
+    assert admin.last_text() == t.n("checkin.title", 2, day=day, count=2, page=1, pages=1)
 
     await volunteer.send("/help")
     for data in (f"ci:b:{q_booking.id}:0", f"ci:s:{q_booking.slot_id}:0", "ci:b:x:0", "ci:zz"):
@@ -217,8 +222,9 @@ async def test_qr_code_checks_in(harness: BotHarness, services: Services, lang: 
 
     await user.send(scan(booking))
 
-    assert user.last_text() == t(
+    assert user.last_text() == t.n(
         "checkin.done",
+        2,
         name="王阿姨",
         party=2,
         venue=venue,
@@ -251,6 +257,9 @@ async def test_qr_code_refusals_change_nothing(harness: BotHarness, services: Se
     assert q_volunteer.last_text() == t("checkin.error.other_town")
     await d_volunteer.send("/start ci_no-such-code")
     assert d_volunteer.last_text() == t("checkin.error.other_town")
+    for code in ("x" * 25, "a'b", "a b", "一二三"):  # cannot be a receipt's: refused unread
+        await d_volunteer.send(f"/start ci_{code}")
+        assert d_volunteer.last_text() == t("checkin.error.other_town")
     await d_volunteer.send(scan(later))  # not today
     assert d_volunteer.last_text() == t("checkin.error.not_today")
 
@@ -259,3 +268,34 @@ async def test_qr_code_refusals_change_nothing(harness: BotHarness, services: Se
         assert stored.status == BookingStatus.CONFIRMED.value and stored.checked_in_at is None
     await d_volunteer.send("/start")  # a plain /start still welcomes back
     assert d_volunteer.last_text() == t("onboarding.welcome_back.named", name="志愿者小李")
+
+
+async def test_a_code_is_checked_before_any_booking_is_looked_up(services: Services) -> None:
+    volunteer = await staff(services, VOLUNTEER, Role.VOLUNTEER, "D", name="志愿者小李")
+    resident = await make_person(services.sessions, RESIDENT, name="王阿姨")
+    booking = await confirmed(services, RESIDENT, (await slot_now(services, "d-canteen")).id or 0)
+    async with services.sessions() as session:
+        scopes = await scopes_of(session, volunteer, ())
+        for code in ("", "x" * 25, "a'b", booking.code + "!"):
+            with pytest.raises(CodeRefused):
+                await check_in_with_code(session, person=volunteer, scopes=scopes, code=code)
+        with pytest.raises(StaffOnly):  # the resident scanning their own receipt
+            await check_in_with_code(session, person=resident, scopes=set(), code=booking.code)
+    assert (await booking_of(services, booking.id or 0)).status == BookingStatus.CONFIRMED.value
+
+
+@pytest.mark.parametrize(
+    ("data", "action", "fields"),
+    [
+        ("ci:list:1", "list", (1,)),
+        ("ci:s:12:0", "s", (12, 0)),
+        ("ci:b:34:2", "b", (34, 2)),
+        ("ci:home", "home", ()),
+    ],
+)
+def test_checkin_buttons_keep_their_data(data: str, action: str, fields: tuple[int, ...]) -> None:
+    tap = CHECK_IN.parse(data)
+    assert tap is not None and (tap.action, tap.fields) == (action, fields)
+    assert CHECK_IN.data(action, *fields) == data
+    for forged in ("ci:b:x:0", "ci:zz", "ci:s:12", "ci:list:0:1", "ci:b:0:0"):
+        assert CHECK_IN.parse(forged) is None

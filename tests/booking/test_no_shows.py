@@ -60,7 +60,7 @@ async def test_noshows_lists_repeat_cases_for_the_towns_admins(
     q_admin = harness.user(Q_ADMIN, language_code=LANGS[lang])
 
     await d_admin.send("/noshows")
-    assert d_admin.last_text() == t("noshows.empty", days=90)
+    assert d_admin.last_text() == t.n("noshows.empty", 90, days=90)
 
     earlier, latest = (
         await slot_now(services, "d-canteen", 2),
@@ -80,13 +80,16 @@ async def test_noshows_lists_repeat_cases_for_the_towns_admins(
         ).scalar_one()
     text = d_admin.last_text()
     assert text.split("\n") == [
-        t("noshows.title", days=90, count=1),
-        t("noshows.line", n=1, name="王阿姨", community=hongmei.name(lang), times=2),
+        t.n("noshows.title", 1, days=90, count=1),
+        t.n("noshows.line", 2, n=1, name="王阿姨", community=hongmei.name(lang), times=2),
     ]
     assert "李伯伯" not in text
+    if lang == "en":
+        assert text.startswith("⚠️ In the last 90 days 1 resident booked")
+        assert t.n("noshows.line", 1, n=1, name="X", community="Y", times=1).endswith("1 time")
 
     await q_admin.send("/noshows")  # the misses were at D venues
-    assert q_admin.last_text() == t("noshows.empty", days=90)
+    assert q_admin.last_text() == t.n("noshows.empty", 90, days=90)
     await make_person(services.sessions, ADMIN_ID, name="总管理员", language=lang)
     both = harness.user(ADMIN_ID, language_code=LANGS[lang])
     await both.send("/noshows")

@@ -33,8 +33,9 @@ async def test_admin_edits_and_clears_a_venue_text(
     assert f"va:tx:{health.id}:xz" in button_data(current(admin))
 
     await tap(admin, f"va:tx:{health.id}:xz")
-    asked = t(
+    asked = t.n(
         "venues_admin.ask.text",
+        256,
         name=health.name(language),
         field=t("venues_admin.text.xz"),
         current="二楼，有电梯",
@@ -44,9 +45,9 @@ async def test_admin_edits_and_clears_a_venue_text(
     before = await counts(services)
     for bad in ("   ", "长" * 257):
         await admin.send(bad)
-        assert admin.last_text().startswith(t("venues_admin.error.text", max=256))
+        assert admin.last_text().startswith(t.n("venues_admin.error.text", 256, max=256))
     await admin.sticker()
-    assert admin.last_text().startswith(t("venues_admin.error.text", max=256))
+    assert admin.last_text().startswith(t.n("venues_admin.error.text", 256, max=256))
     assert (await fetch(services, Venue, health.id)).accessibility_zh == "二楼，有电梯"
     assert await counts(services) == before
 

@@ -21,8 +21,7 @@ from bot.demo import DEMO_TOKEN, NEW_USER_ID
 from models.core.authz import RoleGrant
 from models.core.people import Person
 from models.core.places import Community, Town
-from models.demo.people import DEMO_ID_RANGE, DEMO_PEOPLE, seed_demo_people
-from models.demo.places import seed_places
+from models.demo import DEMO_ID_RANGE, DEMO_PEOPLE, seed_demo_people, seed_places
 from tests.e2e.control import Control, free_port
 
 TONGXIN = str(Path(sys.executable).with_name("tongxin"))

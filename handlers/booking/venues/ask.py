@@ -1,200 +1,184 @@
-"""/venues questions that need a typed answer: the question screens and applying the answer.
-
-An ``Ask`` (kept in ``user_data`` while it waits) names what is asked: ``n`` a numeric rule
-(``key``: its rule), ``hd`` one weekday's hours (``key``: 0–6), ``ba`` a new closed day range,
-``sc`` one slot's places, ``tx`` one of the venue's texts (``key``: ``models.booking.venue_texts``);
-``id`` is the venue's (the slot's for ``sc``).
+"""/venues questions answered by typing: a number, a day's hours, closed days, a slot's places,
+a text. The tap that asks opens a small persistent conversation; the question waits in the
+draft until it is answered (a restart loses nothing). ⬅️ goes back to where it was asked.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
+
+from telegram import Update
+from telegram.ext import ConversationHandler
 
 from bot.context import TongxinContext
-from bot.timefmt import format_clock
+from handlers.booking.venues.changes import changed_screen, screen_of
 from handlers.booking.venues.screens import (
-    HOME,
     RULE_NAMES,
     TEXT_NAMES,
-    Screen,
-    blackouts_screen,
-    card_screen,
+    Inline,
+    back_home,
     days_text,
-    hours_screen,
-    slot_screen,
+    periods_text,
     weekday_name,
 )
-from handlers.kit import current_scopes, nav_buttons
-from models.booking.calendar import hours_of
-from models.booking.catalogue.text import Period, format_periods
-from models.booking.slots import CapacityBelowTaken
-from models.booking.venue_texts import TEXT_FIELDS, TextInvalid, set_venue_text
-from models.booking.venues import (
-    MAX_PLACES,
-    RULES,
-    BlackoutInvalid,
-    HoursInvalid,
-    NumberInvalid,
-    add_blackout,
-    change_slot_capacity,
-    managed_slot,
-    managed_venue,
-    parse_rule,
-    rule_value,
-    set_rule,
-    set_weekday_hours,
+from handlers.booking.venues.slot_screens import span_text
+from handlers.booking.venues.taps import on_venue_tap, venues_command
+from handlers.kit import (
+    END,
+    Screen,
+    Tap,
+    clear_draft,
+    conversation,
+    current_scopes,
+    draft,
+    error_text,
+    me,
+    message_text,
+    refuse_tap,
+    reply_error,
+    requires,
+    run,
+    show_screen,
+    tap_handler,
 )
+from models.booking import (
+    MAX_PLACES,
+    QUESTIONS,
+    RETRY,
+    RULES,
+    TEXT_FIELDS,
+    VENUES,
+    Question,
+    answer_venue_question,
+    question_origin,
+    rule_value,
+    venue_question,
+)
+from models.core.authz import Action
 from models.core.errors import DomainError, NotFound
 
-Ask = dict[str, Any]
-ASK_PATTERN = r"^va:(n|hd|ba|sc|tx):"
-# The refusals that keep the question open: explained, then asked again.
-INVALID: dict[str, type[DomainError] | tuple[type[DomainError], ...]] = {
-    "n": NumberInvalid,
-    "hd": HoursInvalid,
-    "ba": BlackoutInvalid,
-    "sc": (NumberInvalid, CapacityBelowTaken),
-    "tx": TextInvalid,
-}
+AWAIT = 1  # conversation state: a question waits for its typed answer
 
 
-def periods_text(context: TongxinContext, periods: list[Period]) -> str:
-    """``09:00-12:00, 14:00-17:00``, or closed."""
-    if not periods:
-        return context.t("venues_admin.hours.closed")
-    return format_periods(periods).replace(" ", ", ")
+class QuestionDraft(TypedDict, total=False):
+    """The question asked: its kind (``models.booking.QUESTIONS``), venue or slot, and key."""
+
+    kind: str
+    target: int
+    key: str
 
 
-async def prompt_screen(context: TongxinContext, ask: Ask) -> Screen:
-    """The question, with ⬅️ (to where it was asked) and 🏠; the scope is checked again."""
-    t = context.t
-    scopes = await current_scopes(context)
-    async with context.services.sessions() as session:
-        if ask["ask"] == "sc":
-            slot, venue = await managed_slot(session, scopes, ask["id"])
-            tz = context.services.settings.tz
-            day = slot.starts_at.astimezone(tz).date()
-            text = t(
-                "venues_admin.ask.slot_capacity",
-                capacity=slot.capacity,
-                taken=slot.taken,
-                high=MAX_PLACES,
-                day=days_text(t, day, day),
-                span=f"{format_clock(slot.starts_at, tz)}–{format_clock(slot.ends_at, tz)}",
-            )
-            return text, [nav_buttons(t, f"va:s:{slot.id}", HOME)]
-        venue, _centre = await managed_venue(session, scopes, ask["id"])
-        name = venue.name(t.language)
-        if ask["ask"] == "n":
-            rule = RULES[ask["key"]]
-            text = t(
-                "venues_admin.ask.number",
-                name=name,
-                rule=t(RULE_NAMES[ask["key"]]),
-                value=rule_value(venue, ask["key"]),
-                low=rule.low,
-                high=rule.high,
-            )
-            return text, [nav_buttons(t, f"va:v:{venue.id}", HOME)]
-        if ask["ask"] == "hd":
-            weekday = int(ask["key"])
-            assert venue.id is not None
-            hours = await hours_of(session, venue.id)
-            current = [(h.opens, h.closes) for h in hours if h.weekday == weekday]
-            text = t(
-                "venues_admin.ask.hours",
-                name=name,
-                weekday=weekday_name(t, weekday),
-                current=periods_text(context, current),
-            )
-            return text, [nav_buttons(t, f"va:h:{venue.id}", HOME)]
-        if ask["ask"] == "ba":
-            back = nav_buttons(t, f"va:b:{venue.id}", HOME)
-            return t("venues_admin.ask.blackout", name=name), [back]
-        if ask["ask"] == "tx":
-            column, longest = TEXT_FIELDS[ask["key"]]
-            text = t(
-                "venues_admin.ask.text",
-                name=name,
-                field=t(TEXT_NAMES[ask["key"]]),
-                current=getattr(venue, column) or "-",
-                max=longest,
-            )
-            return text, [nav_buttons(t, f"va:v:{venue.id}", HOME)]
-    raise NotFound()
-
-
-def _invalid(ask: Ask) -> DomainError:
-    """What an answer that is not text (a sticker, a photo) is told, per question."""
-    if ask["ask"] == "n":
-        rule = RULES[ask["key"]]
-        return NumberInvalid(low=rule.low, high=rule.high)
-    if ask["ask"] == "sc":
-        return NumberInvalid(low=1, high=MAX_PLACES)
-    if ask["ask"] == "tx":
-        return TextInvalid(max=TEXT_FIELDS[ask["key"]][1])
-    return HoursInvalid() if ask["ask"] == "hd" else BlackoutInvalid()
-
-
-async def apply_answer(context: TongxinContext, ask: Ask, text: str | None) -> Screen:
-    """Make the change the answer asks for (audited) and return the confirmation screen."""
-    if text is None:
-        raise _invalid(ask)
+def question_screen(context: TongxinContext, question: Question) -> Inline:
+    """The question, with ⬅️ (to where it was asked) and 🏠."""
     t, tz = context.t, context.services.settings.tz
-    actor = context.person.id if context.person else None
-    scopes = await current_scopes(context)
-    async with context.services.sessions() as session, session.begin():
-        if ask["ask"] == "sc":
-            slot, venue = await managed_slot(session, scopes, ask["id"])
-            slot = await change_slot_capacity(session, actor, slot, text)
-            notice = t("venues_admin.done.slot_capacity", capacity=slot.capacity)
-            shown = slot_screen(t, slot, venue, tz)
-        else:
-            venue, centre = await managed_venue(session, scopes, ask["id"])
-            if ask["ask"] == "n":
-                key = ask["key"]
-                value = parse_rule(key, text)
-                changed = await set_rule(session, actor, venue, key, value)
-                if key == "cap":
-                    notice = t("venues_admin.done.capacity", value=value, slots=changed)
-                else:
-                    notice = t("venues_admin.done.rule", rule=t(RULE_NAMES[key]), value=value)
-                shown = await card_screen(t, session, venue, centre)
-            elif ask["ask"] == "tx":
-                await set_venue_text(session, actor, venue, ask["key"], text)
-                notice = t("venues_admin.done.text", field=t(TEXT_NAMES[ask["key"]]))
-                shown = await card_screen(t, session, venue, centre)
-            elif ask["ask"] == "hd":
-                weekday = int(ask["key"])
-                periods = await set_weekday_hours(session, actor, venue, weekday, text)
-                msgid = "venues_admin.done.hours" if periods else "venues_admin.done.hours_closed"
-                notice = t(
-                    msgid, weekday=weekday_name(t, weekday), periods=periods_text(context, periods)
-                )
-                shown = await hours_screen(t, session, venue)
-            else:
-                row = await add_blackout(session, actor, venue, text)
-                notice = t(
-                    "venues_admin.done.blackout_added",
-                    days=days_text(t, row.first_day, row.last_day),
-                    reason=row.reason_en if t.language == "en" else row.reason_zh,
-                )
-                shown = await blackouts_screen(t, session, venue)
-    return f"{notice}\n\n{shown[0]}", shown[1]
+    venue, key = question.venue, question.key
+    name, v = venue.name(t.language), venue.id or 0
+    if question.slot is not None:  # "sc": one slot's places
+        slot = question.slot
+        day = slot.starts_at.astimezone(tz).date()
+        text = t.n(
+            "venues_admin.ask.slot_capacity", slot.capacity,
+            capacity=slot.capacity, taken=slot.taken, high=MAX_PLACES,
+            day=days_text(t, day, day), span=span_text(slot, tz),
+        )  # fmt: skip
+        return text, [back_home(t, "s", slot.id or 0)]
+    if question.kind == "n":
+        rule = RULES[key]
+        text = t(
+            "venues_admin.ask.number", name=name, rule=t(RULE_NAMES[key]),
+            value=rule_value(venue, key), low=rule.low, high=rule.high,
+        )  # fmt: skip
+        return text, [back_home(t, "v", v)]
+    if question.kind == "hd":
+        weekday = weekday_name(t, int(key))
+        now = periods_text(t, question.periods)
+        text = t("venues_admin.ask.hours", name=name, weekday=weekday, current=now)
+        return text, [back_home(t, "h", v)]
+    if question.kind == "ba":
+        return t("venues_admin.ask.blackout", name=name), [back_home(t, "b", v)]
+    column, longest = TEXT_FIELDS[key]
+    text = t.n(
+        "venues_admin.ask.text", longest,
+        name=name, field=t(TEXT_NAMES[key]), current=getattr(venue, column) or "-", max=longest,
+    )  # fmt: skip
+    return text, [back_home(t, "v", v)]
 
 
-async def origin_screen(context: TongxinContext, ask: Ask | None) -> Screen:
-    """The screen a question was asked from (for ⬅️)."""
-    t, tz = context.t, context.services.settings.tz
+@requires(Action.VENUE_MANAGE)
+async def on_question_tap(update: Update, context: TongxinContext, tap: Tap) -> object:
+    """A tap that asks for a typed value: show the question and wait for the answer."""
+    key = tap.word(1) if tap.has(1) else ""
+    try:
+        question = await run(
+            context, venue_question, scopes=await current_scopes(context),
+            kind=tap.action, target=tap.id(), key=key,
+        )  # fmt: skip
+    except DomainError as error:
+        await refuse_tap(update, context, error)
+        return END
+    data = draft(context, QuestionDraft)
+    data["kind"], data["target"], data["key"] = tap.action, tap.id(), key
+    await show_screen(update, context, *question_screen(context, question))
+    return AWAIT
+
+
+def _asked(context: TongxinContext) -> QuestionDraft | None:
+    data = draft(context, QuestionDraft)
+    return data if "kind" in data and "target" in data else None
+
+
+@requires(Action.VENUE_MANAGE)
+async def on_answer(update: Update, context: TongxinContext) -> object:
+    """The typed answer: apply it and confirm, or explain and ask again (nothing changed)."""
+    asked = _asked(context)
+    if asked is None:
+        await venues_command(update, context)
+        return END
+    kind, target, key = asked["kind"], asked["target"], asked.get("key", "")
     scopes = await current_scopes(context)
-    async with context.services.sessions() as session:
-        if not isinstance(ask, dict) or ask.get("ask") not in INVALID:
+    try:
+        change = await run(
+            context, answer_venue_question, person=me(context), scopes=scopes,
+            kind=kind, target=target, key=key, text=message_text(update),
+        )  # fmt: skip
+    except RETRY as error:
+        question = await run(
+            context, venue_question, scopes=scopes, kind=kind, target=target, key=key
+        )
+        text, buttons = question_screen(context, question)
+        await show_screen(update, context, f"{error_text(context, error)}\n\n{text}", buttons)
+        return AWAIT
+    except DomainError as error:
+        clear_draft(context)
+        await reply_error(update, context, error)
+        return END
+    clear_draft(context)
+    await show_screen(update, context, *changed_screen(context, change))
+    return END
+
+
+async def back_from_question(update: Update, context: TongxinContext) -> object:
+    """⬅️ typed while a question waits: the screen the question came from."""
+    asked = _asked(context)
+    clear_draft(context)
+    try:
+        if asked is None:
             raise NotFound()
-        if ask["ask"] == "sc":
-            return slot_screen(t, *await managed_slot(session, scopes, ask["id"]), tz)
-        venue, centre = await managed_venue(session, scopes, ask["id"])
-        if ask["ask"] == "hd":
-            return await hours_screen(t, session, venue)
-        if ask["ask"] == "ba":
-            return await blackouts_screen(t, session, venue)
-        return await card_screen(t, session, venue, centre)
+        shown = await run(
+            context, question_origin, scopes=await current_scopes(context),
+            kind=asked["kind"], target=asked["target"],
+        )  # fmt: skip
+        await show_screen(update, context, *screen_of(context, shown))
+    except DomainError as error:
+        await reply_error(update, context, error)
+    return END
+
+
+def question_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    """The questions of /venues; other ``va:`` taps still work (and leave it) while one waits."""
+    return conversation(
+        "venues_admin",
+        entry_points=[tap_handler(VENUES, on_question_tap, actions=QUESTIONS)],
+        screens={AWAIT: Screen(on_answer, back=back_from_question)},
+        extra={AWAIT: [tap_handler(VENUES, on_venue_tap)]},
+    )

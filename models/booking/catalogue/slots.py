@@ -28,6 +28,7 @@ from models.booking.catalogue.csvfile import (
 )
 from models.booking.catalogue.text import TextInvalid, format_bool, normalise
 from models.booking.slots import CapacityBelowTaken, Slot, day_bounds, set_capacity
+from models.booking.staff import row_id
 from models.core.audit import record_audit
 from models.core.places import Venue
 
@@ -80,8 +81,7 @@ async def import_slot_table(session: AsyncSession, table: Table, tz: ZoneInfo) -
         if ends <= starts:
             row.fail("ends_at", "must be after starts_at")
             continue
-        assert venue.id is not None
-        key = (venue.id, starts)
+        key = (row_id(venue), starts)
         if key in wanted:
             row.fail("starts_at", f"the same slot is already on line {wanted[key][0]}")
             continue
@@ -152,9 +152,8 @@ async def _update(
         slot.closed, changed = closed, True
     await session.flush()
     if capacity is not None and capacity != slot.capacity:
-        assert slot.id is not None
         try:
-            await set_capacity(session, slot.id, capacity)
+            await set_capacity(session, row_id(slot), capacity)
         except CapacityBelowTaken as exc:  # booked meanwhile
             problem = f"{capacity} is below the {exc.params['taken']} places already booked"
             raise CatalogueRejected([CsvError(line, "capacity", problem)]) from exc

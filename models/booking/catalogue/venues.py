@@ -49,7 +49,8 @@ from models.booking.catalogue.text import (
     parse_week,
 )
 from models.booking.slots import generate_slots
-from models.booking.venues import MAX_PLACES, apply_capacity
+from models.booking.staff import row_id
+from models.booking.venue_rules import MAX_PLACES, apply_capacity
 from models.core.audit import record_audit
 from models.core.places import ServiceCentre, Venue, VenueKind
 
@@ -154,9 +155,9 @@ def parse_venue_rows(
 
 async def import_catalogue(
     session: AsyncSession,
+    *,
     text: str,
     kind: str | None = None,
-    *,
     tz: ZoneInfo = TOWNS_TZ,
     today: date | None = None,
 ) -> ImportReport:
@@ -217,20 +218,20 @@ async def _apply_venue(
             setattr(venue, column, value)
             changed.add(column)
     await session.flush()
-    assert venue.id is not None
+    venue_id = row_id(venue)
     if capacity is not None and capacity != venue.capacity:
         await apply_capacity(session, venue, capacity)
         changed.add("capacity")
-    if row.hours is not None and row.hours != await _week(session, venue.id):
+    if row.hours is not None and row.hours != await _week(session, venue_id):
         for weekday in range(7):
-            await set_hours(session, venue.id, weekday, row.hours[weekday])
+            await set_hours(session, venue_id, weekday, row.hours[weekday])
         changed.add("hours")
     if row.blackouts is not None:
-        current = [_blackout_text(b) for b in await blackouts_of(session, venue.id)]
+        current = [_blackout_text(b) for b in await blackouts_of(session, venue_id)]
         if sorted(current, key=_order) != sorted(row.blackouts, key=_order):
-            await session.execute(delete(Blackout).where(col(Blackout.venue_id) == venue.id))
+            await session.execute(delete(Blackout).where(col(Blackout.venue_id) == venue_id))
             for item in row.blackouts:
-                session.add(Blackout(venue_id=venue.id, **item.__dict__))
+                session.add(Blackout(venue_id=venue_id, **item.__dict__))
             changed.add("blackouts")
     await session.flush()
     return changed
@@ -265,10 +266,10 @@ async def export_venues(session: AsyncSession) -> str:
         )
     rows = []
     for venue, centre in (await session.execute(query)).all():
-        assert venue.id is not None
-        week = {d: sorted(p) for d, p in hours.get(venue.id, {}).items()}
+        venue_id = row_id(venue)
+        week = {d: sorted(p) for d, p in hours.get(venue_id, {}).items()}
         closed = "; ".join(
-            format_blackout(_blackout_text(b)) for b in await blackouts_of(session, venue.id)
+            format_blackout(_blackout_text(b)) for b in await blackouts_of(session, venue_id)
         )
         cells = {c: getattr(venue, c) for c in (*TEXT_COLUMNS, *NUMBER_COLUMNS)}
         cells |= {c: format_bool(getattr(venue, c)) for c in FLAG_COLUMNS}
@@ -279,6 +280,7 @@ async def export_venues(session: AsyncSession) -> str:
 
 async def export_catalogue(
     session: AsyncSession,
+    *,
     kind: str,
     first: date | None = None,
     last: date | None = None,
