@@ -1,16 +1,26 @@
-"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when TONGXIN_TEST_PG is set),
-settings pointing at the in-process sandbox, and a harness driving the real Application."""
+"""Shared fixtures: a pinned clock, a migrated database (SQLite, or PostgreSQL when
+TONGXIN_TEST_PG is set), settings pointing at the in-process sandbox, and a harness driving the
+real Application.
+
+The wall clock of every test starts at one instant: TONGXIN_TEST_NOW (ISO 8601 with an offset,
+e.g. ``2026-12-05T23:30+08:00``) or, when unset, the real time at the start of the run; it then
+flows on (time-machine with ``tick=True``; the monotonic clock asyncio uses is left alone).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import time_machine
 
 # PTB 22 reports durations (retry_after …) as timedelta with this set, and warns otherwise.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -22,6 +32,7 @@ from bot.context import Services
 from bot.db import create_engine, create_session_factory
 from bot.migrate import upgrade_to_head
 from bot.settings import Settings, load_settings
+from models.booking.calendar import TOWNS_TZ
 from models.core.base import metadata
 from models.demo.places import seed_places
 from tests.harness import BotHarness
@@ -32,11 +43,89 @@ PG_ADMIN_URL = os.environ.get(
     "TONGXIN_TEST_PG_ADMIN", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 USE_PG = os.environ.get("TONGXIN_TEST_PG", "") not in ("", "0")
+TEST_NOW = "TONGXIN_TEST_NOW"
+CHILD_CLOCK_DIR = Path(__file__).resolve().parent / "childclock"
+CHILD_CLOCK_SHIFT = "PYTEST_TONGXIN_CLOCK_SHIFT_NS"  # read by tests/childclock/sitecustomize.py
+_NOW = pytest.StashKey[tuple[datetime, str]]()
 
 
-def pytest_report_header() -> str:
-    """Say which database engine this run uses."""
-    return f"tongxin test database: {'postgresql' if USE_PG else 'sqlite'}"
+def parse_test_now(value: str) -> datetime:
+    """TONGXIN_TEST_NOW as an aware datetime (an offset is required: local dates depend on it)."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise pytest.UsageError(
+            f"{TEST_NOW}={value!r}: give an ISO 8601 time with an offset, "
+            "e.g. 2026-12-05T23:30+08:00"
+        )
+    return parsed
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fix this run's instant once; xdist workers get the controller's (see below)."""
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None and "tongxin_now" in workerinput:
+        now = datetime.fromisoformat(workerinput["tongxin_now"])
+        source = str(workerinput["tongxin_now_source"])
+    elif os.environ.get(TEST_NOW, "").strip():
+        now, source = parse_test_now(os.environ[TEST_NOW]), TEST_NOW
+    else:
+        now = datetime.now(TOWNS_TZ).replace(microsecond=0)
+        source = "the real time at the start of the run"
+    config.stash[_NOW] = (now, source)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker pins the controller's instant, so the whole run shares one."""
+    now, source = node.config.stash[_NOW]
+    node.workerinput["tongxin_now"] = now.isoformat()
+    node.workerinput["tongxin_now_source"] = source
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which database engine this run uses and the instant every test starts at."""
+    now, source = config.stash[_NOW]
+    shanghai = now.astimezone(TOWNS_TZ)
+    return [
+        f"tongxin test database: {'postgresql' if USE_PG else 'sqlite'}",
+        f"tongxin test clock: {now.isoformat()} ({shanghai:%A %Y-%m-%d %H:%M} in Asia/Shanghai; "
+        f"from {source}; set {TEST_NOW} to choose)",
+    ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller]:
+    """The pinned clock for session fixtures (template databases are seeded on its date)."""
+    now, _source = request.config.stash[_NOW]
+    travel = time_machine.travel(now.timestamp(), tick=True)
+    traveller = travel.start()
+    yield traveller
+    travel.stop()
+
+
+@pytest.fixture(autouse=True)
+def pinned_now(
+    _session_clock: time_machine.Traveller, request: pytest.FixtureRequest
+) -> Iterator[datetime]:
+    """Every test starts at the run's pinned instant (returned); Python child processes it
+    starts (``tongxin …``) read the same clock through tests/childclock/sitecustomize.py."""
+    now, _source = request.config.stash[_NOW]
+    _session_clock.move_to(now.timestamp(), tick=True)
+    shift = time.time_ns() - time_machine.escape_hatch.time.time_ns()
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", CHILD_CLOCK_SHIFT)}
+    os.environ[CHILD_CLOCK_SHIFT] = str(shift)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(CHILD_CLOCK_DIR), saved["PYTHONPATH"]) if p
+    )
+    yield now
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
