@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -24,17 +22,17 @@ import time_machine
 
 # PTB 22 reports durations (retry_after …) as timedelta with this set, and warns otherwise.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from bot.app import build_services
 from bot.context import Services
-from bot.db import create_engine, create_session_factory
-from bot.migrate import upgrade_to_head
 from bot.settings import Settings, load_settings
 from models.booking.calendar import TOWNS_TZ
-from models.core.base import metadata
-from models.demo.places import seed_places
+from tests.databases import (
+    BASE,
+    Databases,
+    create_pg_database,
+    drop_pg_database,
+    migrate_and_seed,
+)
 from tests.harness import BotHarness
 
 TEST_TOKEN = "123456:TEST-token-never-logged"
@@ -135,76 +133,42 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file, copied for each test (migrating once keeps tests fast)."""
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """This process's database snapshots (``base``: migrated, demo places seeded): files on
+    SQLite, one PostgreSQL database per process (xdist worker) on PostgreSQL, dropped at the
+    end. See tests/databases.py."""
     import asyncio
 
-    path = tmp_path_factory.mktemp("db") / "template.db"
-
-    async def migrate() -> None:
-        engine = create_engine(f"sqlite+aiosqlite:///{path}")
-        await upgrade_to_head(engine)
-        # Seeding the template once (slots included) keeps each test's own seeding a no-op.
-        async with create_session_factory(engine)() as session, session.begin():
-            await seed_places(session)
-        await engine.dispose()
-
-    asyncio.run(migrate())
-    return path
+    pg_url = asyncio.run(create_pg_database(PG_ADMIN_URL)) if USE_PG else None
+    try:
+        found = Databases(tmp_path_factory.mktemp("db"), pg_url)
+        asyncio.run(found.create_base())
+        yield found
+    finally:
+        if pg_url is not None:
+            asyncio.run(drop_pg_database(PG_ADMIN_URL, pg_url))
 
 
 @pytest.fixture(scope="session")
-def pg_database() -> Iterator[str | None]:
-    """A fresh PostgreSQL database for this run, migrated once; dropped at the end."""
-    if not USE_PG:
-        yield None
-        return
+def sqlite_template(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated and seeded SQLite file (on the PostgreSQL pass too, for SQLite-only tests)."""
+    if databases.pg_url is None:
+        return databases.workdir / f"{BASE}.db"
     import asyncio
 
-    name = f"tongxin_test_{uuid.uuid4().hex[:10]}"
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-    async def create() -> None:
-        admin = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        await admin.dispose()
-        engine = create_engine(url)
-        await upgrade_to_head(engine)
-        await engine.dispose()
-
-    async def drop() -> None:
-        admin = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-    asyncio.run(create())
-    yield url
-    asyncio.run(drop())
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    asyncio.run(migrate_and_seed(f"sqlite+aiosqlite:///{path}"))
+    return path
 
 
 @pytest.fixture
-async def database_url(
-    tmp_path: Path, sqlite_template: Path, pg_database: str | None
-) -> AsyncIterator[str]:
-    """A clean, migrated database for one test."""
-    if pg_database is None:
-        target = tmp_path / "tongxin.db"
-        shutil.copy(sqlite_template, target)
-        yield f"sqlite+aiosqlite:///{target}"
-        return
-    engine = create_engine(pg_database)
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
-    yield pg_database
+async def database_url(tmp_path: Path, databases: Databases) -> str:
+    """A clean database for one test: migrated, with the demo places seeded."""
+    return await databases.fresh(tmp_path)
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Settings for tests: sandbox URL, test DB, one bootstrap admin."""
+def make_settings(database_url: str) -> Settings:
+    """Settings for tests: sandbox URL, the given DB, one bootstrap admin."""
     return load_settings(
         bot_token=TEST_TOKEN,
         bot_api_url="http://sandbox.invalid/bot",
@@ -215,11 +179,15 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings for tests: sandbox URL, test DB, one bootstrap admin."""
+    return make_settings(database_url)
+
+
+@pytest.fixture
 async def services(settings: Settings) -> AsyncIterator[Services]:
-    """Services with the places of both towns seeded."""
+    """Services on the test's database (every snapshot has the places of both towns seeded)."""
     services = build_services(settings)
-    async with services.sessions() as session, session.begin():
-        await seed_places(session)
     yield services
     await services.engine.dispose()
 
