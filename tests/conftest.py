@@ -24,6 +24,7 @@ import time_machine
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 from bot.app import build_services
 from bot.context import Services
+from bot.i18n import load_catalogues
 from bot.settings import Settings, load_settings
 from models.booking.calendar import TOWNS_TZ
 from tests.databases import (
@@ -73,6 +74,10 @@ def pytest_configure(config: pytest.Config) -> None:
         now = datetime.now(TOWNS_TZ).replace(microsecond=0)
         source = "the real time at the start of the run"
     config.stash[_NOW] = (now, source)
+    if workerinput is None:
+        # Stale or missing .mo files are compiled on first use: here, once, rather than by
+        # several xdist workers at the same time (one could read a half-written file).
+        load_catalogues()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -83,15 +88,23 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput["tongxin_now_source"] = source
 
 
-def pytest_report_header(config: pytest.Config) -> list[str]:
-    """Say which database engine this run uses and the instant every test starts at."""
+def _clock_line(config: pytest.Config) -> str:
     now, source = config.stash[_NOW]
     shanghai = now.astimezone(TOWNS_TZ)
-    return [
-        f"tongxin test database: {'postgresql' if USE_PG else 'sqlite'}",
+    return (
         f"tongxin test clock: {now.isoformat()} ({shanghai:%A %Y-%m-%d %H:%M} in Asia/Shanghai; "
-        f"from {source}; set {TEST_NOW} to choose)",
-    ]
+        f"from {source}; set {TEST_NOW} to choose)"
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which database engine this run uses and the instant every test starts at."""
+    return [f"tongxin test database: {'postgresql' if USE_PG else 'sqlite'}", _clock_line(config)]
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """The instant again at the end (``-q`` hides the header): a failure may depend on it."""
+    terminalreporter.write_line(_clock_line(config))
 
 
 @pytest.fixture(scope="session", autouse=True)
