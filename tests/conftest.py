@@ -1,29 +1,39 @@
-"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when TONGXIN_TEST_PG is set),
-settings pointing at the in-process sandbox, and a harness driving the real Application."""
+"""Shared fixtures: a pinned clock, a migrated database (SQLite, or PostgreSQL when
+TONGXIN_TEST_PG is set), settings pointing at the in-process sandbox, and a harness driving the
+real Application.
+
+The wall clock of every test starts at one instant: TONGXIN_TEST_NOW (ISO 8601 with an offset,
+e.g. ``2026-12-05T23:30+08:00``) or, when unset, the real time at the start of the run; it then
+flows on (time-machine with ``tick=True``; the monotonic clock asyncio uses is left alone).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
-import uuid
+import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import time_machine
 
 # PTB 22 reports durations (retry_after …) as timedelta with this set, and warns otherwise.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from bot.app import build_services
 from bot.context import Services
-from bot.db import create_engine, create_session_factory
-from bot.migrate import upgrade_to_head
+from bot.i18n import load_catalogues
 from bot.settings import Settings, load_settings
-from models.core.base import metadata
-from models.demo import seed_places
+from models.core.base import TOWNS_TZ
+from tests.databases import (
+    BASE,
+    Databases,
+    create_pg_database,
+    drop_pg_database,
+    migrate_and_seed,
+)
 from tests.harness import BotHarness
 
 TEST_TOKEN = "123456:TEST-token-never-logged"
@@ -32,11 +42,101 @@ PG_ADMIN_URL = os.environ.get(
     "TONGXIN_TEST_PG_ADMIN", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 USE_PG = os.environ.get("TONGXIN_TEST_PG", "") not in ("", "0")
+TEST_NOW = "TONGXIN_TEST_NOW"
+CHILD_CLOCK_DIR = Path(__file__).resolve().parent / "childclock"
+CHILD_CLOCK_SHIFT = "PYTEST_TONGXIN_CLOCK_SHIFT_NS"  # read by tests/childclock/sitecustomize.py
+_NOW = pytest.StashKey[tuple[datetime, str]]()
 
 
-def pytest_report_header() -> str:
-    """Say which database engine this run uses."""
-    return f"tongxin test database: {'postgresql' if USE_PG else 'sqlite'}"
+def parse_test_now(value: str) -> datetime:
+    """TONGXIN_TEST_NOW as an aware datetime (an offset is required: local dates depend on it)."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise pytest.UsageError(
+            f"{TEST_NOW}={value!r}: give an ISO 8601 time with an offset, "
+            "e.g. 2026-12-05T23:30+08:00"
+        )
+    return parsed
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fix this run's instant once; xdist workers get the controller's (see below)."""
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None and "tongxin_now" in workerinput:
+        now = datetime.fromisoformat(workerinput["tongxin_now"])
+        source = str(workerinput["tongxin_now_source"])
+    elif os.environ.get(TEST_NOW, "").strip():
+        now, source = parse_test_now(os.environ[TEST_NOW]), TEST_NOW
+    else:
+        now = datetime.now(TOWNS_TZ).replace(microsecond=0)
+        source = "the real time at the start of the run"
+    config.stash[_NOW] = (now, source)
+    if workerinput is None:
+        # Stale or missing .mo files are compiled on first use: here, once, rather than by
+        # several xdist workers at the same time (one could read a half-written file).
+        load_catalogues()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker pins the controller's instant, so the whole run shares one."""
+    now, source = node.config.stash[_NOW]
+    node.workerinput["tongxin_now"] = now.isoformat()
+    node.workerinput["tongxin_now_source"] = source
+
+
+def _clock_line(config: pytest.Config) -> str:
+    now, source = config.stash[_NOW]
+    shanghai = now.astimezone(TOWNS_TZ)
+    return (
+        f"tongxin test clock: {now.isoformat()} ({shanghai:%A %Y-%m-%d %H:%M} in Asia/Shanghai; "
+        f"from {source}; set {TEST_NOW} to choose)"
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which database engine this run uses and the instant every test starts at."""
+    return [f"tongxin test database: {'postgresql' if USE_PG else 'sqlite'}", _clock_line(config)]
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """The instant again at the end (``-q`` hides the header): a failure may depend on it."""
+    terminalreporter.write_line(_clock_line(config))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller]:
+    """The pinned clock for session fixtures (template databases are seeded on its date)."""
+    now, _source = request.config.stash[_NOW]
+    travel = time_machine.travel(now.timestamp(), tick=True)
+    traveller = travel.start()
+    yield traveller
+    travel.stop()
+
+
+@pytest.fixture(autouse=True)
+def pinned_now(
+    _session_clock: time_machine.Traveller, request: pytest.FixtureRequest
+) -> Iterator[datetime]:
+    """Every test starts at the run's pinned instant (returned); Python child processes it
+    starts (``tongxin …``) read the same clock through tests/childclock/sitecustomize.py."""
+    now, _source = request.config.stash[_NOW]
+    _session_clock.move_to(now.timestamp(), tick=True)
+    shift = time.time_ns() - time_machine.escape_hatch.time.time_ns()
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", CHILD_CLOCK_SHIFT)}
+    os.environ[CHILD_CLOCK_SHIFT] = str(shift)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(CHILD_CLOCK_DIR), saved["PYTHONPATH"]) if p
+    )
+    yield now
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
@@ -46,76 +146,42 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file, copied for each test (migrating once keeps tests fast)."""
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """This process's database snapshots (``base``: migrated, demo places seeded): files on
+    SQLite, one PostgreSQL database per process (xdist worker) on PostgreSQL, dropped at the
+    end. See tests/databases.py."""
     import asyncio
 
-    path = tmp_path_factory.mktemp("db") / "template.db"
-
-    async def migrate() -> None:
-        engine = create_engine(f"sqlite+aiosqlite:///{path}")
-        await upgrade_to_head(engine)
-        # Seeding the template once (slots included) keeps each test's own seeding a no-op.
-        async with create_session_factory(engine)() as session, session.begin():
-            await seed_places(session)
-        await engine.dispose()
-
-    asyncio.run(migrate())
-    return path
+    pg_url = asyncio.run(create_pg_database(PG_ADMIN_URL)) if USE_PG else None
+    try:
+        found = Databases(tmp_path_factory.mktemp("db"), pg_url)
+        asyncio.run(found.create_base())
+        yield found
+    finally:
+        if pg_url is not None:
+            asyncio.run(drop_pg_database(PG_ADMIN_URL, pg_url))
 
 
 @pytest.fixture(scope="session")
-def pg_database() -> Iterator[str | None]:
-    """A fresh PostgreSQL database for this run, migrated once; dropped at the end."""
-    if not USE_PG:
-        yield None
-        return
+def sqlite_template(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated and seeded SQLite file (on the PostgreSQL pass too, for SQLite-only tests)."""
+    if databases.pg_url is None:
+        return databases.workdir / f"{BASE}.db"
     import asyncio
 
-    name = f"tongxin_test_{uuid.uuid4().hex[:10]}"
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-    async def create() -> None:
-        admin = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        await admin.dispose()
-        engine = create_engine(url)
-        await upgrade_to_head(engine)
-        await engine.dispose()
-
-    async def drop() -> None:
-        admin = create_async_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-    asyncio.run(create())
-    yield url
-    asyncio.run(drop())
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    asyncio.run(migrate_and_seed(f"sqlite+aiosqlite:///{path}"))
+    return path
 
 
 @pytest.fixture
-async def database_url(
-    tmp_path: Path, sqlite_template: Path, pg_database: str | None
-) -> AsyncIterator[str]:
-    """A clean, migrated database for one test."""
-    if pg_database is None:
-        target = tmp_path / "tongxin.db"
-        shutil.copy(sqlite_template, target)
-        yield f"sqlite+aiosqlite:///{target}"
-        return
-    engine = create_engine(pg_database)
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
-    yield pg_database
+async def database_url(tmp_path: Path, databases: Databases) -> str:
+    """A clean database for one test: migrated, with the demo places seeded."""
+    return await databases.fresh(tmp_path)
 
 
-@pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Settings for tests: sandbox URL, test DB, one bootstrap admin."""
+def make_settings(database_url: str) -> Settings:
+    """Settings for tests: sandbox URL, the given DB, one bootstrap admin."""
     return load_settings(
         bot_token=TEST_TOKEN,
         bot_api_url="http://sandbox.invalid/bot",
@@ -126,11 +192,15 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings for tests: sandbox URL, test DB, one bootstrap admin."""
+    return make_settings(database_url)
+
+
+@pytest.fixture
 async def services(settings: Settings) -> AsyncIterator[Services]:
-    """Services with the places of both towns seeded."""
+    """Services on the test's database (every snapshot has the places of both towns seeded)."""
     services = build_services(settings)
-    async with services.sessions() as session, session.begin():
-        await seed_places(session)
     yield services
     await services.engine.dispose()
 

@@ -58,6 +58,12 @@ class BotHarness:
         """
         return await self.pump.drain(quiet=quiet, horizon=horizon)
 
+    async def flush_persistence(self) -> None:
+        """Write UI state to the database now, exactly as PTB's periodic persistence flush does
+        while the bot runs (instead of waiting for it)."""
+        assert self.app is not None and self.app.running
+        await self.app.update_persistence()
+
     async def stop(self) -> None:
         """Stop and shut down (flushes persistence)."""
         if self.app is not None:

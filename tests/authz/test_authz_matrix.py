@@ -2,6 +2,9 @@
 
 The table ``MATRIX`` is the data: later issues add rows (e.g. ``/broadcast``) and the coverage
 tests below fail until every guarded handler and every Action has one.
+
+The cast (``populate``) is built once per process into a database snapshot; every case starts
+from its own fresh copy of it (tests/databases.py), with its own Application.
 """
 
 from __future__ import annotations
@@ -9,14 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 from sqlmodel import col
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
+from bot.app import build_services
 from bot.context import Services
 from bot.i18n import Translator
 from bot.timefmt import format_day
@@ -28,7 +34,8 @@ from models.core.base import utcnow
 from models.core.people import find_person
 from models.core.places import Town
 from models.roles.invites import Invite
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, make_settings
+from tests.databases import Databases
 from tests.factories import make_person
 from tests.harness import BotHarness, Message, SimUser
 
@@ -518,6 +525,32 @@ async def snapshot(services: Services) -> tuple[int, int, int]:
         )
 
 
+CAST = "authz-cast"
+
+
+@pytest.fixture
+async def cast(databases: Databases, pinned_now: datetime) -> dict[str, int]:
+    """The grant ids of the cast, which ``populate`` puts in a snapshot once per process
+    (a second before the run's instant: every case then acts a moment after it was made)."""
+
+    async def build(url: str) -> dict[str, int]:
+        services = build_services(make_settings(url))
+        try:
+            with time_machine.travel(pinned_now - timedelta(seconds=1), tick=True):
+                return await populate(services)
+        finally:
+            await services.engine.dispose()
+
+    grants: dict[str, int] = await databases.snapshot(CAST, build)
+    return dict(grants)
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path, databases: Databases, cast: dict[str, int]) -> str:
+    """Every case starts from its own copy of the cast's snapshot: none sees another's writes."""
+    return await databases.fresh(tmp_path, CAST)
+
+
 def _fill(payload: str, grants: dict[str, int]) -> str:
     for key, value in grants.items():
         payload = payload.replace(f"{{grant:{key}}}", str(value))
@@ -526,8 +559,10 @@ def _fill(payload: str, grants: dict[str, int]) -> str:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", MATRIX, ids=lambda r: r.name)
-async def test_matrix(harness: BotHarness, services: Services, row: Row, role: str) -> None:
-    grants = await populate(services)
+async def test_matrix(
+    harness: BotHarness, services: Services, cast: dict[str, int], row: Row, role: str
+) -> None:
+    grants = cast
     t = services.i18n.translator("zh_CN")
     user = harness.user(USER_IDS[role])
     await user.send("/help")  # the message forged taps hang on

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlmodel import select
 
@@ -164,12 +162,12 @@ async def test_refusing_consent_stores_nothing(harness: BotHarness, services: Se
     t = tr(services, "zh_CN")
     user = harness.user(7654321)
     await user.send("/start")
-    await asyncio.sleep(1.3)  # a persistence flush stores the half-begun conversation ...
+    await harness.flush_persistence()  # a persistence flush stores the half-begun conversation
     assert ("conversation", "onboarding:[7654321, 7654321]") in await ui_state(services, 7654321)
     msgs = await user.press("2. ❌ 不同意")
     assert texts(msgs) == [t("onboarding.refused")]
     assert user.keyboard() == []  # keyboard removed
-    await asyncio.sleep(1.3)  # ... and the next flush, while still running, removes all of it
+    await harness.flush_persistence()  # ... and the next flush, still running, removes all of it
     assert await rows_mentioning(services, 7654321) == []
     await harness.restart()
     assert await person(services, 7654321) is None

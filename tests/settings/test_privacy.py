@@ -118,7 +118,7 @@ async def test_deleteme_erases_everything_for_good(harness: BotHarness, services
     await user.send("/settings")
     await user.choose("所在镇和社区")
     await user.choose("启东市Q镇")
-    await asyncio.sleep(1.3)  # ... flushed to ptb_state ...
+    await harness.flush_persistence()  # ... flushed to ptb_state ...
     async with services.sessions() as session:
         keys = [r.key for r in (await session.execute(model_select(PtbState))).scalars()]
     assert f"settings:[{UID}, {UID}]" in keys and str(UID) in keys
@@ -129,7 +129,7 @@ async def test_deleteme_erases_everything_for_good(harness: BotHarness, services
     assert "您的信息已经全部删除" in messages[-1]["text"]
     assert messages[-1]["reply_markup"] == {"remove_keyboard": True}
     assert user.keyboard() == []
-    await asyncio.sleep(1.3)  # a persistence flush while still running must not write it back
+    await harness.flush_persistence()  # a flush while still running must not write it back
     needles = [str(UID), NAME, PHONE]
     assert _mentions(await _all_rows(services), needles) == []
     await harness.restart()
@@ -172,16 +172,21 @@ async def test_unflushed_state_of_other_conversations_is_not_written_back(
         if isinstance(h, ConversationHandler) and h.name == "settings"
     )
 
+    flushes: list[asyncio.Task[None]] = []
+
     async def erase_then_race(session: AsyncSession, person: Person) -> None:
         await erase_person(session, person)
-        # Meanwhile another flow of this user changed its screen; not flushed yet.
+        # Meanwhile another flow of this user changed its screen; not flushed yet ...
         settings._conversations[(UID, UID)] = 0
         harness.app.user_data[UID]["settings.town"] = 2  # type: ignore[union-attr]
+        # ... and PTB's periodic flush starts right now, while this update still runs.
+        flushes.append(asyncio.create_task(harness.flush_persistence()))
 
     monkeypatch.setattr("handlers.settings.privacy.erase_person", erase_then_race)
     await user.choose("确认删除")
     assert "您的信息已经全部删除" in user.last_text()
-    await asyncio.sleep(1.3)
+    await flushes[0]
+    await harness.flush_persistence()  # and the next one, after it
     await harness.restart()
     rows = await _all_rows(services)
     assert [r for r in rows["ptb_state"] if str(UID) in r["key"]] == []
