@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from bot.app import build_services
-from bot.context import Services, TongxinApplication
+from bot.context import Services
 from bot.migrate import upgrade_to_head
 from bot.runner import BotRunner, install_signal_handlers
 from bot.settings import Settings, load_settings
@@ -175,7 +175,6 @@ async def demo_stack(
         await runner.start()
         try:
             app = runner.application
-            assert isinstance(app, TongxinApplication)
             web_app = build_webchat_app(
                 state, personas, NEW_USER_IDS, lambda: _taken_ids(app.services, state)
             )

@@ -17,38 +17,26 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import col
 from telegram import Bot
 from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
     TelegramError,
 )
 from telegram.ext import JobQueue
 from telegram.request import BaseRequest
 
 from bot.context import Services, TongxinContext
+from jobs.outcomes import Outcomes
 from jobs.pacing import Pacer
 from jobs.rendering import Part, UnreadablePayload, render
 from models.core.base import row_id, utcnow
-from models.core.outbox import (
-    MAX_ATTEMPTS,
-    OutboxKind,
-    OutboxMessage,
-    OutboxStatus,
-    cancel,
+from models.core.delivery import (
     claim_due,
-    finish,
-    move_chat,
+    next_due,
     recipients,
     replace_payload,
     retry_later,
 )
-from models.core.people import mark_unreachable
+from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +71,7 @@ def build_sender_bot(services: Services, request: BaseRequest | None = None) -> 
     )
 
 
-class OutboxPump:
+class OutboxPump(Outcomes):
     """Drains the outbox: pacing, retries, and a final status with a reason for every row."""
 
     def __init__(
@@ -153,14 +141,8 @@ class OutboxPump:
             handled += await self.run(quiet=quiet)
             soon = self.clock() + timedelta(seconds=horizon)
             held = self.is_quiet() if quiet is None else quiet
-            query = select(col(OutboxMessage.due_at)).where(
-                col(OutboxMessage.status) == OutboxStatus.PENDING.value,
-                col(OutboxMessage.due_at) <= soon,
-            )
-            if held:
-                query = query.where(col(OutboxMessage.urgent).is_(True))
             async with self.services.sessions() as session:
-                waiting = await session.scalar(query.order_by(col(OutboxMessage.due_at)).limit(1))
+                waiting = await next_due(session, before=soon, urgent_only=held)
             if waiting is None or self._stopping:
                 return handled
             await asyncio.sleep(min(0.5, max(0.01, (waiting - self.clock()).total_seconds())))
@@ -215,26 +197,8 @@ class OutboxPump:
             logger.info("outbox %s (%s) sent late: due %s", row.id, row.kind, row.due_at)
         try:
             await self._send(row, person[1] if person else None)
-        except RetryAfter as exc:
-            await self._on_retry_after(row, exc)
-        except Forbidden as exc:
-            await self._on_forbidden(row, exc)
-        except ChatMigrated as exc:
-            await self._on_migrated(row, exc)
-        except BadRequest as exc:
-            status = (
-                OutboxStatus.INVALID
-                if "chat not found" in exc.message.lower()
-                else OutboxStatus.FAILED
-            )
-            await self._final(row, status, f"400 {exc.message}")
-        except NetworkError as exc:  # timeouts and 5xx: bounded retries with backoff
-            await self._on_transient(row, exc)
-        except TelegramError as exc:
-            await self._final(row, OutboxStatus.FAILED, f"{type(exc).__name__}: {exc.message}")
-        except UnreadablePayload as exc:  # nothing was sent; retrying would not help
-            logger.error("outbox %s (%s) not sent: %s", row.id, row.kind, exc)
-            await self._final(row, OutboxStatus.FAILED, str(exc))
+        except (TelegramError, UnreadablePayload) as exc:
+            await self.record_failure(row, exc)
         else:
             await self._final(row, OutboxStatus.SENT, None)
         return None
@@ -268,57 +232,6 @@ class OutboxPump:
         language = language or settings.default_language
         translate = self.services.i18n.translator(language)
         return render(row.payload or {}, translate, self.bot, language=language, tz=settings.tz)
-
-    async def _final(self, row: OutboxMessage, status: OutboxStatus, reason: str | None) -> None:
-        async with self.services.sessions() as session, session.begin():
-            await finish(session, row_id(row), status, reason)
-        self.services.metrics.outbox_sends.labels(result=status.value).inc()
-
-    async def _retry(self, row: OutboxMessage, delay: float, reason: str, **kw: Any) -> None:
-        due = self.clock() + timedelta(seconds=delay)
-        async with self.services.sessions() as session, session.begin():
-            await retry_later(session, row_id(row), due, reason, **kw)
-        self.services.metrics.outbox_sends.labels(result="retry").inc()
-
-    async def _on_retry_after(self, row: OutboxMessage, exc: RetryAfter) -> None:
-        seconds = exc._retry_after.total_seconds()  # the property warns unless PTB_TIMEDELTA
-        self.pacer.pause(seconds)
-        self.services.metrics.outbox_429.inc()
-        logger.warning("Telegram asked to slow down: pausing all sends for %.0f s", seconds)
-        await self._retry(row, seconds, f"429 retry after {seconds:.0f} s", count_attempt=False)
-
-    async def _on_forbidden(self, row: OutboxMessage, exc: Forbidden) -> None:
-        reason = f"403 {exc.message}"
-        async with self.services.sessions() as session, session.begin():
-            await finish(session, row_id(row), OutboxStatus.UNREACHABLE, reason)
-            if row.person_id is not None:
-                self._blocked.add(row.person_id)
-                await mark_unreachable(session, row.person_id)
-                others = await cancel(
-                    session, col(OutboxMessage.person_id) == row.person_id, reason="unreachable"
-                )
-                logger.info("person %s unreachable; %s pending cancelled", row.person_id, others)
-        self.services.metrics.outbox_sends.labels(result=OutboxStatus.UNREACHABLE.value).inc()
-
-    async def _on_migrated(self, row: OutboxMessage, exc: ChatMigrated) -> None:
-        if (row.last_error or "").startswith("chat migrated"):
-            return await self._final(row, OutboxStatus.FAILED, "chat migrated twice")
-        new_id = int(exc.new_chat_id)
-        async with self.services.sessions() as session, session.begin():
-            await move_chat(session, row.chat_id, new_id)
-        logger.info("chat %s migrated to %s; outbox rows moved", row.chat_id, new_id)
-        reason = f"chat migrated from {row.chat_id}"
-        await self._retry(row, 0, reason, count_attempt=False, chat_id=new_id)
-        return None
-
-    async def _on_transient(self, row: OutboxMessage, exc: NetworkError) -> None:
-        reason = f"{type(exc).__name__}: {exc.message}"
-        if row.attempts >= MAX_ATTEMPTS:
-            logger.warning("outbox %s failed after %s attempts: %s", row.id, row.attempts, reason)
-            return await self._final(row, OutboxStatus.FAILED, reason)
-        delay = self.backoff[min(row.attempts, len(self.backoff)) - 1] if self.backoff else 0.0
-        await self._retry(row, delay, reason)
-        return None
 
 
 async def pump_job(context: TongxinContext) -> None:

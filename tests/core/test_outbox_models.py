@@ -10,15 +10,8 @@ from sqlmodel import col
 
 from bot.context import Services
 from models.core.base import utcnow
-from models.core.outbox import (
-    LEASE,
-    OutboxKind,
-    OutboxMessage,
-    OutboxStatus,
-    claim_due,
-    enqueue,
-    message_payload,
-)
+from models.core.delivery import LEASE, claim_due
+from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus, enqueue, message_payload
 
 
 async def _enqueue(services: Services, n: int, **kw: object) -> None:
