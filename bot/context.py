@@ -94,6 +94,15 @@ class TongxinApplication(Application):  # type: ignore[type-arg]
             self.services.metrics.latency.observe(time.perf_counter() - started)
 
 
+    async def update_persistence(self) -> None:
+        """Write the changed conversation state (PTB calls this every second and at stop)."""
+        started = time.perf_counter()
+        try:
+            await super().update_persistence()
+        finally:
+            self.services.metrics.persistence_flush.observe(time.perf_counter() - started)
+
+
 class TongxinContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
     """Context with typed access to services, the current person and their translator."""
 

@@ -19,6 +19,12 @@ class Metrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
+        self.persistence_flush = Histogram(
+            "tongxin_persistence_flush_seconds",
+            "Time to write the changed conversation state to the database",
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )
         self.errors = Counter(
             "tongxin_errors_total", "Errors raised by handlers", registry=self.registry
         )
