@@ -8,6 +8,7 @@ use case finds it in the session's identity map. Each use of it is its own short
 
 from __future__ import annotations
 
+import asyncio
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -74,12 +75,13 @@ _current_scope: ContextVar[UpdateScope | None] = ContextVar("tongxin_update_scop
 class TongxinApplication(Application):  # type: ignore[type-arg]
     """PTB's Application carrying our Services, an outbox pump, and one scope per update."""
 
-    __slots__ = ("pump", "services")
+    __slots__ = ("_flush_lock", "pump", "services")
 
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
         self.pump: Pump | None = None  # set by build_application
+        self._flush_lock = asyncio.Lock()
 
     async def process_update(self, update: object) -> None:
         """Process one update through every handler group in its own scope, timing it."""
@@ -95,12 +97,19 @@ class TongxinApplication(Application):  # type: ignore[type-arg]
 
 
     async def update_persistence(self) -> None:
-        """Write the changed conversation state (PTB calls this every second and at stop)."""
+        """Write the changed conversation state (PTB calls this every second and at stop).
+
+        PTB hands every used key to the persistence; ours only notes the changes, which its
+        ``flush`` then writes in one transaction. One lock around both: never two at once.
+        """
         started = time.perf_counter()
-        try:
-            await super().update_persistence()
-        finally:
-            self.services.metrics.persistence_flush.observe(time.perf_counter() - started)
+        async with self._flush_lock:
+            try:
+                await super().update_persistence()
+                if self.persistence is not None:
+                    await self.persistence.flush()
+            finally:
+                self.services.metrics.persistence_flush.observe(time.perf_counter() - started)
 
 
 class TongxinContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):

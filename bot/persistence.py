@@ -1,19 +1,30 @@
-"""A PTB persistence storing conversation, user and chat state as JSON rows in the database."""
+"""A PTB persistence keeping conversation state and user data as JSON rows in the database.
+
+PTB hands over every used key once a second (``Application.update_persistence``, all at once).
+This persistence only notes what changed since it was last written (a JSON comparison: most
+keys an update touches are unchanged), and ``flush`` writes the notes in ONE transaction: one
+DELETE for the removed keys and multi-row upserts for the changed ones. ``TongxinApplication``
+calls ``flush`` right after each round of ``update_persistence``, under a lock, so two flushes
+never run at once and an older state can never overwrite a newer one.
+
+``chat_data`` and ``bot_data`` are not stored: no handler keeps anything there.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections import defaultdict
-from copy import deepcopy
 from typing import Any
 
-from sqlalchemy import delete, select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.db import SessionFactory
-from models.core.base import utcnow
-from models.core.runtime import PtbState
+from models.core.runtime import StateKey, load_ui_state, save_ui_state
+
+logger = logging.getLogger(__name__)
 
 USER, CHAT, CONVERSATION = "user_data", "chat_data", "conversation"
 
@@ -23,51 +34,58 @@ def conversation_row_key(name: str, key: ConversationKey) -> str:
     return f"{name}:{json.dumps(list(key))}"
 
 
+def _as_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+
+
 class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
     """Keeps PTB's UI state in ``ptb_state`` so a restart strands nobody mid-conversation."""
 
     def __init__(self, sessions: SessionFactory, update_interval: float = 1) -> None:
         super().__init__(
-            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
             update_interval=update_interval,
         )
         self._sessions = sessions
+        self._stored: dict[StateKey, str] = {}  # what the database holds, as JSON
+        self._changed: dict[StateKey, Any] = {}
+        self._removed: set[StateKey] = set()
+        self._lock = asyncio.Lock()
 
-    async def _load(self, kind: str) -> list[PtbState]:
+    def _note(self, kind: str, key: str, data: Any) -> None:
+        row = (kind, key)
+        self._removed.discard(row)
+        if self._stored.get(row) == _as_json(data):
+            self._changed.pop(row, None)  # back to what is stored: nothing to write
+        else:
+            self._changed[row] = data
+
+    def _forget(self, kind: str, key: str) -> None:
+        row = (kind, key)
+        self._changed.pop(row, None)
+        if row in self._stored:
+            self._removed.add(row)
+
+    async def _load(self, kind: str, prefix: str = "") -> list[tuple[str, Any]]:
         async with self._sessions() as session:
-            rows = await session.execute(select(PtbState).where(PtbState.kind == kind))  # type: ignore[arg-type]
-            return list(rows.scalars())
-
-    async def _upsert(self, kind: str, key: str, data: Any) -> None:
-        async with self._sessions() as session, session.begin():
-            row = await session.get(PtbState, (kind, key))
-            if row is None:
-                session.add(PtbState(kind=kind, key=key, data=data))
-            else:
-                row.data, row.updated_at = data, utcnow()
-
-    async def _delete(self, kind: str, key: str) -> None:
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                delete(PtbState).where(PtbState.kind == kind, PtbState.key == key)  # type: ignore[arg-type]
-            )
+            rows = await load_ui_state(session, kind, prefix)
+        for row in rows:
+            self._stored[(kind, row.key)] = _as_json(row.data)
+        return [(row.key, row.data) for row in rows]
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         """Load every user's data."""
         data: dict[int, dict[str, Any]] = defaultdict(dict)
-        for row in await self._load(USER):
-            data[int(row.key)] = dict(row.data or {})
+        for key, value in await self._load(USER):
+            data[int(key)] = dict(value or {})
         return data
 
     async def get_chat_data(self) -> dict[int, dict[str, Any]]:
-        """Load every chat's data."""
-        data: dict[int, dict[str, Any]] = defaultdict(dict)
-        for row in await self._load(CHAT):
-            data[int(row.key)] = dict(row.data or {})
-        return data
+        """Chat data is not stored."""
+        return defaultdict(dict)
 
     async def get_bot_data(self) -> dict[str, Any]:
-        """Bot data is not persisted; everything shared lives in real tables."""
+        """Bot data is not stored; everything shared lives in real tables."""
         return {}
 
     async def get_callback_data(self) -> CDCData | None:
@@ -77,52 +95,70 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     async def get_conversations(self, name: str) -> ConversationDict:
         """Load the states of one conversation handler."""
         prefix = f"{name}:"
-        conversations: ConversationDict = {}
-        for row in await self._load(CONVERSATION):
-            if row.key.startswith(prefix):
-                conversations[tuple(json.loads(row.key[len(prefix) :]))] = row.data
-        return conversations
+        return {
+            tuple(json.loads(key[len(prefix) :])): state
+            for key, state in await self._load(CONVERSATION, prefix)
+        }
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        """Store or clear one conversation's state."""
+        """Note one conversation's new state (None: the conversation ended)."""
         row_key = conversation_row_key(name, key)
         if new_state is None:
-            await self._delete(CONVERSATION, row_key)
+            self._forget(CONVERSATION, row_key)
         else:
-            await self._upsert(CONVERSATION, row_key, new_state)
+            self._note(CONVERSATION, row_key, new_state)
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
-        """Store one user's data (a copy, as JSON)."""
-        await self._upsert(USER, str(user_id), deepcopy(data))
+        """Note one user's data (PTB hands over a deep copy)."""
+        self._note(USER, str(user_id), data)
 
     async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
-        """Store one chat's data (a copy, as JSON)."""
-        await self._upsert(CHAT, str(chat_id), deepcopy(data))
+        """Chat data is not stored."""
 
     async def update_bot_data(self, data: dict[str, Any]) -> None:
-        """Bot data is not persisted."""
+        """Bot data is not stored."""
 
     async def update_callback_data(self, data: CDCData) -> None:
         """Arbitrary callback data is not used."""
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        """Forget a chat's data for good."""
-        await self._delete(CHAT, str(chat_id))
+        """Chat data is not stored."""
 
     async def drop_user_data(self, user_id: int) -> None:
-        """Forget a user's data for good."""
-        await self._delete(USER, str(user_id))
+        """Forget a user's data for good (at the next flush)."""
+        self._forget(USER, str(user_id))
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
         """Nothing to refresh: this process is the only writer of UI state."""
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[str, Any]) -> None:
-        """Nothing to refresh: this process is the only writer of UI state."""
+        """Chat data is not stored."""
 
     async def refresh_bot_data(self, bot_data: dict[str, Any]) -> None:
-        """Bot data is not persisted."""
+        """Bot data is not stored."""
 
     async def flush(self) -> None:
-        """PTB writes dirty state every ``update_interval`` and at shutdown; nothing is kept."""
+        """Write what changed since the last flush, in one transaction."""
+        async with self._lock:
+            changed, removed = self._changed, self._removed
+            if not changed and not removed:
+                return
+            self._changed, self._removed = {}, set()
+            try:
+                async with self._sessions() as session, session.begin():
+                    await save_ui_state(session, changed, removed)
+            except Exception:
+                # Nothing is lost: the notes go back, behind anything noted meanwhile.
+                for row in removed:
+                    if row not in self._changed:
+                        self._removed.add(row)
+                for row, data in changed.items():
+                    if row not in self._removed:
+                        self._changed.setdefault(row, data)
+                raise
+            for row in removed:
+                self._stored.pop(row, None)
+            for row, data in changed.items():
+                self._stored[row] = _as_json(data)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, delete
+from sqlalchemy import JSON, BigInteger, delete, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col, select
 
-from models.core.base import UTCDateTime, utcnow
+from models.core.base import UTCDateTime, upsert_insert, utcnow
 
 
 class PtbState(SQLModel, table=True):
@@ -52,3 +53,42 @@ async def prune_processed_updates(session: AsyncSession, older_than: timedelta) 
         delete(ProcessedUpdate).where(ProcessedUpdate.received_at < cutoff)  # type: ignore[arg-type]
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+StateKey = tuple[str, str]  # (kind, key) of one ptb_state row
+_ROWS_PER_STATEMENT = 500  # well under SQLite's limit of bound parameters per statement
+
+
+async def load_ui_state(session: AsyncSession, kind: str, prefix: str = "") -> list[PtbState]:
+    """The stored UI state rows of one kind (whose key starts with ``prefix``)."""
+    query = select(PtbState).where(col(PtbState.kind) == kind)
+    if prefix:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(col(PtbState.key).like(f"{escaped}%", escape="\\"))
+    return list((await session.execute(query)).scalars())
+
+
+async def save_ui_state(
+    session: AsyncSession, changed: Mapping[StateKey, Any], removed: Iterable[StateKey]
+) -> None:
+    """Write changed rows (one multi-row upsert per batch) and delete removed ones."""
+    gone = list(removed)
+    for start in range(0, len(gone), _ROWS_PER_STATEMENT):
+        keys = gone[start : start + _ROWS_PER_STATEMENT]
+        await session.execute(
+            delete(PtbState).where(tuple_(col(PtbState.kind), col(PtbState.key)).in_(keys))
+        )
+    rows = [
+        {"kind": kind, "key": key, "data": data, "updated_at": utcnow()}
+        for (kind, key), data in changed.items()
+    ]
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        statement = upsert_insert(session, PtbState).values(
+            rows[start : start + _ROWS_PER_STATEMENT]
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["kind", "key"],
+                set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
+            )
+        )
