@@ -22,6 +22,7 @@ from bot.registry import FEATURES, register_all
 from bot.settings import Settings
 from handlers.kit import Feature
 from jobs.outbox import OutboxPump
+from models.core.catalogue import Catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +45,12 @@ def configure_logging(level: str = "INFO") -> None:
 def build_services(settings: Settings) -> Services:
     """Engine, session factory, catalogues and metrics for one application."""
     engine = create_engine(settings.database_url)
+    sessions = create_session_factory(engine)
     return Services(
         settings=settings,
         engine=engine,
-        sessions=create_session_factory(engine),
+        sessions=sessions,
+        catalogue=Catalogue(sessions),
         i18n=load_catalogues(settings.default_language),
         metrics=Metrics(),
     )

@@ -21,6 +21,7 @@ from bot.db import SessionFactory
 from bot.i18n import Catalogues, Translator
 from bot.metrics import Metrics
 from bot.settings import Settings
+from models.core.catalogue import CATALOGUE_KEY, Catalogue
 
 if TYPE_CHECKING:
     from models.core.authz import Scope
@@ -36,6 +37,7 @@ class Services:
     sessions: SessionFactory
     i18n: Catalogues
     metrics: Metrics = field(default_factory=Metrics)
+    catalogue: Catalogue | None = None  # the in-process catalogue cache (build_services)
 
 
 class Pump(Protocol):
@@ -51,15 +53,18 @@ class Pump(Protocol):
 class UpdateScope:
     """The resources of one update: its database session, opened on first use."""
 
-    def __init__(self, sessions: SessionFactory) -> None:
+    def __init__(self, sessions: SessionFactory, catalogue: Catalogue | None = None) -> None:
         self._sessions = sessions
+        self._catalogue = catalogue
         self._session: AsyncSession | None = None
 
     @property
     def session(self) -> AsyncSession:
-        """The update's session (created on first use)."""
+        """The update's session (created on first use), carrying the catalogue cache."""
         if self._session is None:
             self._session = self._sessions()
+            if self._catalogue is not None:
+                self._session.info[CATALOGUE_KEY] = self._catalogue
         return self._session
 
     async def close(self) -> None:
@@ -86,7 +91,7 @@ class TongxinApplication(Application):  # type: ignore[type-arg]
     async def process_update(self, update: object) -> None:
         """Process one update through every handler group in its own scope, timing it."""
         started = time.perf_counter()
-        scope = UpdateScope(self.services.sessions)
+        scope = UpdateScope(self.services.sessions, self.services.catalogue)
         token = _current_scope.set(scope)
         try:
             await super().process_update(update)

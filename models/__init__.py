@@ -14,6 +14,7 @@ from models.broadcasts import Broadcast, BroadcastStatus
 from models.core.audit import AuditLog, record_audit
 from models.core.authz import Role, RoleGrant
 from models.core.base import metadata, utcnow
+from models.core.catalogue import CatalogueVersion
 from models.core.errors import DomainError
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.core.people import NotificationOptOut, Person
@@ -30,6 +31,7 @@ __all__ = [
     "BookingStatus",
     "Broadcast",
     "BroadcastStatus",
+    "CatalogueVersion",
     "Community",
     "DomainError",
     "Event",

@@ -21,8 +21,9 @@ from models.booking.rules import BlackoutDay
 from models.booking.slots import OpenSlot, day_bounds, open_slots, venues_of_kind
 from models.booking.tables import id_of
 from models.core.base import utcnow
+from models.core.catalogue import list_towns
 from models.core.outbox import bilingual_param
-from models.core.places import ServiceCentre, Town, list_towns
+from models.core.places import ServiceCentre, Town
 
 DAYS_PER_PAGE = 7
 NEAREST_SHOWN = 21

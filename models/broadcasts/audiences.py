@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.core.authz import Action, Scope, can
+from models.core.catalogue import list_communities, list_towns
 from models.core.errors import NotFound
 from models.core.people import NOTICE_TOPICS, NotificationOptOut, Person
-from models.core.places import Community, Town, list_communities, list_towns
+from models.core.places import Community, Town
 
 Condition = Callable[[str | None], ColumnElement[bool]]
 Locate = Callable[[AsyncSession, str | None], Awaitable[int | None]]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, SQLModel
 
 
 class VenueKind(StrEnum):
@@ -96,18 +95,3 @@ class Venue(Bilingual, SQLModel, table=True):
     # A confirmed booking not checked in this long after the start becomes a no-show.
     no_show_after_minutes: int = Field(default=30, ge=0)
     active: bool = True
-
-
-async def list_towns(session: AsyncSession) -> list[Town]:
-    """All towns, in code order (D before Q)."""
-    return list((await session.execute(select(Town).order_by(Town.code))).scalars())
-
-
-async def list_communities(session: AsyncSession, town_id: int) -> list[Community]:
-    """The communities of one town, in display order."""
-    query = (
-        select(Community)
-        .where(Community.town_id == town_id)
-        .order_by(col(Community.sort_order), col(Community.id))
-    )
-    return list((await session.execute(query)).scalars())

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.core.catalogue import list_communities, list_towns
 from models.core.errors import NotRegistered
 from models.core.people import (
     Person,
@@ -20,7 +21,7 @@ from models.core.people import (
     record_consent,
     update_profile,
 )
-from models.core.places import Community, Town, list_communities, list_towns
+from models.core.places import Community, Town
 from models.settings import erase_person
 
 

@@ -17,9 +17,10 @@ from sqlmodel import col, select
 from models.core.audit import record_audit
 from models.core.authz import Action, Role, RoleGrant, Scope, may_grant, require
 from models.core.base import get_or_raise, utcnow
+from models.core.catalogue import list_towns
 from models.core.errors import NotFound
 from models.core.people import Person
-from models.core.places import Town, list_towns
+from models.core.places import Town
 from models.roles.notices import tell_revoked
 
 GRANTS_PER_PAGE = 6

@@ -29,6 +29,7 @@ from models.core.authz import (
     may_grant,
 )
 from models.core.base import UTCDateTime, utcnow
+from models.core.catalogue import list_towns
 from models.core.errors import (
     InviteExpired,
     InviteInvalid,
@@ -39,7 +40,7 @@ from models.core.errors import (
     NotRegistered,
 )
 from models.core.people import Person
-from models.core.places import Town, list_towns
+from models.core.places import Town
 
 INVITE_TTL = timedelta(days=3)
 

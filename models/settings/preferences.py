@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core.base import get_or_raise
+from models.core.catalogue import list_communities, list_towns
 from models.core.errors import NotFound
 from models.core.people import (
     NOTICE_TOPICS,
@@ -20,7 +21,7 @@ from models.core.people import (
     toggle_topic,
     update_profile,
 )
-from models.core.places import Community, Town, list_communities, list_towns
+from models.core.places import Community, Town
 
 
 @dataclass(frozen=True)
