@@ -12,7 +12,7 @@ from models.booking import APPROVAL
 from models.booking.bookings import BookingStatus
 from models.core.authz import Role
 from models.core.places import Venue
-from tests.authz.test_authz_matrix import forge_tap
+from tests.authz.authz_cast import forge_tap
 from tests.booking.booking_staff_support import (
     LANGS,
     audit_count,

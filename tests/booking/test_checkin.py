@@ -21,7 +21,7 @@ from models.core.authz import Role, scopes_of
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
 from models.core.places import ServiceCentre, Venue
-from tests.authz.test_authz_matrix import forge_tap
+from tests.authz.authz_cast import forge_tap
 from tests.booking.booking_staff_support import (
     LANGS,
     booking_of,

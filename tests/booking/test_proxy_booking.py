@@ -15,7 +15,7 @@ from models.core.base import utcnow
 from models.core.outbox import OutboxMessage
 from models.core.people import Person, find_person
 from models.core.places import ServiceCentre
-from tests.authz.test_authz_matrix import forge_tap
+from tests.authz.authz_cast import forge_tap
 from tests.booking.booking_support import slot_of
 from tests.booking.test_booking_flow_helpers import (
     bookings,

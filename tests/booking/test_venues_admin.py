@@ -18,7 +18,7 @@ from models.core.audit import AuditLog
 from models.core.authz import Role, grant_role
 from models.core.base import utcnow
 from models.core.places import Town, Venue
-from tests.authz.test_authz_matrix import forge_tap
+from tests.authz.authz_cast import forge_tap
 from tests.booking.booking_support import local_today, slot_of
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person

@@ -13,7 +13,7 @@ from models.broadcasts import Broadcast, BroadcastStatus
 from models.core.audit import AuditLog
 from models.core.authz import Role
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
-from tests.authz.test_authz_matrix import forge_tap
+from tests.authz.authz_cast import forge_tap
 from tests.broadcasts.test_broadcast_models import bulk_people, staff
 from tests.conftest import ADMIN_ID
 from tests.harness import BotHarness, Message, SimUser
