@@ -7,7 +7,7 @@ import pytest
 from bot.context import Services
 from models.core.places import Venue
 from tests.authz.authz_cast import forge_tap
-from tests.booking.test_venues_admin import (
+from tests.booking.venues_admin_support import (
     audit_actions,
     button_data,
     counts,
