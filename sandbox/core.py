@@ -264,7 +264,7 @@ class StateBase:
         return False
 
     def tg_message(self, rec: JSON) -> JSON:
-        """Telegram ``Message`` dict of a bot record (implemented by the Bot API mixin)."""
+        """Telegram ``Message`` dict of a bot record (implemented by the messages mixin)."""
         raise NotImplementedError
 
     def webhook_submit(self, update: JSON) -> None:

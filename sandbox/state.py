@@ -6,8 +6,10 @@ import logging
 
 from sandbox.api import BotApiMixin
 from sandbox.core import FAULT_KINDS, JSON, Fault, SandboxTimeout
+from sandbox.messages import MessagesMixin
 from sandbox.methods import MiscMethodsMixin
 from sandbox.users import UsersMixin
+from sandbox.views import ChatViewsMixin
 from sandbox.webhook import WebhookMixin
 
 logger = logging.getLogger(__name__)
@@ -15,7 +17,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["SandboxState", "SandboxTimeout"]
 
 
-class SandboxState(BotApiMixin, MiscMethodsMixin, WebhookMixin, UsersMixin):
+class SandboxState(
+    BotApiMixin, MessagesMixin, MiscMethodsMixin, WebhookMixin, UsersMixin, ChatViewsMixin
+):
     """In-memory Telegram: call Bot API methods with :meth:`call`, act as users, inspect."""
 
     def __init__(self, timeout_seconds: float = 30.0) -> None:

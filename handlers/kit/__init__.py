@@ -38,9 +38,11 @@ from handlers.kit.person import (
 )
 from handlers.kit.ptb import (
     all_conversations,
+    conversation_state,
     end_conversations,
     forget_ui_state,
     open_conversation,
+    set_conversation_state,
 )
 from handlers.kit.replies import Markup, error_text, lead, reply, reply_error
 from handlers.kit.screens import ask, chosen, message_text, shown
@@ -92,6 +94,7 @@ __all__ = [
     "chosen",
     "clear_draft",
     "conversation",
+    "conversation_state",
     "current_scopes",
     "deep_link_for",
     "draft",
@@ -128,6 +131,7 @@ __all__ = [
     "requires",
     "run",
     "screen",
+    "set_conversation_state",
     "show_help",
     "show_main_menu",
     "show_screen",

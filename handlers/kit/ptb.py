@@ -3,7 +3,8 @@
 PTB keeps each ConversationHandler's states in its private ``_conversations`` and offers no
 public way to ask "is this person in any flow?" or to end another flow's state. Both are needed
 (a bare "1" belongs to the open screen; entering a flow closes the others), so they live here,
-behind three functions, and a PTB upgrade that renames the attribute breaks one module.
+with the reading and setting of one person's state that tests need, and a PTB upgrade that
+renames the attribute breaks one module.
 """
 
 from __future__ import annotations
@@ -23,6 +24,35 @@ def _keys(chat_id: int, user_id: int) -> set[ConversationKey]:
 
 def _states(conversation: ConversationHandler) -> MutableMapping[Any, object]:  # type: ignore[type-arg]
     return conversation._conversations  # PTB has no public accessor
+
+
+def _key(conversation: ConversationHandler, chat_id: int, user_id: int) -> ConversationKey:  # type: ignore[type-arg]
+    """The key ``conversation`` files this person under (no flow of ours is per message)."""
+    if conversation.per_message:
+        raise ValueError(f"conversation {conversation.name!r} is per message")
+    return (
+        *((chat_id,) if conversation.per_chat else ()),
+        *((user_id,) if conversation.per_user else ()),
+    )
+
+
+def conversation_state(
+    conversation: ConversationHandler,  # type: ignore[type-arg]
+    chat_id: int,
+    user_id: int,
+) -> object | None:
+    """This person's state in ``conversation`` (None: no screen of it is open)."""
+    return _states(conversation).get(_key(conversation, chat_id, user_id))
+
+
+def set_conversation_state(
+    conversation: ConversationHandler,  # type: ignore[type-arg]
+    chat_id: int,
+    user_id: int,
+    state: object,
+) -> None:
+    """Put this person on ``state`` in ``conversation``, in memory (stored at the next flush)."""
+    _states(conversation)[_key(conversation, chat_id, user_id)] = state
 
 
 def conversations(handlers: Iterable[BaseHandler]) -> list[ConversationHandler]:  # type: ignore[type-arg]

@@ -18,6 +18,7 @@ from sqlmodel import col
 from telegram.ext import ConversationHandler
 
 from bot.context import Services
+from handlers.kit import conversation_state, set_conversation_state
 from models.booking import ACTIVE, Booking, Slot
 from models.core.base import utcnow
 from models.core.people import Person
@@ -86,8 +87,9 @@ def clone(harness: BotHarness, walker: SimUser, tg: int) -> SimUser:
     [booking] = [
         h for h in app.handlers[0] if isinstance(h, ConversationHandler) and h.name == "booking"
     ]
-    states = booking._conversations  # PTB has no public setter for a conversation's state
-    states[(tg, tg)] = states[(walker.id, walker.id)]
+    state = conversation_state(booking, walker.id, walker.id)
+    assert state is not None, "the walker has no booking screen open"
+    set_conversation_state(booking, tg, tg, state)
     for key in UI_KEYS:
         app._user_data[tg][key] = deepcopy(app.user_data[walker.id][key])
     lang = "en" if (tg - FIRST_TG) % 2 else "zh_CN"

@@ -30,6 +30,7 @@ from handlers.booking.book.draft import (
     WAITLIST,
     WHO,
 )
+from handlers.kit import conversation_state
 from models.booking import ACTIVE, Booking, Slot, WaitlistEntry, cancel_booking, day_bounds
 from models.core.people import find_person
 from tests.booking.booking_support import slot_of
@@ -67,7 +68,7 @@ class Crawler:
 
     def state(self) -> int | None:
         """The user's booking screen (None: outside the flow)."""
-        value = self.conversation._conversations.get((CRAWLER, CRAWLER))
+        value = conversation_state(self.conversation, CRAWLER, CRAWLER)
         return int(value) if isinstance(value, int) else None
 
     def draft(self) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from models.booking.slots import Slot
 from models.core.base import utcnow
 from models.core.callbacks import Tap
 from models.core.outbox import OutboxMessage
-from tests.authz.test_authz_matrix import forge_tap
+from tests.authz.authz_cast import forge_tap
 from tests.booking.booking_support import slot_of
 from tests.booking.test_my_bookings_support import book_slot, inline_data, row, texts
 from tests.factories import make_person

@@ -15,7 +15,7 @@ from models.booking.bookings import Booking, BookingStatus
 from models.core.authz import Role
 from models.core.places import Community
 from tests.booking.booking_staff_support import LANGS, booking_of, staff
-from tests.booking.test_checkin import confirmed, slot_now
+from tests.booking.checkin_support import confirmed, slot_now
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 from tests.harness import BotHarness

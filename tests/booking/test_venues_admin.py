@@ -1,104 +1,33 @@
 """/venues end to end through the real Application: admins edit rules, hours, closed days and
-slots in zh_CN and en; town scope and forged taps are refused; residents are not let in."""
+slots in zh_CN and en. Who may is in test_venues_admin_scope.py, the texts in
+test_venues_admin_texts.py."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
-from typing import Any
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.context import Services
-from bot.i18n import Translator
 from models.booking.calendar import Blackout, OpeningHours
 from models.booking.slots import Slot, take_places
-from models.core.audit import AuditLog
-from models.core.authz import Role, grant_role
 from models.core.base import utcnow
-from models.core.places import Town, Venue
-from tests.authz.test_authz_matrix import forge_tap
+from models.core.places import Venue
 from tests.booking.booking_support import local_today, slot_of
-from tests.conftest import ADMIN_ID
-from tests.factories import make_person
-from tests.harness import BotHarness, Message, SimUser
-
-Q_ADMIN, RESIDENT, VOLUNTEER = 8301, 8302, 8303
-
-
-def current(user: SimUser) -> Message:
-    """The bot's latest message as it looks now (after edits)."""
-    message = user.state.last_message(user.id)
-    assert message is not None
-    return message
-
-
-def button_data(message: Message) -> list[str]:
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
-
-
-async def tap(user: SimUser, data: str) -> None:
-    """Tap a real button (it must be on the latest message carrying it)."""
-    await user._act(user.state.tap(user.id, None, data))
-
-
-async def open_card(user: SimUser, place: Venue) -> None:
-    """/venues, the venue's centre, the venue."""
-    await user.send("/venues")
-    if f"va:c:{place.centre_id}" in button_data(current(user)):
-        await tap(user, f"va:c:{place.centre_id}")
-    await tap(user, f"va:v:{place.id}")
-
-
-async def venue(services: Services, code: str) -> Venue:
-    async with services.sessions() as session:
-        return (await session.execute(select(Venue).where(col(Venue.code) == code))).scalar_one()
-
-
-async def fetch(services: Services, model: type, row_id: int | None) -> Any:
-    assert row_id is not None
-    async with services.sessions() as session:
-        return await session.get(model, row_id)
-
-
-async def audit_actions(services: Services) -> list[str]:
-    async with services.sessions() as session:
-        query = select(col(AuditLog.action)).order_by(col(AuditLog.id))
-        return list((await session.execute(query)).scalars())
-
-
-async def counts(services: Services) -> tuple[int, ...]:
-    async with services.sessions() as session:
-
-        async def count(model: type) -> int:
-            return int(
-                (await session.execute(select(func.count()).select_from(model))).scalar_one()
-            )
-
-        return (
-            await count(AuditLog),
-            await count(Blackout),
-            await count(OpeningHours),
-            await count(Slot),
-        )
-
-
-async def global_admin(harness: BotHarness, services: Services, language: str) -> SimUser:
-    await make_person(services.sessions, ADMIN_ID, name="总管理员", language=language)
-    return harness.user(ADMIN_ID, language_code="en" if language == "en" else "zh-hans")
-
-
-async def q_admin(harness: BotHarness, services: Services) -> SimUser:
-    person = await make_person(
-        services.sessions, Q_ADMIN, town_code="Q", community_code="q-xinglong", name="Q管理员"
-    )
-    assert person.id is not None
-    async with services.sessions() as session, session.begin():
-        town = (await session.execute(select(Town).where(col(Town.code) == "Q"))).scalar_one()
-        await grant_role(session, person.id, Role.ADMIN, town.id)
-    return harness.user(Q_ADMIN)
+from tests.booking.venues_admin_support import (
+    audit_actions,
+    button_data,
+    counts,
+    current,
+    fetch,
+    global_admin,
+    open_card,
+    tap,
+    venue,
+)
+from tests.harness import BotHarness
 
 
 async def test_admin_toggles_approval_and_changes_capacity_zh(
@@ -285,87 +214,3 @@ async def test_back_and_home_typed_while_a_question_waits(
     await admin.send(t("nav.home"))
     assert admin.last_text() == t("home.prompt")
     assert (await fetch(services, Venue, canteen.id)).lead_time_minutes == 120
-
-
-async def test_q_admin_sees_only_q_and_forged_d_taps_are_refused(
-    harness: BotHarness, services: Services
-) -> None:
-    t = services.i18n.translator("zh_CN")
-    admin = await q_admin(harness, services)
-    d_canteen = await venue(services, "d-canteen")
-    q_hall = await venue(services, "q-hall")
-    d_slot = await slot_of(services.sessions, "d-canteen", 2)
-    async with services.sessions() as session, session.begin():
-        assert d_canteen.id is not None
-        day = date(2027, 1, 1)
-        blackout = Blackout(venue_id=d_canteen.id, first_day=day, last_day=day, reason_zh="修")
-        session.add(blackout)
-    await admin.send("/venues")  # one centre: its venues straight away
-    assert "🏢 Q镇党群服务中心（新馆）" in admin.last_text()
-    shown = [d for d in button_data(current(admin)) if d.startswith("va:v:")]
-    async with services.sessions() as session:
-        q_ids = (
-            await session.execute(select(col(Venue.id)).where(col(Venue.code).startswith("q-")))
-        ).scalars()
-        assert sorted(shown) == sorted(f"va:v:{i}" for i in q_ids)
-    before = await counts(services)
-    forged = [
-        f"va:v:{d_canteen.id}",
-        f"va:c:{d_canteen.centre_id}",
-        f"va:t:{d_canteen.id}:appr",
-        f"va:n:{d_canteen.id}:cap",
-        f"va:hd:{d_canteen.id}:0",
-        f"va:g:{d_canteen.id}",
-        f"va:bd:{d_canteen.id}:{blackout.id}",
-        f"va:s:{d_slot.id}",
-        f"va:so:{d_slot.id}:1",
-        f"va:sc:{d_slot.id}",
-    ]
-    for data in forged:
-        answers = len(admin.state.callback_answers(admin.id))
-        await forge_tap(admin, data)
-        answer = admin.state.callback_answers(admin.id)[answers:]
-        assert [(a["text"], a["show_alert"]) for a in answer] == [(t("error.not_allowed"), True)], (
-            data
-        )
-    for data in (
-        f"va:bd:{q_hall.id}:{blackout.id}",
-        "va:v:999999",
-        "va:c:77",
-        f"va:sl:{q_hall.id}:20261399",
-        "va:x",
-    ):
-        await forge_tap(admin, data)
-        assert admin.state.callback_answers(admin.id)[-1]["text"] == t("error.not_found"), data
-    await admin.send("5")  # no question was opened by the forged taps
-    assert await counts(services) == before
-    d_after = await fetch(services, Venue, d_canteen.id)
-    assert (d_after.needs_approval, d_after.capacity) == (False, 40)
-    assert (await fetch(services, Slot, d_slot.id)).closed is False
-    await open_card(admin, q_hall)  # their own town's venue opens
-    assert "🏢 多功能大厅" in admin.last_text()
-
-
-async def test_residents_and_volunteers_are_not_let_in(
-    harness: BotHarness, services: Services
-) -> None:
-    t: Translator = services.i18n.translator("en")
-    await make_person(services.sessions, RESIDENT, language="en")
-    volunteer = await make_person(services.sessions, VOLUNTEER, language="en")
-    assert volunteer.id is not None and volunteer.town_id is not None
-    async with services.sessions() as session, session.begin():
-        await grant_role(session, volunteer.id, Role.VOLUNTEER, volunteer.town_id)
-    canteen = await venue(services, "d-canteen")
-    before = await counts(services)
-    for user_id in (RESIDENT, VOLUNTEER):
-        user = harness.user(user_id, language_code="en")
-        await user.send("/venues")
-        assert user.last_text() == t("error.not_allowed")
-        await forge_tap(user, f"va:t:{canteen.id}:appr")
-        await forge_tap(user, f"va:n:{canteen.id}:cap")
-        answers = user.state.callback_answers(user.id)[-2:]
-        assert [a["text"] for a in answers] == [t("error.not_allowed")] * 2
-        await user.send("1")
-        assert user.last_text() != t("venues_admin.error.number", low=1, high=1000)
-    assert (await fetch(services, Venue, canteen.id)).needs_approval is False
-    assert await counts(services) == before

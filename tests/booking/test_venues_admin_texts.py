@@ -6,8 +6,8 @@ import pytest
 
 from bot.context import Services
 from models.core.places import Venue
-from tests.authz.test_authz_matrix import forge_tap
-from tests.booking.test_venues_admin import (
+from tests.authz.authz_cast import forge_tap
+from tests.booking.venues_admin_support import (
     audit_actions,
     button_data,
     counts,

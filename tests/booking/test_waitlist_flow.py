@@ -9,7 +9,7 @@ from bot.timefmt import format_when
 from jobs.booking import tick_once
 from models.booking import BookingStatus, WaitStatus
 from models.core.base import utcnow
-from tests.authz.test_authz_matrix import forge_tap
+from tests.authz.authz_cast import forge_tap
 from tests.booking.booking_support import slot_of
 from tests.booking.test_my_bookings_support import (
     book_slot,

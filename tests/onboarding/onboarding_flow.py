@@ -1,15 +1,17 @@
-"""Helpers for the onboarding tests: labels, walking to a step, and database snapshots."""
+"""Helpers for the onboarding tests: labels, walking to a step, what was read, database rows."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from bot.context import Services
 from bot.i18n import Translator
 from models.core.base import metadata
 from models.core.people import Person, find_person
+from models.core.places import Community
 from models.core.runtime import PtbState
 from tests.harness import SimUser
 
@@ -90,3 +92,23 @@ async def ui_state(services: Services, tg_user_id: int) -> list[tuple[str, str]]
     async with services.sessions() as session:
         rows = (await session.execute(select(PtbState))).scalars().all()
     return [(r.kind, r.key) for r in rows if str(tg_user_id) in r.key]
+
+
+def texts(messages: list[dict[str, object]]) -> list[str]:
+    """What the user read, message by message."""
+    return [str(m.get("text") or "") for m in messages]
+
+
+async def town_and_community(services: Services, community_code: str) -> Community:
+    """A seeded community by its code."""
+    async with services.sessions() as session:
+        query = select(Community).where(col(Community.code) == community_code)
+        return (await session.execute(query)).scalar_one()
+
+
+def share_button(user: SimUser) -> dict[str, object]:
+    """The reply-keyboard button that asks Telegram for the user's own number."""
+    rows = user.state.reply_keyboard_buttons(user.id) or []
+    found = [b for row in rows for b in row if b.get("request_contact")]
+    assert len(found) == 1, rows
+    return found[0]

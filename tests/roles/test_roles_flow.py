@@ -16,7 +16,7 @@ from models.core.base import utcnow
 from models.core.people import Person
 from models.core.places import Town
 from models.roles import Invite
-from tests.authz.test_authz_matrix import forge_tap
+from tests.authz.authz_cast import forge_tap
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 from tests.harness import BotHarness, Message, SimUser

@@ -24,7 +24,7 @@ from models.roles import (
 )
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
-from tests.roles.test_roles_models import count, make_town_admin, scopes, town_id
+from tests.roles.roles_support import count, make_town_admin, scopes, town_id
 
 
 async def give(services: Services, tg_ids: range, role: Role, town: str) -> list[int]:

@@ -13,6 +13,7 @@ from sqlmodel import select as model_select
 from telegram.ext import ConversationHandler
 
 from bot.context import Services
+from handlers.kit import set_conversation_state
 from models.core.authz import Role, grant_role
 from models.core.base import metadata
 from models.core.people import Person, toggle_topic
@@ -177,7 +178,7 @@ async def test_unflushed_state_of_other_conversations_is_not_written_back(
     async def erase_then_race(session: AsyncSession, person: Person) -> None:
         await erase_person(session, person)
         # Meanwhile another flow of this user changed its screen; not flushed yet ...
-        settings._conversations[(UID, UID)] = 0
+        set_conversation_state(settings, UID, UID, 0)
         harness.app.user_data[UID]["settings.town"] = 2  # type: ignore[union-attr]
         # ... and PTB's periodic flush starts right now, while this update still runs.
         flushes.append(asyncio.create_task(harness.flush_persistence()))
