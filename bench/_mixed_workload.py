@@ -105,7 +105,7 @@ async def add_returning(services: Services, state: SandboxState, count: int) -> 
         now = utcnow()
         slots = await open_slots(
             session, kind="canteen", since=now + timedelta(hours=25),
-            until=now + timedelta(days=14), town_id=town.id, places=1, limit=200,
+            until=now + timedelta(days=6), town_id=town.id, places=1, limit=200,
             tz=services.settings.tz,
         )  # fmt: skip
         for n in range(count):

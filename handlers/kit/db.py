@@ -1,9 +1,10 @@
 """The one way handlers reach the database: a model use case in a transaction of its own.
 
 ``await run(context, use_case, *args, **kwargs)`` calls ``use_case(session, *args, **kwargs)``
-with the update's session (``TongxinContext.session``) inside ``session.begin()``: committed
-when it returns, rolled back when it raises. The session outlives the transaction, so rows it
-loaded (the person, first of all) stay usable and are found again without a query.
+with the update's session (``TongxinContext.session``) in a transaction: committed when it
+returns, rolled back when it raises. The person loader reads in the same transaction
+(``read_first``), so an update costs one transaction. The session outlives the transaction, so
+rows it loaded (the person, first of all) stay usable and are found again without a query.
 
 A rollback expires every row the session holds, and an expired row would try to reload itself
 outside any await (an error under asyncio). So after a refused use case the person is read
@@ -37,14 +38,34 @@ async def run(
 ) -> R:
     """Run ``use_case`` with the update's session in one transaction and return its result."""
     session = context.session
-    if session.in_transaction():  # a read left open by an earlier step of this update
-        await session.commit()
     try:
-        async with session.begin():
-            return await use_case(session, *args, **kwargs)
+        if not session.in_transaction():
+            await session.begin()
+        result = await use_case(session, *args, **kwargs)
+        await session.commit()
     except Exception:
+        await session.rollback()
         await _reload_person(context, session)
         raise
+    return result
+
+
+async def read_first(
+    context: TongxinContext,
+    query: Callable[Concatenate[AsyncSession, P], Awaitable[R]],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> R:
+    """Read without ending the transaction, so the handler's use case continues it.
+
+    For the person loader: the person and the update's one use case then share one
+    transaction (one commit, one connection checkout) instead of two.
+    """
+    session = context.session
+    if not session.in_transaction():
+        await session.begin()
+    return await query(session, *args, **kwargs)
 
 
 async def _reload_person(context: TongxinContext, session: AsyncSession) -> None:

@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import TongxinContext
-from handlers.kit.db import run
+from handlers.kit.db import read_first, run
 from handlers.kit.replies import reply
 from models.core.authz import Action, Scope, can, scopes_of
 from models.core.errors import NotRegistered
@@ -30,7 +30,7 @@ async def load_person(update: object, context: TongxinContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    context.person = await run(context, find_person, user.id)
+    context.person = await read_first(context, find_person, user.id)
     stored = context.person.language if context.person else context.user_data.get("lang")  # type: ignore[union-attr]
     context.lang = context.services.i18n.resolve(stored, user.language_code)
 
