@@ -28,7 +28,7 @@ import logging
 import os
 import sys
 
-from _mixed_runs import EchoBot, TongxinBot, offered_load, percentile, throughput
+from _mixed_runs import EchoBot, TongxinBot, offered_load, percentile, receipt_costs, throughput
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -88,6 +88,8 @@ async def main(argv: list[str]) -> None:
     counted = sum(len(c) for c in statements.values())
     flush_p99 = percentile(flushes, 99) * 1000 if flushes else 0.0
     print(f"persistence flushes: {len(flushes)}, p99 {flush_p99:.1f} ms")
+    qr_ms, qr_auto_ms, ics_ms = receipt_costs()
+    print(f"receipt: QR {qr_ms:.2f} ms (segno choosing: {qr_auto_ms:.2f} ms), .ics {ics_ms:.2f} ms")
     loads: dict[str, str] = {}
     for rate in rates:
         async with TongxinBot(args.database_url, 0, 0, 99) as bot:
@@ -110,6 +112,9 @@ async def main(argv: list[str]) -> None:
         "confirm_statements": f"{per_kind.get('booking_confirm', 0.0):.1f}",
         "statements_per_update": f"{total_statements / max(1, counted):.1f}",
         "flush_p99_ms": f"{flush_p99:.1f}",
+        "qr_ms": f"{qr_ms:.2f}",
+        "qr_auto_ms": f"{qr_auto_ms:.2f}",
+        "ics_ms": f"{ics_ms:.2f}",
         **loads,
         "ratio": f"{ratio:.3f}",
     }
