@@ -25,8 +25,8 @@ from handlers.booking.mine.screens import (
 )
 from handlers.booking.receipts import (
     DAYS_PER_PAGE,
-    MORE_DAYS,
     day_options,
+    on_day_answer,
     send_receipt,
     slot_option,
 )
@@ -88,14 +88,14 @@ async def ask_day(update: Update, context: TongxinContext, first: str = "") -> i
 
 async def on_day(update: Update, context: TongxinContext) -> int:
     """A day was chosen (or more days)."""
-    key, data = chosen(update, context), mine_draft(context)
-    if key is None:
-        return await ask_day(update, context, context.t("mine.not_understood"))
-    if key == MORE_DAYS:
-        data["day_page"] = data.get("day_page", 0) + 1
-        return await ask_day(update, context)
-    data["day"], data["slot_page"] = key, 0
-    return await ask_slot(update, context)
+    return await on_day_answer(
+        update,
+        context,
+        mine_draft(context),
+        ask_day=ask_day,
+        then=ask_slot,
+        not_understood=context.t("mine.not_understood"),
+    )
 
 
 async def ask_slot(update: Update, context: TongxinContext, first: str = "") -> int:
