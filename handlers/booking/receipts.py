@@ -4,26 +4,31 @@ calendar file and check-in QR code). Rule errors in words are the kit's ``error_
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable
 from datetime import date, datetime, timedelta
+from typing import Protocol, TypedDict
 from zoneinfo import ZoneInfo
 
 import segno
 from icalendar import Calendar, Event
-from telegram import InputFile
+from telegram import InputFile, Update
 
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span
-from handlers.kit import Option, error_text
+from handlers.kit import Option, chosen, error_text
 from models.booking import DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
 
 MORE_DAYS = "__more_days__"
 __all__ = [  # error_text and DAYS_PER_PAGE too: "my bookings" reaches them here
     "DAYS_PER_PAGE",
     "MORE_DAYS",
+    "Asked",
+    "DayPages",
     "checkin_link",
     "day_options",
     "error_text",
     "ics_file",
+    "on_day_answer",
     "qr_png",
     "receipt_text",
     "send_receipt",
@@ -51,6 +56,41 @@ def day_options(context: TongxinContext, today: date, page: int = 0) -> list[Opt
         options.append(Option(day.isoformat(), label))
     options.append(Option(MORE_DAYS, t("booking.day.more")))
     return options
+
+
+class DayPages(TypedDict, total=False):
+    """What a day question keeps in the draft: its page of days, the day, the slots' page."""
+
+    day_page: int
+    day: str
+    slot_page: int
+
+
+class Asked(Protocol):
+    """A question asked (again), with a short remark above it when ``first`` is given."""
+
+    def __call__(self, update: Update, context: TongxinContext, first: str = "") -> Awaitable[int]:
+        """Ask it."""
+
+
+async def on_day_answer(
+    update: Update,
+    context: TongxinContext,
+    data: DayPages,
+    *,
+    ask_day: Asked,
+    then: Asked,
+    not_understood: str,
+) -> int:
+    """A day was chosen: kept, with its slots from their first page (``then``); or more days."""
+    key = chosen(update, context)
+    if key is None:
+        return await ask_day(update, context, not_understood)
+    if key == MORE_DAYS:
+        data["day_page"] = data.get("day_page", 0) + 1
+        return await ask_day(update, context)
+    data["day"], data["slot_page"] = key, 0
+    return await then(update, context)
 
 
 def slot_option(context: TongxinContext, found: OpenSlot, *, with_day: bool = False) -> Option:

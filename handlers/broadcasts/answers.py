@@ -6,6 +6,8 @@ The last one creates the broadcast (``models.broadcasts.create_broadcast``) and 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Collection
+from typing import Literal
 
 from telegram import Update
 
@@ -54,6 +56,24 @@ VALUE_QUESTIONS: dict[str, Step] = {
     "community": ask_community,
     "topic": ask_topic_audience,
 }
+Question = Callable[[Update, TongxinContext, str], Awaitable[int]]
+
+
+async def _keep(
+    update: Update,
+    context: TongxinContext,
+    field: Literal["topic", "value", "when"],
+    valid: Collection[str] | None,
+    again: Question,
+    *,
+    then: Callable[[Update, TongxinContext], Awaitable[int]],
+) -> int:
+    """Keep the choice in the draft's ``field`` and go on with ``then``; else ask ``again``."""
+    key = chosen(update, context)
+    if key is None or (valid is not None and key not in valid):
+        return await again(update, context, context.t("broadcast.not_understood"))
+    notice_draft(context)[field] = key
+    return await then(update, context)
 
 
 async def on_text(update: Update, context: TongxinContext) -> int:
@@ -73,11 +93,7 @@ async def on_text(update: Update, context: TongxinContext) -> int:
 
 async def on_topic(update: Update, context: TongxinContext) -> int:
     """The notice's topic (residents who muted it are skipped)."""
-    key = chosen(update, context)
-    if key not in NOTICE_TOPICS:
-        return await ask_topic(update, context, context.t("broadcast.not_understood"))
-    notice_draft(context)["topic"] = key
-    return await ask_audience(update, context)
+    return await _keep(update, context, "topic", NOTICE_TOPICS, ask_topic, then=ask_audience)
 
 
 async def on_audience(update: Update, context: TongxinContext) -> int:
@@ -95,11 +111,7 @@ async def on_audience(update: Update, context: TongxinContext) -> int:
 
 async def on_town(update: Update, context: TongxinContext) -> int:
     """Which town."""
-    key = chosen(update, context)
-    if key is None:
-        return await ask_town(update, context, context.t("broadcast.not_understood"))
-    notice_draft(context)["value"] = key
-    return await show_preview(update, context)
+    return await _keep(update, context, "value", None, ask_town, then=show_preview)
 
 
 async def on_community(update: Update, context: TongxinContext) -> int:
@@ -116,20 +128,14 @@ async def on_community(update: Update, context: TongxinContext) -> int:
 
 async def on_topic_audience(update: Update, context: TongxinContext) -> int:
     """Residents interested in which topic."""
-    key = chosen(update, context)
-    if key not in NOTICE_TOPICS:
-        return await ask_topic_audience(update, context, context.t("broadcast.not_understood"))
-    notice_draft(context)["value"] = key
-    return await show_preview(update, context)
+    return await _keep(
+        update, context, "value", NOTICE_TOPICS, ask_topic_audience, then=show_preview
+    )
 
 
 async def on_when(update: Update, context: TongxinContext) -> int:
     """Now, tomorrow 9:00 or the day after 9:00."""
-    key = chosen(update, context)
-    if key not in WHEN_KEYS:
-        return await show_preview(update, context, context.t("broadcast.not_understood"))
-    notice_draft(context)["when"] = key
-    return await ask_confirm(update, context)
+    return await _keep(update, context, "when", WHEN_KEYS, show_preview, then=ask_confirm)
 
 
 async def on_confirm(update: Update, context: TongxinContext) -> int:

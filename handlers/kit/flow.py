@@ -18,7 +18,8 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, Messa
 
 from bot.context import TongxinContext
 from handlers.kit.drafts import clear_draft
-from handlers.kit.menu import show_help, show_main_menu
+from handlers.kit.feature import Wiring
+from handlers.kit.menu import MenuButton, show_help, show_main_menu
 from handlers.kit.person import registered
 from handlers.kit.replies import reply
 from handlers.kit.screens import message_text
@@ -61,14 +62,35 @@ async def leave_to_help(update: Update, context: TongxinContext) -> int:
     return END
 
 
+async def _not_registered(update: Update, context: TongxinContext) -> int:
+    """Someone who is not (or no longer) registered is told to start; the flow ends."""
+    clear_draft(context)
+    await reply(update, context, context.t("error.not_registered"))
+    return END
+
+
+def entry_points(wiring: Wiring, first: Step, *, command: str, menu: str) -> list[BaseHandler]:  # type: ignore[type-arg]
+    """``/command`` and the main menu's ``menu`` item, entering at ``first`` (if registered)."""
+
+    async def enter(update: Update, context: TongxinContext) -> Any:
+        if not registered(context.person):
+            return await _not_registered(update, context)
+        return await first(update, context)
+
+    enter.__name__ = getattr(first, "__name__", "enter")
+    enter.__doc__ = first.__doc__
+    return [
+        CommandHandler(command, enter),
+        MessageHandler(MenuButton(wiring.i18n, wiring.menu, menu), enter),
+    ]
+
+
 def screen(step: Step, *, back: Step, home: Step = leave, registered_only: bool = True) -> Step:
     """Wrap a step: 🏠 runs ``home``, ⬅️ runs ``back``; registered people only unless told."""
 
     async def run_step(update: Update, context: TongxinContext) -> Any:
         if registered_only and not registered(context.person):
-            clear_draft(context)
-            await reply(update, context, context.t("error.not_registered"))
-            return END
+            return await _not_registered(update, context)
         text = message_text(update)
         if is_nav(text, context.t, "home"):
             return await home(update, context)

@@ -72,6 +72,18 @@ def nav_buttons(t: Translator, back: str, home: str) -> list[InlineKeyboardButto
     ]
 
 
+def page_rows(
+    t: Translator, page: int, pages: int, more: Callable[[int], str], *, back: str, home: str
+) -> Buttons:
+    """The rows under an inline list: "more" (its data from ``more(next page)``), then ⬅️/🏠."""
+    rows: Buttons = []
+    if pages > 1:  # the next page, and from the last back to the first
+        next_page = more((page + 1) % pages)
+        rows.append([InlineKeyboardButton(t("nav.more"), callback_data=next_page)])
+    rows.append(nav_buttons(t, back, home))
+    return rows
+
+
 async def show_screen(update: Update, context: TongxinContext, text: str, buttons: Buttons) -> None:
     """Edit the tapped message into the next screen, or send it for a command."""
     markup = InlineKeyboardMarkup(buttons)

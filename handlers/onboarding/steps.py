@@ -36,18 +36,9 @@ from handlers.onboarding.screens import (
     resume_state,
     set_page,
 )
+from models import onboarding
 from models.core.errors import DomainError, NotRegistered
 from models.core.people import NAME_MAX, NameInvalid, NameTooLong, Person
-from models.onboarding import (
-    choose_community,
-    choose_language,
-    choose_town,
-    finish_registration,
-    give_consent,
-    give_name,
-    give_phone,
-    refuse_consent,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +77,16 @@ async def on_consent(update: Update, context: TongxinContext) -> str:
     if key is None or user is None or chat is None:
         return await reprompt(update, context, CONSENT)
     if key == "no":
-        await run(context, refuse_consent, person=context.person)
+        await run(context, onboarding.refuse_consent, person=context.person)
         context.person = None
         await reply(update, context, context.t("onboarding.refused"), ReplyKeyboardRemove())
         _forget(context, user.id, chat.id)
     view = await run(
-        context, give_consent, tg_user_id=user.id, chat_id=chat.id, language=context.lang or None
+        context,
+        onboarding.give_consent,
+        tg_user_id=user.id,
+        chat_id=chat.id,
+        language=context.lang or None,
     )
     context.person = view.person
     logger.info("person %s consented", view.person.id)
@@ -111,7 +106,7 @@ async def on_language(update: Update, context: TongxinContext) -> str:
     key = chosen(update, context)
     if key is None:
         return await reprompt(update, context, LANGUAGE)
-    view = await run(context, choose_language, person=_person(context), language=key)
+    view = await run(context, onboarding.choose_language, person=_person(context), language=key)
     context.lang = key
     return await ask_step(update, context, TOWN, view)
 
@@ -121,7 +116,7 @@ async def on_town(update: Update, context: TongxinContext) -> str:
     key = chosen(update, context)
     if key is None:
         return await reprompt(update, context, TOWN)
-    view = await run(context, choose_town, person=_person(context), town_id=int(key))
+    view = await run(context, onboarding.choose_town, person=_person(context), town_id=int(key))
     set_page(context, 0)
     return await ask_step(update, context, COMMUNITY, view)
 
@@ -135,7 +130,9 @@ async def on_community(update: Update, context: TongxinContext) -> str:
         set_page(context, community_page(context) + 1)
         return await ask_step(update, context, COMMUNITY)
     try:
-        view = await run(context, choose_community, person=_person(context), community_id=int(key))
+        view = await run(
+            context, onboarding.choose_community, person=_person(context), community_id=int(key)
+        )
     except DomainError as error:
         return await ask_step(update, context, COMMUNITY, note=error_text(context, error))
     return await ask_step(update, context, NAME, view)
@@ -146,7 +143,7 @@ async def on_name(update: Update, context: TongxinContext) -> str:
     if chosen(update, context) == "skip":
         return await ask_step(update, context, PHONE)
     try:
-        await run(context, give_name, person=_person(context), name=message_text(update))
+        await run(context, onboarding.give_name, person=_person(context), name=message_text(update))
     except NameTooLong:
         note = context.t.n("onboarding.invalid.name_too_long", NAME_MAX, max=NAME_MAX)
         return await ask_step(update, context, NAME, note=note)
@@ -166,7 +163,9 @@ async def on_phone(update: Update, context: TongxinContext) -> object:
     if user is None or contact.user_id != user.id:
         return await ask_step(update, context, PHONE, note=context.t("onboarding.phone.not_yours"))
     try:
-        await run(context, give_phone, person=_person(context), phone=contact.phone_number)
+        await run(
+            context, onboarding.give_phone, person=_person(context), phone=contact.phone_number
+        )
     except DomainError:
         return await reprompt(update, context, PHONE)
     return await finish(update, context)
@@ -176,7 +175,7 @@ async def finish(update: Update, context: TongxinContext) -> object:
     """Mark the profile complete, give the receipt and the menu, then follow a pending link."""
     person = _person(context)
     try:
-        view = await run(context, finish_registration, person=person)
+        view = await run(context, onboarding.finish_registration, person=person)
     except NotRegistered:  # town or community missing (e.g. changed meanwhile)
         return await ask_step(update, context, resume_state(person))
     logger.info("person %s onboarded", view.person.id)

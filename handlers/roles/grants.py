@@ -7,6 +7,7 @@ for the action, then by the use case for the scope.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from telegram import InlineKeyboardButton, Update
@@ -22,6 +23,7 @@ from handlers.kit import (
     leave_to_main_menu,
     me,
     nav_buttons,
+    page_rows,
     refuse_tap,
     requires,
     run,
@@ -85,10 +87,8 @@ async def _list_screen(update: Update, context: TongxinContext, page: int) -> No
         label = t("roles.button.revoke", n=n, name=words["name"])
         data = ROLES_CODE.data("revoke", grant.id)
         buttons.append([InlineKeyboardButton(label, callback_data=data)])
-    if shown.pages > 1:
-        more = ROLES_CODE.data("page", (shown.page + 1) % shown.pages)
-        buttons.append([InlineKeyboardButton(t("nav.more"), callback_data=more)])
-    buttons.append(nav_buttons(t, HOME, HOME))
+    more = functools.partial(ROLES_CODE.data, "page")
+    buttons.extend(page_rows(t, shown.page, shown.pages, more, back=HOME, home=HOME))
     title = t("roles.list.title", page=shown.page + 1, pages=shown.pages)
     text = "\n\n".join([title, "\n".join(lines), t("roles.list.hint")])
     await show_screen(update, context, text, buttons)

@@ -6,11 +6,9 @@ question goes back to the settings menu; ⬅️ on the menu leaves to the main m
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler
+from telegram.ext import BaseHandler
 
-from bot.context import TongxinContext
-from handlers.kit import END, MenuButton, Screen, Wiring, conversation, leave, registered, reply
+from handlers.kit import Screen, Wiring, conversation, entry_points, leave
 from handlers.settings.screens import (
     COMMUNITY,
     ELDER,
@@ -30,23 +28,12 @@ from handlers.settings.screens import (
 )
 
 
-async def start(update: Update, context: TongxinContext) -> int:
-    """Entry: /settings or the ⚙️ main menu button."""
-    if not registered(context.person):
-        await reply(update, context, context.t("error.not_registered"))
-        return END
-    return await show_menu(update, context)
-
-
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     """The settings conversation."""
     return [
         conversation(
             "settings",
-            entry_points=[
-                CommandHandler("settings", start),
-                MessageHandler(MenuButton(wiring.i18n, wiring.menu, "settings"), start),
-            ],
+            entry_points=entry_points(wiring, show_menu, command="settings", menu="settings"),
             screens={
                 MENU: Screen(on_menu, back=leave),
                 LANGUAGE: Screen(on_language, back=show_menu),

@@ -14,6 +14,7 @@ from bot.context import TongxinContext
 from bot.i18n import Translator
 from handlers.kit import (
     Option,
+    Step,
     ask,
     chosen,
     draft,
@@ -38,7 +39,6 @@ from models.settings import (
 )
 
 MENU, LANGUAGE, TOWN, COMMUNITY, ELDER, TOPICS, NAME = range(7)
-MENU_ITEMS = ("language", "place", "elder", "topics", "name")
 MORE = "__more__"
 
 
@@ -78,19 +78,11 @@ async def show_menu(
 
 
 async def on_menu(update: Update, context: TongxinContext) -> int:
-    """A settings item was chosen."""
-    key = chosen(update, context)
-    if key == "language":
-        return await ask_language(update, context)
-    if key == "place":
-        return await ask_town(update, context)
-    if key == "elder":
-        return await ask_elder(update, context)
-    if key == "topics":
-        return await ask_topics(update, context)
-    if key == "name":
-        return await ask_name(update, context)
-    return await show_menu(update, context, context.t("settings.not_understood"))
+    """A settings item was chosen: its question."""
+    question = MENU_QUESTIONS.get(chosen(update, context) or "")
+    if question is None:
+        return await show_menu(update, context, context.t("settings.not_understood"))
+    return await question(update, context)
 
 
 async def ask_language(update: Update, context: TongxinContext, first: str = "") -> int:
@@ -233,3 +225,14 @@ async def on_name(update: Update, context: TongxinContext) -> int:
         return await ask_name(update, context, error_text(context, error))
     done = context.t("settings.name.done", name=view.person.display_name)
     return await show_menu(update, context, done, view)
+
+
+# The menu's items in their order, each with the question it asks (after the questions).
+MENU_QUESTIONS: dict[str, Step] = {
+    "language": ask_language,
+    "place": ask_town,
+    "elder": ask_elder,
+    "topics": ask_topics,
+    "name": ask_name,
+}
+MENU_ITEMS = tuple(MENU_QUESTIONS)

@@ -11,24 +11,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
+from sqlmodel import col
 
 from models.booking.bookings import (
     Booking,
     BookingNotActive,
     BookingStatus,
     BookingView,
+    booking_rows,
     cancel_booking,
 )
 from models.booking.notices import tell_decision
-from models.booking.slots import Slot
 from models.booking.staff import Page, page_of, staff_booking
 from models.core.audit import record_audit
 from models.core.authz import Action, Scope, admin_towns
 from models.core.base import N_, utcnow
 from models.core.errors import DomainError, NotAllowed
 from models.core.people import Person
-from models.core.places import ServiceCentre, Venue
+from models.core.places import ServiceCentre
 
 PAGE_SIZE = 5
 MAX_QUEUE = 200
@@ -97,11 +97,8 @@ async def approval_queue(
 ) -> ApprovalQueue:
     """A page of the bookings waiting at the admin's towns, oldest first."""
     query = (
-        select(Booking, Slot, Venue, ServiceCentre)
+        booking_rows()
         .add_columns(col(Person.display_name))
-        .join(Slot, col(Slot.id) == col(Booking.slot_id))
-        .join(Venue, col(Venue.id) == col(Slot.venue_id))
-        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
         .outerjoin(Person, col(Person.id) == col(Booking.person_id))
         .where(col(Booking.status) == BookingStatus.PENDING_APPROVAL.value)
         .order_by(col(Booking.created_at), col(Booking.id))

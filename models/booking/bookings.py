@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
+from sqlmodel.sql.expression import Select
 
 from models.booking.calendar import TOWNS_TZ
 from models.booking.creation import Booked, active_booking, create_booking, slot_and_venue
@@ -147,16 +148,19 @@ class BookingView:
     centre: ServiceCentre
 
 
-async def booking_view(session: AsyncSession, booking_id: int) -> BookingView:
-    """One booking with what a receipt shows."""
-    query = (
+def booking_rows() -> Select[Booking, Slot, Venue, ServiceCentre]:
+    """Bookings with their slot, venue and centre (a ``BookingView`` a row), to narrow down."""
+    return (
         select(Booking, Slot, Venue, ServiceCentre)
         .join(Slot, col(Slot.id) == col(Booking.slot_id))
         .join(Venue, col(Venue.id) == col(Slot.venue_id))
         .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
-        .where(col(Booking.id) == booking_id)
     )
-    row = (await session.execute(query)).first()
+
+
+async def booking_view(session: AsyncSession, booking_id: int) -> BookingView:
+    """One booking with what a receipt shows."""
+    row = (await session.execute(booking_rows().where(col(Booking.id) == booking_id))).first()
     if row is None:
         raise NotFound()
     return BookingView(*row)
@@ -168,10 +172,7 @@ async def my_bookings(
     """Upcoming bookings the person holds or made for someone else, soonest first."""
     now = now or utcnow()
     query = (
-        select(Booking, Slot, Venue, ServiceCentre)
-        .join(Slot, col(Slot.id) == col(Booking.slot_id))
-        .join(Venue, col(Venue.id) == col(Slot.venue_id))
-        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+        booking_rows()
         .where(
             (col(Booking.person_id) == person.id) | (col(Booking.booked_by_id) == person.id),
             col(Booking.status).in_(ACTIVE),

@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from models.booking.bookings import Booking, BookingStatus, BookingView
 from models.booking.calendar import TOWNS_TZ
 from models.booking.feedback import ask_for_rating
-from models.booking.slots import Slot, day_bounds
+from models.booking.slots import Slot, day_bounds, slot_rows
 from models.booking.staff import Page, page_of, staff_booking, venue_town
 from models.core.audit import record_audit
 from models.core.authz import Action, Scope, can
@@ -115,11 +115,9 @@ async def slots_to_check_in(
     """Slots starting in [since, until) with bookings to check in at venues of ``town_ids``."""
     attended = func.sum(case((col(Booking.status) == BookingStatus.ATTENDED.value, 1), else_=0))
     query = (
-        select(Slot, Venue, ServiceCentre, func.count(col(Booking.id)))
-        .add_columns(attended)
+        slot_rows()
+        .add_columns(func.count(col(Booking.id)), attended)
         .join(Booking, col(Booking.slot_id) == col(Slot.id))
-        .join(Venue, col(Venue.id) == col(Slot.venue_id))
-        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
         .where(
             col(Slot.starts_at) >= since,
             col(Slot.starts_at) < until,

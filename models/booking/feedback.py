@@ -15,7 +15,7 @@ from models.booking.tables import (
 )
 from models.core.base import N_, utcnow
 from models.core.errors import DomainError
-from models.core.outbox import OutboxKind, enqueue, inline_keyboard, message_payload
+from models.core.outbox import OutboxKind, inline_keyboard, message_payload, notify
 from models.core.people import Person
 
 RATINGS = range(1, 6)
@@ -30,19 +30,15 @@ class NotRateable(DomainError):
 async def ask_for_rating(session: AsyncSession, booking: Booking, slot: Slot) -> None:
     """After check-in: at the end of the visit, ask the resident for 1–5 stars (one tap)."""
     booking_id = id_of(booking)
-    person = await session.get(Person, booking.person_id)
-    if person is None or person.chat_id is None:
-        return
     payload = message_payload(N_("feedback.ask"))
     payload["reply_markup"] = inline_keyboard(
         [(N_(f"feedback.stars.{n}"), RATING.data("", booking_id, n)) for n in RATINGS]
     )
-    await enqueue(
+    await notify(
         session,
-        chat_id=person.chat_id,
-        person_id=person.id,
-        kind=OutboxKind.STATUS,
-        payload=payload,
+        await session.get(Person, booking.person_id),
+        OutboxKind.STATUS,
+        payload,
         dedupe_key=f"booking:{booking_id}:rate",
         due_at=max(slot.ends_at, utcnow()),
     )

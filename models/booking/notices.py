@@ -24,9 +24,9 @@ from models.core.outbox import (
     OutboxMessage,
     OutboxStatus,
     bilingual_param,
-    enqueue,
     inline_keyboard,
     message_payload,
+    notify,
     when_param,
 )
 from models.core.people import Person
@@ -58,14 +58,11 @@ async def _tell(
 ) -> None:
     """A status message about the booking to the resident and their proxy."""
     for person in await _people(session, booking):
-        if person.chat_id is None:
-            continue
-        await enqueue(
+        await notify(
             session,
-            chat_id=person.chat_id,
-            person_id=person.id,
-            kind=OutboxKind.STATUS,
-            payload=message_payload(message_id, **params),
+            person,
+            OutboxKind.STATUS,
+            message_payload(message_id, **params),
             dedupe_key=f"booking:{booking.id}:{key}:{person.id}",
             urgent=True,  # the answer to something the person just did, not a notice
         )
@@ -136,8 +133,6 @@ async def request_approval(
         ]
     )
     for admin in await town_admins(session, centre.town_id):
-        if admin.chat_id is None:
-            continue
         payload = message_payload(
             N_("booking.approval.request"),
             plural="party",
@@ -147,15 +142,8 @@ async def request_approval(
             **params,
         )
         payload["reply_markup"] = buttons
-        await enqueue(
-            session,
-            chat_id=admin.chat_id,
-            person_id=admin.id,
-            kind=OutboxKind.APPROVAL,
-            payload=payload,
-            dedupe_key=f"booking:{booking.id}:approval:{admin.id}",
-            urgent=True,
-        )
+        key = f"booking:{booking.id}:approval:{admin.id}"
+        await notify(session, admin, OutboxKind.APPROVAL, payload, dedupe_key=key, urgent=True)
 
 
 async def tell_decision(
@@ -192,12 +180,11 @@ async def send_offer(session: AsyncSession, entry: WaitlistEntry, slot: Slot) ->
             (N_("waitlist.button.decline"), OFFER_ANSWER.data("dec", entry_id)),
         ]
     )
-    await enqueue(
+    await notify(
         session,
-        chat_id=person.chat_id,
-        person_id=person.id,
-        kind=OutboxKind.WAITLIST_OFFER,
-        payload=payload,
+        person,
+        OutboxKind.WAITLIST_OFFER,
+        payload,
         dedupe_key=f"waitlist:{entry_id}:offer",
         expires_at=entry.offer_expires_at,
         urgent=True,  # a 2-hour window: held back by quiet hours it would lapse unseen

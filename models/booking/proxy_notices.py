@@ -9,7 +9,7 @@ from models.booking.codes import PROXY_ANSWER
 from models.booking.notices import describe_booking
 from models.booking.tables import Booking, BookingStatus, Slot, id_of
 from models.core.base import N_
-from models.core.outbox import OutboxKind, enqueue, inline_keyboard, message_payload
+from models.core.outbox import OutboxKind, inline_keyboard, message_payload, notify
 from models.core.people import Person
 from models.core.places import Venue
 
@@ -31,15 +31,8 @@ async def ask_resident(session: AsyncSession, booking: Booking, slot: Slot, venu
         [(N_("proxy.button.yes_always"), PROXY_ANSWER.data("always", booking_id))],
         [(N_("proxy.button.no"), PROXY_ANSWER.data("no", booking_id))],
     )
-    await enqueue(
-        session,
-        chat_id=resident.chat_id,
-        person_id=resident.id,
-        kind=OutboxKind.STATUS,
-        payload=payload,
-        dedupe_key=f"booking:{booking_id}:ask_resident",
-        urgent=True,
-    )
+    key = f"booking:{booking_id}:ask_resident"
+    await notify(session, resident, OutboxKind.STATUS, payload, dedupe_key=key, urgent=True)
 
 
 async def tell_resident_booked(session: AsyncSession, booking: Booking, proxy: Person) -> None:
@@ -51,20 +44,14 @@ async def tell_resident_booked(session: AsyncSession, booking: Booking, proxy: P
         return
     pending = booking.status == BookingStatus.PENDING_APPROVAL.value
     msgid = N_("proxy.booked_for_you.pending") if pending else N_("proxy.booked_for_you")
-    await enqueue(
-        session,
-        chat_id=resident.chat_id,
-        person_id=resident.id,
-        kind=OutboxKind.STATUS,
-        payload=message_payload(
-            msgid,
-            id=booking.id,
-            proxy=proxy.display_name or "—",
-            **await describe_booking(session, slot, venue),
-        ),
-        dedupe_key=f"booking:{booking.id}:booked_for_you",
-        urgent=True,
+    payload = message_payload(
+        msgid,
+        id=booking.id,
+        proxy=proxy.display_name or "—",
+        **await describe_booking(session, slot, venue),
     )
+    key = f"booking:{booking.id}:booked_for_you"
+    await notify(session, resident, OutboxKind.STATUS, payload, dedupe_key=key, urgent=True)
 
 
 async def tell_proxy_answer(
@@ -77,16 +64,8 @@ async def tell_proxy_answer(
     if proxy is None or proxy.chat_id is None or slot is None or venue is None:
         return
     msgid = N_("proxy.told.agreed") if agreed else N_("proxy.told.declined")
-    await enqueue(
-        session,
-        chat_id=proxy.chat_id,
-        person_id=proxy.id,
-        kind=OutboxKind.STATUS,
-        payload=message_payload(
-            msgid,
-            name=resident.display_name or "—",
-            **await describe_booking(session, slot, venue),
-        ),
-        dedupe_key=f"booking:{booking.id}:proxy_told",
-        urgent=True,
+    payload = message_payload(
+        msgid, name=resident.display_name or "—", **await describe_booking(session, slot, venue)
     )
+    key = f"booking:{booking.id}:proxy_told"
+    await notify(session, proxy, OutboxKind.STATUS, payload, dedupe_key=key, urgent=True)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
+from sqlmodel.sql.expression import Select
 
 from models.booking.calendar import TOWNS_TZ, hours_of, slot_windows
 from models.booking.tables import Blackout, Slot
@@ -120,6 +121,15 @@ class OpenSlot:
         return self.slot.capacity - self.slot.taken
 
 
+def slot_rows() -> Select[Slot, Venue, ServiceCentre]:
+    """Slots with their venue and centre (an ``OpenSlot`` a row), for a query to narrow down."""
+    return (
+        select(Slot, Venue, ServiceCentre)
+        .join(Venue, col(Venue.id) == col(Slot.venue_id))
+        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+    )
+
+
 async def open_slots(
     session: AsyncSession,
     *,
@@ -138,9 +148,7 @@ async def open_slots(
     or of an inactive venue are left out. One indexed query (``ix_slot_open_starts``).
     """
     query = (
-        select(Slot, Venue, ServiceCentre)
-        .join(Venue, col(Venue.id) == col(Slot.venue_id))
-        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+        slot_rows()
         .where(
             col(Slot.starts_at) >= since,
             col(Slot.starts_at) < until,
@@ -204,12 +212,7 @@ async def venues_of_kind(
 
 async def slot_with_place(session: AsyncSession, slot_id: int) -> OpenSlot | None:
     """A slot with its venue and centre, whether or not it has places left."""
-    query = (
-        select(Slot, Venue, ServiceCentre)
-        .join(Venue, col(Venue.id) == col(Slot.venue_id))
-        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
-        .where(col(Slot.id) == slot_id)
-    )
+    query = slot_rows().where(col(Slot.id) == slot_id)
     row = (await session.execute(query)).first()
     return OpenSlot(*row) if row else None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, select, true
+from sqlalchemy import ColumnElement, Executable, and_, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -110,20 +110,21 @@ async def count_audience(
     return AudienceCount(int(recipients or 0), int(skipped or 0))
 
 
-async def _locate_town(session: AsyncSession, value: str | None) -> int | None:
-    query = select(col(Town.id)).where(col(Town.code) == value)
+async def _town_found(session: AsyncSession, query: Executable) -> int:
+    """The town id ``query`` selects; NotFound when it selects none."""
     town_id = (await session.execute(query)).scalar_one_or_none()
     if town_id is None:
         raise NotFound()
     return int(town_id)
+
+
+async def _locate_town(session: AsyncSession, value: str | None) -> int | None:
+    return await _town_found(session, select(col(Town.id)).where(col(Town.code) == value))
 
 
 async def _locate_community(session: AsyncSession, value: str | None) -> int | None:
     query = select(col(Community.town_id)).where(col(Community.code) == value)
-    town_id = (await session.execute(query)).scalar_one_or_none()
-    if town_id is None:
-        raise NotFound()
-    return int(town_id)
+    return await _town_found(session, query)
 
 
 async def _locate_topic(_session: AsyncSession, value: str | None) -> int | None:

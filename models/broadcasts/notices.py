@@ -25,10 +25,10 @@ from models.core.base import N_, utcnow
 from models.core.outbox import (
     OutboxKind,
     bilingual_param,
-    enqueue,
     inline_keyboard,
     message_param,
     message_payload,
+    notify,
 )
 from models.core.people import Person
 
@@ -122,36 +122,26 @@ async def request_approval(
     )
     asked = 0
     for admin in await approvers(session, broadcast, admin_ids):
-        if admin.chat_id is None:  # approvers() only returns people with a chat
-            continue
-        asked += await enqueue(
-            session,
-            chat_id=admin.chat_id,
-            person_id=admin.id,
-            kind=OutboxKind.APPROVAL,
-            payload=payload,
-            dedupe_key=f"bc:{broadcast_id}:approve:{admin.id}",
-            urgent=False,
-        )
+        key = f"bc:{broadcast_id}:approve:{admin.id}"
+        asked += await notify(session, admin, OutboxKind.APPROVAL, payload, dedupe_key=key)
     if not asked:
         logger.warning("broadcast %s waits for approval but no admin can approve it", broadcast_id)
     return asked
 
 
+async def _tell_author(
+    session: AsyncSession, broadcast: Broadcast, payload: dict[str, Any], what: str
+) -> None:
+    author = await session.get(Person, broadcast.author_id) if broadcast.author_id else None
+    key = f"bc:{broadcast.id}:{what}"
+    await notify(session, author, OutboxKind.STATUS, payload, dedupe_key=key)
+
+
 async def tell_decision(session: AsyncSession, broadcast: Broadcast, *, approved: bool) -> None:
     """Tell the author their broadcast was approved (and will be sent) or rejected."""
-    author = await session.get(Person, broadcast.author_id) if broadcast.author_id else None
-    if author is None or author.chat_id is None:
-        return
     msgid = "broadcast.approved.author" if approved else "broadcast.rejected.author"
-    await enqueue(
-        session,
-        chat_id=author.chat_id,
-        person_id=author.id,
-        kind=OutboxKind.STATUS,
-        payload=message_payload(msgid, id=broadcast.id),
-        dedupe_key=f"bc:{broadcast.id}:decision",
-    )
+    payload = message_payload(msgid, id=broadcast.id)
+    await _tell_author(session, broadcast, payload, "decision")
 
 
 def report_payload(broadcast: Broadcast, done: Progress) -> dict[str, Any]:
@@ -182,14 +172,4 @@ def report_payload(broadcast: Broadcast, done: Progress) -> dict[str, Any]:
 
 async def send_report(session: AsyncSession, broadcast: Broadcast, done: Progress) -> None:
     """Enqueue the delivery report to the author (once)."""
-    author = await session.get(Person, broadcast.author_id) if broadcast.author_id else None
-    if author is None or author.chat_id is None:
-        return
-    await enqueue(
-        session,
-        chat_id=author.chat_id,
-        person_id=author.id,
-        kind=OutboxKind.STATUS,
-        payload=report_payload(broadcast, done),
-        dedupe_key=f"bc:{broadcast.id}:report",
-    )
+    await _tell_author(session, broadcast, report_payload(broadcast, done), "report")

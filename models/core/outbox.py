@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
 from models.core.base import UTCDateTime, upsert_insert, utcnow
+from models.core.people import Person
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,33 @@ async def enqueue(
     )
     result = await session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def notify(
+    session: AsyncSession,
+    person: Person | None,
+    kind: OutboxKind,
+    payload: dict[str, Any],
+    *,
+    dedupe_key: str,
+    due_at: datetime | None = None,
+    expires_at: datetime | None = None,
+    urgent: bool = False,
+) -> bool:
+    """Enqueue a message to ``person``'s chat; False when nobody is there to reach (no chat)."""
+    if person is None or person.chat_id is None:
+        return False
+    return await enqueue(
+        session,
+        chat_id=person.chat_id,
+        person_id=person.id,
+        kind=kind,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        due_at=due_at,
+        expires_at=expires_at,
+        urgent=urgent,
+    )
 
 
 async def cancel(session: AsyncSession, *conditions: Any, reason: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.core.outbox import OutboxKind, cancel_by_key_prefix, enqueue, message_payload
+from models.core.outbox import OutboxKind, cancel_by_key_prefix, message_payload, notify
 from models.core.people import Person
 
 
@@ -38,17 +38,14 @@ async def remind(
     **params: Any,
 ) -> bool:
     """Plan a reminder; the same subject for the same person is planned only once."""
-    if person.chat_id is None:
-        return False
     payload = message_payload(message_id, **params)
     if markup is not None:
         payload["reply_markup"] = markup
-    return await enqueue(
+    return await notify(
         session,
-        chat_id=person.chat_id,
-        person_id=person.id,
-        kind=OutboxKind.REMINDER,
-        payload=payload,
+        person,
+        OutboxKind.REMINDER,
+        payload,
         dedupe_key=reminder_key(subject, person.id),
         due_at=at,
         expires_at=expires_at,

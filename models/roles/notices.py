@@ -5,15 +5,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core.authz import Role, RoleGrant
-from models.core.outbox import OutboxKind, enqueue, message_payload
+from models.core.outbox import OutboxKind, message_payload, notify
 from models.core.people import Person
 
 
 async def tell_revoked(session: AsyncSession, grant: RoleGrant) -> None:
     """Let the person know their role was taken back, once, in their own language."""
-    person = await session.get(Person, grant.person_id)
-    if person is None or person.chat_id is None:
-        return
     msgid = (
         "roles.revoked.volunteer"
         if grant.role == Role.VOLUNTEER
@@ -21,11 +18,6 @@ async def tell_revoked(session: AsyncSession, grant: RoleGrant) -> None:
         if grant.role == Role.MEDIATOR
         else "roles.revoked.admin"
     )
-    await enqueue(
-        session,
-        chat_id=person.chat_id,
-        person_id=person.id,
-        kind=OutboxKind.STATUS,
-        payload=message_payload(msgid),
-        dedupe_key=f"role-revoked:{grant.id}",
-    )
+    person = await session.get(Person, grant.person_id)
+    key = f"role-revoked:{grant.id}"
+    await notify(session, person, OutboxKind.STATUS, message_payload(msgid), dedupe_key=key)

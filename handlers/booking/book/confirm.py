@@ -15,7 +15,7 @@ from telegram.ext import filters
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
-from handlers.booking.book.draft import booking_draft, not_understood
+from handlers.booking.book.draft import booking_draft, not_understood, slot_request
 from handlers.booking.book.slots import route_error
 from handlers.booking.book.summary import ask_confirm, ask_waitlist, confirm_options
 from handlers.booking.book.what import ask_kind
@@ -47,16 +47,9 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
         return await ask_confirm(update, context, not_understood(context))
     if key == "again":
         return await ask_kind(update, context)
-    data = booking_draft(context)
     try:
         made = await run(
-            context,
-            book_slot,
-            person=me(context),
-            slot_id=data.get("slot_id", 0),
-            party_size=data.get("party", 1),
-            resident_id=data.get("resident_id"),
-            tz=context.services.settings.tz,
+            context, book_slot, **slot_request(context), tz=context.services.settings.tz
         )
     except DomainError as error:
         return await route_error(update, context, error)
@@ -87,14 +80,7 @@ async def on_waitlist(update: Update, context: TongxinContext) -> int:
         data["full_mode"] = False
         return await show_slots(update, context)
     try:
-        queued = await run(
-            context,
-            wait_for_slot,
-            person=me(context),
-            slot_id=data.get("slot_id", 0),
-            party_size=data.get("party", 1),
-            resident_id=data.get("resident_id"),
-        )
+        queued = await run(context, wait_for_slot, **slot_request(context))
     except DomainError as error:
         return await route_error(update, context, error)
     if data.get("resident_id"):

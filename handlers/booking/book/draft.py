@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, TypedDict, cast
 
 from bot.context import TongxinContext
-from handlers.kit import draft
+from handlers.kit import draft, me
+from models.core.people import Person
 
 WHO, PHONE, RESIDENT, KIND, PLACE, DAY, SLOT, PARTY, CONFIRM, WAITLIST = range(10)
 ANY = "any"  # the place choice "any centre of both towns"
@@ -32,6 +33,26 @@ class BookingDraft(TypedDict, total=False):
 def booking_draft(context: TongxinContext) -> BookingDraft:
     """The open booking's draft."""
     return draft(context, BookingDraft)
+
+
+class SlotRequest(TypedDict):
+    """The drafted slot as the booking use cases take it: who, which slot, how many, for whom."""
+
+    person: Person
+    slot_id: int
+    party_size: int
+    resident_id: int | None
+
+
+def slot_request(context: TongxinContext) -> SlotRequest:
+    """The person's request for the drafted slot (``check_slot``, ``book_slot`` …)."""
+    data = booking_draft(context)
+    return SlotRequest(
+        person=me(context),
+        slot_id=data.get("slot_id", 0),
+        party_size=data.get("party", 1),
+        resident_id=data.get("resident_id"),
+    )
 
 
 def forget_search(data: BookingDraft) -> None:

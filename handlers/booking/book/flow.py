@@ -16,10 +16,8 @@ Rules are checked when a slot is picked and again, authoritatively, when it is b
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler
+from telegram.ext import BaseHandler, MessageHandler
 
-from bot.context import TongxinContext
 from handlers.booking.book.confirm import ConfirmWords, on_confirm, on_waitlist, repeated_confirm
 from handlers.booking.book.consent import on_proxy_answer
 from handlers.booking.book.draft import (
@@ -38,26 +36,8 @@ from handlers.booking.book.slots import back_from_confirm, on_party, on_slot
 from handlers.booking.book.what import ask_kind, ask_place, on_kind, on_place
 from handlers.booking.book.when import ask_day, on_day, show_slots
 from handlers.booking.book.who import ask_phone, ask_who, on_phone, on_resident, on_who
-from handlers.kit import (
-    END,
-    MenuButton,
-    Screen,
-    Wiring,
-    conversation,
-    leave,
-    registered,
-    reply,
-    tap_handler,
-)
+from handlers.kit import Screen, Wiring, conversation, entry_points, leave, tap_handler
 from models.booking import PROXY_ANSWER, NotYourBooking
-
-
-async def start(update: Update, context: TongxinContext) -> int:
-    """Entry: /book or the 📅 main menu button (registered people only)."""
-    if not registered(context.person):
-        await reply(update, context, context.t("error.not_registered"))
-        return END
-    return await ask_who(update, context)
 
 
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -65,10 +45,7 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         conversation(
             "booking",
-            entry_points=[
-                CommandHandler("book", start),
-                MessageHandler(MenuButton(wiring.i18n, wiring.menu, "book"), start),
-            ],
+            entry_points=entry_points(wiring, ask_who, command="book", menu="book"),
             screens={
                 WHO: Screen(on_who, back=leave),
                 PHONE: Screen(on_phone, back=ask_who),

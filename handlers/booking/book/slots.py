@@ -7,11 +7,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import TongxinContext
-from handlers.booking.book.draft import MORE, PARTY, booking_draft, not_understood
+from handlers.booking.book.draft import MORE, PARTY, booking_draft, not_understood, slot_request
 from handlers.booking.book.summary import ask_confirm, ask_waitlist
 from handlers.booking.book.what import ask_kind, ask_place
 from handlers.booking.book.when import ask_day, show_slots
-from handlers.kit import Option, ask, chosen, error_text, me, run
+from handlers.kit import Option, ask, chosen, error_text, run
 from models.booking import (
     BlackoutDay,
     OpenSlot,
@@ -46,16 +46,9 @@ async def on_slot(update: Update, context: TongxinContext) -> int:
 async def _checked(update: Update, context: TongxinContext, *, party_next: bool) -> int:
     """Check the drafted slot and party now, then ask how many (``party_next``, where the venue
     takes parties) or restate it all; a broken rule is explained."""
-    data = booking_draft(context)
     try:
         found = await run(
-            context,
-            check_slot,
-            person=me(context),
-            slot_id=data.get("slot_id", 0),
-            party_size=data.get("party", 1),
-            resident_id=data.get("resident_id"),
-            tz=context.services.settings.tz,
+            context, check_slot, **slot_request(context), tz=context.services.settings.tz
         )
     except DomainError as error:
         return await route_error(update, context, error)

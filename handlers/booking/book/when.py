@@ -18,8 +18,8 @@ from handlers.booking.book.draft import (
     kind_label,
     not_understood,
 )
-from handlers.booking.receipts import MORE_DAYS, day_options, slot_option
-from handlers.kit import Option, ask, chosen, error_text, lead, leave, page_of, run
+from handlers.booking.receipts import day_options, on_day_answer, slot_option
+from handlers.kit import Option, ask, error_text, lead, leave, page_of, run
 from models.booking import DayChoices, DaySlots, OpenSlot, day_choices, day_slots
 from models.core.base import utcnow
 
@@ -46,15 +46,14 @@ async def ask_day(
 
 async def on_day(update: Update, context: TongxinContext) -> int:
     """A day (or more days, or the nearest free slots)."""
-    key = chosen(update, context)
-    if key is None:
-        return await ask_day(update, context, not_understood(context))
-    data = booking_draft(context)
-    if key == MORE_DAYS:
-        data["day_page"] = data.get("day_page", 0) + 1
-        return await ask_day(update, context)
-    data["day"], data["slot_page"] = key, 0
-    return await show_slots(update, context)
+    return await on_day_answer(
+        update,
+        context,
+        booking_draft(context),
+        ask_day=ask_day,
+        then=show_slots,
+        not_understood=not_understood(context),
+    )
 
 
 async def show_slots(update: Update, context: TongxinContext, first: str = "") -> int:

@@ -11,7 +11,7 @@ after a visit in ``handlers.booking.mine.feedback``.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler
+from telegram.ext import BaseHandler
 
 from bot.context import TongxinContext
 from handlers.booking.mine import feedback, taps
@@ -31,31 +31,12 @@ from handlers.booking.mine.screens import (
     resend,
     show_cancel,
     show_detail,
+    show_first_page,
     show_list,
 )
 from handlers.booking.mine.wait import on_entry, show_entry
-from handlers.kit import (
-    END,
-    MenuButton,
-    Screen,
-    Wiring,
-    chosen,
-    conversation,
-    leave,
-    parse_id,
-    registered,
-    reply,
-)
+from handlers.kit import Screen, Wiring, chosen, conversation, entry_points, leave, parse_id
 from models.booking import ENTRY
-
-
-async def start(update: Update, context: TongxinContext) -> int:
-    """Entry: /mybookings or the main menu's 我的预约与提醒."""
-    if not registered(context.person):
-        await reply(update, context, context.t("error.not_registered"))
-        return END
-    mine_draft(context)["page"] = 0
-    return await show_list(update, context)
 
 
 async def on_list(update: Update, context: TongxinContext) -> int:
@@ -88,11 +69,10 @@ async def on_detail(update: Update, context: TongxinContext) -> int:
 
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     """The my-bookings conversation (persistent), reminder and offer taps, and ratings."""
-    entry = MenuButton(wiring.i18n, wiring.menu, "mine")
     return [
         conversation(
             "my_bookings",
-            entry_points=[CommandHandler("mybookings", start), MessageHandler(entry, start)],
+            entry_points=entry_points(wiring, show_first_page, command="mybookings", menu="mine"),
             screens={
                 LIST: Screen(on_list, back=leave),
                 DETAIL: Screen(on_detail, back=show_list),

@@ -7,6 +7,7 @@ first and then cancels the old one (whose places go to the waitlist at once).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypedDict
 
 from telegram import Update
 
@@ -24,8 +25,8 @@ from handlers.booking.mine.screens import (
 )
 from handlers.booking.receipts import (
     DAYS_PER_PAGE,
-    MORE_DAYS,
     day_options,
+    on_day_answer,
     send_receipt,
     slot_option,
 )
@@ -39,8 +40,24 @@ from models.booking import (
     move_slots,
 )
 from models.core.errors import DomainError
+from models.core.people import Person
 
 MOVE_ANSWERS = ("yes", "no")
+
+
+class MoveRequest(TypedDict):
+    """The chosen booking and the slot it would move to, as the move use cases take them."""
+
+    person: Person
+    booking_id: int
+    slot_id: int
+
+
+def _move_request(context: TongxinContext) -> MoveRequest:
+    data = mine_draft(context)
+    return MoveRequest(
+        person=me(context), booking_id=data.get("booking", 0), slot_id=data.get("slot", 0)
+    )
 
 
 def _today(context: TongxinContext) -> date:
@@ -71,14 +88,14 @@ async def ask_day(update: Update, context: TongxinContext, first: str = "") -> i
 
 async def on_day(update: Update, context: TongxinContext) -> int:
     """A day was chosen (or more days)."""
-    key, data = chosen(update, context), mine_draft(context)
-    if key is None:
-        return await ask_day(update, context, context.t("mine.not_understood"))
-    if key == MORE_DAYS:
-        data["day_page"] = data.get("day_page", 0) + 1
-        return await ask_day(update, context)
-    data["day"], data["slot_page"] = key, 0
-    return await ask_slot(update, context)
+    return await on_day_answer(
+        update,
+        context,
+        mine_draft(context),
+        ask_day=ask_day,
+        then=ask_slot,
+        not_understood=context.t("mine.not_understood"),
+    )
 
 
 async def ask_slot(update: Update, context: TongxinContext, first: str = "") -> int:
@@ -123,15 +140,8 @@ def _move_options(context: TongxinContext) -> list[Option]:
 
 async def ask_move(update: Update, context: TongxinContext, first: str = "") -> int:
     """Restate the old and the new time and ask to confirm."""
-    data = mine_draft(context)
     try:
-        choice = await run(
-            context,
-            move_choice,
-            person=me(context),
-            booking_id=data.get("booking", 0),
-            slot_id=data.get("slot", 0),
-        )
+        choice = await run(context, move_choice, **_move_request(context))
     except ItemGone:
         return await gone(update, context)
     except SlotUnavailable:
@@ -149,19 +159,14 @@ async def ask_move(update: Update, context: TongxinContext, first: str = "") -> 
 
 async def on_move(update: Update, context: TongxinContext) -> int:
     """Yes: move it in one transaction and send the new receipt; no: back to the booking."""
-    key, data = chosen(update, context), mine_draft(context)
+    key = chosen(update, context)
     if key == "no":
         return await show_detail(update, context)
     if key != "yes":
         return await ask_move(update, context, context.t("mine.not_understood"))
     try:
         moved = await run(
-            context,
-            move_booking,
-            person=me(context),
-            booking_id=data.get("booking", 0),
-            slot_id=data.get("slot", 0),
-            tz=context.services.settings.tz,
+            context, move_booking, **_move_request(context), tz=context.services.settings.tz
         )
     except ItemGone:
         return await gone(update, context)

@@ -53,6 +53,12 @@ async def show_list(update: Update, context: TongxinContext, first: str = "") ->
     return await ask(update, context, text, shown, LIST, first=first)
 
 
+async def show_first_page(update: Update, context: TongxinContext) -> int:
+    """The list from its first page (entering 我的预约与提醒)."""
+    mine_draft(context)["page"] = 0
+    return await show_list(update, context)
+
+
 async def gone(update: Update, context: TongxinContext) -> int:
     """The item changed meanwhile (cancelled, over, taken): the fresh list."""
     return await show_list(update, context, context.t("mine.gone"))

@@ -7,6 +7,7 @@ venue's town. A decline asks for its reason (``handlers.booking.staff.decline``)
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from telegram import InlineKeyboardButton, Update
@@ -22,6 +23,7 @@ from handlers.kit import (
     leave_to_main_menu,
     me,
     nav_buttons,
+    page_rows,
     refuse_tap,
     requires,
     run,
@@ -106,9 +108,8 @@ def list_screen(context: TongxinContext, queue: ApprovalQueue, note: str | None 
                 _button(t("approvals.button.decline", n=n), "no", *fields),
             ]
         )
-    if queue.pages > 1:
-        buttons.append([_button(t("nav.more"), "page", (queue.page + 1) % queue.pages)])
-    buttons.append(nav_buttons(t, HOME, HOME))
+    more = functools.partial(APPROVAL.data, "page")
+    buttons.extend(page_rows(t, queue.page, queue.pages, more, back=HOME, home=HOME))
     title = t.n(
         "approvals.title", queue.total, count=queue.total, page=queue.page + 1, pages=queue.pages
     )

@@ -8,6 +8,7 @@ venue's town. The QR code opens ``/start ci_<code>``: :func:`check_in_by_code`.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from telegram import InlineKeyboardButton, Update
@@ -25,6 +26,7 @@ from handlers.kit import (
     main_menu_keyboard,
     me,
     nav_buttons,
+    page_rows,
     refuse_tap,
     reply,
     requires,
@@ -72,9 +74,8 @@ def day_screen(context: TongxinContext, found: CheckInDay) -> Inline:
             booked=item.booked,
         )
         buttons.append(_button(label, "s", item.slot.id or 0, 0))
-    if slots.pages > 1:
-        buttons.append(_button(t("nav.more"), "list", (slots.page + 1) % slots.pages))
-    buttons.append(nav_buttons(t, HOME, HOME))
+    more = functools.partial(CHECK_IN.data, "list")
+    buttons.extend(page_rows(t, slots.page, slots.pages, more, back=HOME, home=HOME))
     text = t.n(
         "checkin.title", slots.total,
         day=day, count=slots.total, page=slots.page + 1, pages=slots.pages,
@@ -97,10 +98,9 @@ def roster_screen(context: TongxinContext, roster: Roster) -> Inline:
             party=party,
         )
         buttons.append(_button(label, "b", booking.id or 0, people.page))
-    if people.pages > 1:
-        more = (people.page + 1) % people.pages
-        buttons.append(_button(t("nav.more"), "s", roster.slot.id or 0, more))
-    buttons.append(nav_buttons(t, CHECK_IN.data("list", 0), HOME))
+    more = functools.partial(CHECK_IN.data, "s", roster.slot.id or 0)
+    back = CHECK_IN.data("list", 0)
+    buttons.extend(page_rows(t, people.page, people.pages, more, back=back, home=HOME))
     text = t(
         "checkin.roster.title",
         venue=roster.venue.name(lang),
