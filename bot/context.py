@@ -100,7 +100,6 @@ class TongxinApplication(Application):  # type: ignore[type-arg]
             await scope.close()
             self.services.metrics.latency.observe(time.perf_counter() - started)
 
-
     async def update_persistence(self) -> None:
         """Write the changed conversation state (PTB calls this every second and at stop).
 
