@@ -14,8 +14,9 @@ from bot.context import TongxinContext
 from handlers.kit.db import read_first, run
 from handlers.kit.replies import reply
 from models.core.authz import Action, Scope, can, scopes_of
+from models.core.catalogue import person_with_catalogue
 from models.core.errors import NotRegistered
-from models.core.people import Person, find_person
+from models.core.people import Person
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ async def load_person(update: object, context: TongxinContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    context.person = await read_first(context, find_person, user.id)
+    context.person = await read_first(context, person_with_catalogue, user.id)
     stored = context.person.language if context.person else context.user_data.get("lang")  # type: ignore[union-attr]
     context.lang = context.services.i18n.resolve(stored, user.language_code)
 

@@ -18,19 +18,21 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import Select
 
 from models.booking.calendar import TOWNS_TZ
-from models.booking.creation import Booked, active_booking, create_booking, slot_and_venue
+from models.booking.creation import Booked, create_booking
 from models.booking.notices import after_cancelled
 from models.booking.rules import (
     BookingNotActive,
     NotYourBooking,
+    SlotUnavailable,
     check_rules,
-    count_active,
+    standing,
 )
 from models.booking.slots import release_places
 from models.booking.tables import ACTIVE, Booking, BookingStatus, Slot, id_of
 from models.booking.waitlist import offer_freed_places
 from models.core.audit import record_audit
 from models.core.base import get_or_raise, utcnow
+from models.core.catalogue import centre_of, venue_of
 from models.core.errors import NotFound
 from models.core.people import Person
 from models.core.places import ServiceCentre, Venue
@@ -56,11 +58,15 @@ async def book(
     """
     now = now or utcnow()
     person_id = id_of(person)
-    existing = await active_booking(session, slot_id, person_id)
-    if existing is not None:
-        return Booked(existing, created=False)
-    slot, venue = await slot_and_venue(session, slot_id)
-    active = await count_active(session, person_id, id_of(venue), now, excluding=excluding)
+    slot = await get_or_raise(session, Slot, slot_id, SlotUnavailable)
+    venue = await venue_of(session, slot.venue_id)
+    if venue is None:
+        raise SlotUnavailable()
+    active, here = await standing(
+        session, person_id, slot_id, id_of(venue), now, excluding=excluding
+    )
+    if here is not None:  # booked already (a repeated confirm): that booking, nothing new
+        return Booked(await get_or_raise(session, Booking, here), created=False, slot=slot)
     await check_rules(
         session, person, slot, venue, party_size=party_size, active_bookings=active, now=now, tz=tz
     )
@@ -164,6 +170,17 @@ async def booking_view(session: AsyncSession, booking_id: int) -> BookingView:
     if row is None:
         raise NotFound()
     return BookingView(*row)
+
+
+async def view_of(session: AsyncSession, booked: Booked) -> BookingView:
+    """The receipt's view of a booking just handled: its slot as the booking had it, its venue
+    and centre from the catalogue cache (one joined read when any is missing)."""
+    booking, slot = booked.booking, booked.slot
+    venue = await venue_of(session, slot.venue_id) if slot is not None else None
+    centre = await centre_of(session, venue.centre_id) if venue is not None else None
+    if slot is None or venue is None or centre is None:
+        return await booking_view(session, id_of(booking))
+    return BookingView(booking, slot, venue, centre)
 
 
 async def my_bookings(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from sqlmodel import col, select
 
 from models.booking.tables import Blackout, OpeningHours
 from models.core.base import TOWNS_TZ
+from models.core.catalogue import cached
 from models.core.places import Venue
 
 
@@ -84,3 +86,39 @@ def slot_windows(
                 start += length
         day += timedelta(days=1)
     return [(s, e.astimezone(ZoneInfo("UTC"))) for s, e in windows]
+
+
+@dataclass(frozen=True)
+class VenueCalendars:
+    """Every venue's opening hours and blackout days (the catalogue cache holds one)."""
+
+    hours: dict[int, list[OpeningHours]]
+    blackouts: dict[int, list[Blackout]]
+
+    def hours_of(self, venue_id: int) -> list[OpeningHours]:
+        """A venue's weekly opening hours, by weekday then time."""
+        return self.hours.get(venue_id, [])
+
+    def blackout_on(self, venue_id: int, day: date) -> Blackout | None:
+        """The blackout covering ``day`` at the venue, if any."""
+        return next(
+            (b for b in self.blackouts.get(venue_id, []) if b.first_day <= day <= b.last_day), None
+        )
+
+
+async def _load_calendars(session: AsyncSession) -> VenueCalendars:
+    hours: dict[int, list[OpeningHours]] = {}
+    in_order = select(OpeningHours).order_by(col(OpeningHours.weekday), col(OpeningHours.opens))
+    for period in (await session.execute(in_order)).scalars():
+        hours.setdefault(period.venue_id, []).append(period)
+    blackouts: dict[int, list[Blackout]] = {}
+    for blackout in (
+        await session.execute(select(Blackout).order_by(col(Blackout.first_day)))
+    ).scalars():
+        blackouts.setdefault(blackout.venue_id, []).append(blackout)
+    return VenueCalendars(hours, blackouts)
+
+
+async def venue_calendars(session: AsyncSession) -> VenueCalendars:
+    """Every venue's hours and blackouts: from the catalogue cache when the session has one."""
+    return await cached(session, "venue_calendars", _load_calendars)

@@ -31,10 +31,12 @@ from models.core.places import Venue
 
 @dataclass(frozen=True)
 class Booked:
-    """The outcome of creating a booking: the booking, and whether this call created it."""
+    """The outcome of creating a booking: the booking, and whether this call created it
+    (with its slot, when the caller had it at hand: the receipt needs it)."""
 
     booking: Booking
     created: bool
+    slot: Slot | None = None
 
 
 async def active_booking(session: AsyncSession, slot_id: int, person_id: int) -> Booking | None:
@@ -67,7 +69,7 @@ async def create_booking(
     person_id, slot_id = id_of(person), id_of(slot)
     status = initial_status(venue, resident_agreed=resident_agreed)
     statement = (
-        upsert_insert(session, Booking)
+        upsert_insert(session, Booking, orm=True)
         .values(
             slot_id=slot_id,
             person_id=person_id,
@@ -81,23 +83,22 @@ async def create_booking(
         .on_conflict_do_nothing(
             index_elements=["slot_id", "person_id"], index_where=text(ACTIVE_SQL)
         )
-        .returning(col(Booking.id))
+        .returning(Booking)
     )
-    new_id = (await session.execute(statement)).scalar_one_or_none()
-    if new_id is None:  # the person holds a booking here already (a double tap committed first)
+    booking = (await session.scalars(statement)).one_or_none()
+    if booking is None:  # the person holds a booking here already (a double tap committed first)
         existing = await active_booking(session, slot_id, person_id)
         if existing is None:  # and it ended in the meantime: nothing to show, nothing made
             raise SlotUnavailable()
-        return Booked(existing, created=False)
+        return Booked(existing, created=False, slot=slot)
     if not places_held and not await take_places(session, slot_id, party_size):
         raise SlotFull(slot=slot_id)
-    booking = await get_or_raise(session, Booking, new_id)
-    actor = booked_by or person
+    actor, new_id = booked_by or person, id_of(booking)
     await record_audit(
         session, actor.id, "booking.create", "booking", new_id, slot=slot_id, status=status.value
     )
     await announce(session, booking, slot, venue, now=now)
-    return Booked(booking, created=True)
+    return Booked(booking, created=True, slot=slot)
 
 
 async def announce(

@@ -19,6 +19,8 @@ from models.booking.codes import APPROVAL, OFFER_ANSWER, REMINDER_ANSWER
 from models.booking.tables import ACTIVE, Booking, Slot, WaitlistEntry, id_of
 from models.core.authz import Role, RoleGrant
 from models.core.base import N_, get_or_raise, utcnow
+from models.core.catalogue import centre_of
+from models.core.errors import NotFound
 from models.core.outbox import (
     OutboxKind,
     OutboxMessage,
@@ -31,7 +33,7 @@ from models.core.outbox import (
 )
 from models.core.people import Person
 from models.core.places import ServiceCentre, Venue
-from models.core.reminders import cancel_reminders, remind
+from models.core.reminders import cancel_reminders, remind_all, reminder
 
 REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
 ANSWER_WINDOW = timedelta(hours=26)  # a typed "1"/"2" answers a 24 h reminder this long
@@ -39,7 +41,9 @@ ANSWER_WINDOW = timedelta(hours=26)  # a typed "1"/"2" answers a 24 h reminder t
 
 async def describe_booking(session: AsyncSession, slot: Slot, venue: Venue) -> dict[str, Any]:
     """What, where and when, as structured message parameters."""
-    centre = await get_or_raise(session, ServiceCentre, venue.centre_id)
+    centre = await centre_of(session, venue.centre_id)
+    if centre is None:
+        raise NotFound()
     return {
         "venue": bilingual_param(venue.name_zh, venue.name_en),
         "centre": bilingual_param(centre.name_zh, centre.name_en),
@@ -81,21 +85,22 @@ async def plan_reminders(
         ]
     )
     msgids = {"24h": N_("booking.reminder.24h"), "2h": N_("booking.reminder.2h")}
-    for name, before in REMINDERS:
-        at = slot.starts_at - before
-        if at <= now:
-            continue  # booked later than this reminder would have gone
-        for person in await _people(session, booking):
-            await remind(
-                session,
-                person,
-                f"booking:{booking_id}:{name}",
-                at,
-                msgids[name],
-                expires_at=slot.starts_at,
-                markup=buttons if name == "24h" and person.id == booking.person_id else None,
-                **params,
-            )
+    people = await _people(session, booking)
+    planned = [
+        reminder(
+            person,
+            f"booking:{booking_id}:{name}",
+            slot.starts_at - before,
+            msgids[name],
+            expires_at=slot.starts_at,
+            markup=buttons if name == "24h" and person.id == booking.person_id else None,
+            **params,
+        )
+        for name, before in REMINDERS
+        if slot.starts_at - before > now  # booked later than this reminder would have gone
+        for person in people
+    ]
+    await remind_all(session, planned)
 
 
 async def after_cancelled(session: AsyncSession, booking: Booking) -> None:

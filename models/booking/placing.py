@@ -17,7 +17,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models.booking.bookings import BookingView, book, booking_view
+from models.booking.bookings import BookingView, book, view_of
 from models.booking.calendar import TOWNS_TZ
 from models.booking.creation import active_booking
 from models.booking.proxies import ResidentNotFound, has_consent
@@ -121,8 +121,7 @@ async def book_slot(
         )
         if booked.created and agreed:
             await tell_resident_booked(session, booked.booking, person)
-    view = await booking_view(session, id_of(booked.booking))
-    return BookingMade(view, booked.created)
+    return BookingMade(await view_of(session, booked), booked.created)
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,17 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models.booking.calendar import TOWNS_TZ, blackout_on, hours_of, within_hours
+from models.booking.calendar import TOWNS_TZ, venue_calendars, within_hours
 from models.booking.tables import ACTIVE, Booking, BookingStatus, Slot, id_of
-from models.core.base import get_or_raise
+from models.core.catalogue import centre_of, town_of
 from models.core.errors import DomainError
 from models.core.outbox import bilingual_param
 from models.core.people import Person
-from models.core.places import ServiceCentre, Town, Venue
+from models.core.places import Venue
 
 
 class SlotFull(DomainError):
@@ -120,20 +120,24 @@ async def check_rules(
     """Raise the first rule the booking breaks (capacity is the database's job, not this)."""
     if slot.closed or not venue.active or slot.starts_at <= now:
         raise SlotUnavailable()
-    centre = await get_or_raise(session, ServiceCentre, venue.centre_id, SlotUnavailable)
+    centre = await centre_of(session, venue.centre_id)
+    if centre is None:
+        raise SlotUnavailable()
     if not venue.other_town_allowed and person.town_id != centre.town_id:
-        town = await get_or_raise(session, Town, centre.town_id, SlotUnavailable)
+        town = await town_of(session, centre.town_id)
+        if town is None:
+            raise SlotUnavailable()
         raise OtherTownNotAllowed(town=bilingual_param(town.name_zh, town.name_en))
     if slot.starts_at - now < timedelta(minutes=venue.lead_time_minutes):
         hours, whole = _hours(venue.lead_time_minutes)
         raise TooSoon(hours=hours, whole_hours=whole)
     if slot.starts_at - now > timedelta(days=venue.horizon_days):
         raise TooFarAhead(days=venue.horizon_days)
-    venue_id = id_of(venue)
-    blackout = await blackout_on(session, venue_id, slot.starts_at.astimezone(tz).date())
+    venue_id, calendars = id_of(venue), await venue_calendars(session)
+    blackout = calendars.blackout_on(venue_id, slot.starts_at.astimezone(tz).date())
     if blackout is not None:
         raise BlackoutDay(reason=bilingual_param(blackout.reason_zh, blackout.reason_en))
-    if not within_hours(await hours_of(session, venue_id), slot.starts_at, slot.ends_at, tz):
+    if not within_hours(calendars.hours_of(venue_id), slot.starts_at, slot.ends_at, tz):
         raise OutsideOpeningHours()
     if not 1 <= party_size <= venue.max_party_size:
         raise PartyTooLarge(max=venue.max_party_size)
@@ -148,6 +152,37 @@ def _hours(minutes: int) -> tuple[str, int]:
     if hours == int(hours):
         return str(int(hours)), int(hours)
     return f"{math.ceil(hours * 10) / 10:g}", 2
+
+
+async def standing(
+    session: AsyncSession,
+    person_id: int,
+    slot_id: int,
+    venue_id: int,
+    now: datetime,
+    *,
+    excluding: int | None,
+) -> tuple[int, int | None]:
+    """In one query: the person's bookings at the venue that hold a place in a future slot
+    (``excluding`` one being rescheduled), and their active booking of ``slot_id``, if any."""
+    ahead = col(Slot.starts_at) > now
+    if excluding is not None:
+        ahead = and_(ahead, col(Booking.id) != excluding)
+    query = (
+        select(
+            func.count(case((ahead, 1))),
+            func.max(case((col(Booking.slot_id) == slot_id, col(Booking.id)))),
+        )
+        .select_from(Booking)
+        .join(Slot, col(Slot.id) == col(Booking.slot_id))
+        .where(
+            col(Booking.person_id) == person_id,
+            col(Slot.venue_id) == venue_id,
+            col(Booking.status).in_(ACTIVE),
+        )
+    )
+    active, here = (await session.execute(query)).one()
+    return int(active or 0), here
 
 
 async def count_active(

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col, select
 from sqlmodel.sql.expression import Select
 
@@ -41,8 +43,16 @@ async def take_places(session: AsyncSession, slot_id: int, places: int) -> bool:
             col(Slot.taken) + places <= col(Slot.capacity),
         )
         .values(taken=col(Slot.taken) + places)
+        .returning(col(Slot.taken))
+        .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    taken = result.scalar_one_or_none()
+    if taken is None:
+        return False
+    loaded = session.identity_map.get(identity_key(Slot, slot_id))
+    if loaded is not None:  # the row as the database now has it, without reading it again
+        set_committed_value(loaded, "taken", taken)
+    return True
 
 
 async def release_places(session: AsyncSession, slot_id: int, places: int) -> None:

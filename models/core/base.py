@@ -61,11 +61,14 @@ def N_(msgid: str) -> str:
     return msgid
 
 
-def upsert_insert(session: AsyncSession, model: type[SQLModel]) -> Any:
-    """An INSERT for ``model`` that supports ``on_conflict_do_nothing`` on the session's dialect."""
+def upsert_insert(session: AsyncSession, model: type[SQLModel], *, orm: bool = False) -> Any:
+    """An INSERT for ``model`` that supports ``on_conflict_do_nothing`` on the session's dialect.
+
+    ``orm``: an ORM-enabled INSERT, so ``.returning(model)`` gives the new rows as objects.
+    """
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    table = model.__table__  # type: ignore[attr-defined]
-    return pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)
+    target = model if orm else model.__table__  # type: ignore[attr-defined]
+    return pg_insert(target) if dialect == "postgresql" else sqlite_insert(target)
 
 
 M = TypeVar("M", bound=SQLModel)

@@ -3,12 +3,12 @@ opening hours and blackout days) read once per process and kept in memory.
 
 Every change to those tables bumps ``catalogue_version`` (database triggers, migration 0004),
 whoever makes it: an admin in /venues, a CSV import, the seeding, another process. A cache
-looks at the counter at most every ``check_every`` seconds (one tiny query) and reloads what it
-holds when the counter moved. So across processes (the bot and ``tongxin worker`` on
-PostgreSQL) a change is seen within ``check_every`` seconds; in the process that made it, at
-once (``invalidate``). Use cases reach the cache through their session
-(``session.info``, set by the kit); without one (jobs, scripts, model tests) they read the
-database as before.
+reads the counter with the person at the start of every update (``person_with_catalogue``: the
+same query, no extra statement), and elsewhere at most every ``check_every`` seconds, and reloads
+what it holds when the counter moved. So a change made anywhere (another process included) is
+seen from the next update on; ``invalidate`` forgets everything at once. Use cases reach the
+cache through their session (``session.info``, set by the kit); without one (jobs, scripts,
+model tests) they read the database as before.
 
 Cached rows are detached copies: read them, never change or ``session.add`` them.
 """
@@ -25,6 +25,7 @@ from sqlalchemy import BigInteger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
 
+from models.core.people import Person, find_person
 from models.core.places import Community, ServiceCentre, Town, Venue
 
 CATALOGUE_KEY = "tongxin.catalogue"  # where a session carries the process's cache
@@ -59,6 +60,13 @@ class Catalogue:
         self._parts: dict[str, Any] = {}
         self._lock = asyncio.Lock()
 
+    def note_version(self, version: int | None) -> None:
+        """The version as just read along with something else (the person, at each update)."""
+        self._checked = self._clock()
+        if version != self._version:
+            self._parts.clear()
+            self._version = version
+
     def invalidate(self) -> None:
         """Forget everything: the next read loads afresh (this process changed the catalogue)."""
         self._parts.clear()
@@ -67,11 +75,7 @@ class Catalogue:
     async def _fresh(self, session: AsyncSession) -> None:
         if self._clock() - self._checked < self.check_every:
             return
-        version = await session.scalar(select(col(CatalogueVersion.version)))
-        self._checked = self._clock()
-        if version != self._version:
-            self._parts.clear()
-            self._version = version
+        self.note_version(await session.scalar(select(col(CatalogueVersion.version))))
 
     async def part(self, session: AsyncSession, name: str, loader: Loader[T]) -> T:
         """The cached value ``name``, loaded with ``loader`` (in a session of its own) if absent."""
@@ -157,3 +161,41 @@ async def list_towns(session: AsyncSession) -> list[Town]:
 async def list_communities(session: AsyncSession, town_id: int) -> list[Community]:
     """The communities of one town, in display order."""
     return (await places(session)).communities_of(town_id)
+
+
+async def person_with_catalogue(session: AsyncSession, tg_user_id: int) -> Person | None:
+    """The person with this Telegram id, read with the catalogue version (one query)."""
+    query = (
+        select(col(CatalogueVersion.version), Person)
+        .outerjoin(Person, col(Person.tg_user_id) == tg_user_id)
+        .where(col(CatalogueVersion.id) == 1)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:  # no version row: a database older than the catalogue cache
+        return await find_person(session, tg_user_id)
+    version, person = row
+    catalogue = catalogue_of(session)
+    if catalogue is not None:
+        catalogue.note_version(version)
+    return person
+
+
+async def venue_of(session: AsyncSession, venue_id: int) -> Venue | None:
+    """A venue: from the cache when the session carries one, else one database read."""
+    if catalogue_of(session) is None:
+        return await session.get(Venue, venue_id)
+    return (await places(session)).venues.get(venue_id)
+
+
+async def centre_of(session: AsyncSession, centre_id: int) -> ServiceCentre | None:
+    """A service centre: from the cache when the session carries one, else one database read."""
+    if catalogue_of(session) is None:
+        return await session.get(ServiceCentre, centre_id)
+    return (await places(session)).centres.get(centre_id)
+
+
+async def town_of(session: AsyncSession, town_id: int) -> Town | None:
+    """A town: from the cache when the session carries one, else one database read."""
+    if catalogue_of(session) is None:
+        return await session.get(Town, town_id)
+    return (await places(session)).town(town_id)

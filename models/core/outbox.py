@@ -10,6 +10,8 @@ a crashed worker are claimed again after ``LEASE`` (at most one duplicate per in
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -123,6 +125,54 @@ def inline_keyboard(*rows: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to enqueue (see ``OutboxMessage`` for what each field means)."""
+
+    chat_id: int
+    kind: OutboxKind
+    payload: dict[str, Any]
+    dedupe_key: str
+    due_at: datetime | None = None
+    person_id: int | None = None
+    expires_at: datetime | None = None
+    urgent: bool = False
+    topic: str | None = None
+    broadcast_id: int | None = None
+
+    def row(self, now: datetime) -> dict[str, Any]:
+        """The outbox row's values."""
+        return {
+            "chat_id": self.chat_id,
+            "person_id": self.person_id,
+            "kind": self.kind.value,
+            "payload": self.payload,
+            "dedupe_key": self.dedupe_key,
+            "due_at": self.due_at or now,
+            "expires_at": self.expires_at,
+            "urgent": self.urgent,
+            "topic": self.topic,
+            "broadcast_id": self.broadcast_id,
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "created_at": now,
+        }
+
+
+async def enqueue_all(session: AsyncSession, messages: Sequence[Outgoing]) -> int:
+    """Add the messages (one statement) but those whose dedupe key exists; how many were added."""
+    if not messages:
+        return 0
+    now = utcnow()
+    statement = (
+        upsert_insert(session, OutboxMessage)
+        .values([message.row(now) for message in messages])
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    result = await session.execute(statement)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -138,27 +188,11 @@ async def enqueue(
     broadcast_id: int | None = None,
 ) -> bool:
     """Add a message unless one with the same dedupe key exists; True when it was added."""
-    statement = (
-        upsert_insert(session, OutboxMessage)
-        .values(
-            chat_id=chat_id,
-            person_id=person_id,
-            kind=kind.value,
-            payload=payload,
-            dedupe_key=dedupe_key,
-            due_at=due_at or utcnow(),
-            expires_at=expires_at,
-            urgent=urgent,
-            topic=topic,
-            broadcast_id=broadcast_id,
-            status=OutboxStatus.PENDING.value,
-            attempts=0,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-    )
-    result = await session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    message = Outgoing(
+        chat_id, kind, payload, dedupe_key, due_at, person_id, expires_at, urgent, topic,
+        broadcast_id,
+    )  # fmt: skip
+    return await enqueue_all(session, [message]) == 1
 
 
 async def notify(
