@@ -13,7 +13,7 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.context import Services, TongxinApplication, TongxinContext
-from bot.db import create_engine, create_session_factory
+from bot.db import WriteGate, create_engine, create_session_factory
 from bot.errors import handle_error
 from bot.i18n import load_catalogues
 from bot.metrics import Metrics
@@ -51,6 +51,7 @@ def build_services(settings: Settings) -> Services:
         engine=engine,
         sessions=sessions,
         catalogue=Catalogue(sessions),
+        write_gate=WriteGate(engine),
         i18n=load_catalogues(settings.default_language),
         metrics=Metrics(),
     )
@@ -83,7 +84,7 @@ def build_application(
         .base_url(settings.bot_api_url)
         .base_file_url(settings.file_url)
         .context_types(ContextTypes(context=TongxinContext))
-        .persistence(DatabasePersistence(services.sessions))
+        .persistence(DatabasePersistence(services.sessions, gate=services.write_gate))
         .defaults(
             Defaults(
                 tzinfo=settings.tz,

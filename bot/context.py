@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.db import SessionFactory
+from bot.db import SessionFactory, WriteGate
 from bot.i18n import Catalogues, Translator
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -38,6 +38,7 @@ class Services:
     i18n: Catalogues
     metrics: Metrics = field(default_factory=Metrics)
     catalogue: Catalogue | None = None  # the in-process catalogue cache (build_services)
+    write_gate: WriteGate | None = None  # turns for writing transactions (SQLite)
 
 
 class Pump(Protocol):

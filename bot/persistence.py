@@ -13,6 +13,7 @@ never run at once and an older state can never overwrite a newer one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections import defaultdict
@@ -21,7 +22,7 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from bot.db import SessionFactory
+from bot.db import SessionFactory, WriteGate
 from models.core.runtime import StateKey, load_ui_state, save_ui_state
 
 logger = logging.getLogger(__name__)
@@ -41,12 +42,15 @@ def _as_json(data: Any) -> str:
 class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
     """Keeps PTB's UI state in ``ptb_state`` so a restart strands nobody mid-conversation."""
 
-    def __init__(self, sessions: SessionFactory, update_interval: float = 1) -> None:
+    def __init__(
+        self, sessions: SessionFactory, update_interval: float = 1, gate: WriteGate | None = None
+    ) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
             update_interval=update_interval,
         )
         self._sessions = sessions
+        self._gate = gate or contextlib.nullcontext()
         self._stored: dict[StateKey, str] = {}  # what the database holds, as JSON
         self._changed: dict[StateKey, Any] = {}
         self._removed: set[StateKey] = set()
@@ -147,7 +151,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                 return
             self._changed, self._removed = {}, set()
             try:
-                async with self._sessions() as session, session.begin():
+                async with self._gate, self._sessions() as session, session.begin():
                     await save_ui_state(session, changed, removed)
             except Exception:
                 # Nothing is lost: the notes go back, behind anything noted meanwhile.

@@ -14,6 +14,7 @@ use case per update and shows what that one returned.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Concatenate, ParamSpec, TypeVar
@@ -38,11 +39,15 @@ async def run(
 ) -> R:
     """Run ``use_case`` with the update's session in one transaction and return its result."""
     session = context.session
+    gate = context.services.write_gate
+    if gate is not None and gate.busy() and session.in_transaction():
+        await session.commit()  # don't hold a pooled connection while waiting our turn
     try:
-        if not session.in_transaction():
-            await session.begin()
-        result = await use_case(session, *args, **kwargs)
-        await session.commit()
+        async with gate or contextlib.nullcontext():  # SQLite: writers take turns
+            if not session.in_transaction():
+                await session.begin()
+            result = await use_case(session, *args, **kwargs)
+            await session.commit()
     except Exception:
         await session.rollback()
         await _reload_person(context, session)
