@@ -3,7 +3,8 @@ answering their 24 h reminder, interleaved the way a morning's traffic arrives.
 
 A new resident (19 updates): /start, agree, language, town, community, skip the name, skip the
 phone; the booking menu item, for myself, the canteen, their town, "⚡ the nearest free slots",
-one of the first five slots, one person, confirm; then "my bookings", the first booking, the main menu.
+one of the first five slots, one person, confirm; then "my bookings", the first booking, the
+main menu.
 A returning resident (3 updates) holds a confirmed canteen booking whose 24 h reminder was
 just sent: they tap "1 coming", open "my bookings", and go back to the main menu.
 Every step is typed or tapped exactly as a resident would, against the same sandbox state.
