@@ -1,4 +1,4 @@
-"""Async engine and session factory: aiosqlite (WAL, busy timeout) or asyncpg."""
+"""Async engine and session factory: aiosqlite (WAL, busy timeout, one trip each) or asyncpg."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.sqlite_driver import one_trip_creator
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -28,9 +30,8 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         return create_async_engine(url, **kwargs)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
-    )
+    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, **kwargs.pop("connect_args", {})}
+    engine = create_async_engine(url, async_creator=one_trip_creator(url, connect_args), **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
