@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, bindparam
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
 
@@ -163,14 +163,18 @@ async def list_communities(session: AsyncSession, town_id: int) -> list[Communit
     return (await places(session)).communities_of(town_id)
 
 
+# Built once: constructing this statement cost more than running it, on every update.
+_PERSON_WITH_VERSION = (
+    select(col(CatalogueVersion.version), Person)
+    .outerjoin(Person, col(Person.tg_user_id) == bindparam("tg_user_id"))
+    .where(col(CatalogueVersion.id) == 1)
+)
+
+
 async def person_with_catalogue(session: AsyncSession, tg_user_id: int) -> Person | None:
     """The person with this Telegram id, read with the catalogue version (one query)."""
-    query = (
-        select(col(CatalogueVersion.version), Person)
-        .outerjoin(Person, col(Person.tg_user_id) == tg_user_id)
-        .where(col(CatalogueVersion.id) == 1)
-    )
-    row = (await session.execute(query)).first()
+    params = {"tg_user_id": tg_user_id}
+    row = (await session.execute(_PERSON_WITH_VERSION, params)).first()
     if row is None:  # no version row: a database older than the catalogue cache
         return await find_person(session, tg_user_id)
     version, person = row
