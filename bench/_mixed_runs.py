@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import math
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
-import segno
 from _mixed_workload import (
     NEW_BASE,
     NEW_RESIDENT,
@@ -43,10 +40,6 @@ from bot.app import build_application, build_services
 from bot.context import Services, TongxinApplication
 from bot.migrate import upgrade_to_head
 from bot.settings import load_settings
-from handlers.booking.receipts import checkin_link, ics_file, qr_image
-from models.booking import Booking, BookingView, Slot
-from models.core.base import TOWNS_TZ
-from models.core.places import ServiceCentre, Venue
 from models.demo import seed_places
 from sandbox.state import SandboxState
 from sandbox.transport import SandboxRequest
@@ -275,37 +268,3 @@ async def offered_load(bot: TongxinBot, rate: float, seconds: float) -> Load:
     elapsed = max(time.perf_counter() - start, seconds)
     arrived = min(needed, int(elapsed * rate))
     return Load(done / elapsed, (arrived - done) / elapsed, percentile(latencies, 99))
-
-
-def receipt_costs(rounds: int = 200) -> tuple[float, float, float]:
-    """Mean ms of the receipt's QR code (fixed version and mask, then segno choosing) and .ics."""
-    link = checkin_link("tongxin_community_bot", "Zx8q0rT3vLm5Pn2B")
-    view = demo_view()
-
-    def mean_ms(work: Callable[[], object]) -> float:
-        started = time.perf_counter()
-        for _ in range(rounds):
-            work()
-        return (time.perf_counter() - started) / rounds * 1000
-
-    def auto() -> bytes:
-        buffer = io.BytesIO()
-        segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
-        return buffer.getvalue()
-
-    return (
-        mean_ms(lambda: qr_image(link)),
-        mean_ms(auto),
-        mean_ms(lambda: ics_file(view, "zh_CN", TOWNS_TZ)),
-    )
-
-
-def demo_view() -> BookingView:
-    """A booking with its slot, venue and centre, built in memory (no database)."""
-    starts = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
-    return BookingView(
-        Booking(id=1, slot_id=1, person_id=1, status="confirmed", code="Zx8q0rT3vLm5Pn2B"),
-        Slot(id=1, venue_id=1, starts_at=starts, ends_at=starts + timedelta(hours=1), capacity=40),
-        Venue(id=1, centre_id=1, code="v", kind="canteen", name_zh="长者食堂", name_en="Canteen"),
-        ServiceCentre(id=1, town_id=1, code="c", name_zh="D镇党群服务中心", name_en="D centre"),
-    )

@@ -28,7 +28,8 @@ import logging
 import os
 import sys
 
-from _mixed_runs import EchoBot, TongxinBot, offered_load, percentile, receipt_costs, throughput
+from _mixed_runs import EchoBot, TongxinBot, offered_load, percentile, throughput
+from _receipt_costs import receipt_costs
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 

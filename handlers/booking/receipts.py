@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, TypedDict
 from zoneinfo import ZoneInfo
 
-import segno
 from icalendar import Calendar, Event
 from telegram import InputFile, Update
 
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span
+from handlers.booking.qr import qr_image
 from handlers.kit import Option, chosen, error_text
 from models.booking import DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
 
@@ -157,26 +157,6 @@ def ics_file(view: BookingView, language: str, tz: ZoneInfo) -> InputFile:
 def checkin_link(bot_username: str, code: str) -> str:
     """The deep link in the receipt's QR code; a volunteer's scan opens the check-in."""
     return f"https://t.me/{bot_username}?start=ci_{code}"
-
-
-# A check-in link (t.me/<bot, up to 32 characters>?start=ci_<16>) fits version 5 at level M;
-# fixing the version and the mask spares segno trying every version and all 8 masks (~5 ms).
-QR_VERSION, QR_MASK = 5, 0
-
-
-def qr_code(link: str) -> segno.QRCode:
-    """The QR code of ``link``: version 5, mask 0, unless the link is unusually long."""
-    try:
-        return segno.make(link, error="m", version=QR_VERSION, mask=QR_MASK, boost_error=False)
-    except segno.DataOverflowError:  # let segno choose
-        return segno.make(link, error="m")
-
-
-def qr_image(link: str) -> bytes:
-    """A large, high-contrast QR code of ``link`` as PNG bytes."""
-    buffer = io.BytesIO()
-    qr_code(link).save(buffer, kind="png", scale=10, border=4, compresslevel=6)
-    return buffer.getvalue()
 
 
 def qr_png(link: str) -> InputFile:

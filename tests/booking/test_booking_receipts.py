@@ -1,8 +1,21 @@
-"""The receipt's check-in QR code: a fixed version and mask for every link a bot can make."""
+"""The receipt's check-in QR code: a fixed version and mask for every link a bot can make,
+written as the very PNG segno would write."""
 
 from __future__ import annotations
 
-from handlers.booking.receipts import QR_MASK, QR_VERSION, checkin_link, qr_code, qr_image
+import io
+
+from handlers.booking.qr import (
+    BORDER,
+    COMPRESSLEVEL,
+    QR_MASK,
+    QR_VERSION,
+    SCALE,
+    qr_code,
+    qr_image,
+    qr_png_bytes,
+)
+from handlers.booking.receipts import checkin_link
 
 
 def test_the_longest_check_in_link_fits_the_fixed_version() -> None:
@@ -15,3 +28,12 @@ def test_the_longest_check_in_link_fits_the_fixed_version() -> None:
 def test_an_unusually_long_link_still_gets_a_code() -> None:
     code = qr_code("https://example.org/" + "x" * 200)
     assert int(code.version) > QR_VERSION and code.error in ("M", "H", "Q")
+
+
+def test_the_png_is_exactly_what_segno_writes() -> None:
+    links = [checkin_link("b" * 32, "c" * 16), checkin_link("tongxin_bot", "Zx8q0rT3vLm5Pn2B")]
+    for link in [*links, "https://example.org/" + "x" * 200]:
+        code = qr_code(link)
+        expected = io.BytesIO()
+        code.save(expected, kind="png", scale=SCALE, border=BORDER, compresslevel=COMPRESSLEVEL)
+        assert qr_png_bytes(code) == expected.getvalue()
