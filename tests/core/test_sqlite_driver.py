@@ -1,0 +1,80 @@
+"""The SQLite driver: one thread round trip per statement, and no write lock left behind."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db import create_engine
+from bot.sqlite_driver import OneTripConnection
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    made = create_engine(f"sqlite+aiosqlite:///{tmp_path}/driver.db")
+    async with made.begin() as conn:
+        await conn.execute(text("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"))
+        await conn.execute(text("INSERT INTO item (name) VALUES ('tea')"))
+    yield made
+    await made.dispose()
+
+
+def _count_trips(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    trips: list[Any] = []
+    inner = OneTripConnection._execute
+
+    async def counted(self: OneTripConnection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(fn)
+        return await inner(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(OneTripConnection, "_execute", counted)
+    return trips
+
+
+async def test_a_read_costs_one_trip_and_its_rollback_none(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trips = _count_trips(monkeypatch)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT id, name FROM item"))).all()
+        await conn.rollback()
+    assert [tuple(row) for row in rows] == [(1, "tea")]
+    assert len(trips) == 1
+
+
+async def test_a_write_reports_its_row_and_commits_in_one_more_trip(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trips = _count_trips(monkeypatch)
+    async with engine.begin() as conn:
+        result = await conn.execute(text("INSERT INTO item (name) VALUES ('rice')"))
+        assert (result.rowcount, result.lastrowid) == (1, 2)
+    assert len(trips) == 2
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM item"))).scalar() == 2
+
+
+async def test_a_failed_first_write_leaves_no_lock_behind(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:  # the failing INSERT began a transaction
+            await conn.execute(text("INSERT INTO item (name) VALUES ('tea')"))
+    # Another writer gets the database at once: the failed transaction was rolled back.
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO item (name) VALUES ('noodles')")
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    async with engine.connect() as conn:
+        names = (await conn.execute(text("SELECT name FROM item ORDER BY id"))).scalars().all()
+    assert names == ["tea", "noodles"]
