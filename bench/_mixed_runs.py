@@ -22,6 +22,7 @@ from _mixed_workload import (
     interleave,
     outcome,
     returning_resident,
+    staggered,
 )
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
@@ -39,6 +40,7 @@ from telegram.ext import (
 from bot.app import build_application, build_services
 from bot.context import Services, TongxinApplication
 from bot.migrate import upgrade_to_head
+from bot.runner import settle_heap
 from bot.settings import load_settings
 from models.demo import seed_places
 from sandbox.state import SandboxState
@@ -133,6 +135,7 @@ class TongxinBot(_Bot):
         booking_of = await add_returning(self.services, self.state, self.returning)
         if isinstance(self.app, TongxinApplication) and self.app.pump is not None:
             await self.app.pump.drain(quiet=False)  # type: ignore[attr-defined]
+        settle_heap()  # as BotRunner.run does once started
         scripts: dict[int, list[Step]] = {}
         for n in range(self.new):
             uid = NEW_BASE + self.round_no * 10_000 + n
@@ -244,14 +247,22 @@ class Load:
 
 
 async def offered_load(bot: TongxinBot, rate: float, seconds: float) -> Load:
-    """Updates arrive every 1/``rate`` s for ``seconds``; processed one by one as they come."""
+    """Updates arrive every 1/``rate`` s for ``seconds``; processed one by one as they come.
+
+    Two residents go through their whole script first, untimed (the first imports and SQL
+    compilations of a fresh process); the residents of the load then arrive ``staggered``.
+    """
     needed = math.ceil(rate * seconds)
     scripts = {}
-    for n in range(math.ceil(needed / len(NEW_RESIDENT)) + 1):
+    for n in range(math.ceil(needed / len(NEW_RESIDENT)) + 3):
         uid = NEW_BASE + 500_000 + n
         bot.state.user(uid, first_name=f"新居民{n}", language_code="zh-hans")
         scripts[uid] = NEW_RESIDENT
-    work = interleave(scripts)[:needed]
+    warm_up = list(scripts)[:2]
+    for uid in warm_up:
+        for step in scripts.pop(uid):
+            await bot.feed(uid, step)
+    work = staggered(scripts)[:needed]
     start = time.perf_counter()
     end = start + seconds
     latencies: list[float] = []

@@ -93,6 +93,23 @@ def interleave(scripts: dict[int, list[Step]]) -> list[tuple[int, Step]]:
     return order
 
 
+def staggered(scripts: dict[int, list[Step]], active: int = 20) -> list[tuple[int, Step]]:
+    """Residents arrive one after another, about ``active`` of them at different steps at once.
+
+    The offered loads use this order, so that the steps in flight are a steady mix, as when
+    people come and go through a morning: resident ``i`` starts ``i * len / active`` rounds in
+    and takes one step a round. (Round-robin over everyone, as ``interleave`` does, sends every
+    resident's heaviest step, the booking confirm, within the same second.)
+    """
+    longest = max((len(steps) for steps in scripts.values()), default=1)
+    timed = [
+        (index * longest // active + step_no, index, uid, step)
+        for index, (uid, steps) in enumerate(scripts.items())
+        for step_no, step in enumerate(steps)
+    ]
+    return [(uid, step) for _round, _index, uid, step in sorted(timed, key=lambda t: t[:2])]
+
+
 async def add_returning(services: Services, state: SandboxState, count: int) -> dict[int, int]:
     """``count`` registered residents, each with a canteen booking whose reminder is due now."""
     booking_of: dict[int, int] = {}

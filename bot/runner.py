@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from typing import Any
@@ -103,10 +104,22 @@ class BotRunner:
         stop = stop or asyncio.Event()
         with install_signal_handlers(stop):
             await self.start()
+            settle_heap()
             try:
                 await stop.wait()
             finally:
                 await self.stop()
+
+
+def settle_heap() -> None:
+    """Once started: collect, then keep what survived out of every later full collection.
+
+    Modules, handlers, compiled SQL and translations (about 180,000 objects) live as long as
+    the process. Left in the collector's oldest generation they were walked by every full
+    collection: 100-190 ms with the loop stopped, in bench/mixed.py under 200 updates/s.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.app import build_services
 from bot.context import Services
-from bot.runner import install_signal_handlers
+from bot.runner import install_signal_handlers, settle_heap
 from bot.settings import Settings, SettingsError
 from bot.web import build_ops_app, start_web
 from jobs.outbox import INTERVAL, OutboxPump
@@ -35,6 +35,7 @@ async def run_worker(
     pump = OutboxPump(services)
     watcher = asyncio.create_task(_stop_on(stop, pump))
     web_runner = await _serve_ops(services, settings)
+    settle_heap()
     logger.info("outbox worker %s started (%.0f msg/s)", pump.worker, settings.outbox_rate)
     try:
         with install_signal_handlers(stop):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import aiohttp
@@ -54,6 +56,13 @@ async def _until_delivered(state: SandboxState, chats: list[int]) -> None:
     raise AssertionError("the worker did not deliver every message")
 
 
+@pytest.fixture(autouse=True)
+def _unfreeze_heap() -> Iterator[None]:
+    """The worker freezes the heap once started; this test process goes on with other tests."""
+    yield
+    gc.unfreeze()
+
+
 async def test_worker_delivers_and_serves_metrics(
     settings: Settings,
     services: Services,
@@ -77,6 +86,7 @@ async def test_worker_delivers_and_serves_metrics(
         async with http.get(f"http://127.0.0.1:{listen_port}/metrics") as response:
             body = await response.text()
         assert 'tongxin_outbox_sends_total{result="sent"} 3.0' in body
+        assert gc.get_freeze_count() > 0  # start-up objects kept out of full collections
     finally:
         stop.set()
         await asyncio.wait_for(worker, 10)
