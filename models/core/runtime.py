@@ -71,24 +71,24 @@ async def load_ui_state(session: AsyncSession, kind: str, prefix: str = "") -> l
 async def save_ui_state(
     session: AsyncSession, changed: Mapping[StateKey, Any], removed: Iterable[StateKey]
 ) -> None:
-    """Write changed rows (one multi-row upsert per batch) and delete removed ones."""
+    """Write changed rows (one upsert, run for all of them) and delete removed ones."""
     gone = list(removed)
     for start in range(0, len(gone), _ROWS_PER_STATEMENT):
         keys = gone[start : start + _ROWS_PER_STATEMENT]
         await session.execute(
             delete(PtbState).where(tuple_(col(PtbState.kind), col(PtbState.key)).in_(keys))
         )
+    now = utcnow()
     rows = [
-        {"kind": kind, "key": key, "data": data, "updated_at": utcnow()}
+        {"kind": kind, "key": key, "data": data, "updated_at": now}
         for (kind, key), data in changed.items()
     ]
-    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-        statement = upsert_insert(session, PtbState).values(
-            rows[start : start + _ROWS_PER_STATEMENT]
+    if rows:
+        # One upsert statement run for all rows (executemany): compiled once and cached, where a
+        # VALUES list of several hundred rows was compiled anew at every flush.
+        statement = upsert_insert(session, PtbState)
+        upsert = statement.on_conflict_do_update(
+            index_elements=["kind", "key"],
+            set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
         )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["kind", "key"],
-                set_={"data": statement.excluded.data, "updated_at": statement.excluded.updated_at},
-            )
-        )
+        await session.execute(upsert, rows)
