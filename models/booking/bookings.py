@@ -154,14 +154,18 @@ class BookingView:
     centre: ServiceCentre
 
 
+# Built once (statements are immutable; ``.where`` makes a new one).
+_BOOKING_ROWS = (
+    select(Booking, Slot, Venue, ServiceCentre)
+    .join(Slot, col(Slot.id) == col(Booking.slot_id))
+    .join(Venue, col(Venue.id) == col(Slot.venue_id))
+    .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+)
+
+
 def booking_rows() -> Select[Booking, Slot, Venue, ServiceCentre]:
     """Bookings with their slot, venue and centre (a ``BookingView`` a row), to narrow down."""
-    return (
-        select(Booking, Slot, Venue, ServiceCentre)
-        .join(Slot, col(Slot.id) == col(Booking.slot_id))
-        .join(Venue, col(Venue.id) == col(Slot.venue_id))
-        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
-    )
+    return _BOOKING_ROWS
 
 
 async def booking_view(session: AsyncSession, booking_id: int) -> BookingView:

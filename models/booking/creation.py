@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -39,14 +39,17 @@ class Booked:
     slot: Slot | None = None
 
 
+_ACTIVE_BOOKING = select(Booking).where(
+    col(Booking.slot_id) == bindparam("slot_id"),
+    col(Booking.person_id) == bindparam("person_id"),
+    col(Booking.status).in_(ACTIVE),
+)  # built once: it runs at every booking
+
+
 async def active_booking(session: AsyncSession, slot_id: int, person_id: int) -> Booking | None:
     """The person's booking that holds places in the slot, if any."""
-    query = select(Booking).where(
-        col(Booking.slot_id) == slot_id,
-        col(Booking.person_id) == person_id,
-        col(Booking.status).in_(ACTIVE),
-    )
-    return (await session.execute(query)).scalars().first()
+    params = {"slot_id": slot_id, "person_id": person_id}
+    return (await session.execute(_ACTIVE_BOOKING, params)).scalars().first()
 
 
 async def create_booking(

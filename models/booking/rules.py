@@ -7,7 +7,7 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, bindparam, case, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -154,6 +154,34 @@ def _hours(minutes: int) -> tuple[str, int]:
     return f"{math.ceil(hours * 10) / 10:g}", 2
 
 
+# Built once, as they run at every booking; ``excluding`` -1 stands for none (ids are positive).
+_AHEAD = and_(col(Slot.starts_at) > bindparam("now"), col(Booking.id) != bindparam("excluding"))
+_STANDING = (
+    select(
+        func.count(case((_AHEAD, 1))),
+        func.max(case((col(Booking.slot_id) == bindparam("slot_id"), col(Booking.id)))),
+    )
+    .select_from(Booking)
+    .join(Slot, col(Slot.id) == col(Booking.slot_id))
+    .where(
+        col(Booking.person_id) == bindparam("person_id"),
+        col(Slot.venue_id) == bindparam("venue_id"),
+        col(Booking.status).in_(ACTIVE),
+    )
+)
+_COUNT_ACTIVE = (
+    select(func.count())
+    .select_from(Booking)
+    .join(Slot, col(Slot.id) == col(Booking.slot_id))
+    .where(
+        col(Booking.person_id) == bindparam("person_id"),
+        col(Slot.venue_id) == bindparam("venue_id"),
+        col(Booking.status).in_(ACTIVE),
+        _AHEAD,
+    )
+)
+
+
 async def standing(
     session: AsyncSession,
     person_id: int,
@@ -165,23 +193,14 @@ async def standing(
 ) -> tuple[int, int | None]:
     """In one query: the person's bookings at the venue that hold a place in a future slot
     (``excluding`` one being rescheduled), and their active booking of ``slot_id``, if any."""
-    ahead = col(Slot.starts_at) > now
-    if excluding is not None:
-        ahead = and_(ahead, col(Booking.id) != excluding)
-    query = (
-        select(
-            func.count(case((ahead, 1))),
-            func.max(case((col(Booking.slot_id) == slot_id, col(Booking.id)))),
-        )
-        .select_from(Booking)
-        .join(Slot, col(Slot.id) == col(Booking.slot_id))
-        .where(
-            col(Booking.person_id) == person_id,
-            col(Slot.venue_id) == venue_id,
-            col(Booking.status).in_(ACTIVE),
-        )
-    )
-    active, here = (await session.execute(query)).one()
+    params = {
+        "person_id": person_id,
+        "slot_id": slot_id,
+        "venue_id": venue_id,
+        "now": now,
+        "excluding": -1 if excluding is None else excluding,
+    }
+    active, here = (await session.execute(_STANDING, params)).one()
     return int(active or 0), here
 
 
@@ -189,17 +208,10 @@ async def count_active(
     session: AsyncSession, person_id: int, venue_id: int, now: datetime, *, excluding: int | None
 ) -> int:
     """The person's bookings at the venue that still hold a place in a future slot."""
-    query = (
-        select(func.count())
-        .select_from(Booking)
-        .join(Slot, col(Slot.id) == col(Booking.slot_id))
-        .where(
-            col(Booking.person_id) == person_id,
-            col(Slot.venue_id) == venue_id,
-            col(Booking.status).in_(ACTIVE),
-            col(Slot.starts_at) > now,
-        )
-    )
-    if excluding is not None:
-        query = query.where(col(Booking.id) != excluding)
-    return int((await session.execute(query)).scalar_one())
+    params = {
+        "person_id": person_id,
+        "venue_id": venue_id,
+        "now": now,
+        "excluding": -1 if excluding is None else excluding,
+    }
+    return int((await session.execute(_COUNT_ACTIVE, params)).scalar_one())

@@ -21,7 +21,7 @@ from models.booking.rules import BlackoutDay
 from models.booking.slots import OpenSlot, day_bounds, open_slots, venues_of_kind
 from models.booking.tables import id_of
 from models.core.base import utcnow
-from models.core.catalogue import list_towns
+from models.core.catalogue import list_towns, town_of
 from models.core.outbox import bilingual_param
 from models.core.places import ServiceCentre, Town
 
@@ -65,7 +65,7 @@ async def day_choices(
     """The chosen town and the number of pages of days for ``kind`` there."""
     venues = await venues_of_kind(session, kind, town_id)
     horizon = max((venue.horizon_days for venue, _centre in venues), default=per_page)
-    town = await session.get(Town, town_id) if town_id is not None else None
+    town = await town_of(session, town_id) if town_id is not None else None
     return DayChoices(town, max(1, math.ceil((horizon + 1) / per_page)))
 
 

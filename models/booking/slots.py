@@ -22,6 +22,7 @@ from sqlmodel.sql.expression import Select
 from models.booking.calendar import TOWNS_TZ, hours_of, slot_windows
 from models.booking.tables import Blackout, Slot
 from models.core.base import upsert_insert
+from models.core.catalogue import catalogue_of, places
 from models.core.errors import DomainError, NotFound
 from models.core.places import ServiceCentre, Venue
 
@@ -131,13 +132,18 @@ class OpenSlot:
         return self.slot.capacity - self.slot.taken
 
 
+# Built once (statements are immutable; ``.where`` makes a new one): building the joins on
+# every call showed up in bench/mixed.py's profile.
+_SLOT_ROWS = (
+    select(Slot, Venue, ServiceCentre)
+    .join(Venue, col(Venue.id) == col(Slot.venue_id))
+    .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+)
+
+
 def slot_rows() -> Select[Slot, Venue, ServiceCentre]:
     """Slots with their venue and centre (an ``OpenSlot`` a row), for a query to narrow down."""
-    return (
-        select(Slot, Venue, ServiceCentre)
-        .join(Venue, col(Venue.id) == col(Slot.venue_id))
-        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
-    )
+    return _SLOT_ROWS
 
 
 async def open_slots(
@@ -208,7 +214,21 @@ async def open_slots(
 async def venues_of_kind(
     session: AsyncSession, kind: str, town_id: int | None = None
 ) -> list[tuple[Venue, ServiceCentre]]:
-    """Active venues of a kind (in one town, or both), with their centres."""
+    """Active venues of a kind (in one town, or both), with their centres.
+
+    From the catalogue cache when the session carries it (every update does): no statement.
+    """
+    if catalogue_of(session) is not None:
+        found = await places(session)
+        pairs = [
+            (venue, found.centres[venue.centre_id])
+            for venue in found.venues.values()
+            if venue.kind == kind and venue.active and venue.centre_id in found.centres
+        ]
+        return sorted(
+            (pair for pair in pairs if town_id is None or pair[1].town_id == town_id),
+            key=lambda pair: (pair[1].town_id, pair[0].id or 0),
+        )
     query = (
         select(Venue, ServiceCentre)
         .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
