@@ -33,7 +33,7 @@ from models.booking.waitlist import (
     owned_entry,
     queue_position,
 )
-from models.core.base import get_or_raise
+from models.core.catalogue import centre_of, town_of
 from models.core.errors import DomainError, NotFound
 from models.core.people import Person
 from models.core.places import ServiceCentre, Town, Venue
@@ -92,6 +92,20 @@ async def _resident_name(session: AsyncSession, person: Person, booking: Booking
     return resident.display_name if resident and resident.display_name else "—"
 
 
+async def _town(session: AsyncSession, town_id: int) -> Town:
+    town = await town_of(session, town_id)  # the catalogue cache, when the session has it
+    if town is None:
+        raise NotFound()
+    return town
+
+
+async def _centre(session: AsyncSession, centre_id: int) -> ServiceCentre:
+    centre = await centre_of(session, centre_id)
+    if centre is None:
+        raise NotFound()
+    return centre
+
+
 async def my_list(
     session: AsyncSession, *, person: Person, now: datetime | None = None
 ) -> list[MineItem]:
@@ -105,13 +119,13 @@ async def my_list(
                 view.slot,
                 view.venue,
                 view.centre,
-                await get_or_raise(session, Town, view.centre.town_id),
+                await _town(session, view.centre.town_id),
                 view.booking.status,
                 resident=await _resident_name(session, person, view.booking),
             )
         )
     for entry, slot, venue in await my_waitlist(session, person, now):
-        centre = await get_or_raise(session, ServiceCentre, venue.centre_id)
+        centre = await _centre(session, venue.centre_id)
         offered = entry.status == WaitStatus.OFFERED.value
         items.append(
             MineItem(
@@ -120,7 +134,7 @@ async def my_list(
                 slot,
                 venue,
                 centre,
-                await get_or_raise(session, Town, centre.town_id),
+                await _town(session, centre.town_id),
                 entry.status,
                 position=0 if offered else await queue_position(session, entry),
             )

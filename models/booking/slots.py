@@ -19,7 +19,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import col, select
 from sqlmodel.sql.expression import Select
 
-from models.booking.calendar import TOWNS_TZ, hours_of, slot_windows
+from models.booking.calendar import TOWNS_TZ, hours_of, slot_windows, venue_calendars
 from models.booking.tables import Blackout, Slot
 from models.core.base import upsert_insert
 from models.core.catalogue import catalogue_of, places
@@ -146,6 +146,25 @@ def slot_rows() -> Select[Slot, Venue, ServiceCentre]:
     return _SLOT_ROWS
 
 
+async def _blackouts_between(
+    session: AsyncSession, first: date, last: date
+) -> set[tuple[int, date, date]]:
+    """(venue, first day, last day) of the blackouts overlapping [first, last]."""
+    if catalogue_of(session) is not None:  # every update: the cached calendars, no statement
+        calendars = await venue_calendars(session)
+        rows = [b for listed in calendars.blackouts.values() for b in listed]
+    else:
+        query = select(Blackout).where(
+            and_(col(Blackout.last_day) >= first, col(Blackout.first_day) <= last)
+        )
+        rows = list((await session.execute(query)).scalars())
+    return {
+        (b.venue_id, b.first_day, b.last_day)
+        for b in rows
+        if b.last_day >= first and b.first_day <= last
+    }
+
+
 async def open_slots(
     session: AsyncSession,
     *,
@@ -179,19 +198,9 @@ async def open_slots(
         query = query.where(col(ServiceCentre.town_id) == town_id)
     if venue_id is not None:
         query = query.where(col(Slot.venue_id) == venue_id)
-    blackouts = {
-        (b.venue_id, b.first_day, b.last_day)
-        for b in (
-            await session.execute(
-                select(Blackout).where(
-                    and_(
-                        col(Blackout.last_day) >= since.astimezone(tz).date(),
-                        col(Blackout.first_day) <= until.astimezone(tz).date(),
-                    )
-                )
-            )
-        ).scalars()
-    }
+    blackouts = await _blackouts_between(
+        session, since.astimezone(tz).date(), until.astimezone(tz).date()
+    )
     found: list[OpenSlot] = []
     offset = 0
     while len(found) < limit:
