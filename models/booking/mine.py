@@ -170,8 +170,11 @@ async def booking_detail(
     session: AsyncSession, *, person: Person, booking_id: int
 ) -> BookingDetail:
     """The person's active booking with its slot, venue and centre (``ItemGone`` if not)."""
+    try:  # the joined read first: the ownership check then finds the booking in the session
+        view = await booking_view(session, booking_id)
+    except NotFound:
+        raise ItemGone() from None
     booking = await active_booking_of(session, person=person, booking_id=booking_id)
-    view = await booking_view(session, booking_id)
     return BookingDetail(view, await _resident_name(session, person, booking))
 
 
