@@ -4,7 +4,8 @@ Adding a domain means adding its ``FEATURE`` to ``FEATURES``; nothing else in ``
 ``register_all`` checks the features against each other when the application is built (a
 duplicate name, conversation, callback prefix, deep-link prefix or menu key fails loudly),
 then adds their handlers in this order and puts the main menu and the deep links where the kit
-finds them. ``all_jobs`` lists every feature's periodic jobs for the runner.
+finds them; last of all comes the answer to a tap that nothing took, so every tap is answered
+exactly once. ``all_jobs`` lists every feature's periodic jobs for the runner.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from telegram import Update
-from telegram.ext import Application, BaseHandler, ConversationHandler, TypeHandler
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    ConversationHandler,
+    TypeHandler,
+)
 
 from bot.context import TongxinApplication
 from handlers import booking, broadcasts, home, onboarding, roles, settings
@@ -21,6 +28,7 @@ from handlers.kit import (
     Feature,
     MainMenu,
     Wiring,
+    answer_stale_tap,
     guard_entries,
     load_person,
     publish_deep_links,
@@ -103,6 +111,10 @@ def register_all(
             application.add_handlers(answers, group=ANSWERS_GROUP)
     for handlers in flows:
         application.add_handlers(handlers, group=FLOWS_GROUP)
+    # Order matters: last in the flows' group, it runs only for a tap no flow or tap handler
+    # took (PTB runs at most one handler of a group), so no tap spins unanswered, and none
+    # that a handler answered is answered twice. A later group would run after every tap.
+    application.add_handler(CallbackQueryHandler(answer_stale_tap), group=FLOWS_GROUP)
 
 
 def all_jobs(features: Sequence[Feature] = FEATURES) -> list[Job]:

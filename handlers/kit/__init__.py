@@ -49,6 +49,7 @@ from handlers.kit.replies import Markup, error_text, lead, reply, reply_error
 from handlers.kit.screens import ask, chosen, message_text, shown
 from handlers.kit.taps import (
     Buttons,
+    answer_stale_tap,
     drop_buttons,
     leave_to_main_menu,
     nav_buttons,
@@ -91,6 +92,7 @@ __all__ = [
     "Tap",
     "Wiring",
     "all_conversations",
+    "answer_stale_tap",
     "ask",
     "choice_keyboard",
     "chosen",

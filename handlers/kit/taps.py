@@ -3,7 +3,8 @@
 A tap is parsed once, by the code that wrote it (``models.core.callbacks``): ``tap_handler``
 routes every tap of a code's prefix to one callback with the parsed ``Tap``; data the code could
 not have produced (forged, stale, cut short) gets a polite alert and changes nothing. A callback
-guarded by ``@requires`` has its role checked first, before the data is parsed.
+guarded by ``@requires`` has its role checked first, before the data is parsed. A tap that no
+handler takes at all (an old button, a removed feature's, junk) goes to ``answer_stale_tap``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from collections.abc import Callable, Collection, Coroutine
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import TongxinContext
 from bot.i18n import Translator
-from handlers.kit.menu import show_main_menu
-from handlers.kit.person import requires
+from handlers.kit.drafts import clear_draft
+from handlers.kit.menu import main_menu_keyboard, show_main_menu
+from handlers.kit.person import registered, requires
+from handlers.kit.ptb import end_conversations
 from handlers.kit.replies import error_text, reply
 from models.core.callbacks import CallbackCode, Tap
 from models.core.errors import DomainError, NotFound
@@ -119,3 +123,26 @@ async def leave_to_main_menu(update: Update, context: TongxinContext) -> None:
     if update.callback_query is not None:
         await drop_buttons(update.callback_query)
     await show_main_menu(update, context)
+
+
+async def answer_stale_tap(update: Update, context: TongxinContext) -> None:
+    """A tap no handler took: say the button has expired (its one answer), then the main menu.
+
+    The menu replaces whatever screen was open, so that screen is closed too. Someone not
+    registered is told how to start instead; outside a private chat the answer is all.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    logger.info("stale callback from person %s", context.person.id if context.person else None)
+    await query.answer(context.t("home.button_expired"))
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != ChatType.PRIVATE:
+        return
+    if not registered(context.person):
+        await context.bot.send_message(chat.id, context.t("help.text.new"))
+        return
+    end_conversations(context.application, chat.id, user.id)
+    clear_draft(context)
+    text, menu = context.t("home.button_expired.menu"), main_menu_keyboard(context)
+    await context.bot.send_message(chat.id, text, reply_markup=menu)

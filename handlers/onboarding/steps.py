@@ -143,12 +143,20 @@ async def on_name(update: Update, context: TongxinContext) -> str:
     if chosen(update, context) == "skip":
         return await ask_step(update, context, PHONE)
     try:
-        await run(context, onboarding.give_name, person=_person(context), name=message_text(update))
+        await run(
+            context,
+            onboarding.give_name,
+            person=_person(context),
+            name=message_text(update),
+            admin_ids=context.services.settings.admin_ids,
+        )
     except NameTooLong:
         note = context.t.n("onboarding.invalid.name_too_long", NAME_MAX, max=NAME_MAX)
         return await ask_step(update, context, NAME, note=note)
     except NameInvalid:  # the onboarding words also point at Skip
         return await ask_step(update, context, NAME, note=context.t("onboarding.invalid.name"))
+    except DomainError as error:  # e.g. a staff member's name
+        return await ask_step(update, context, NAME, note=error_text(context, error))
     return await ask_step(update, context, PHONE)
 
 

@@ -220,7 +220,13 @@ async def ask_name(update: Update, context: TongxinContext, first: str = "") -> 
 async def on_name(update: Update, context: TongxinContext) -> int:
     """Save the new form of address (the same rules as at registration)."""
     try:
-        view = await run(context, rename, person=me(context), name=message_text(update))
+        view = await run(
+            context,
+            rename,
+            person=me(context),
+            name=message_text(update),
+            admin_ids=context.services.settings.admin_ids,
+        )
     except DomainError as error:
         return await ask_name(update, context, error_text(context, error))
     done = context.t("settings.name.done", name=view.person.display_name)

@@ -63,15 +63,42 @@ class NameTooLong(DomainError):
     plural = "max"
 
 
+# Letters that draw nothing (Hangul fillers): a name of them would look empty, or like another.
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def normalise_name(text: str) -> str:
+    """``text`` as a name is compared and kept: NFKC, invisible characters gone, spaces collapsed.
+
+    Gone are every character of Unicode's category C (controls; format characters such as the
+    bidi overrides and isolates, zero-width spaces and joiners, the BOM; surrogates, private
+    use, unassigned) and the invisible letters; any run of whitespace becomes one space.
+    """
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFKC", text):
+        if ch.isspace():
+            kept.append(" ")
+        elif not (unicodedata.category(ch).startswith("C") or ch in INVISIBLE_LETTERS):
+            kept.append(ch)
+    return " ".join("".join(kept).split())
+
+
+def name_key(text: str) -> str:
+    """What two names that look the same share: the normalised name, case-folded."""
+    return unicodedata.normalize("NFKC", normalise_name(text).casefold())
+
+
 def clean_display_name(text: str | None) -> str:
     """The form of address as it will be kept, or ``NameInvalid`` / ``NameTooLong``.
 
-    The one validator for every place a name is typed: onboarding, settings, proxies.
+    The one validator for every place a name is typed (onboarding and /settings; proxies name
+    a resident by phone, never by name), applied again by ``update_profile`` so no other path
+    keeps a name it refuses. The name is normalised first: what is checked is what is shown.
     """
-    if text is None or text.lstrip().startswith("/"):
+    if text is None:
         raise NameInvalid()
-    name = " ".join(text.split())
-    if not any(unicodedata.category(ch).startswith("L") for ch in name):
+    name = normalise_name(text)
+    if name.startswith("/") or not any(unicodedata.category(ch).startswith("L") for ch in name):
         raise NameInvalid()
     if len(name) > NAME_MAX:
         raise NameTooLong(max=NAME_MAX)
@@ -141,6 +168,8 @@ async def update_profile(session: AsyncSession, person: Person, **changes: objec
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     if "language" in changes and changes["language"] not in LANGUAGES:
         raise ValueError("unsupported language")
+    if changes.get("display_name") is not None:
+        changes["display_name"] = clean_display_name(str(changes["display_name"]))
     community_id = changes.get("community_id")
     if community_id is not None:
         community = await session.get(Community, community_id)

@@ -7,15 +7,16 @@ towns, the chosen town and its communities.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core.catalogue import list_communities, list_towns
 from models.core.errors import NotRegistered
+from models.core.names import display_name_for
 from models.core.people import (
     Person,
-    clean_display_name,
     clean_phone,
     complete_onboarding,
     record_consent,
@@ -82,9 +83,12 @@ async def choose_community(
     return await registration(session, person=person)
 
 
-async def give_name(session: AsyncSession, *, person: Person, name: str | None) -> Registration:
-    """How the bot should address the person (the one name validator decides)."""
-    await update_profile(session, person, display_name=clean_display_name(name))
+async def give_name(
+    session: AsyncSession, *, person: Person, name: str | None, admin_ids: Collection[int]
+) -> Registration:
+    """How the bot should address the person (the one name validator, then no staff's name)."""
+    kept = await display_name_for(session, person=person, name=name, admin_ids=admin_ids)
+    await update_profile(session, person, display_name=kept)
     return await registration(session, person=person)
 
 

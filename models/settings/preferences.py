@@ -6,6 +6,7 @@ they now are (``SettingsView``), so the screen shows the new values without read
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.core.base import get_or_raise
 from models.core.catalogue import list_communities, list_towns
 from models.core.errors import NotFound
+from models.core.names import display_name_for
 from models.core.people import (
     NOTICE_TOPICS,
     Person,
-    clean_display_name,
     opted_out_topics,
     toggle_topic,
     update_profile,
@@ -68,9 +69,12 @@ async def set_elder_mode(session: AsyncSession, *, person: Person, on: bool) -> 
     return await settings_view(session, person=person)
 
 
-async def rename(session: AsyncSession, *, person: Person, name: str | None) -> SettingsView:
-    """Change how the bot addresses the person (checked by the one name validator)."""
-    await update_profile(session, person, display_name=clean_display_name(name))
+async def rename(
+    session: AsyncSession, *, person: Person, name: str | None, admin_ids: Collection[int]
+) -> SettingsView:
+    """Change how the bot addresses the person (the one name validator, then no staff's name)."""
+    kept = await display_name_for(session, person=person, name=name, admin_ids=admin_ids)
+    await update_profile(session, person, display_name=kept)
     return await settings_view(session, person=person)
 
 
