@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
-from telegram.warnings import PTBUserWarning
 
 from bot.context import Services, TongxinApplication, TongxinContext
 from bot.db import WriteGate, create_engine, create_session_factory
 from bot.errors import handle_error
 from bot.i18n import load_catalogues
+from bot.logs import silence_noisy_loggers
 from bot.metrics import Metrics
 from bot.persistence import DatabasePersistence
 from bot.registry import FEATURES, register_all
@@ -25,21 +24,6 @@ from jobs.outbox import OutboxPump
 from models.core.catalogue import Catalogue
 
 logger = logging.getLogger(__name__)
-
-
-def silence_noisy_loggers() -> None:
-    """httpx logs every request URL at INFO, and Bot API URLs contain the token."""
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    # Our conversations mix typed answers with inline taps and are per chat by design; PTB's
-    # per_message advice would only clutter the operator's console at every start.
-    warnings.filterwarnings("ignore", message=".*per_message", category=PTBUserWarning)
-
-
-def configure_logging(level: str = "INFO") -> None:
-    """Plain log lines on stderr, without the noisy (and token-carrying) libraries."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    silence_noisy_loggers()
 
 
 def build_services(settings: Settings) -> Services:
@@ -119,4 +103,4 @@ async def _dispose_engine(application: Application) -> None:  # type: ignore[typ
     await application.services.engine.dispose()
 
 
-__all__ = ["TongxinContext", "build_application", "build_services", "configure_logging"]
+__all__ = ["TongxinContext", "build_application", "build_services"]

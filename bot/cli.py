@@ -16,7 +16,8 @@ from pathlib import Path
 
 from telegram.error import InvalidToken
 
-from bot.app import build_services, configure_logging
+from bot.app import build_services
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     try:
         settings = load_settings()
-        configure_logging(settings.log_level)
+        configure_logging(settings)
         if command == "run":
             settings.require_runnable()
             asyncio.run(_run(settings))

@@ -1,17 +1,17 @@
 """The bot's aiohttp server: the Telegram webhook, ``/healthz`` and ``/metrics``.
 
 The webhook checks, in this order and before touching anything else: the secret header
-(403), the body size (413), the body shape (400). Only then is the ``update_id`` claimed in the
-database (``processed_update``), so a redelivered update is handed to PTB once, across restarts
-and processes; accepted updates go onto ``application.update_queue`` and the answer is 200 at
-once (handlers run on PTB's own loop, not inside the HTTP request).
+(403), the body size (413), the body's shape, nesting depth and numbers (400, ``bot.intake``).
+Only then is the ``update_id`` claimed in the database (``processed_update``), so a redelivered
+update is handed to PTB once, across restarts and processes; accepted updates go onto
+``application.update_queue`` and the answer is 200 at once (handlers run on PTB's own loop, not
+inside the HTTP request).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from typing import Any
 from urllib.parse import urlparse
@@ -22,6 +22,7 @@ from sqlalchemy import text
 from telegram import Update
 
 from bot.context import Services, TongxinApplication
+from bot.intake import Malformed, parse_update
 from bot.settings import Settings
 from models.core.outbox import depth as outbox_depth
 from models.core.runtime import claim_update
@@ -99,13 +100,9 @@ async def _read_update(request: web.Request) -> dict[str, Any] | web.Response:
             return _reject(request, 413, "too_large")
         chunks.append(chunk)
     try:
-        data = json.loads(b"".join(chunks))
-    except (ValueError, UnicodeDecodeError):
-        return _reject(request, 400, "not_json")
-    update_id = data.get("update_id") if isinstance(data, dict) else None
-    if not isinstance(update_id, int) or isinstance(update_id, bool) or update_id < 0:
-        return _reject(request, 400, "no_update_id")
-    return data
+        return parse_update(b"".join(chunks))
+    except Malformed as refusal:  # too deep, a number out of range, not an update at all
+        return _reject(request, 400, refusal.reason)
 
 
 async def _webhook(request: web.Request) -> web.Response:

@@ -21,13 +21,14 @@ from enum import Enum
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
 MAX_ID = 2**31 - 1  # database integer ids are 32-bit on PostgreSQL
+MAX_ID_DIGITS = len(str(MAX_ID))  # a longer "id" is refused by its pattern before int() sees it
 
 
 class Field(Enum):
-    """What one position of a callback's data holds."""
+    """What one position of a callback's data holds (its digits are ASCII digits only)."""
 
-    ID = r"[1-9]\d{0,9}"  # a database id: 1 … 2**31-1
-    NUMBER = r"\d{1,6}"  # a small count, a page, a star rating
+    ID = rf"[1-9][0-9]{{0,{MAX_ID_DIGITS - 1}}}"  # a database id: 1 … 2**31-1
+    NUMBER = r"[0-9]{1,6}"  # a small count, a page, a star rating
     WORD = r"[A-Za-z0-9_-]{1,24}"  # a code word: a role, a town code, a field name
 
 

@@ -47,6 +47,11 @@ class Control:
         """The user presses a reply-keyboard button."""
         return dict(await self._post(f"/users/{user_id}/press", {"label": label}))
 
+    async def contact(self, user_id: int, phone_number: str) -> JSON:
+        """The user shares their own contact with this number."""
+        body = {"phone_number": phone_number}
+        return dict(await self._post(f"/users/{user_id}/contact", body))
+
     async def wait(self, chat_id: int, count: int, since: int = 0) -> list[JSON]:
         """Wait until the bot sent ``count`` messages after ``since``; return them."""
         body = {"chat_id": chat_id, "count": count, "since": since, "timeout": 10}
