@@ -112,6 +112,12 @@ def can(scopes: Iterable[Scope], action: Action, town_id: int | None = None) -> 
     )
 
 
+def towns_allowed(scopes: Iterable[Scope], action: Action, towns: Iterable[int]) -> frozenset[int]:
+    """The towns of ``towns`` in which the scopes allow ``action``."""
+    scopes = list(scopes)
+    return frozenset(t for t in towns if can(scopes, action, t))
+
+
 def admin_towns(scopes: Iterable[Scope]) -> frozenset[int] | None:
     """Towns an admin manages: None for an admin of both towns, else their towns (maybe none)."""
     towns = {s.town_id for s in scopes if s.role is Role.ADMIN}
