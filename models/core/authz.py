@@ -112,6 +112,12 @@ def can(scopes: Iterable[Scope], action: Action, town_id: int | None = None) -> 
     )
 
 
+def holds(scopes: Iterable[Scope], action: Action) -> bool:
+    """Whether the scopes allow ``action`` in at least one town (the gate before any town)."""
+    allowed = PERMISSIONS[action]
+    return any(s.role in allowed for s in scopes)
+
+
 def towns_allowed(scopes: Iterable[Scope], action: Action, towns: Iterable[int]) -> frozenset[int]:
     """The towns of ``towns`` in which the scopes allow ``action``."""
     scopes = list(scopes)
@@ -151,7 +157,7 @@ def invitable_roles(scopes: Iterable[Scope]) -> list[Role]:
     """The roles these scopes may invite someone to, in display order."""
     scopes = list(scopes)
     towns = admin_towns(scopes)
-    if not can(scopes, Action.INVITE_CREATE):
+    if not holds(scopes, Action.INVITE_CREATE):
         return []
     if towns is None:
         return [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN]
