@@ -186,8 +186,8 @@ async def audience_label(
         communities = select(Community).where(col(Community.code) == value)
         place = (await session.execute(communities)).scalar_one_or_none()
     within: Town | None = None
-    spans = kind in SPANNING_KINDS and await audience_towns(session, kind, value) - set(reach)
-    if spans and len(reach) == 1:
+    narrowed = kind in SPANNING_KINDS and len(reach) == 1
+    if narrowed and await audience_towns(session, kind, value) != set(reach):
         within = next((t for t in await list_towns(session) if t.id in reach), None)
     return AudienceLabel(kind, value, place, within)
 
