@@ -161,7 +161,7 @@ async def test_audience_scope(
 
     await user.send("/broadcast")
     await user.send(NOTICE)
-    await user.choose(t("topic.events"))
+    await user.press("1. " + t("topic.events"))
     shown = await user.choose(t(f"broadcast.audience.{kind}"))
     if label is not None:
         if not reached_towns:  # another town's place is not even offered
