@@ -35,6 +35,8 @@ async def submit(harness: BotHarness, services: Services, notice: str) -> Broadc
     await staff(services, ADMIN_ID, Role.ADMIN)  # from TONGXIN_ADMIN_IDS: both towns
     await staff(services, D_ADMIN, Role.ADMIN)
     await staff(services, Q_ADMIN, Role.ADMIN, "Q", "q-xinglong")
+    for tg in (*range(67_000, 67_003), *range(67_100, 67_102), D_ADMIN, Q_ADMIN):
+        harness.user(tg)
     author = harness.user(ADMIN_ID)
     await compose(author, notice)
     await author.send("1")  # events
