@@ -13,7 +13,7 @@ from telegram.error import BadRequest
 
 from bot.context import TongxinContext
 from handlers.kit import Tap, current_scopes, me, run
-from models.broadcasts import approve, reject
+from models.broadcasts import BroadcastStatus, approve, reject
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ MAX_TEXT, MAX_CAPTION = 4096, 1024
 async def decide(update: Update, context: TongxinContext, tap: Tap) -> None:
     """Approve (``ok``) or reject (``no``) the broadcast, then mark the request decided."""
     approved, broadcast_id = tap.action == "ok", tap.id()
-    await run(
+    broadcast = await run(
         context,
         approve if approved else reject,
         person=me(context),
@@ -33,6 +33,8 @@ async def decide(update: Update, context: TongxinContext, tap: Tap) -> None:
     verdict = "approved" if approved else "rejected"
     logger.info("person %s %s broadcast %s", me(context).id, verdict, broadcast_id)
     msgid = "broadcast.decided.approved" if approved else "broadcast.decided.rejected"
+    if broadcast.status == BroadcastStatus.PENDING_APPROVAL.value:  # another town still decides
+        msgid = "broadcast.decided.waiting"
     await _mark_decided(update, context.t(msgid, id=broadcast_id))
 
 

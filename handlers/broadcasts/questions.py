@@ -69,13 +69,16 @@ def confirm_options(t: Translator) -> list[Option]:
 
 
 def audience_text(t: Translator, label: AudienceLabel) -> str:
-    """The audience in words: 全体居民, 崇明区D镇的居民 …"""
+    """The audience in words: 全体居民, 崇明区D镇的居民, 崇明区D镇的全体居民 …"""
     if label.kind == "topic":
         name = t(f"topic.{label.value}")
     elif label.place is not None:
         name = label.place.name(t.language)
     else:
         name = label.value or ""
+    if label.within is not None:
+        town = label.within.name(t.language)
+        return t(f"broadcast.audience.{label.kind}.in", name=name, town=town)
     return t(f"broadcast.audience.{label.kind}.of", name=name)
 
 
@@ -130,6 +133,7 @@ async def _preview(context: TongxinContext) -> Preview:
     return await run(
         context,
         preview_broadcast,
+        scopes=await current_scopes(context),
         audience_kind=data.get("kind", ""),
         audience_value=data.get("value"),
         topic=data.get("topic", ""),

@@ -13,7 +13,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import TongxinContext
 from handlers.kit.db import read_first, run
 from handlers.kit.replies import reply
-from models.core.authz import Action, Scope, can, scopes_of
+from models.core.authz import Action, Scope, holds, scopes_of
 from models.core.catalogue import person_with_catalogue
 from models.core.errors import NotRegistered
 from models.core.people import Person
@@ -78,7 +78,7 @@ def requires(action: Action) -> Callable[[HandlerFn], HandlerFn]:
             if not registered(context.person):
                 await reply(update, context, context.t("error.not_registered"))
                 raise ApplicationHandlerStop()
-            if not can(await current_scopes(context), action):
+            if not holds(await current_scopes(context), action):
                 logger.info("person %s refused %s", me(context).id, action.value)
                 if update.callback_query is not None:
                     await update.callback_query.answer(

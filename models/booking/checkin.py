@@ -23,7 +23,7 @@ from models.booking.feedback import ask_for_rating
 from models.booking.slots import Slot, day_bounds, slot_rows
 from models.booking.staff import Page, page_of, staff_booking, venue_town
 from models.core.audit import record_audit
-from models.core.authz import Action, Scope, can
+from models.core.authz import Action, Scope, can, holds, towns_allowed
 from models.core.base import get_or_raise, utcnow
 from models.core.errors import DomainError, NotAllowed
 from models.core.people import Person
@@ -104,13 +104,12 @@ class CheckedIn:
 
 
 async def _checking_towns(session: AsyncSession, scopes: Iterable[Scope]) -> frozenset[int]:
-    scopes = list(scopes)
     towns = (await session.execute(select(col(Town.id)))).scalars()
-    return frozenset(t for t in towns if t is not None and can(scopes, Action.CHECK_IN, t))
+    return towns_allowed(scopes, Action.CHECK_IN, (t for t in towns if t is not None))
 
 
 async def slots_to_check_in(
-    session: AsyncSession, town_ids: frozenset[int] | None, *, since: datetime, until: datetime
+    session: AsyncSession, town_ids: frozenset[int], *, since: datetime, until: datetime
 ) -> list[CheckInSlot]:
     """Slots starting in [since, until) with bookings to check in at venues of ``town_ids``."""
     attended = func.sum(case((col(Booking.status) == BookingStatus.ATTENDED.value, 1), else_=0))
@@ -122,12 +121,11 @@ async def slots_to_check_in(
             col(Slot.starts_at) >= since,
             col(Slot.starts_at) < until,
             col(Booking.status).in_(ON_ROSTER),
+            col(ServiceCentre.town_id).in_(town_ids),
         )
         .group_by(col(Slot.id), col(Venue.id), col(ServiceCentre.id))
         .order_by(col(Slot.starts_at), col(Venue.id))
     )
-    if town_ids is not None:
-        query = query.where(col(ServiceCentre.town_id).in_(town_ids))
     rows = (await session.execute(query)).all()
     return [CheckInSlot(s, v, c, int(n), int(a or 0)) for s, v, c, n, a in rows]
 
@@ -216,7 +214,7 @@ async def check_in_with_code(
 ) -> CheckedIn:
     """Check a booking in by its receipt's code, scanned by staff of the venue's town."""
     scopes = list(scopes)
-    if not can(scopes, Action.CHECK_IN):
+    if not holds(scopes, Action.CHECK_IN):
         raise StaffOnly()
     if not CODE.fullmatch(code):
         raise CodeRefused()

@@ -7,6 +7,7 @@ from models.broadcasts.approval import approve, reject
 from models.broadcasts.audiences import (
     AUDIENCE_KINDS,
     AUDIENCES,
+    SPANNING_KINDS,
     AudienceCount,
     AudienceLabel,
     audience_label,
@@ -37,6 +38,7 @@ from models.broadcasts.notices import (
     request_approval,
 )
 from models.broadcasts.progress import Progress, progress, progress_many
+from models.broadcasts.reach import audience_reach, reached_towns, town_approvals
 from models.broadcasts.rules import (
     CAPTION_MAX,
     TEXT_MAX,
@@ -58,7 +60,13 @@ from models.broadcasts.sending import (
     start_due_broadcasts,
     unfinished_broadcasts,
 )
-from models.broadcasts.tables import ACTIVE, Broadcast, BroadcastStatus
+from models.broadcasts.tables import (
+    ACTIVE,
+    Broadcast,
+    BroadcastStatus,
+    BroadcastTown,
+    TownApproval,
+)
 
 __all__ = [
     "ACTIVE",
@@ -67,6 +75,7 @@ __all__ = [
     "BROADCAST_TAP",
     "CAPTION_MAX",
     "NOTICE_MSGID",
+    "SPANNING_KINDS",
     "TEXT_MAX",
     "WHEN_KEYS",
     "AlreadyDecided",
@@ -74,6 +83,7 @@ __all__ = [
     "AudienceLabel",
     "Broadcast",
     "BroadcastStatus",
+    "BroadcastTown",
     "CancelQuestion",
     "EmptyAudience",
     "HistoryLine",
@@ -84,10 +94,12 @@ __all__ = [
     "Preview",
     "Progress",
     "ProgressNote",
+    "TownApproval",
     "approve",
     "approvers",
     "ask_to_cancel",
     "audience_label",
+    "audience_reach",
     "cancel_broadcast",
     "clean_notice",
     "community_choices",
@@ -101,6 +113,7 @@ __all__ = [
     "preview_broadcast",
     "progress",
     "progress_many",
+    "reached_towns",
     "reject",
     "report_payload",
     "request_approval",
@@ -108,6 +121,7 @@ __all__ = [
     "set_progress_message",
     "settle_broadcast",
     "start_due_broadcasts",
+    "town_approvals",
     "town_choices",
     "unfinished_broadcasts",
 ]

@@ -2,13 +2,15 @@
 
 Adding a kind is one function and one ``AUDIENCES`` entry (the events issue adds the people
 registered for an event). A condition selects *who is addressed*; ``recipient_filter`` adds what
-every broadcast requires (onboarded, reachable, with a chat) and the topic opt-out. An audience
-is named to people by its ``AudienceLabel`` (the town or community it means, or its topic).
+every broadcast requires (onboarded, reachable, with a chat), the towns it reaches (its audience
+within the author's scope: ``models.broadcasts.reach``) and the topic opt-out. An audience is
+named to people by its ``AudienceLabel`` (the town or community it means, or its topic, and the
+one town it was narrowed to).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Executable, and_, exists, func, select, true
@@ -22,22 +24,25 @@ from models.core.people import NOTICE_TOPICS, NotificationOptOut, Person
 from models.core.places import Community, Town
 
 Condition = Callable[[str | None], ColumnElement[bool]]
-Locate = Callable[[AsyncSession, str | None], Awaitable[int | None]]
+Locate = Callable[[AsyncSession, str | None], Awaitable[frozenset[int]]]
 
 
-async def _anywhere(_session: AsyncSession, _value: str | None) -> int | None:
-    return None
+async def _both_towns(session: AsyncSession, _value: str | None) -> frozenset[int]:
+    return frozenset(t.id for t in await list_towns(session) if t.id is not None)
 
 
 @dataclass(frozen=True)
 class Audience:
-    """Who an audience kind addresses, and the town it lies in (None: both towns).
+    """Who an audience kind addresses, and the towns it lies in (every town, for some kinds).
 
     ``locate`` also validates the value: it raises NotFound for an unknown town, community …
+    A kind that ``spans_towns`` is narrowed to the author's town when that is all they cover,
+    and then named with that town (``broadcast.audience.<kind>.in``).
     """
 
     condition: Condition
-    locate: Locate = _anywhere
+    locate: Locate = _both_towns
+    spans_towns: bool = False
 
 
 def _everyone(_value: str | None) -> ColumnElement[bool]:
@@ -75,17 +80,19 @@ def reachable() -> ColumnElement[bool]:
     )
 
 
-def addressed(kind: str, value: str | None) -> ColumnElement[bool]:
-    """Reachable persons in the audience, before the topic opt-out."""
+def addressed(kind: str, value: str | None, towns: Collection[int]) -> ColumnElement[bool]:
+    """Reachable persons of ``towns`` in the audience, before the topic opt-out."""
     audience = AUDIENCES.get(kind)
     if audience is None:
         raise NotFound()
-    return and_(reachable(), audience.condition(value))
+    return and_(reachable(), col(Person.town_id).in_(list(towns)), audience.condition(value))
 
 
-def recipient_filter(kind: str, value: str | None, topic: str) -> ColumnElement[bool]:
-    """Reachable persons in the audience who did not mute the broadcast's topic."""
-    return and_(addressed(kind, value), ~muted(topic))
+def recipient_filter(
+    kind: str, value: str | None, topic: str, towns: Collection[int]
+) -> ColumnElement[bool]:
+    """Reachable persons of ``towns`` in the audience who did not mute the broadcast's topic."""
+    return and_(addressed(kind, value, towns), ~muted(topic))
 
 
 @dataclass(frozen=True)
@@ -97,14 +104,14 @@ class AudienceCount:
 
 
 async def count_audience(
-    session: AsyncSession, kind: str, value: str | None, topic: str
+    session: AsyncSession, kind: str, value: str | None, topic: str, *, towns: Collection[int]
 ) -> AudienceCount:
-    """Count recipients and opt-out skips for an audience and topic."""
+    """Count recipients and opt-out skips for an audience and topic, in ``towns`` only."""
     if topic not in NOTICE_TOPICS:
         raise NotFound()
-    await audience_town(session, kind, value)  # validates the value
+    await audience_towns(session, kind, value)  # validates the value
     query = select(func.count().filter(~muted(topic)), func.count().filter(muted(topic))).where(
-        addressed(kind, value)
+        addressed(kind, value, towns)
     )
     recipients, skipped = (await session.execute(query)).one()
     return AudienceCount(int(recipients or 0), int(skipped or 0))
@@ -118,31 +125,32 @@ async def _town_found(session: AsyncSession, query: Executable) -> int:
     return int(town_id)
 
 
-async def _locate_town(session: AsyncSession, value: str | None) -> int | None:
-    return await _town_found(session, select(col(Town.id)).where(col(Town.code) == value))
+async def _locate_town(session: AsyncSession, value: str | None) -> frozenset[int]:
+    query = select(col(Town.id)).where(col(Town.code) == value)
+    return frozenset({await _town_found(session, query)})
 
 
-async def _locate_community(session: AsyncSession, value: str | None) -> int | None:
+async def _locate_community(session: AsyncSession, value: str | None) -> frozenset[int]:
     query = select(col(Community.town_id)).where(col(Community.code) == value)
-    return await _town_found(session, query)
+    return frozenset({await _town_found(session, query)})
 
 
-async def _locate_topic(_session: AsyncSession, value: str | None) -> int | None:
+async def _locate_topic(session: AsyncSession, value: str | None) -> frozenset[int]:
     if value not in NOTICE_TOPICS:
         raise NotFound()
-    return None
+    return await _both_towns(session, value)
 
 
 AUDIENCES: dict[str, Audience] = {
-    "all": Audience(_everyone),
+    "all": Audience(_everyone, spans_towns=True),
     "town": Audience(_town, _locate_town),
     "community": Audience(_community, _locate_community),
-    "topic": Audience(_topic, _locate_topic),
+    "topic": Audience(_topic, _locate_topic, spans_towns=True),
 }
 
 
-async def audience_town(session: AsyncSession, kind: str, value: str | None) -> int | None:
-    """The town an audience lies in (None when it spans both); NotFound for unknown values."""
+async def audience_towns(session: AsyncSession, kind: str, value: str | None) -> frozenset[int]:
+    """The towns an audience lies in, before any author's scope; NotFound for unknown values."""
     audience = AUDIENCES.get(kind)
     if audience is None:
         raise NotFound()
@@ -151,19 +159,25 @@ async def audience_town(session: AsyncSession, kind: str, value: str | None) -> 
 
 # The kinds in the order the author is offered them.
 AUDIENCE_KINDS = tuple(AUDIENCES)
+# The kinds a town-limited author's scope may narrow to one town.
+SPANNING_KINDS = tuple(kind for kind, audience in AUDIENCES.items() if audience.spans_towns)
 
 
 @dataclass(frozen=True)
 class AudienceLabel:
-    """What an audience is called: its kind, and the town or community it means (if any)."""
+    """What an audience is called: its kind, the town or community it means (if any), and the
+    one town it was narrowed to when the author's scope covers only part of it (``within``)."""
 
     kind: str
     value: str | None
     place: Town | Community | None = None
+    within: Town | None = None
 
 
-async def audience_label(session: AsyncSession, kind: str, value: str | None) -> AudienceLabel:
-    """The audience with the town or community its value names (None when there is none)."""
+async def audience_label(
+    session: AsyncSession, kind: str, value: str | None, *, reach: Collection[int]
+) -> AudienceLabel:
+    """The audience with the place its value names, and the town ``reach`` narrows it to."""
     place: Town | Community | None = None
     if kind == "town":
         towns = select(Town).where(col(Town.code) == value)
@@ -171,7 +185,11 @@ async def audience_label(session: AsyncSession, kind: str, value: str | None) ->
     elif kind == "community":
         communities = select(Community).where(col(Community.code) == value)
         place = (await session.execute(communities)).scalar_one_or_none()
-    return AudienceLabel(kind, value, place)
+    within: Town | None = None
+    narrowed = kind in SPANNING_KINDS and len(reach) == 1
+    if narrowed and await audience_towns(session, kind, value) != set(reach):
+        within = next((t for t in await list_towns(session) if t.id in reach), None)
+    return AudienceLabel(kind, value, place, within)
 
 
 async def town_choices(session: AsyncSession, *, scopes: Iterable[Scope]) -> list[Town]:

@@ -1,8 +1,10 @@
 """Writing a broadcast: when it goes, the preview with its head count, and creating it.
 
-``create_broadcast`` checks the notice, the topic and the author's right to address the
-audience, counts the recipients, and stores the broadcast: PENDING_APPROVAL (with a request to
-each admin who may approve) when the author's town requires a second person, else SCHEDULED.
+Both intersect the audience with the author's scope first (``models.broadcasts.reach``), so the
+head count the author sees is the one that will be sent. ``create_broadcast`` checks the notice
+and the topic, counts the recipients, and stores the broadcast with the towns it reaches:
+PENDING_APPROVAL (with a request to each admin who may approve) while a town it reaches requires
+a second person, else SCHEDULED.
 """
 
 from __future__ import annotations
@@ -14,21 +16,16 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.broadcasts.audiences import (
-    AudienceLabel,
-    audience_label,
-    audience_town,
-    count_audience,
-)
+from models.broadcasts.audiences import AudienceLabel, audience_label, count_audience
 from models.broadcasts.notices import request_approval
+from models.broadcasts.reach import audience_reach, reach_rows, towns_to_approve
 from models.broadcasts.rules import EmptyAudience, clean_notice
 from models.broadcasts.tables import Broadcast, BroadcastStatus
 from models.core.audit import record_audit
-from models.core.authz import Action, Scope, require
+from models.core.authz import Scope
 from models.core.base import utcnow
 from models.core.errors import NotFound
 from models.core.people import NOTICE_TOPICS, Person
-from models.core.places import Town
 
 # When to send: now, or at SEND_HOUR tomorrow / the day after (local time).
 WHEN_KEYS = ("now", "tomorrow", "after")
@@ -54,13 +51,19 @@ class Preview:
 
 
 async def preview_broadcast(
-    session: AsyncSession, *, audience_kind: str, audience_value: str | None, topic: str
+    session: AsyncSession,
+    *,
+    scopes: AbstractSet[Scope],
+    audience_kind: str,
+    audience_value: str | None,
+    topic: str,
 ) -> Preview:
-    """The head count for an audience and topic (``EmptyAudience`` when nobody would get it)."""
-    counted = await count_audience(session, audience_kind, audience_value, topic)
+    """The head count for an audience within the author's towns (``EmptyAudience``: nobody)."""
+    reach = await audience_reach(session, scopes=scopes, kind=audience_kind, value=audience_value)
+    counted = await count_audience(session, audience_kind, audience_value, topic, towns=reach)
     if counted.recipients == 0:
         raise EmptyAudience()
-    label = await audience_label(session, audience_kind, audience_value)
+    label = await audience_label(session, audience_kind, audience_value, reach=reach)
     return Preview(label, counted.recipients, counted.skipped_opt_out)
 
 
@@ -79,17 +82,16 @@ async def create_broadcast(
     tz: tzinfo,
     photo_file_id: str | None = None,
 ) -> Broadcast:
-    """Create a broadcast; it waits for approval (admins are asked) when the town requires it."""
+    """Create a broadcast to the audience within the author's towns (approval asked if due)."""
     text = clean_notice(text, photo_file_id)
     if topic not in NOTICE_TOPICS:
         raise NotFound()
-    require(scopes, Action.BROADCAST, await audience_town(session, audience_kind, audience_value))
-    counted = await count_audience(session, audience_kind, audience_value, topic)
+    reach = await audience_reach(session, scopes=scopes, kind=audience_kind, value=audience_value)
+    counted = await count_audience(session, audience_kind, audience_value, topic, towns=reach)
     if counted.recipients == 0:
         raise EmptyAudience()
-    town = await session.get(Town, person.town_id) if person.town_id else None
-    needs_approval = town is not None and town.code.upper() in {c.upper() for c in approval_towns}
-    status = BroadcastStatus.PENDING_APPROVAL if needs_approval else BroadcastStatus.SCHEDULED
+    waiting = await towns_to_approve(session, reach, approval_towns)
+    status = BroadcastStatus.PENDING_APPROVAL if waiting else BroadcastStatus.SCHEDULED
     broadcast = Broadcast(
         author_id=person.id,
         town_id=person.town_id,
@@ -105,6 +107,10 @@ async def create_broadcast(
     )
     session.add(broadcast)
     await session.flush()
+    if broadcast.id is None:  # why: a flushed row has its id
+        raise NotFound()
+    session.add_all(reach_rows(broadcast.id, reach, waiting))
+    await session.flush()
     await record_audit(
         session,
         person.id,
@@ -116,8 +122,10 @@ async def create_broadcast(
         value=audience_value,
         topic=topic,
         recipients=counted.recipients,
+        towns=sorted(reach),
+        waiting=sorted(waiting),
     )
-    if needs_approval:
+    if waiting:
         await request_approval(
             session, broadcast=broadcast, author=person, admin_ids=admin_ids, tz=tz
         )

@@ -19,7 +19,8 @@ from sqlmodel import col, select
 from models.broadcasts.audiences import AudienceLabel, audience_label
 from models.broadcasts.codes import BROADCAST_TAP
 from models.broadcasts.progress import Progress
-from models.broadcasts.tables import Broadcast, BroadcastStatus
+from models.broadcasts.reach import reached_towns
+from models.broadcasts.tables import Broadcast, BroadcastStatus, BroadcastTown, TownApproval
 from models.core.authz import Role, RoleGrant
 from models.core.base import N_, utcnow
 from models.core.outbox import (
@@ -52,6 +53,9 @@ def audience_param(label: AudienceLabel) -> dict[str, Any]:
         name = message_param(f"topic.{label.value}")
     elif label.place is not None:
         name = bilingual_param(label.place.name_zh, label.place.name_en)
+    if label.within is not None:
+        town = bilingual_param(label.within.name_zh, label.within.name_en)
+        return message_param(f"broadcast.audience.{label.kind}.in", name=name, town=town)
     return message_param(f"broadcast.audience.{label.kind}.of", name=name)
 
 
@@ -71,11 +75,15 @@ def _when_param(broadcast: Broadcast, tz: tzinfo) -> dict[str, Any]:
 async def approvers(
     session: AsyncSession, broadcast: Broadcast, admin_ids: Iterable[int]
 ) -> list[Person]:
-    """Admins who may approve: of the broadcast's town or of both, reachable, not the author."""
+    """Reachable admins of a waiting town (or of both towns) who are not the author."""
+    waiting = select(col(BroadcastTown.town_id)).where(
+        col(BroadcastTown.broadcast_id) == broadcast.id,
+        col(BroadcastTown.approval) == TownApproval.WAITING.value,
+    )
     granted = select(RoleGrant.person_id).where(
         col(RoleGrant.role) == Role.ADMIN.value,
         col(RoleGrant.revoked_at).is_(None),
-        or_(col(RoleGrant.town_id).is_(None), col(RoleGrant.town_id) == broadcast.town_id),
+        or_(col(RoleGrant.town_id).is_(None), col(RoleGrant.town_id).in_(waiting)),
     )
     query = (
         select(Person)
@@ -99,9 +107,12 @@ async def request_approval(
     admin_ids: Iterable[int],
     tz: tzinfo,
 ) -> int:
-    """Ask every admin of the town (not the author), with ✅/❌ buttons; how many were asked."""
+    """Ask each admin of a waiting town (not the author) with ✅/❌ buttons; how many asked."""
     broadcast_id = _saved_id(broadcast)
-    label = await audience_label(session, broadcast.audience_kind, broadcast.audience_value)
+    reach = await reached_towns(session, broadcast_id)
+    label = await audience_label(
+        session, broadcast.audience_kind, broadcast.audience_value, reach=reach
+    )
     payload = message_payload(
         "broadcast.approval.request",
         plural="recipients",

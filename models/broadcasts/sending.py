@@ -2,9 +2,10 @@
 
 ``start_due_broadcasts`` turns each due SCHEDULED broadcast into one outbox row per recipient
 with ``INSERT … SELECT`` (dedupe key ``bc:<id>:<person_id>``), so 10,000 recipients cost one
-round trip. The pump delivers them; ``settle_broadcast`` finishes the broadcast (DONE, unless it
-was cancelled) once nothing is left in flight, enqueues the delivery report to the author, and
-says where the broadcast stands for the author's progress message (``jobs.broadcasts``).
+round trip; only residents of the towns it reaches (fixed at creation) are selected. The pump
+delivers them; ``settle_broadcast`` finishes the broadcast (DONE, unless it was cancelled) once
+nothing is left in flight, enqueues the delivery report to the author, and says where the
+broadcast stands for the author's progress message (``jobs.broadcasts``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlmodel import col
 from models.broadcasts.audiences import count_audience, recipient_filter
 from models.broadcasts.notices import notice_payload, send_report
 from models.broadcasts.progress import Progress, progress
+from models.broadcasts.reach import reached_towns
 from models.broadcasts.tables import Broadcast, BroadcastStatus
 from models.core.audit import record_audit
 from models.core.base import UTCDateTime, upsert_insert, utcnow
@@ -39,9 +41,13 @@ async def _fresh(session: AsyncSession, broadcast_id: int) -> Broadcast:
 
 
 async def _fan_out(
-    session: AsyncSession, broadcast_id: int, broadcast: Broadcast, now: datetime
+    session: AsyncSession,
+    broadcast_id: int,
+    broadcast: Broadcast,
+    towns: frozenset[int],
+    now: datetime,
 ) -> int:
-    """One outbox row per recipient, in one INSERT … SELECT; returns how many."""
+    """One outbox row per recipient in ``towns``, in one INSERT … SELECT; returns how many."""
     rows = select(
         col(Person.chat_id),
         col(Person.id),
@@ -55,7 +61,9 @@ async def _fan_out(
         literal(OutboxStatus.PENDING.value, String),
         literal(0, Integer),
         literal(now, UTCDateTime()),
-    ).where(recipient_filter(broadcast.audience_kind, broadcast.audience_value, broadcast.topic))
+    ).where(
+        recipient_filter(broadcast.audience_kind, broadcast.audience_value, broadcast.topic, towns)
+    )
     columns = [
         "chat_id",
         "person_id",
@@ -104,10 +112,15 @@ async def start_due_broadcasts(session: AsyncSession, now: datetime | None = Non
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue  # another process started it
         broadcast = await _fresh(session, broadcast_id)
+        towns = await reached_towns(session, broadcast_id)
         counted = await count_audience(
-            session, broadcast.audience_kind, broadcast.audience_value, broadcast.topic
+            session,
+            broadcast.audience_kind,
+            broadcast.audience_value,
+            broadcast.topic,
+            towns=towns,
         )
-        broadcast.recipients = await _fan_out(session, broadcast_id, broadcast, now)
+        broadcast.recipients = await _fan_out(session, broadcast_id, broadcast, towns, now)
         broadcast.skipped_opt_out = counted.skipped_opt_out
         await session.flush()
         await record_audit(

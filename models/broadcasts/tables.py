@@ -1,6 +1,6 @@
-"""The broadcast table: one notice to an audience, and where it is in its life.
+"""The broadcast tables: one notice to an audience, where it is in its life, the towns it reaches.
 
-Life: PENDING_APPROVAL when the author's town requires a second person, else SCHEDULED →
+Life: PENDING_APPROVAL while a town it reaches waits for a second person, else SCHEDULED →
 SENDING (one outbox row per recipient, carrying ``broadcast_id``) → DONE once nothing is left in
 flight. CANCELLED at any point before the end; REJECTED by the approving admin.
 """
@@ -61,3 +61,32 @@ class Broadcast(SQLModel, table=True):
     def active(self) -> bool:
         """Whether it has not ended yet (so it may still be cancelled)."""
         return self.status in {status.value for status in ACTIVE}
+
+
+class TownApproval(StrEnum):
+    """Whether a town a broadcast reaches must approve it first, and what its admins decided."""
+
+    NOT_NEEDED = "not_needed"
+    WAITING = "waiting"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class BroadcastTown(SQLModel, table=True):
+    """A town a broadcast reaches: its audience within the author's scope, fixed at creation.
+
+    The fan-out sends only to residents of these towns. A town listed in
+    TONGXIN_BROADCAST_APPROVAL_TOWNS waits for one of its admins (not the author) to decide.
+    """
+
+    __tablename__ = "broadcast_town"
+
+    broadcast_id: int = Field(
+        primary_key=True, sa_column_args=[ForeignKey("broadcast.id", ondelete="CASCADE")]
+    )
+    town_id: int = Field(primary_key=True, foreign_key="town.id")
+    approval: str = Field(default=TownApproval.NOT_NEEDED.value, max_length=16)
+    decided_by: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("person.id", ondelete="SET NULL")]
+    )
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

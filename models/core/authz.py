@@ -53,6 +53,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.STATS_VIEW: frozenset({Role.ADMIN}),
 }
 
+# Actions that are about no town in particular: for these (and only these) a town-limited
+# grant may act where no town is named. Every other action names the town it acts in, and
+# "no town" then means "both towns", which only a grant without a town covers. None yet.
+GLOBAL_ACTIONS: frozenset[Action] = frozenset()
+
 
 class RoleGrant(SQLModel, table=True):
     """A role held by a person, optionally scoped to one town; revoked grants are kept."""
@@ -103,13 +108,26 @@ async def scopes_of(session: AsyncSession, person: Person, admin_ids: Iterable[i
     return scopes
 
 
-def can(scopes: Iterable[Scope], action: Action, town_id: int | None = None) -> bool:
-    """Whether any scope allows ``action``, in ``town_id`` when the action is town-bound."""
+def can(scopes: Iterable[Scope], action: Action, town_id: int | None) -> bool:
+    """Whether any scope allows ``action`` in ``town_id`` (None: both towns, unless global)."""
     allowed = PERMISSIONS[action]
+    anywhere = town_id is None and action in GLOBAL_ACTIONS
     return any(
-        s.role in allowed and (s.town_id is None or town_id is None or s.town_id == town_id)
+        s.role in allowed and (s.town_id is None or s.town_id == town_id or anywhere)
         for s in scopes
     )
+
+
+def holds(scopes: Iterable[Scope], action: Action) -> bool:
+    """Whether the scopes allow ``action`` in at least one town (the gate before any town)."""
+    allowed = PERMISSIONS[action]
+    return any(s.role in allowed for s in scopes)
+
+
+def towns_allowed(scopes: Iterable[Scope], action: Action, towns: Iterable[int]) -> frozenset[int]:
+    """The towns of ``towns`` in which the scopes allow ``action``."""
+    scopes = list(scopes)
+    return frozenset(t for t in towns if can(scopes, action, t))
 
 
 def admin_towns(scopes: Iterable[Scope]) -> frozenset[int] | None:
@@ -120,8 +138,8 @@ def admin_towns(scopes: Iterable[Scope]) -> frozenset[int] | None:
     return frozenset(t for t in towns if t is not None)
 
 
-def require(scopes: Iterable[Scope], action: Action, town_id: int | None = None) -> None:
-    """Raise NotAllowed unless the scopes allow ``action``."""
+def require(scopes: Iterable[Scope], action: Action, town_id: int | None) -> None:
+    """Raise NotAllowed unless the scopes allow ``action`` in ``town_id``."""
     if not can(scopes, action, town_id):
         raise NotAllowed()
 
@@ -145,7 +163,7 @@ def invitable_roles(scopes: Iterable[Scope]) -> list[Role]:
     """The roles these scopes may invite someone to, in display order."""
     scopes = list(scopes)
     towns = admin_towns(scopes)
-    if not can(scopes, Action.INVITE_CREATE):
+    if not holds(scopes, Action.INVITE_CREATE):
         return []
     if towns is None:
         return [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN]

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models.core.audit import record_audit
-from models.core.authz import Action, Role, RoleGrant, Scope, may_grant, require
+from models.core.authz import Action, Role, RoleGrant, Scope, holds, may_grant
 from models.core.base import get_or_raise, utcnow
 from models.core.catalogue import list_towns
-from models.core.errors import NotFound
+from models.core.errors import NotAllowed, NotFound
 from models.core.people import Person
 from models.core.places import Town
 from models.roles.notices import tell_revoked
@@ -60,7 +60,8 @@ async def list_grants(
     session: AsyncSession, scopes: AbstractSet[Scope]
 ) -> list[tuple[RoleGrant, Person]]:
     """Active grants the caller may manage (town admins: their town's volunteers, mediators)."""
-    require(scopes, Action.ROLES_MANAGE)
+    if not holds(scopes, Action.ROLES_MANAGE):
+        raise NotAllowed()
     query = (
         select(RoleGrant, Person)
         .join(Person, col(Person.id) == col(RoleGrant.person_id))
@@ -75,7 +76,8 @@ async def get_grant(
     session: AsyncSession, grant_id: int, scopes: AbstractSet[Scope]
 ) -> tuple[RoleGrant, Person]:
     """One active grant the caller may manage; NotFound for forged, revoked or foreign ids."""
-    require(scopes, Action.ROLES_MANAGE)
+    if not holds(scopes, Action.ROLES_MANAGE):
+        raise NotAllowed()
     grant = await session.get(RoleGrant, grant_id)
     if grant is None or not _manageable(scopes, grant):
         raise NotFound()

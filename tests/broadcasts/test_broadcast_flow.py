@@ -118,10 +118,10 @@ async def test_volunteer_schedules_a_photo_notice_in_english(
     harness: BotHarness, services: Services
 ) -> None:
     t = services.i18n.translator("en")
-    # four Q residents and the D volunteer; one resident muted health notices
-    await bulk_people(
-        services, 4, town="Q", community="q-xinglong", muted={"health": 4}, start=62_000
-    )
+    # four D residents and the D volunteer; one resident muted health notices. "Everyone" is
+    # everyone the volunteer's town covers: the two Q residents are not reached.
+    await bulk_people(services, 4, muted={"health": 4}, start=62_000)
+    await bulk_people(services, 2, town="Q", community="q-xinglong", start=62_100)
     await staff(services, VOLUNTEER, Role.VOLUNTEER)
     user = harness.user(VOLUNTEER, language_code="en")
     await user.send("/settings")  # the volunteer's stored language is zh_CN: switch to English
@@ -136,7 +136,10 @@ async def test_volunteer_schedules_a_photo_notice_in_english(
     assert preview[1]["caption"] == t(
         "broadcast.notice", text="Free blood pressure checks on Saturday."
     )
-    assert "It goes to everyone: 4 people (1 turned this kind of notice off)." in preview[2]["text"]
+    assert (
+        "It goes to everyone in D town (Chongming, Shanghai): 4 people"
+        " (1 turned this kind of notice off)." in preview[2]["text"]
+    )
     await user.choose("Tomorrow")
     assert "⏰ When: Tomorrow 9 am" in user.last_text()
     receipt = await user.choose("Yes, send it")

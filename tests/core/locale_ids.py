@@ -47,6 +47,12 @@ def _audience_kinds() -> tuple[str, ...]:
     return AUDIENCE_KINDS
 
 
+def _spanning_kinds() -> tuple[str, ...]:
+    from models.broadcasts import SPANNING_KINDS
+
+    return SPANNING_KINDS
+
+
 def _when_keys() -> tuple[str, ...]:
     from models.broadcasts import WHEN_KEYS
 
@@ -106,6 +112,7 @@ DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
     "roles.weekday.{}": lambda: range(7),  # datetime.weekday(): Monday is 0
     "broadcast.audience.{}": _audience_kinds,
     "broadcast.audience.{}.of": _audience_kinds,
+    "broadcast.audience.{}.in": _spanning_kinds,
     "broadcast.when.{}": _when_keys,
     "broadcast.status.{}": _broadcast_statuses,
     "feedback.stars.{}": lambda: range(1, 6),
