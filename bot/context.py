@@ -4,11 +4,17 @@ Every update gets one ``AsyncSession`` (opened on first use, closed when the upd
 the person loader and the handler's use case share it, so the person is read once and the
 use case finds it in the session's identity map. Each use of it is its own short transaction
 (``handlers.kit.run``), so no connection is held while the bot talks to Telegram.
+
+After an erasure the handler asks (``context.purge_wal_after_update()``) for SQLite's WAL to be
+emptied once the update is done: the UI state the handler dropped is written first (a flush
+racing the erasure may have written some back, then deleted it again), then the WAL is
+checkpointed with TRUNCATE, so no earlier version of an erased row stays in the ``-wal`` file.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -17,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.db import SessionFactory, WriteGate
+from bot.db import SessionFactory, WriteGate, checkpoint_wal
 from bot.i18n import Catalogues, Translator
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -26,6 +32,8 @@ from models.core.catalogue import CATALOGUE_KEY, Catalogue
 if TYPE_CHECKING:
     from models.core.authz import Scope
     from models.core.people import Person
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,6 +66,7 @@ class UpdateScope:
         self._sessions = sessions
         self._catalogue = catalogue
         self._session: AsyncSession | None = None
+        self.purge_wal = False  # empty SQLite's WAL when the update is done (after erasure)
 
     @property
     def session(self) -> AsyncSession:
@@ -99,7 +108,18 @@ class TongxinApplication(Application):  # type: ignore[type-arg]
         finally:
             _current_scope.reset(token)
             await scope.close()
+            if scope.purge_wal:
+                await self._purge_wal()
             self.services.metrics.latency.observe(time.perf_counter() - started)
+
+    async def _purge_wal(self) -> None:
+        """Write the UI state this update dropped, then empty SQLite's WAL (see the module)."""
+        try:
+            await self.update_persistence()
+            await checkpoint_wal(self.services.engine, self.services.write_gate)
+        except Exception as exc:  # the reply is sent; the next checkpoint will do it
+            # Only the type: an error's text could quote a statement's personal data.
+            logger.warning("emptying the WAL after an erasure failed: %s", type(exc).__name__)
 
     async def update_persistence(self) -> None:
         """Write the changed conversation state (PTB calls this every second and at stop).
@@ -146,6 +166,13 @@ class TongxinContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any
         if scope is None:
             raise RuntimeError("no update is being processed: open a session from services")
         return scope.session
+
+    def purge_wal_after_update(self) -> None:
+        """Empty SQLite's WAL once this update is done (after an erasure; see the module)."""
+        scope = _current_scope.get()
+        if scope is None:
+            raise RuntimeError("no update is being processed")
+        scope.purge_wal = True
 
     @property
     def t(self) -> Translator:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,11 @@ from sqlalchemy.ext.asyncio import (
 from bot.sqlite_driver import one_trip_creator
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Emptying the WAL after an erasure: each try waits this long for readers, then backs off.
+WAL_CHECKPOINT_TRIES = 5
+WAL_CHECKPOINT_WAIT_MS = 200
+
+logger = logging.getLogger(__name__)
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -40,9 +47,37 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not just marked free: erased data is gone
+        # from the pages (and from every page version written to the WAL afterwards).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return engine
+
+
+async def checkpoint_wal(engine: AsyncEngine, gate: WriteGate | None = None) -> bool:
+    """SQLite: copy the WAL into the database and truncate it to nothing; False if kept busy."""
+    if engine.dialect.name != "sqlite":
+        return True
+    for attempt in range(1, WAL_CHECKPOINT_TRIES + 1):
+        async with gate or contextlib.nullcontext(), engine.connect() as conn:
+            # A reader still on an older snapshot blocks TRUNCATE: wait briefly, not 15 s.
+            await conn.exec_driver_sql(f"PRAGMA busy_timeout={WAL_CHECKPOINT_WAIT_MS}")
+            try:
+                result = await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = result.one()[0]
+            finally:
+                await conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if not busy:
+            return True
+        if attempt < WAL_CHECKPOINT_TRIES:
+            await asyncio.sleep(0.05 * attempt)
+    logger.warning(
+        "WAL checkpoint (TRUNCATE) still busy after %d tries: erased rows may stay in the "
+        "-wal file until the next checkpoint",
+        WAL_CHECKPOINT_TRIES,
+    )
+    return False
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

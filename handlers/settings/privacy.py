@@ -78,6 +78,7 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
     user, chat, person = update.effective_user, update.effective_chat, context.person
     if person is not None:
         await run(context, erase_person, person)
+        context.purge_wal_after_update()  # SQLite: no old copy left in the -wal file
         context.person = None
         logger.info("erased a person on their request")
     await reply(update, context, context.t("privacy.delete.done"), ReplyKeyboardRemove())

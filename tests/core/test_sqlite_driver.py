@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import create_engine
+from bot.db import checkpoint_wal, create_engine
 from bot.sqlite_driver import OneTripConnection
 
 
@@ -78,3 +78,31 @@ async def test_a_failed_first_write_leaves_no_lock_behind(
     async with engine.connect() as conn:
         names = (await conn.execute(text("SELECT name FROM item ORDER BY id"))).scalars().all()
     assert names == ["tea", "noodles"]
+
+
+async def test_every_connection_overwrites_deleted_rows(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        assert (await conn.exec_driver_sql("PRAGMA secure_delete")).scalar() == 1
+
+
+async def test_a_reader_keeps_the_checkpoint_busy_retried_then_warned(
+    engine: AsyncEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr("bot.db.WAL_CHECKPOINT_TRIES", 2)
+    monkeypatch.setattr("bot.db.WAL_CHECKPOINT_WAIT_MS", 10)
+    wal = tmp_path / "driver.db-wal"
+    reader = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT * FROM item").fetchall()  # a snapshot that reads the WAL
+        assert await checkpoint_wal(engine) is False
+        assert wal.stat().st_size > 0
+        assert [r.levelname for r in caplog.records if "still busy" in r.message] == ["WARNING"]
+        reader.execute("COMMIT")
+    finally:
+        reader.close()
+    assert await checkpoint_wal(engine) is True
+    assert wal.stat().st_size == 0  # TRUNCATE: nothing left in the file
