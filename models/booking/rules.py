@@ -156,20 +156,7 @@ def _hours(minutes: int) -> tuple[str, int]:
 
 # Built once, as they run at every booking; ``excluding`` -1 stands for none (ids are positive).
 _AHEAD = and_(col(Slot.starts_at) > bindparam("now"), col(Booking.id) != bindparam("excluding"))
-_STANDING = (
-    select(
-        func.count(case((_AHEAD, 1))),
-        func.max(case((col(Booking.slot_id) == bindparam("slot_id"), col(Booking.id)))),
-    )
-    .select_from(Booking)
-    .join(Slot, col(Slot.id) == col(Booking.slot_id))
-    .where(
-        col(Booking.person_id) == bindparam("person_id"),
-        col(Slot.venue_id) == bindparam("venue_id"),
-        col(Booking.status).in_(ACTIVE),
-    )
-)
-_COUNT_ACTIVE = (
+_HELD_AT_VENUE = (
     select(func.count())
     .select_from(Booking)
     .join(Slot, col(Slot.id) == col(Booking.slot_id))
@@ -177,9 +164,24 @@ _COUNT_ACTIVE = (
         col(Booking.person_id) == bindparam("person_id"),
         col(Slot.venue_id) == bindparam("venue_id"),
         col(Booking.status).in_(ACTIVE),
-        _AHEAD,
     )
 )
+_COUNT_ACTIVE = _HELD_AT_VENUE.where(_AHEAD)
+_STANDING = _HELD_AT_VENUE.with_only_columns(
+    func.count(case((_AHEAD, 1))),
+    func.max(case((col(Booking.slot_id) == bindparam("slot_id"), col(Booking.id)))),
+)
+
+
+def _held_params(
+    person_id: int, venue_id: int, now: datetime, excluding: int | None
+) -> dict[str, object]:
+    return {
+        "person_id": person_id,
+        "venue_id": venue_id,
+        "now": now,
+        "excluding": -1 if excluding is None else excluding,
+    }
 
 
 async def standing(
@@ -193,13 +195,7 @@ async def standing(
 ) -> tuple[int, int | None]:
     """In one query: the person's bookings at the venue that hold a place in a future slot
     (``excluding`` one being rescheduled), and their active booking of ``slot_id``, if any."""
-    params = {
-        "person_id": person_id,
-        "slot_id": slot_id,
-        "venue_id": venue_id,
-        "now": now,
-        "excluding": -1 if excluding is None else excluding,
-    }
+    params = {**_held_params(person_id, venue_id, now, excluding), "slot_id": slot_id}
     active, here = (await session.execute(_STANDING, params)).one()
     return int(active or 0), here
 
@@ -208,10 +204,5 @@ async def count_active(
     session: AsyncSession, person_id: int, venue_id: int, now: datetime, *, excluding: int | None
 ) -> int:
     """The person's bookings at the venue that still hold a place in a future slot."""
-    params = {
-        "person_id": person_id,
-        "venue_id": venue_id,
-        "now": now,
-        "excluding": -1 if excluding is None else excluding,
-    }
+    params = _held_params(person_id, venue_id, now, excluding)
     return int((await session.execute(_COUNT_ACTIVE, params)).scalar_one())
