@@ -31,6 +31,11 @@ SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendvoice
 #: Methods hit by a fault injected with ``method=None``.
 FAULT_ANY_METHODS = SEND_METHODS | {"editmessagetext", "editmessagereplymarkup"}
 FAULT_KINDS = frozenset({"429", "403", "500", "502", "timeout", "400"})
+#: The most the emulator keeps of the files users and the bot send (bytes, and files): beyond
+#: either, the least recently used files are forgotten, as Telegram forgets old uploads; a
+#: forgotten file_id gets Telegram's "invalid file_id" / "wrong file identifier" errors.
+MAX_STORED_FILE_BYTES = 64 * 1024 * 1024
+MAX_STORED_FILES = 2000
 _FILE_DIRS = {"photo": "photos", "document": "documents", "voice": "voice", "sticker": "stickers"}
 
 
@@ -164,15 +169,25 @@ def now_ts() -> int:
 class StateBase:
     """Storage and plumbing shared by the Bot API side and the simulated-user side."""
 
-    def __init__(self, timeout_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        timeout_seconds: float = 30.0,
+        *,
+        max_file_bytes: int = MAX_STORED_FILE_BYTES,
+        max_files: int = MAX_STORED_FILES,
+    ) -> None:
         self.timeout_seconds = timeout_seconds
+        self.max_file_bytes = max_file_bytes
+        self.max_files = max_files
         self.bot_id = 0
         self.users: dict[int, JSON] = {}
         self.phones: dict[int, str] = {}
         self.chats: dict[int, ChatState] = {}
         self.blocked: set[int] = set()
+        # Both in least recently used order: the first is the next to be forgotten.
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
+        self.file_stats = {"bytes": 0, "evicted": 0}
         self.callback_queries: dict[str, JSON] = {}
         self.answers: dict[int, list[JSON]] = {}
         self.commands: dict[str, list[JSON]] = {}
@@ -236,11 +251,39 @@ class StateBase:
         )
         self.files[stored.file_id] = stored
         self.files_by_path[stored.file_path] = stored
+        self.file_stats["bytes"] += len(data)
+        self._forget_old_files()
         return stored
+
+    def _forget_old_files(self) -> None:
+        """Drop least recently used files beyond the caps; the newest one always stays."""
+        while len(self.files) > 1 and (
+            self.file_stats["bytes"] > self.max_file_bytes or len(self.files) > self.max_files
+        ):
+            oldest = self.files.pop(next(iter(self.files)))
+            self.files_by_path.pop(oldest.file_path, None)
+            self.file_stats["bytes"] -= len(oldest.data)
+            self.file_stats["evicted"] += 1
+            logger.debug("file %s forgotten (file store full)", oldest.file_path)
+
+    def _used(self, stored: StoredFile | None) -> StoredFile | None:
+        """Mark a file as just used (it is forgotten last)."""
+        if stored is not None:
+            self.files[stored.file_id] = self.files.pop(stored.file_id)
+            self.files_by_path[stored.file_path] = self.files_by_path.pop(stored.file_path)
+        return stored
+
+    def file_by_id(self, file_id: str) -> StoredFile | None:
+        """A stored file by its file_id (None if unknown or forgotten); counts as a use."""
+        return self._used(self.files.get(file_id))
+
+    def file_by_path(self, file_path: str) -> StoredFile | None:
+        """A stored file by its download path (None if unknown or forgotten); counts as a use."""
+        return self._used(self.files_by_path.get(file_path))
 
     def file_bytes(self, file_path: str) -> bytes | None:
         """Bytes of a stored file by its ``file_path`` (the getFile download route)."""
-        stored = self.files_by_path.get(file_path)
+        stored = self.file_by_path(file_path)
         return None if stored is None else stored.data
 
     # -- updates ----------------------------------------------------------------------------

@@ -142,7 +142,7 @@ class MessagesMixin(StateBase):
         if value.startswith(("http://", "https://")):
             url_name = value.rstrip("/").rsplit("/", 1)[-1] or None
             return self.store_file(field, b"", url_name, default_mime, url=value)
-        known = self.files.get(value)
+        known = self.file_by_id(value)
         if known is None:
             raise bad_request("wrong file identifier/HTTP URL specified")
         return known

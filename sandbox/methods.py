@@ -130,7 +130,7 @@ class MiscMethodsMixin(StateBase):
         }
 
     async def _m_getfile(self, p: JSON, files: dict[str, FileTuple]) -> JSON:
-        stored = self.files.get(str(p.get("file_id") or ""))
+        stored = self.file_by_id(str(p.get("file_id") or ""))
         if stored is None:
             raise bad_request("invalid file_id")
         return {

@@ -61,8 +61,7 @@ async def _bot_api(request: web.Request) -> web.Response:
 
 
 async def _file(request: web.Request) -> web.Response:
-    state = _state(request)
-    stored = state.files_by_path.get(request.match_info["path"])
+    stored = _state(request).file_by_path(request.match_info["path"])
     if stored is None:
         return _reply({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
     return web.Response(

@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 
 from sandbox.api import BotApiMixin
-from sandbox.core import FAULT_KINDS, JSON, Fault, SandboxTimeout
+from sandbox.core import (
+    FAULT_KINDS,
+    JSON,
+    MAX_STORED_FILE_BYTES,
+    MAX_STORED_FILES,
+    Fault,
+    SandboxTimeout,
+)
 from sandbox.messages import MessagesMixin
 from sandbox.methods import MiscMethodsMixin
 from sandbox.users import UsersMixin
@@ -22,8 +29,17 @@ class SandboxState(
 ):
     """In-memory Telegram: call Bot API methods with :meth:`call`, act as users, inspect."""
 
-    def __init__(self, timeout_seconds: float = 30.0) -> None:
-        super().__init__(timeout_seconds=timeout_seconds)
+    def __init__(
+        self,
+        timeout_seconds: float = 30.0,
+        *,
+        max_file_bytes: int = MAX_STORED_FILE_BYTES,
+        max_files: int = MAX_STORED_FILES,
+    ) -> None:
+        """``max_file_bytes`` and ``max_files`` bound the files kept (oldest forgotten first)."""
+        super().__init__(
+            timeout_seconds=timeout_seconds, max_file_bytes=max_file_bytes, max_files=max_files
+        )
         self._webhook_init()
 
     def inject(
@@ -81,6 +97,7 @@ class SandboxState(
             "calls": self.stats["calls"],
             "method": dict(self.stats["method"]),
             "status": {str(k): v for k, v in self.stats["status"].items()},
+            "files": {"count": len(self.files), **self.file_stats},
         }
 
     async def close(self) -> None:

@@ -219,7 +219,7 @@ async def _voice(request: web.Request) -> web.Response:
 
 
 async def _file(request: web.Request) -> web.Response:
-    stored = _chat(request).state.files.get(request.match_info["file_id"])
+    stored = _chat(request).state.file_by_id(request.match_info["file_id"])
     if stored is None or not stored.data:
         return _reply({"ok": False, "error": "no such file"}, 404)
     response = web.Response(body=stored.data, content_type=_mime(stored))
