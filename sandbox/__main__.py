@@ -12,11 +12,14 @@ from sandbox.server import start_sandbox, stop_sandbox
 from sandbox.state import SandboxState
 
 
-async def _serve(host: str, port: int, timeout_seconds: float) -> None:
-    state, runner, bound = await start_sandbox(host, port, SandboxState(timeout_seconds))
+async def _serve(host: str, port: int, timeout_seconds: float, allowed_hosts: list[str]) -> None:
+    state, runner, bound = await start_sandbox(
+        host, port, SandboxState(timeout_seconds), allowed_hosts
+    )
     base = f"http://{host}:{bound}"
     print(f"Telegram sandbox running: base_url={base}/bot base_file_url={base}/file/bot")  # noqa: T201
-    print(f"Control API: {base}/control (e.g. curl -XPOST {base}/control/users -d ...)")  # noqa: T201
+    json_type = "-H 'Content-Type: application/json'"
+    print(f"Control API: {base}/control (e.g. curl -XPOST {base}/control/users {json_type} -d ...)")  # noqa: T201
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -34,11 +37,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--timeout-seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME[:PORT]",
+        help="also answer to this Host header, exactly as written (a reverse proxy's or a port "
+        "mapping's name); loopback names and --host on the bound port always work",
+    )
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper())
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args.host, args.port, args.timeout_seconds))
+        asyncio.run(_serve(args.host, args.port, args.timeout_seconds, args.allow_host))
     return 0
 
 

@@ -1,15 +1,25 @@
-"""HTTP face of the emulator: the Bot API under /bot<token>/, files, and a /control API."""
+"""HTTP face of the emulator: the Bot API under /bot<token>/, files, and a /control API.
+
+Every request passes :mod:`sandbox.guard` first: the Host must name this server, a browser's
+request must come from this server's own origin, and every state-changing ``/control`` request
+(POST, DELETE) must carry ``Content-Type: application/json``, a body included or not. The media
+actions take their bytes base64-encoded in that JSON (``{"data_base64": "…", "caption": "…"}``
+for ``photo``; ``duration`` for ``voice``; ``file_name`` and ``mime_type`` for ``document``);
+without ``data_base64`` a small placeholder file is sent.
+"""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aiohttp import web
 
 from sandbox.core import JSON, FileTuple
+from sandbox.guard import JSON_BODY, Guard, guard_of, install_guard
 from sandbox.state import SandboxState
 
 logger = logging.getLogger(__name__)
@@ -100,14 +110,12 @@ def _opt_int(value: Any) -> int | None:
     return None if value is None or value == "" else int(value)
 
 
-async def _payload(request: web.Request) -> bytes:
-    if request.content_type == "multipart/form-data":
-        form = await request.post()
-        for value in form.values():
-            if isinstance(value, web.FileField):
-                return bytes(value.file.read())
-        return b""
-    return await request.read()
+def _media(body: JSON, placeholder: bytes) -> bytes:
+    """The file bytes of a media action (``data_base64``), or a placeholder without them."""
+    raw = body.get("data_base64")
+    if raw is None or raw == "":
+        return placeholder
+    return base64.b64decode(str(raw), validate=True)  # binascii.Error is a ValueError: 400
 
 
 async def _c_user(request: web.Request) -> web.Response:
@@ -145,20 +153,22 @@ async def _c_contact(request: web.Request) -> web.Response:
 
 
 async def _c_voice(request: web.Request) -> web.Response:
-    data = await _payload(request) or b"OggS-fake-voice"
-    duration = int(request.query.get("duration", "3"))
-    return _reply(_state(request).send_voice(_uid(request), data, duration))
+    b = await _body(request)
+    data = _media(b, b"OggS-fake-voice")
+    return _reply(_state(request).send_voice(_uid(request), data, int(b.get("duration", 3))))
 
 
 async def _c_photo(request: web.Request) -> web.Response:
-    data = await _payload(request) or b"\xff\xd8\xff-fake-photo"
-    return _reply(_state(request).send_photo(_uid(request), data, request.query.get("caption", "")))
+    b = await _body(request)
+    data = _media(b, b"\xff\xd8\xff-fake-photo")
+    return _reply(_state(request).send_photo(_uid(request), data, str(b.get("caption", ""))))
 
 
 async def _c_document(request: web.Request) -> web.Response:
-    data = await _payload(request) or b"%PDF-fake"
-    name = request.query.get("file_name", "file.pdf")
-    return _reply(_state(request).send_document(_uid(request), data, name))
+    b = await _body(request)
+    data, name = _media(b, b"%PDF-fake"), str(b.get("file_name", "file.pdf"))
+    mime = str(b.get("mime_type", "application/pdf"))
+    return _reply(_state(request).send_document(_uid(request), data, name, mime))
 
 
 async def _c_sticker(request: web.Request) -> web.Response:
@@ -244,9 +254,18 @@ async def _c_wait(request: web.Request) -> web.Response:
     return _reply({"ok": ok, "messages": state.messages(chat_id, since)})
 
 
-def build_sandbox_app(state: SandboxState) -> web.Application:
-    """Build the aiohttp application serving the Bot API, file downloads and /control."""
+def _body_types(request: web.Request) -> frozenset[str] | None:
+    """JSON for the control API; the Bot API takes whatever Telegram takes."""
+    return JSON_BODY if request.path.startswith("/control/") else None
+
+
+def build_sandbox_app(state: SandboxState, allowed_hosts: Iterable[str] = ()) -> web.Application:
+    """Build the aiohttp application serving the Bot API, file downloads and /control.
+
+    ``allowed_hosts`` are further Host header values to answer to (see :mod:`sandbox.guard`).
+    """
     app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=[_control_errors])
+    install_guard(app, Guard(_body_types, allowed_hosts=allowed_hosts))
     app[STATE_KEY] = state
     r = app.router
     r.add_route("*", "/bot{token}/{method}", _bot_api)
@@ -271,11 +290,22 @@ def build_sandbox_app(state: SandboxState) -> web.Application:
 
 
 async def start_sandbox(
-    host: str = "127.0.0.1", port: int = 0, state: SandboxState | None = None
+    host: str = "127.0.0.1",
+    port: int = 0,
+    state: SandboxState | None = None,
+    allowed_hosts: Iterable[str] = (),
 ) -> tuple[SandboxState, web.AppRunner, int]:
-    """Serve a (new) sandbox on ``host:port`` (0 = any free port); return state, runner, port."""
+    """Serve a (new) sandbox on ``host:port`` (0 = any free port); return state, runner, port.
+
+    It answers to Host headers naming the loopback addresses or ``host`` on the bound port, and
+    to ``allowed_hosts`` exactly as written (see :mod:`sandbox.guard`).
+    """
     state = state or SandboxState()
-    runner = web.AppRunner(build_sandbox_app(state), access_log=None, shutdown_timeout=1.0)
+    app = build_sandbox_app(state, allowed_hosts)
+    guard = guard_of(app)
+    if guard is not None:
+        guard.bind(host)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

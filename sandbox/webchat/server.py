@@ -1,18 +1,24 @@
-"""The web chat's HTTP side: the page, its assets, and a JSON API over the in-process sandbox."""
+"""The web chat's HTTP side: the page, its assets, and a JSON API over the in-process sandbox.
+
+Like the sandbox, it sits behind :mod:`sandbox.guard`: the Host must name this server, POSTs
+must come from this page (or from no page at all) and carry ``application/json``, the photo and
+voice uploads ``multipart/form-data``.
+"""
 
 from __future__ import annotations
 
 import errno
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from aiohttp import web
 
 from sandbox.core import StoredFile
+from sandbox.guard import JSON_BODY, UPLOAD_BODY, Guard, guard_of, install_guard
 from sandbox.state import SandboxState
 from sandbox.webchat.personas import (
     NEW_USER_NAMES,
@@ -90,10 +96,7 @@ def _reply(obj: Any, status: int = 200) -> web.Response:
 
 
 @web.middleware
-async def _guard(request: web.Request, handler: _Handler) -> web.StreamResponse:
-    origin = request.headers.get("Origin")
-    if request.method == "POST" and origin and urlsplit(origin).netloc != request.host:
-        return _reply({"ok": False, "error": "cross-origin request refused"}, 403)
+async def _headers_and_errors(request: web.Request, handler: _Handler) -> web.StreamResponse:
     try:
         response = await handler(request)
     except (ValueError, KeyError, TypeError) as exc:
@@ -244,15 +247,28 @@ def _mime(stored: StoredFile) -> str:
     return "application/octet-stream"
 
 
+_UPLOADS = frozenset({"photo", "voice"})
+
+
+def _body_types(request: web.Request) -> frozenset[str]:
+    """Uploads are multipart forms; everything else the page posts is JSON."""
+    return UPLOAD_BODY if request.path.rsplit("/", 1)[-1] in _UPLOADS else JSON_BODY
+
+
 def build_webchat_app(
     state: SandboxState,
     personas: Sequence[Persona],
     new_user_ids: range,
     taken: TakenIds | None = None,
+    allowed_hosts: Iterable[str] = (),
 ) -> web.Application:
-    """The page and its ``/api`` for ``personas``; new users get ids in ``new_user_ids``."""
+    """The page and its ``/api`` for ``personas``; new users get ids in ``new_user_ids``.
+
+    ``allowed_hosts`` are further Host header values to answer to (see :mod:`sandbox.guard`).
+    """
     # taken() names ids already in use (default: the sandbox's users); new ids lie above them.
-    app = web.Application(client_max_size=20 * 1024 * 1024, middlewares=[_guard])
+    app = web.Application(client_max_size=20 * 1024 * 1024, middlewares=[_headers_and_errors])
+    install_guard(app, Guard(_body_types, pages=True, allowed_hosts=allowed_hosts))
     app[WEBCHAT_KEY] = WebChat(state, personas, new_user_ids, taken)
     r = app.router
     for path in _PAGES:
@@ -273,7 +289,13 @@ def build_webchat_app(
 async def start_webchat(
     app: web.Application, host: str = "127.0.0.1", port: int = 0, *, any_port: bool = True
 ) -> tuple[web.AppRunner, int]:
-    """Serve the web chat on host:port; if that port is taken (and ``any_port``), on a free one."""
+    """Serve the web chat on host:port; if that port is taken (and ``any_port``), on a free one.
+
+    It answers to Host headers naming the loopback addresses or ``host`` on the bound port.
+    """
+    guard = guard_of(app)
+    if guard is not None:
+        guard.bind(host)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -31,7 +32,7 @@ async def served() -> AsyncIterator[tuple[SandboxState, Bot, aiohttp.ClientSessi
 
 
 async def _post(http: aiohttp.ClientSession, path: str, body: Any = None) -> Any:
-    async with http.post(path, json=body) as resp:
+    async with http.post(path, json={} if body is None else body) as resp:
         assert resp.status == 200, await resp.text()
         return await resp.json()
 
@@ -89,17 +90,22 @@ async def test_control_media_faults_limits_stats(
 ) -> None:
     state, bot, http, _ = served
     await _post(http, "/control/users", {"user_id": 6})
-    async with http.post("/control/users/6/voice?duration=4", data=b"OggS-real") as resp:
-        voice = (await resp.json())["message"]["voice"]
+    body = {"data_base64": base64.b64encode(b"OggS-real").decode(), "duration": 4}
+    voice = (await _post(http, "/control/users/6/voice", body))["message"]["voice"]
     assert voice["duration"] == 4 and voice["file_size"] == len(b"OggS-real")
-    form = aiohttp.FormData()
-    form.add_field("file", b"\xff\xd8photo", filename="p.jpg", content_type="image/jpeg")
-    async with http.post("/control/users/6/photo", data=form) as resp:
-        photo = (await resp.json())["message"]["photo"]
+    body = {"data_base64": base64.b64encode(b"\xff\xd8photo").decode(), "caption": "门口"}
+    message = (await _post(http, "/control/users/6/photo", body))["message"]
+    photo = message["photo"]
+    assert message["caption"] == "门口"
     file = await bot.get_file(photo[-1]["file_id"])
     assert bytes(await file.download_as_bytearray()) == b"\xff\xd8photo"
     empty = await _post(http, "/control/users/6/photo")
     assert empty["message"]["photo"][0]["file_size"] > 0
+    body = {"data_base64": base64.b64encode(b"%PDF-1.7").decode(), "file_name": "单.pdf"}
+    document = (await _post(http, "/control/users/6/document", body))["message"]["document"]
+    assert document["file_name"] == "单.pdf" and document["file_size"] == len(b"%PDF-1.7")
+    async with http.post("/control/users/6/photo", json={"data_base64": "not base64!"}) as resp:
+        assert resp.status == 400
     assert (await _post(http, "/control/users/6/sticker"))["message"]["sticker"]["emoji"]
     assert (await _post(http, "/control/users/6/contact", {"phone_number": "+86139"}))["message"][
         "contact"
