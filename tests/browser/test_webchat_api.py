@@ -182,7 +182,9 @@ async def test_bad_requests_are_refused_and_change_nothing(web: Client) -> None:
     assert status == 400 and "no reply keyboard button" in body["error"]
     assert (await web.post(f"api/chats/{uid}/text", {"text": "   "}))[0] == 400
     assert (await web.post(f"api/chats/{uid}/text", {"text": "长" * 4097}))[0] == 400
-    assert (await web.post(f"api/chats/{uid}/photo", data=aiohttp.FormData({"x": "1"})))[0] == 400
+    no_file = aiohttp.FormData({"x": "1"}, default_to_multipart=True)
+    assert (await web.post(f"api/chats/{uid}/photo", data=no_file))[0] == 400
+    assert (await web.post(f"api/chats/{uid}/photo", data=aiohttp.FormData({"x": "1"})))[0] == 415
     assert (await web.post("api/updates", {"chats": {"0": ""}}))[0] == 400
     many = {str(100 + i): "" for i in range(21)}
     assert (await web.post("api/updates", {"chats": many}))[0] == 400
