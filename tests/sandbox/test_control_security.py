@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from sandbox.core import MAX_STORED_FILE_BYTES
 from sandbox.server import start_sandbox, stop_sandbox
 from sandbox.state import SandboxState
 from sandbox.webchat import Persona, build_webchat_app, start_webchat
@@ -255,8 +256,6 @@ async def test_the_web_chat_wants_json_or_an_upload_from_its_own_page(served: Se
 
 # -- stored files are bounded ------------------------------------------------------------------
 async def test_twenty_big_photos_do_not_grow_the_file_store_beyond_its_cap(served: Served) -> None:
-    from sandbox.core import MAX_STORED_FILE_BYTES
-
     state = served.state
     photo = 4 * 1024 * 1024
     for n in range(20):
