@@ -9,11 +9,16 @@ After an erasure the handler asks (``context.purge_wal_after_update()``) for SQL
 emptied once the update is done: the UI state the handler dropped is written first (a flush
 racing the erasure may have written some back, then deleted it again), then the WAL is
 checkpointed with TRUNCATE, so no earlier version of an erased row stays in the ``-wal`` file.
+
+Updates the webhook took from its inbox (``models.core.runtime``) leave it once their handlers
+are done, before that checkpoint; one cancelled by a shutdown stays there and is processed at
+the next start (``replay_inbox``), so an accepted update is never lost to a crash or a stop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from contextvars import ContextVar
@@ -21,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.db import SessionFactory, WriteGate, checkpoint_wal
@@ -28,6 +34,7 @@ from bot.i18n import Catalogues, Translator
 from bot.metrics import Metrics
 from bot.settings import Settings
 from models.core.catalogue import CATALOGUE_KEY, Catalogue
+from models.core.runtime import finish_update, unfinished_updates
 
 if TYPE_CHECKING:
     from models.core.authz import Scope
@@ -90,27 +97,61 @@ _current_scope: ContextVar[UpdateScope | None] = ContextVar("tongxin_update_scop
 class TongxinApplication(Application):  # type: ignore[type-arg]
     """PTB's Application carrying our Services, an outbox pump, and one scope per update."""
 
-    __slots__ = ("_flush_lock", "pump", "services")
+    __slots__ = ("_flush_lock", "_from_inbox", "pump", "services")
 
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
         self.pump: Pump | None = None  # set by build_application
         self._flush_lock = asyncio.Lock()
+        self._from_inbox: set[int] = set()  # ids of queued updates that wait in the inbox
+
+    async def enqueue_from_inbox(self, update: Update) -> None:
+        """Queue an update stored in the inbox; it leaves the inbox when its handlers are done."""
+        self._from_inbox.add(update.update_id)
+        await self.update_queue.put(update)
+
+    async def replay_inbox(self) -> int:
+        """Queue what the inbox still holds from before the last stop; return how many."""
+        async with self.services.sessions() as session:
+            rows = await unfinished_updates(session)
+        for row in rows:
+            await self.enqueue_from_inbox(Update.de_json(row.payload, self.bot))
+        if rows:
+            logger.info("processing %s update(s) accepted before the last stop", len(rows))
+        return len(rows)
 
     async def process_update(self, update: object) -> None:
         """Process one update through every handler group in its own scope, timing it."""
         started = time.perf_counter()
         scope = UpdateScope(self.services.sessions, self.services.catalogue)
         token = _current_scope.set(scope)
+        cancelled = False
         try:
             await super().process_update(update)
+        except asyncio.CancelledError:  # a stop mid-update: the inbox keeps it for next start
+            cancelled = True
+            raise
         finally:
             _current_scope.reset(token)
             await scope.close()
+            if not cancelled and isinstance(update, Update):
+                await self._leave_inbox(update.update_id)
             if scope.purge_wal:
                 await self._purge_wal()
             self.services.metrics.latency.observe(time.perf_counter() - started)
+
+    async def _leave_inbox(self, update_id: int) -> None:
+        """Delete a handled update from the inbox (no-op for updates that were not in it)."""
+        if update_id not in self._from_inbox:
+            return
+        try:
+            gate = self.services.write_gate or contextlib.nullcontext()
+            async with gate, self.services.sessions() as session, session.begin():
+                await finish_update(session, update_id)
+        except Exception as exc:  # it stays in the inbox: handled again at the next start
+            logger.warning("update %s stays in the inbox: %s", update_id, type(exc).__name__)
+        self._from_inbox.discard(update_id)
 
     async def _purge_wal(self) -> None:
         """Write the UI state this update dropped, then empty SQLite's WAL (see the module)."""

@@ -1,6 +1,7 @@
 """Run the bot: one explicit asyncio code path for long polling and for the webhook.
 
-Start-up order: PTB Application (initialize + start, which also starts the JobQueue), then the
+Start-up order: PTB Application (initialize + start, which also starts the JobQueue), the
+updates the webhook accepted but did not finish before the last stop (its inbox), then the
 aiohttp server on TONGXIN_LISTEN (/healthz and /metrics always, the webhook in webhook mode),
 then either ``setWebhook`` or the updater's long polling. Shutdown reverses it: stop receiving
 (web server, polling), let PTB finish and flush persistence, dispose the engine.
@@ -52,6 +53,7 @@ class BotRunner:
         await app.initialize()
         await app.start()
         try:
+            await app.replay_inbox()  # before new updates: what a crash left comes first
             web_app = build_web_app(app, settings)
             self._web, self.port = await start_web(
                 web_app, settings.listen_host, settings.listen_port

@@ -2,10 +2,11 @@
 
 The webhook checks, in this order and before touching anything else: the secret header
 (403), the body size (413), the body's shape, nesting depth and numbers (400, ``bot.intake``).
-Only then is the ``update_id`` claimed in the database (``processed_update``), so a redelivered
-update is handed to PTB once, across restarts and processes; accepted updates go onto
-``application.update_queue`` and the answer is 200 at once (handlers run on PTB's own loop, not
-inside the HTTP request).
+Only then is the ``update_id`` claimed in the database (``processed_update``), in the same
+transaction as the raw update is stored in the inbox (``update_inbox``), so a redelivered update
+is handed to PTB once, across restarts and processes, and an accepted one survives a crash. The
+update then goes onto ``application.update_queue`` and the answer is 200 at once (handlers run
+on PTB's own loop, not inside the HTTP request); it leaves the inbox when its handlers are done.
 """
 
 from __future__ import annotations
@@ -119,12 +120,12 @@ async def _webhook(request: web.Request) -> web.Response:
         logger.warning("webhook update %s could not be parsed", data["update_id"])
         return _reject(request, 400, "bad_update")
     async with application.services.sessions() as session, session.begin():
-        first_time = await claim_update(session, update.update_id)
+        first_time = await claim_update(session, update.update_id, data)
     if not first_time:
         _services(request).metrics.webhook_rejected.labels(reason="duplicate").inc()
         logger.info("update %s was already received, ignored", update.update_id)
         return web.Response(status=200, text="duplicate")
-    await application.update_queue.put(update)
+    await application.enqueue_from_inbox(update)
     return web.Response(status=200, text="ok")
 
 

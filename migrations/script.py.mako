@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models.base
+import models.core.base
 % if imports:
 ${imports}
 % endif

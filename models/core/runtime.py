@@ -1,4 +1,10 @@
-"""Runtime rows: PTB persistence state and the webhook's seen update ids."""
+"""Runtime rows: PTB persistence state, the webhook's seen update ids and its inbox.
+
+The webhook's inbox makes intake exactly-once: an update's id (``processed_update``) and its
+raw JSON (``update_inbox``) are written in one transaction before Telegram gets its 200; the
+inbox row is deleted once the handlers are done with it, and what is left after a crash is
+processed at the next start. A redelivered id is refused by the first table, across restarts.
+"""
 
 from __future__ import annotations
 
@@ -36,14 +42,44 @@ class ProcessedUpdate(SQLModel, table=True):
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
-async def claim_update(session: AsyncSession, update_id: int) -> bool:
-    """Record an update id; False when it was seen before (the unique key decides)."""
+class InboxUpdate(SQLModel, table=True):
+    """An accepted update not yet handled: kept until its handlers finish, replayed after a crash.
+
+    It holds the raw update (names, texts) for milliseconds, so it is deleted, not marked done.
+    """
+
+    __tablename__ = "update_inbox"
+
+    update_id: int = Field(
+        sa_column_kwargs={"autoincrement": False}, sa_type=BigInteger, primary_key=True
+    )
+    payload: dict[str, Any] = Field(sa_type=JSON, nullable=False)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+async def claim_update(
+    session: AsyncSession, update_id: int, payload: dict[str, Any] | None = None
+) -> bool:
+    """Record an update id (and its raw JSON in the inbox); False when it was seen before."""
     try:
         async with session.begin_nested():
             session.add(ProcessedUpdate(update_id=update_id))
+            if payload is not None:
+                session.add(InboxUpdate(update_id=update_id, payload=payload))
     except IntegrityError:
         return False
     return True
+
+
+async def finish_update(session: AsyncSession, update_id: int) -> None:
+    """The update's handlers are done: drop it from the inbox."""
+    await session.execute(delete(InboxUpdate).where(col(InboxUpdate.update_id) == update_id))
+
+
+async def unfinished_updates(session: AsyncSession) -> list[InboxUpdate]:
+    """Updates accepted but not handled before the last stop, oldest first."""
+    query = select(InboxUpdate).order_by(col(InboxUpdate.update_id))
+    return list((await session.execute(query)).scalars())
 
 
 async def prune_processed_updates(session: AsyncSession, older_than: timedelta) -> int:
