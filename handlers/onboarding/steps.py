@@ -77,7 +77,10 @@ async def on_consent(update: Update, context: TongxinContext) -> str:
     if key is None or user is None or chat is None:
         return await reprompt(update, context, CONSENT)
     if key == "no":
+        erased = context.person is not None  # a consent given before Back: rows to wipe
         await run(context, onboarding.refuse_consent, person=context.person)
+        if erased:
+            context.purge_wal_after_update()  # SQLite: no old copy left in the -wal file
         context.person = None
         await reply(update, context, context.t("onboarding.refused"), ReplyKeyboardRemove())
         _forget(context, user.id, chat.id)

@@ -69,3 +69,22 @@ async def test_deleteme_leaves_no_copy_in_the_sqlite_files(
     await harness.stop()
     await services.engine.dispose()  # the last connection closes: SQLite checkpoints
     assert _copies(services) == {}
+
+
+async def test_refusing_consent_after_back_leaves_no_copy_either(
+    harness: BotHarness, services: Services
+) -> None:
+    user = harness.user(UID + 1, first_name="Resident")
+    await user.send("/start")
+    await user.press("1. ✅ 同意")
+    await user.choose("中文")
+    await user.choose("崇明区D镇")
+    await user.choose("长江新村社区")
+    await user.send(NAME)  # stored at once; the phone question comes next
+    await harness.flush_persistence()
+    assert _copies(services)
+    for _step in ("name", "community", "town", "language", "consent"):
+        await user.press("⬅️ 返回")
+    await user.press("2. ❌ 不同意")
+    await harness.flush_persistence()
+    assert _copies(services) == {}
