@@ -171,6 +171,7 @@ class StateBase:
         self.phones: dict[int, str] = {}
         self.chats: dict[int, ChatState] = {}
         self.blocked: set[int] = set()
+        self.bot_statuses: dict[int, str] = {}  # the bot's member status in each group
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callback_queries: dict[str, JSON] = {}

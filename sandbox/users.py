@@ -50,14 +50,6 @@ class UsersMixin(StateBase):
             chat.info = info
         return user
 
-    def group(self, chat_id: int, title: str = "Group") -> JSON:
-        """Register a group chat (negative id) so the bot can post to it."""
-        if chat_id >= 0:
-            raise ValueError("group chat ids are negative")
-        info: JSON = {"id": chat_id, "type": "group", "title": title}
-        self.chats.setdefault(chat_id, ChatState(chat_id=chat_id, info=info))
-        return info
-
     def block(self, user_id: int) -> None:
         """Make every send to this user fail with 403 until :meth:`unblock`."""
         self.blocked.add(user_id)
