@@ -5,7 +5,7 @@ One row per chat (``bot_group``), written when Telegram says the bot's membershi
 (``claim_private_notice``). The row also remembers that the group was told, once, to talk to
 the bot in private. Later features (mediators' case alerts) look their groups up here.
 
-``added_by`` points at the person who added the bot, when they are registered: /mydata exports
+``added_by`` points at the person who added the bot, when the bot knows them: /mydata exports
 the row with theirs and /deleteme unlinks it (the privacy module follows the foreign key).
 """
 
@@ -79,8 +79,9 @@ async def record_membership(
 ) -> Membership:
     """Record the bot's new ``status`` in a chat; ``active``: it is a member now.
 
-    Joining stamps ``added_at`` (and ``added_by``, the registered person who added it, if any)
-    and clears ``left_at``; leaving (removed, kicked, or the chat deleted) stamps ``left_at``.
+    Joining stamps ``added_at`` (and ``added_by``: the person who added the bot, when the bot
+    knows them) and clears ``left_at``; leaving (removed, kicked, the chat deleted) stamps
+    ``left_at``. A new role (member to administrator) changes only the status.
     """
     await _ensure_row(session, chat_id, title, chat_type)
     query = select(BotGroup).where(col(BotGroup.chat_id) == chat_id).with_for_update()
