@@ -3,9 +3,10 @@
 Adding a domain means adding its ``FEATURE`` to ``FEATURES``; nothing else in ``bot`` changes.
 ``register_all`` checks the features against each other when the application is built (a
 duplicate name, conversation, callback prefix, deep-link prefix or menu key fails loudly),
-then adds their handlers in this order and puts the main menu and the deep links where the kit
-finds them; last of all comes the answer to a tap that nothing took, so every tap is answered
-exactly once. ``all_jobs`` lists every feature's periodic jobs for the runner.
+then adds their handlers in this order, behind the person loader and the guard that lets only
+private chats reach them, and puts the main menu and the deep links where the kit finds them;
+last of all comes the answer to a tap that nothing took, so every tap is answered exactly once.
+``all_jobs`` lists every feature's periodic jobs for the runner.
 """
 
 from __future__ import annotations
