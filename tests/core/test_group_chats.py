@@ -5,6 +5,7 @@ and channel posts are ignored; the bot joining and leaving groups is recorded in
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.context import Services
 from models.core.authz import Role, grant_role
 from models.core.base import utcnow
-from models.core.groups import BotGroup, find_group
+from models.core.groups import BotGroup, claim_private_notice, find_group
 from models.core.people import find_person
 from models.roles import ROLES_CODE
 from sandbox import SandboxState
@@ -243,3 +244,17 @@ async def test_mydata_exports_and_deleteme_unlinks_the_groups_a_person_added(
     row = await row_of(services, GROUP)
     assert row is not None and row.added_by is None  # the group stays; who added it is gone
     assert row.active and row.title == "调解员群"
+
+
+async def test_fifty_concurrent_first_contacts_send_one_notice(services: Services) -> None:
+    async def attempt() -> bool:
+        async with services.sessions() as session, session.begin():
+            return await claim_private_notice(
+                session, chat_id=GROUP, title="社区群", chat_type="supergroup"
+            )
+
+    outcomes = await asyncio.gather(*(attempt() for _ in range(50)))
+
+    assert outcomes.count(True) == 1
+    row = await row_of(services, GROUP)
+    assert row is not None and row.private_notice_sent_at is not None
