@@ -171,7 +171,6 @@ class StateBase:
         self.phones: dict[int, str] = {}
         self.chats: dict[int, ChatState] = {}
         self.blocked: set[int] = set()
-        self.bot_statuses: dict[int, str] = {}  # the bot's member status in each group
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callback_queries: dict[str, JSON] = {}
@@ -181,6 +180,7 @@ class StateBase:
         self.bot_settings: dict[str, JSON] = {}
         self.faults: list[Fault] = []
         self.limiter = RateLimiter()
+        self.bot_statuses: dict[int, str] = {}  # the bot's member status in each group
         self.stats: JSON = {"calls": 0, "method": Counter(), "status": Counter()}
         self.allowed_updates: list[str] | None = None
         self.closed = False

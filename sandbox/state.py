@@ -6,7 +6,6 @@ import logging
 
 from sandbox.api import BotApiMixin
 from sandbox.core import FAULT_KINDS, JSON, Fault, SandboxTimeout
-from sandbox.groups import GroupsMixin
 from sandbox.messages import MessagesMixin
 from sandbox.methods import MiscMethodsMixin
 from sandbox.users import UsersMixin
@@ -19,13 +18,7 @@ __all__ = ["SandboxState", "SandboxTimeout"]
 
 
 class SandboxState(
-    BotApiMixin,
-    MessagesMixin,
-    MiscMethodsMixin,
-    WebhookMixin,
-    UsersMixin,
-    GroupsMixin,
-    ChatViewsMixin,
+    BotApiMixin, MessagesMixin, MiscMethodsMixin, WebhookMixin, UsersMixin, ChatViewsMixin
 ):
     """In-memory Telegram: call Bot API methods with :meth:`call`, act as users, inspect."""
 

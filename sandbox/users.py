@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.core import JSON, ChatState, StateBase, now_ts, utf16_len
+from sandbox.core import JSON, ChatState, now_ts, utf16_len
+from sandbox.groups import GroupsMixin
 
 _KEEP = "\x00keep"
 
 
-class UsersMixin(StateBase):
-    """Registers users and turns their actions into Telegram-exact updates."""
+class UsersMixin(GroupsMixin):
+    """Registers users and turns their actions into Telegram-exact updates (in their groups
+    too: see the groups mixin)."""
 
     # -- registration -----------------------------------------------------------------------
     def user(
