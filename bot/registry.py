@@ -3,9 +3,10 @@
 Adding a domain means adding its ``FEATURE`` to ``FEATURES``; nothing else in ``bot`` changes.
 ``register_all`` checks the features against each other when the application is built (a
 duplicate name, conversation, callback prefix, deep-link prefix or menu key fails loudly),
-then adds their handlers in this order and puts the main menu and the deep links where the kit
-finds them; last of all comes the answer to a tap that nothing took, so every tap is answered
-exactly once. ``all_jobs`` lists every feature's periodic jobs for the runner.
+then adds their handlers in this order, behind the person loader and the guard that lets only
+private chats reach them, and puts the main menu and the deep links where the kit finds them;
+last of all comes the answer to a tap that nothing took, so every tap is answered exactly once.
+``all_jobs`` lists every feature's periodic jobs for the runner.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from handlers.kit import (
     answer_stale_tap,
     guard_entries,
     load_person,
+    private_chats_only,
     publish_deep_links,
     publish_main_menu,
 )
@@ -47,10 +49,13 @@ FEATURES: tuple[Feature, ...] = (
     *home.PLACEHOLDERS,
     home.FEATURE,
 )
-# Handler groups, run in this order: who is talking; answers that only the database can tell
-# apart from menu choices (a typed "1" after a reminder: they stop the update when they take
-# it, and let it through otherwise); the flows.
-PERSON_GROUP, ANSWERS_GROUP, FLOWS_GROUP = -2, -1, 0
+# Handler groups, run in this order (order matters): who is talking (it only reads, and settles
+# the language the next group may answer in); where they are talking (only private chats go on:
+# groups, channels and edited messages are dealt with, minimally, and stopped there, before any
+# answer or flow can see them); answers that only the database can tell apart from menu choices
+# (a typed "1" after a reminder: they stop the update when they take it, and let it through
+# otherwise); the flows.
+PERSON_GROUP, CHATS_GROUP, ANSWERS_GROUP, FLOWS_GROUP = -3, -2, -1, 0
 
 
 class RegistryError(ValueError):
@@ -93,7 +98,8 @@ def register_all(
     application: Application,  # type: ignore[type-arg]
     features: Sequence[Feature] = FEATURES,
 ) -> None:
-    """Add the person loader and every feature's handlers; publish the menu and deep links."""
+    """Add the person loader, the private-chat guard and every feature's handlers; publish the
+    menu and deep links."""
     if not isinstance(application, TongxinApplication):
         raise TypeError("features register on a TongxinApplication (see bot.app)")
     menu = check_features(features)
@@ -105,6 +111,7 @@ def register_all(
     _unique("conversation name", _conversation_names(every))
     guard_entries(every)
     application.add_handler(TypeHandler(Update, load_person), group=PERSON_GROUP)
+    application.add_handler(TypeHandler(Update, private_chats_only), group=CHATS_GROUP)
     for feature in features:
         answers = list(feature.answers(wiring))
         if answers:

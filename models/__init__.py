@@ -16,6 +16,7 @@ from models.core.authz import Role, RoleGrant
 from models.core.base import metadata, utcnow
 from models.core.catalogue import CatalogueVersion
 from models.core.errors import DomainError
+from models.core.groups import BotGroup
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.core.people import NotificationOptOut, Person
 from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
@@ -29,6 +30,7 @@ __all__ = [
     "Booking",
     "BookingFeedback",
     "BookingStatus",
+    "BotGroup",
     "Broadcast",
     "BroadcastStatus",
     "CatalogueVersion",

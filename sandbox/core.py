@@ -195,6 +195,7 @@ class StateBase:
         self.bot_settings: dict[str, JSON] = {}
         self.faults: list[Fault] = []
         self.limiter = RateLimiter()
+        self.bot_statuses: dict[int, str] = {}  # the bot's member status in each group
         self.stats: JSON = {"calls": 0, "method": Counter(), "status": Counter()}
         self.allowed_updates: list[str] | None = None
         self.closed = False

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.core import JSON, ChatState, StateBase, now_ts, utf16_len
+from sandbox.core import JSON, ChatState, now_ts, utf16_len
+from sandbox.groups import GroupsMixin
 
 _KEEP = "\x00keep"
 
 
-class UsersMixin(StateBase):
-    """Registers users and turns their actions into Telegram-exact updates."""
+class UsersMixin(GroupsMixin):
+    """Registers users and turns their actions into Telegram-exact updates (in their groups
+    too: see the groups mixin)."""
 
     # -- registration -----------------------------------------------------------------------
     def user(
@@ -49,14 +51,6 @@ class UsersMixin(StateBase):
         else:
             chat.info = info
         return user
-
-    def group(self, chat_id: int, title: str = "Group") -> JSON:
-        """Register a group chat (negative id) so the bot can post to it."""
-        if chat_id >= 0:
-            raise ValueError("group chat ids are negative")
-        info: JSON = {"id": chat_id, "type": "group", "title": title}
-        self.chats.setdefault(chat_id, ChatState(chat_id=chat_id, info=info))
-        return info
 
     def block(self, user_id: int) -> None:
         """Make every send to this user fail with 403 until :meth:`unblock`."""

@@ -82,6 +82,17 @@ class BotHarness:
         assert self.app is not None
         await self.app.process_update(Update.de_json(update, self.app.bot))
 
+    def group(self, chat_id: int, title: str = "社区群", kind: str = "group") -> int:
+        """A group chat (or "supergroup", "channel") in the sandbox; returns its id."""
+        self.state.group(chat_id, title, kind)
+        return chat_id
+
+    async def channel_post(self, chat_id: int, text: str) -> list[Message]:
+        """A post in a channel; returns what the bot said there."""
+        since = self.state.last_message_id(chat_id)
+        await self.feed(self.state.channel_post(chat_id, text))
+        return self.state.messages(chat_id, since=since)
+
     def user(
         self, user_id: int, language_code: str | None = "zh-hans", first_name: str = "王阿姨"
     ) -> SimUser:
@@ -102,17 +113,36 @@ class SimUser:
         """The sandbox."""
         return self.harness.state
 
-    def _mark(self) -> int:
-        return int(self.state.last_message_id(self.id) or 0)
+    def _mark(self, chat: int | None = None) -> int:
+        return int(self.state.last_message_id(self.id if chat is None else chat) or 0)
 
-    async def _act(self, update: dict[str, Any]) -> list[Message]:
-        since = self._mark()
+    async def _act(self, update: dict[str, Any], chat: int | None = None) -> list[Message]:
+        since = self._mark(chat)
         await self.harness.feed(update)
-        return self.state.messages(self.id, since=since)
+        return self.state.messages(self.id if chat is None else chat, since=since)
 
     async def send(self, text: str) -> list[Message]:
         """Type a text message (or a /command)."""
         return await self._act(self.state.send_text(self.id, text))
+
+    async def send_in(self, chat: int, text: str) -> list[Message]:
+        """Type a text message (or a /command) in a group; returns what the bot said there."""
+        return await self._act(self.state.send_text(self.id, text, chat), chat)
+
+    async def edit(self, text: str, chat: int | None = None) -> list[Message]:
+        """Edit the text of this user's latest message in the chat (private unless ``chat``)."""
+        where = self.state.get_user_chat(self.id, chat)
+        mine = [r for r in where.messages.values() if not r["from_bot"]]
+        update = self.state.edit_text(self.id, mine[-1]["message_id"], text, chat)
+        return await self._act(update, chat)
+
+    async def add_bot_to(self, chat: int, status: str = "member") -> list[Message]:
+        """Add the bot to a group (or make it an "administrator" there)."""
+        return await self._act(self.state.set_bot_status(chat, status, self.id), chat)
+
+    async def remove_bot_from(self, chat: int, status: str = "kicked") -> list[Message]:
+        """Remove the bot from a group ("kicked", or "left")."""
+        return await self._act(self.state.set_bot_status(chat, status, self.id), chat)
 
     async def press(self, label: str) -> list[Message]:
         """Tap a reply-keyboard button by its exact label (must be on the current keyboard)."""
@@ -122,9 +152,12 @@ class SimUser:
         """Tap the reply-keyboard button whose label contains ``words``."""
         return await self.press(self.button(words))
 
-    async def tap(self, message: Message, callback_data: str) -> list[Message]:
-        """Tap an inline button under one of the bot's messages."""
-        return await self._act(self.state.tap(self.id, message["message_id"], callback_data))
+    async def tap(
+        self, message: Message, callback_data: str, chat: int | None = None
+    ) -> list[Message]:
+        """Tap an inline button under one of the bot's messages (in a group when ``chat``)."""
+        update = self.state.tap(self.id, message["message_id"], callback_data, chat)
+        return await self._act(update, chat)
 
     async def forge_tap(self, callback_data: str) -> list[Message]:
         """Tap any ``callback_data`` under the bot's last message, as a modified client can."""

@@ -4,6 +4,7 @@ Domain packages import from here (``from handlers.kit import ask, conversation, 
 from one another. See docs/architecture.md for how a flow is put together.
 """
 
+from handlers.kit.chats import private_chats_only
 from handlers.kit.db import run
 from handlers.kit.deeplinks import deep_link_for, follow_deep_link, publish_deep_links
 from handlers.kit.drafts import clear_draft, draft
@@ -128,6 +129,7 @@ __all__ = [
     "page_of",
     "page_rows",
     "parse_id",
+    "private_chats_only",
     "publish_deep_links",
     "publish_main_menu",
     "refuse_tap",
