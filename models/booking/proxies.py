@@ -5,10 +5,15 @@ given per booking with one tap; until then the booking holds its places as
 ``awaiting_resident`` and lapses after ``ANSWER_WINDOW``.
 
 A proxy names the resident by the phone number the resident shared. That lookup must not be an
-oracle for who owns a number, so each person may look up only ``per_hour`` numbers in any
-rolling hour (``LOOKUP_WINDOW``), counted from the audit log, in the database, so a restart
-forgets nothing; every lookup and every refused one writes an audit row (ids only, never the
-number typed).
+oracle for who owns a number, so:
+
+- each person may look up only ``per_hour`` numbers in any rolling hour (``LOOKUP_WINDOW``),
+  counted from the audit log, in the database, so a restart forgets nothing; every lookup and
+  every refused one writes an audit row (ids only, never the number typed);
+- until the resident's standing consent to this proxy is on record, the proxy sees the name
+  masked (王*姨, :func:`name_for_proxy`), here and in every later message about the booking.
+  The town is still shown: there are two, it tells the proxy little they could misuse, and a
+  family member needs it (with the masked name) to tell it is the right person.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from sqlmodel import col, select
 
 from models.booking.bookings import cancel_booking
 from models.booking.creation import announce, slot_and_venue
+from models.booking.proxy_consent import has_consent
 from models.booking.rules import BookingNotActive, NotYourBooking, initial_status
 from models.booking.tables import Booking, BookingStatus, ProxyConsent, id_of
 from models.core.audit import AuditLog, record_audit
@@ -122,16 +128,6 @@ async def _lookups_since(
     )
     made, oldest = (await session.execute(query)).one()  # min() keeps the column's UTC type
     return int(made), oldest
-
-
-async def has_consent(session: AsyncSession, resident_id: int, proxy_id: int) -> bool:
-    """Whether the resident gave standing consent to this proxy."""
-    query = select(ProxyConsent.id).where(
-        col(ProxyConsent.resident_id) == resident_id,
-        col(ProxyConsent.proxy_id) == proxy_id,
-        col(ProxyConsent.revoked_at).is_(None),
-    )
-    return (await session.execute(query)).first() is not None
 
 
 async def grant_consent(session: AsyncSession, resident: Person, proxy_id: int) -> None:

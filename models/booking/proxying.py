@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.booking.bookings import BookingView, booking_view
 from models.booking.proxies import ResidentNotFound, answer_proxy_booking, look_up_resident
+from models.booking.proxy_consent import name_for_proxy
 from models.booking.proxy_notices import tell_proxy_answer
 from models.booking.rules import BookingNotActive
 from models.booking.tables import ACTIVE, Booking, id_of
@@ -30,16 +31,17 @@ class AlreadyAnswered(DomainError):
 
 @dataclass(frozen=True)
 class Resident:
-    """The resident a proxy books for, as "is this them?" shows them."""
+    """The resident a proxy books for, as "is this them?" shows them to that proxy: the name
+    masked until the resident's standing consent to the proxy is on record, and the town."""
 
     id: int
     name: str
     town: Town | None
 
 
-async def _resident(session: AsyncSession, resident: Person) -> Resident:
+async def _resident(session: AsyncSession, resident: Person, proxy: Person) -> Resident:
     town = await session.get(Town, resident.town_id) if resident.town_id else None
-    return Resident(id_of(resident), resident.display_name or "—", town)
+    return Resident(id_of(resident), await name_for_proxy(session, resident, proxy.id), town)
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,13 @@ async def resident_by_phone(
         )
     except DomainError as error:
         return PhoneLookup(refused=error)
-    return PhoneLookup(resident=await _resident(session, found))
+    return PhoneLookup(resident=await _resident(session, found, person))
 
 
-async def proxied_resident(session: AsyncSession, *, resident_id: int) -> Resident:
-    """The resident a proxy named before (``ResidentNotFound`` once they are gone)."""
+async def proxied_resident(session: AsyncSession, *, person: Person, resident_id: int) -> Resident:
+    """The resident the proxy ``person`` named before (``ResidentNotFound`` once they are gone)."""
     resident = await get_or_raise(session, Person, resident_id, ResidentNotFound)
-    return await _resident(session, resident)
+    return await _resident(session, resident, person)
 
 
 @dataclass(frozen=True)

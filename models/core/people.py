@@ -176,6 +176,28 @@ def mask_phone(phone: str | None) -> str | None:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
+def mask_name(name: str | None) -> str | None:
+    """A name as shown to someone who may not know it yet: 王*姨, 王*, *, E*** B****.
+
+    Each word on its own: a word with Chinese (wide) characters keeps its first and, from
+    three characters, its last one (王阿姨 → 王*姨, 欧阳娜娜 → 欧**娜, 王芳 → 王*, 王 → *);
+    any other word keeps its initial (Emma → E***, Li → L*, Q → *). Every hidden character is
+    one star, so the length stays as a hint. None for no name.
+    """
+    if not name:
+        return None
+    return " ".join(_mask_word(word) for word in name.split())
+
+
+def _mask_word(word: str) -> str:
+    if len(word) <= 1:
+        return "*"
+    wide = any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in word)
+    if wide and len(word) >= 3:
+        return word[0] + "*" * (len(word) - 2) + word[-1]
+    return word[0] + "*" * (len(word) - 1)
+
+
 async def find_person(session: AsyncSession, tg_user_id: int) -> Person | None:
     """The person with this Telegram user id, if they have consented."""
     query = select(Person).where(Person.tg_user_id == tg_user_id)

@@ -1,10 +1,12 @@
 """The proxy's phone lookup through the real Application is no oracle: a few lookups an hour,
-counted in the database (a restart forgets nothing), each one audited."""
+counted in the database (a restart forgets nothing), each one audited, and the resident's name
+masked until the resident's standing consent to this proxy is on record."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 from sqlmodel import col
@@ -12,7 +14,7 @@ from sqlmodel import col
 from bot.context import Services
 from models.booking import LOOKUP_WINDOW
 from models.core.audit import AuditLog
-from tests.booking.proxy_booking_support import PHONE, PROXY, RESIDENT, ids
+from tests.booking.proxy_booking_support import PHONE, PROXY, RESIDENT, cast, consent, ids
 from tests.booking.test_booking_flow_helpers import nav_ok, person, town_name, tr
 from tests.harness import BotHarness, SimUser
 
@@ -68,7 +70,7 @@ async def test_a_few_lookups_an_hour_even_across_a_restart(
         await proxy.choose(t("booking.who.proxy"))
         await proxy.send("+86 139 1234 5678")
         town = await town_name(services, "Q", "zh_CN")
-        assert proxy.last_text() == t("booking.ask_resident", name="王阿姨", town=town)
+        assert proxy.last_text() == t("booking.ask_resident", name="王*姨", town=town)
     rows = await _audit(services, proxy_id)
     assert _actions(rows) == ["proxy.lookup"] * limit + ["proxy.lookup_refused"] * 2 + [
         "proxy.lookup"
@@ -93,3 +95,25 @@ async def test_a_number_too_short_or_ones_own_costs_no_lookup(
     async with services.sessions() as session:
         rows = (await session.execute(select(AuditLog))).scalars().all()
     assert _actions(list(rows)) == []
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+async def test_the_name_is_masked_until_the_resident_consents(
+    harness: BotHarness, services: Services, lang: str
+) -> None:
+    proxy, _resident = await cast(harness, lang, "zh_CN")
+    t = tr(services, lang)
+    town = await town_name(services, "Q", lang)
+    await proxy.send("/book")
+    await proxy.choose(t("booking.who.proxy"))
+    await proxy.send(PHONE)
+    assert proxy.last_text() == t("booking.ask_resident", name="王*姨", town=town)
+    await proxy.choose(t("booking.resident.yes"))
+    assert proxy.last_text() == t("booking.ask_kind.proxy", name="王*姨")
+    assert "王阿姨" not in "".join(m.get("text") or "" for m in proxy.state.messages(PROXY))
+
+    await consent(services)  # the resident said "yes, and from now on" to this proxy
+    await proxy.send("/book")
+    await proxy.choose(t("booking.who.proxy"))
+    await proxy.send(PHONE)
+    assert proxy.last_text() == t("booking.ask_resident", name="王阿姨", town=town)

@@ -1,5 +1,5 @@
 """The proxy's phone lookup below the handlers: many lookups at the same moment still get only
-``per_hour`` answers."""
+``per_hour`` answers, and the name the proxy sees follows the resident's standing consent."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from bot.context import Services
 from models.booking import (
     LOOKUP_WINDOW,
     TooManyLookups,
+    grant_consent,
+    name_for_proxy,
     resident_by_phone,
+    revoke_consent,
 )
 from models.core.audit import AuditLog
 from models.core.base import utcnow
@@ -61,3 +64,16 @@ async def test_lookups_at_the_same_moment_get_only_the_hours_share(services: Ser
         assert refused.refused.params == {"minutes": 1}
         again = await resident_by_phone(session, person=proxy, phone=PHONE, per_hour=5, now=later)
         assert again.resident is not None
+
+
+async def test_the_full_name_only_while_standing_consent_is_on_record(services: Services) -> None:
+    await make_person(services.sessions, PROXY, name="小张")
+    await make_person(services.sessions, RESIDENT, name="王阿姨")
+    async with services.sessions() as session, session.begin():
+        proxy, resident = await find_person(session, PROXY), await find_person(session, RESIDENT)
+        assert proxy is not None and proxy.id is not None and resident is not None
+        assert await name_for_proxy(session, resident, proxy.id) == "王*姨"
+        await grant_consent(session, resident, proxy.id)
+        assert await name_for_proxy(session, resident, proxy.id) == "王阿姨"
+        await revoke_consent(session, resident, proxy.id)
+        assert await name_for_proxy(session, resident, proxy.id) == "王*姨"

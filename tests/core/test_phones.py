@@ -1,5 +1,5 @@
 """Phone numbers: one normalised key per number, unique among people (by the database, even
-when many share one at the same moment), found through its index."""
+when many share one at the same moment), found through its index; names shown masked."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from models.core.people import (
     Person,
     PhoneTaken,
     find_person,
+    mask_name,
     phone_key,
     phone_owner,
     update_profile,
@@ -44,6 +45,25 @@ RACERS = 30
 )
 def test_phone_key(raw: str | None, key: str | None) -> None:
     assert phone_key(raw) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("王阿姨", "王*姨"),
+        ("王芳", "王*"),
+        ("王", "*"),
+        ("欧阳娜娜", "欧**娜"),
+        ("Emma", "E***"),
+        ("Emma Brown", "E*** B****"),
+        ("Mr Li", "M* L*"),
+        ("王 阿姨", "* 阿*"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_mask_name(name: str | None, masked: str | None) -> None:
+    assert mask_name(name) == masked
 
 
 async def test_one_number_one_person_whatever_its_spelling(services: Services) -> None:

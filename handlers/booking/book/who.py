@@ -1,8 +1,8 @@
 """Who the booking is for: oneself, or a resident a proxy (a family member, a volunteer) names
 by the phone number they registered with, and confirms ("is this them?").
 
-Lookups are limited per hour (``TONGXIN_PROXY_LOOKUPS_PER_HOUR``); see
-``models.booking.proxies``.
+Lookups are limited per hour (``TONGXIN_PROXY_LOOKUPS_PER_HOUR``) and show the resident's name
+masked until the resident consented to this proxy; see ``models.booking.proxies``.
 """
 
 from __future__ import annotations
@@ -75,7 +75,9 @@ async def ask_resident(
         if "resident_id" not in data:
             return await ask_phone(update, context)
         try:
-            resident = await run(context, proxied_resident, resident_id=data["resident_id"])
+            resident = await run(
+                context, proxied_resident, person=me(context), resident_id=data["resident_id"]
+            )
         except DomainError as error:
             return await ask_phone(update, context, error_text(context, error))
     text = t(
