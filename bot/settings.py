@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=120.0, gt=0)
     quiet_hours: str = "21:00-07:30"
     broadcast_approval_towns: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Phone numbers one person may look up (to book for a resident) in any rolling hour.
+    proxy_lookups_per_hour: int = Field(default=5, ge=1, le=1000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

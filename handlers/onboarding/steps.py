@@ -38,7 +38,7 @@ from handlers.onboarding.screens import (
 )
 from models import onboarding
 from models.core.errors import DomainError, NotRegistered
-from models.core.people import NAME_MAX, NameInvalid, NameTooLong, Person
+from models.core.people import NAME_MAX, NameInvalid, NameTooLong, Person, PhoneTaken
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +164,8 @@ async def on_name(update: Update, context: TongxinContext) -> str:
 
 
 async def on_phone(update: Update, context: TongxinContext) -> object:
-    """Optional phone: only the sender's own shared contact is accepted; then finish."""
+    """Optional phone: only the sender's own shared contact, and only a number no one else has
+    registered, is kept; then finish."""
     message, user = update.effective_message, update.effective_user
     contact = message.contact if message else None
     if contact is None:
@@ -177,6 +178,8 @@ async def on_phone(update: Update, context: TongxinContext) -> object:
         await run(
             context, onboarding.give_phone, person=_person(context), phone=contact.phone_number
         )
+    except PhoneTaken as error:  # someone else's already: said plainly, nothing kept
+        return await ask_step(update, context, PHONE, note=error_text(context, error))
     except DomainError:
         return await reprompt(update, context, PHONE)
     return await finish(update, context)

@@ -1,4 +1,5 @@
-"""/settings: language, town and community, elder mode, notice topics and how to address you.
+"""/settings: language, town and community, elder mode, notice topics, how to address you and
+your phone number.
 
 This module wires the conversation; the screens are in ``handlers.settings.screens``. ⬅️ on a
 question goes back to the settings menu; ⬅️ on the menu leaves to the main menu.
@@ -15,6 +16,7 @@ from handlers.settings.screens import (
     LANGUAGE,
     MENU,
     NAME,
+    PHONE,
     TOPICS,
     TOWN,
     on_community,
@@ -22,6 +24,7 @@ from handlers.settings.screens import (
     on_language,
     on_menu,
     on_name,
+    on_phone,
     on_topic,
     on_town,
     show_menu,
@@ -42,6 +45,7 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
                 ELDER: Screen(on_elder, back=show_menu),
                 TOPICS: Screen(on_topic, back=show_menu),
                 NAME: Screen(on_name, back=show_menu),
+                PHONE: Screen(on_phone, back=show_menu),
             },
         )
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from telegram import Update
+from telegram import KeyboardButton, Update
 
 from bot.context import TongxinContext
 from bot.i18n import Translator
@@ -25,10 +25,11 @@ from handlers.kit import (
     run,
 )
 from models.core.errors import DomainError
-from models.core.people import LANGUAGES, NOTICE_TOPICS
+from models.core.people import LANGUAGES, NOTICE_TOPICS, mask_phone
 from models.settings import (
     SettingsView,
     change_language,
+    change_phone,
     community_choices,
     move_home,
     rename,
@@ -38,7 +39,7 @@ from models.settings import (
     town_choices,
 )
 
-MENU, LANGUAGE, TOWN, COMMUNITY, ELDER, TOPICS, NAME = range(7)
+MENU, LANGUAGE, TOWN, COMMUNITY, ELDER, TOPICS, NAME, PHONE = range(8)
 MORE = "__more__"
 
 
@@ -64,6 +65,7 @@ def _menu_text(t: Translator, view: SettingsView) -> str:
         elder=t("settings.elder.on" if person.elder_mode else "settings.elder.off"),
         topics=t("settings.topics.list_sep").join(topics) if topics else t("settings.topics.none"),
         name=person.display_name or unset,
+        phone=mask_phone(person.phone) or unset,
     )
 
 
@@ -233,6 +235,31 @@ async def on_name(update: Update, context: TongxinContext) -> int:
     return await show_menu(update, context, done, view)
 
 
+async def ask_phone(update: Update, context: TongxinContext, first: str = "") -> int:
+    """Share one's own number with the contact button (the number kept now is shown masked)."""
+    t = context.t
+    now = mask_phone(me(context).phone) or t("settings.unset")
+    share = [[KeyboardButton(t("settings.phone.share"), request_contact=True)]]
+    text = t("settings.phone.ask", phone=now)
+    return await ask(update, context, text, [], PHONE, first=first, top_rows=share)
+
+
+async def on_phone(update: Update, context: TongxinContext) -> int:
+    """Keep the shared number: only one's own contact, and only a number no one else has."""
+    message, user = update.effective_message, update.effective_user
+    contact = message.contact if message else None
+    if contact is None:
+        return await ask_phone(update, context, context.t("settings.phone.not_understood"))
+    if user is None or contact.user_id != user.id:
+        return await ask_phone(update, context, context.t("settings.phone.not_yours"))
+    try:
+        view = await run(context, change_phone, person=me(context), phone=contact.phone_number)
+    except DomainError as error:  # someone else's number already, or no number at all
+        return await ask_phone(update, context, error_text(context, error))
+    done = context.t("settings.phone.done", phone=mask_phone(view.person.phone) or "")
+    return await show_menu(update, context, done, view)
+
+
 # The menu's items in their order, each with the question it asks (after the questions).
 MENU_QUESTIONS: dict[str, Step] = {
     "language": ask_language,
@@ -240,5 +267,6 @@ MENU_QUESTIONS: dict[str, Step] = {
     "elder": ask_elder,
     "topics": ask_topics,
     "name": ask_name,
+    "phone": ask_phone,
 }
 MENU_ITEMS = tuple(MENU_QUESTIONS)

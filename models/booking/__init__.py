@@ -124,21 +124,24 @@ from models.booking.placing import (
     wait_for_slot,
 )
 from models.booking.proxies import (
+    LOOKUP_WINDOW,
     NotForYourself,
     ResidentNotFound,
+    TooManyLookups,
     answer_proxy_booking,
     find_resident_by_phone,
     grant_consent,
-    has_consent,
     lapse_unanswered,
-    normalise_phone,
+    look_up_resident,
     revoke_consent,
 )
+from models.booking.proxy_consent import has_consent, name_for_proxy
 from models.booking.proxy_notices import ask_resident, tell_proxy_answer, tell_resident_booked
 from models.booking.proxying import (
     PHONE_MAX,
     PROXY_ANSWERS,
     AlreadyAnswered,
+    PhoneLookup,
     ProxyAnswered,
     Resident,
     answer_proxy_question,

@@ -23,6 +23,7 @@ from models.booking.bookings import (
     my_bookings,
     owned_booking,
 )
+from models.booking.proxy_consent import name_for_proxy
 from models.booking.slots import Slot, slot_with_place
 from models.booking.waitlist import (
     OfferGone,
@@ -85,11 +86,12 @@ class MineItem:
 
 
 async def _resident_name(session: AsyncSession, person: Person, booking: Booking) -> str | None:
-    """The name of the resident a booking was made for, when that is not ``person``."""
+    """The name of the resident a booking was made for, when that is not ``person`` (masked
+    until the resident's standing consent to ``person`` is on record)."""
     if booking.person_id == person.id:
         return None
     resident = await session.get(Person, booking.person_id)
-    return resident.display_name if resident and resident.display_name else "—"
+    return await name_for_proxy(session, resident, person.id) if resident else "—"
 
 
 async def _town(session: AsyncSession, town_id: int) -> Town:

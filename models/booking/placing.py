@@ -20,7 +20,8 @@ from sqlmodel import col, select
 from models.booking.bookings import BookingView, book, view_of
 from models.booking.calendar import TOWNS_TZ
 from models.booking.creation import active_booking
-from models.booking.proxies import ResidentNotFound, has_consent
+from models.booking.proxies import ResidentNotFound
+from models.booking.proxy_consent import has_consent
 from models.booking.proxy_notices import tell_resident_booked
 from models.booking.rules import (
     AlreadyYours,

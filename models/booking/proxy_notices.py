@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.booking.codes import PROXY_ANSWER
 from models.booking.notices import describe_booking
+from models.booking.proxy_consent import name_for_proxy
 from models.booking.tables import Booking, BookingStatus, Slot, id_of
 from models.core.base import N_
 from models.core.outbox import OutboxKind, inline_keyboard, message_payload, notify
@@ -64,8 +65,7 @@ async def tell_proxy_answer(
     if proxy is None or proxy.chat_id is None or slot is None or venue is None:
         return
     msgid = N_("proxy.told.agreed") if agreed else N_("proxy.told.declined")
-    payload = message_payload(
-        msgid, name=resident.display_name or "—", **await describe_booking(session, slot, venue)
-    )
+    name = await name_for_proxy(session, resident, proxy.id)  # in full after "yes, always"
+    payload = message_payload(msgid, name=name, **await describe_booking(session, slot, venue))
     key = f"booking:{booking.id}:proxy_told"
     await notify(session, proxy, OutboxKind.STATUS, payload, dedupe_key=key, urgent=True)

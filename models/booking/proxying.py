@@ -4,11 +4,13 @@ proxy names the resident by phone, and the resident answers the one-tap question
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.booking.bookings import BookingView, booking_view
-from models.booking.proxies import ResidentNotFound, answer_proxy_booking, find_resident_by_phone
+from models.booking.proxies import ResidentNotFound, answer_proxy_booking, look_up_resident
+from models.booking.proxy_consent import name_for_proxy
 from models.booking.proxy_notices import tell_proxy_answer
 from models.booking.rules import BookingNotActive
 from models.booking.tables import ACTIVE, Booking, id_of
@@ -29,30 +31,54 @@ class AlreadyAnswered(DomainError):
 
 @dataclass(frozen=True)
 class Resident:
-    """The resident a proxy books for, as "is this them?" shows them."""
+    """The resident a proxy books for, as "is this them?" shows them to that proxy: the name
+    masked until the resident's standing consent to the proxy is on record, and the town."""
 
     id: int
-    name: str | None
+    name: str
     town: Town | None
 
 
-async def _resident(session: AsyncSession, person: Person) -> Resident:
-    town = await session.get(Town, person.town_id) if person.town_id else None
-    return Resident(id_of(person), person.display_name, town)
+async def _resident(session: AsyncSession, resident: Person, proxy: Person) -> Resident:
+    town = await session.get(Town, resident.town_id) if resident.town_id else None
+    return Resident(id_of(resident), await name_for_proxy(session, resident, proxy.id), town)
 
 
-async def resident_by_phone(session: AsyncSession, *, person: Person, phone: str) -> Resident:
-    """The registered resident with this phone number (never the proxy themself)."""
-    return await _resident(
-        session, await find_resident_by_phone(session, person, phone[:PHONE_MAX])
-    )
+@dataclass(frozen=True)
+class PhoneLookup:
+    """A proxy's phone lookup: the resident found, or the refusal to explain (one of the two).
+
+    Refusals are returned, not raised: the lookup was counted and audited in this transaction,
+    and a raised error would roll that record back (and guessing would cost nothing again).
+    """
+
+    resident: Resident | None = None
+    refused: DomainError | None = None
 
 
-async def proxied_resident(session: AsyncSession, *, resident_id: int) -> Resident:
-    """The resident a proxy named before (``ResidentNotFound`` once they are gone)."""
-    return await _resident(
-        session, await get_or_raise(session, Person, resident_id, ResidentNotFound)
-    )
+async def resident_by_phone(
+    session: AsyncSession,
+    *,
+    person: Person,
+    phone: str,
+    per_hour: int,
+    now: datetime | None = None,
+) -> PhoneLookup:
+    """The registered resident with this phone number (never the proxy themself), at most
+    ``per_hour`` lookups a rolling hour; see ``models.booking.proxies``."""
+    try:
+        found = await look_up_resident(
+            session, person, phone[:PHONE_MAX], per_hour=per_hour, now=now
+        )
+    except DomainError as error:
+        return PhoneLookup(refused=error)
+    return PhoneLookup(resident=await _resident(session, found, person))
+
+
+async def proxied_resident(session: AsyncSession, *, person: Person, resident_id: int) -> Resident:
+    """The resident the proxy ``person`` named before (``ResidentNotFound`` once they are gone)."""
+    resident = await get_or_raise(session, Person, resident_id, ResidentNotFound)
+    return await _resident(session, resident, person)
 
 
 @dataclass(frozen=True)

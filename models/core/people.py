@@ -6,7 +6,8 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, delete, update
+from sqlalchemy import BigInteger, ForeignKey, Index, delete, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, select
 
@@ -21,7 +22,23 @@ NOTICE_TOPICS = ("events", "health", "culture", "services")
 
 
 class Person(SQLModel, table=True):
-    """Someone the bot serves. Created when they consent; ``onboarded_at`` marks a full profile."""
+    """Someone the bot serves. Created when they consent; ``onboarded_at`` marks a full profile.
+
+    ``phone`` is the number as shared; ``phone_key`` is the same number normalised
+    (:func:`phone_key`), kept in step by :func:`update_profile`: proxies find a resident by it,
+    through its index, and one number belongs to one person. Erasure deletes the row, so an
+    erased person's number is free again; the partial index holds only people with a number.
+    """
+
+    __table_args__ = (
+        Index(
+            "uq_person_phone_key",
+            "phone_key",
+            unique=True,
+            sqlite_where=text("phone_key IS NOT NULL"),
+            postgresql_where=text("phone_key IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tg_user_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
@@ -33,6 +50,7 @@ class Person(SQLModel, table=True):
     elder_mode: bool = True
     consent_at: datetime = Field(sa_type=UTCDateTime)
     phone: str | None = Field(default=None, max_length=32)
+    phone_key: str | None = Field(default=None, max_length=20)
     reachable: bool = True
     onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -111,12 +129,39 @@ class PhoneInvalid(DomainError):
     message_id = "onboarding.invalid.phone"
 
 
+class PhoneTaken(DomainError):
+    """The number already belongs to another person (one number, one person)."""
+
+    message_id = "person.phone.taken"
+
+
+PHONE_DIGITS = (5, 20)  # fewest and most digits a kept number has
+_NOT_DIGITS = re.compile(r"\D+")
+_COUNTRY_PREFIXES = ("0086", "86")  # China's, typed as 0086 or +86
+_MOBILE_DIGITS = 11  # a mainland mobile number without the country code
+
+
 def clean_phone(raw: str | None) -> str:
     """The number as kept: digits, with a leading + when international; ``PhoneInvalid``."""
-    digits = re.sub(r"\D", "", raw or "")
-    if not 5 <= len(digits) <= 20:
+    digits = _NOT_DIGITS.sub("", raw or "")
+    if not PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]:
         raise PhoneInvalid()
     return f"+{digits}" if (raw or "").strip().startswith("+") or len(digits) > 11 else digits
+
+
+def phone_key(raw: str | None) -> str | None:
+    """The number as it is compared and looked up: digits only, without China's +86 / 0086.
+
+    ``+86 139-1234-5678``, ``008613912345678`` and ``13912345678`` share one key. The prefix
+    goes only when an 11-digit mainland number is left, so other numbers keep every digit.
+    None for no number (or too few or too many digits to be one).
+    """
+    digits = _NOT_DIGITS.sub("", raw or "")
+    for prefix in _COUNTRY_PREFIXES:
+        if digits.startswith(prefix) and len(digits) - len(prefix) == _MOBILE_DIGITS:
+            digits = digits[len(prefix) :]
+            break
+    return digits if PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1] else None
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -129,6 +174,28 @@ def mask_phone(phone: str | None) -> str | None:
     if len(digits) < 8:
         return "*" * (len(digits) - 2) + digits[-2:]
     return f"{digits[:3]}****{digits[-4:]}"
+
+
+def mask_name(name: str | None) -> str | None:
+    """A name as shown to someone who may not know it yet: 王*姨, 王*, *, E*** B****.
+
+    Each word on its own: a word with Chinese (wide) characters keeps its first and, from
+    three characters, its last one (王阿姨 → 王*姨, 欧阳娜娜 → 欧**娜, 王芳 → 王*, 王 → *);
+    any other word keeps its initial (Emma → E***, Li → L*, Q → *). Every hidden character is
+    one star, so the length stays as a hint. None for no name.
+    """
+    if not name:
+        return None
+    return " ".join(_mask_word(word) for word in name.split())
+
+
+def _mask_word(word: str) -> str:
+    if len(word) <= 1:
+        return "*"
+    wide = any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in word)
+    if wide and len(word) >= 3:
+        return word[0] + "*" * (len(word) - 2) + word[-1]
+    return word[0] + "*" * (len(word) - 1)
 
 
 async def find_person(session: AsyncSession, tg_user_id: int) -> Person | None:
@@ -161,7 +228,11 @@ async def record_consent(
 
 
 async def update_profile(session: AsyncSession, person: Person, **changes: object) -> Person:
-    """Change profile fields; the community must belong to the chosen town."""
+    """Change profile fields; the community must belong to the chosen town.
+
+    A new ``phone`` brings its ``phone_key`` along (None with no number) and must be no one
+    else's: ``PhoneTaken`` otherwise, said early here and enforced by the unique index.
+    """
     allowed = {"display_name", "town_id", "community_id", "language", "elder_mode", "phone"}
     unknown = set(changes) - allowed
     if unknown:
@@ -178,11 +249,34 @@ async def update_profile(session: AsyncSession, person: Person, **changes: objec
             raise NotFound()
     if changes.get("town_id") not in (None, person.town_id) and "community_id" not in changes:
         changes["community_id"] = None
+    if "phone" in changes:
+        changes["phone_key"] = await _free_phone_key(session, person, changes["phone"])
     for key, value in changes.items():
         setattr(person, key, value)
     person.updated_at = utcnow()
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as error:  # taken meanwhile: the unique index has the last word
+        if "phone_key" in str(error.orig):
+            raise PhoneTaken() from None
+        raise
     return person
+
+
+async def _free_phone_key(session: AsyncSession, person: Person, phone: object) -> str | None:
+    """The key of ``phone`` (None for no number), or ``PhoneTaken`` when another person has it."""
+    key = phone_key(str(phone)) if phone is not None else None
+    if key is not None:
+        owner = await phone_owner(session, key)
+        if owner is not None and owner.id != person.id:
+            raise PhoneTaken()
+    return key
+
+
+async def phone_owner(session: AsyncSession, key: str) -> Person | None:
+    """The person whose number has this key (one at most: the key is unique), via its index."""
+    query = select(Person).where(Person.phone_key == key)  # type: ignore[arg-type]
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def complete_onboarding(session: AsyncSession, person: Person) -> Person:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.booking import ProxyConsent, has_consent, id_of
 from models.core.authz import Role, grant_role
 from models.core.base import utcnow
-from models.core.people import Person, find_person
+from models.core.people import Person, find_person, phone_key
 from models.demo.places import seed_places
 
 # Demo people: fixed Telegram ids in the reserved range 100001-100009 (the demo bot itself is
@@ -54,6 +54,7 @@ async def seed_demo_people(session: AsyncSession) -> dict[int, int]:
                 community_id=places[community],
                 language=language,
                 phone=demo_phone(tg_id),
+                phone_key=phone_key(demo_phone(tg_id)),
                 consent_at=now,
                 onboarded_at=now,
             )

@@ -1,4 +1,5 @@
-"""A resident's own settings: language, town and community, elder mode, notice topics, name.
+"""A resident's own settings: language, town and community, elder mode, notice topics, name and
+phone number.
 
 Each use case changes one setting in the caller's transaction and returns the settings as
 they now are (``SettingsView``), so the screen shows the new values without reading again.
@@ -18,6 +19,7 @@ from models.core.names import display_name_for
 from models.core.people import (
     NOTICE_TOPICS,
     Person,
+    clean_phone,
     opted_out_topics,
     toggle_topic,
     update_profile,
@@ -75,6 +77,13 @@ async def rename(
     """Change how the bot addresses the person (the one name validator, then no staff's name)."""
     kept = await display_name_for(session, person=person, name=name, admin_ids=admin_ids)
     await update_profile(session, person, display_name=kept)
+    return await settings_view(session, person=person)
+
+
+async def change_phone(session: AsyncSession, *, person: Person, phone: str | None) -> SettingsView:
+    """Keep the person's own number, as shared from their phone's contact card (``PhoneInvalid``
+    for what is no number, ``PhoneTaken`` when it is someone else's: nothing changes then)."""
+    await update_profile(session, person, phone=clean_phone(phone))
     return await settings_view(session, person=person)
 
 

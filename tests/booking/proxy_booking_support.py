@@ -56,9 +56,11 @@ async def ids(services: Services) -> tuple[int, int]:
 
 
 async def book_canteen_for_resident(
-    proxy: SimUser, services: Services, t: Translator
+    proxy: SimUser, services: Services, t: Translator, name: str = "王*姨"
 ) -> tuple[list[Message], Slot]:
-    """The proxy books two canteen seats in Q town for the resident; returns the replies."""
+    """The proxy books two canteen seats in Q town for the resident; returns the replies.
+
+    ``name``: the resident's as the proxy sees it (masked until her standing consent)."""
     slot = await slot_of(services.sessions, "q-canteen", 3)
     canteen = await venue(services, "q-canteen")
     await to_day(proxy, services, t, "canteen", "Q", proxy_phone=PHONE)
@@ -66,7 +68,7 @@ async def book_canteen_for_resident(
     await choose_slot(proxy, t, slot, canteen.name(t.language))
     await proxy.choose(t.n("booking.party.many", 2, n=2))
     said = await described(services, t.language, slot, span=True)
-    assert proxy.last_text() == t.n("booking.ask_confirm.proxy", 2, name="王阿姨", party=2, **said)
+    assert proxy.last_text() == t.n("booking.ask_confirm.proxy", 2, name=name, party=2, **said)
     return await proxy.choose(t("booking.confirm.yes")), slot
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import col
 from telegram.ext import ConversationHandler
 
 from bot.context import Services
+from bot.settings import Settings
 from handlers.booking.book.draft import (
     CONFIRM,
     DAY,
@@ -35,6 +37,7 @@ from models.booking import ACTIVE, Booking, Slot, WaitlistEntry, cancel_booking,
 from models.core.people import find_person
 from tests.booking.booking_support import slot_of
 from tests.booking.test_booking_flow_helpers import person, slot_day, tr, venue
+from tests.conftest import make_settings
 from tests.harness import BotHarness, SimUser
 
 CRAWLER, RESIDENT_TG = 5501, 5502
@@ -47,6 +50,13 @@ CAPS |= {WAITLIST: 1}
 PROXY_CAP = 1
 MAX_TAPS = 4000
 Signature = tuple[Any, ...]
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """The crawler replays the phone screen again and again: the hourly lookup limit (tested in
+    test_proxy_lookup.py) would stop it, so it gets a generous one."""
+    return make_settings(database_url).model_copy(update={"proxy_lookups_per_hour": 1000})
 
 
 class Crawler:

@@ -57,16 +57,19 @@ async def _outbox_keys(services: Services) -> list[str]:
 
 async def test_a_proxy_books_for_the_resident_with_or_without_consent(services: Services) -> None:
     await make_person(services.sessions, PROXY, name="小张", phone="13700000001")
-    await make_person(services.sessions, RESIDENT, town_code="Q", community_code="q-xinglong")
+    await make_person(
+        services.sessions, RESIDENT, town_code="Q", community_code="q-xinglong", phone=PHONE
+    )
     async with services.sessions() as session, session.begin():
         proxy = await find_person(session, PROXY)
         assert proxy is not None
-        await session.execute(
-            update(Person).where(col(Person.tg_user_id) == RESIDENT).values(phone=PHONE)
+        own = await resident_by_phone(session, person=proxy, phone="137 0000 0001", per_hour=5)
+        assert isinstance(own.refused, NotForYourself) and own.resident is None
+        found = await resident_by_phone(
+            session, person=proxy, phone="+86 139 1234 0000", per_hour=5
         )
-        with pytest.raises(NotForYourself):
-            await resident_by_phone(session, person=proxy, phone="137 0000 0001")
-        resident = await resident_by_phone(session, person=proxy, phone="+86 139 1234 0000")
+        resident = found.resident
+        assert resident is not None and resident.name == "王*姨"  # no consent yet: masked
         assert resident.town is not None and resident.town.code == "Q"
         first = await slot_of(services.sessions, "q-canteen", 3)
         asked = await book_slot(

@@ -54,7 +54,7 @@ async def test_with_standing_consent_both_get_the_receipt_and_reminders(
     assert nav_ok(proxy, t)
     await proxy.choose(t("booking.resident.yes"))
     assert proxy.last_text() == t("booking.ask_kind.proxy", name="王阿姨")
-    replies, slot = await book_canteen_for_resident(proxy, services, t)
+    replies, slot = await book_canteen_for_resident(proxy, services, t, name="王阿姨")
     slot_id = slot.id or 0
 
     assert [m["kind"] for m in replies] == ["text", "document", "photo", "text"]

@@ -1,5 +1,9 @@
 """Who the booking is for: oneself, or a resident a proxy (a family member, a volunteer) names
-by the phone number they registered with, and confirms ("is this them?")."""
+by the phone number they registered with, and confirms ("is this them?").
+
+Lookups are limited per hour (``TONGXIN_PROXY_LOOKUPS_PER_HOUR``) and show the resident's name
+masked until the resident consented to this proxy; see ``models.booking.proxies``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,13 @@ from bot.context import TongxinContext
 from handlers.booking.book.draft import PHONE, RESIDENT, WHO, booking_draft, not_understood
 from handlers.booking.book.what import ask_kind
 from handlers.kit import Option, ask, chosen, clear_draft, error_text, me, message_text, run
-from models.booking import Resident, proxied_resident, resident_by_phone
+from models.booking import (
+    Resident,
+    ResidentNotFound,
+    TooManyLookups,
+    proxied_resident,
+    resident_by_phone,
+)
 from models.core.errors import DomainError
 
 
@@ -38,16 +48,21 @@ async def ask_phone(update: Update, context: TongxinContext, first: str = "") ->
 
 
 async def on_phone(update: Update, context: TongxinContext) -> int:
-    """The resident's phone number; an unknown number (or one's own) is asked again."""
+    """The resident's phone number; an unknown number (or one's own) is asked again, and after
+    too many lookups this hour the person is asked "for whom?" again."""
     text = (message_text(update) or "").strip()
     if not text:
         return await ask_phone(update, context, context.t("booking.phone.not_text"))
-    try:
-        resident = await run(context, resident_by_phone, person=me(context), phone=text)
-    except DomainError as error:
-        return await ask_phone(update, context, error_text(context, error))
+    per_hour = context.services.settings.proxy_lookups_per_hour
+    found = await run(context, resident_by_phone, person=me(context), phone=text, per_hour=per_hour)
+    resident = found.resident
+    if resident is None:
+        refused = found.refused or ResidentNotFound()
+        if isinstance(refused, TooManyLookups):  # no use asking again now: book for oneself?
+            return await ask_who(update, context, error_text(context, refused))
+        return await ask_phone(update, context, error_text(context, refused))
     data = booking_draft(context)
-    data["resident_id"], data["resident_name"] = resident.id, resident.name or "—"
+    data["resident_id"], data["resident_name"] = resident.id, resident.name
     return await ask_resident(update, context, resident=resident)
 
 
@@ -60,12 +75,14 @@ async def ask_resident(
         if "resident_id" not in data:
             return await ask_phone(update, context)
         try:
-            resident = await run(context, proxied_resident, resident_id=data["resident_id"])
+            resident = await run(
+                context, proxied_resident, person=me(context), resident_id=data["resident_id"]
+            )
         except DomainError as error:
             return await ask_phone(update, context, error_text(context, error))
     text = t(
         "booking.ask_resident",
-        name=resident.name or "—",
+        name=resident.name,
         town=resident.town.name(context.lang) if resident.town else "—",
     )
     options = [Option("yes", t("booking.resident.yes")), Option("no", t("booking.resident.no"))]
