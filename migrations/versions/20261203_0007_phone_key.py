@@ -9,7 +9,7 @@ their profile, but nobody finds them by it until they share a number of their ow
 ids are logged, never a number.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 import logging
@@ -21,7 +21,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ Written in the same transaction as the ``processed_update`` claim, before the we
 200; deleted when the handlers are done; what a crash leaves is processed at the next start.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ from alembic import op
 import models.core.base
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,7 +17,7 @@ from bot.migrate import alembic_config
 from models.core.base import UTCDateTime
 from tests.core.test_migrations import fresh_engine  # noqa: F401  (the fixture)
 
-BEFORE = "0005"  # the revision 0007 follows
+BEFORE = "0006"  # the revision 0007 follows
 PHONES = {
     1: "+8613912345678",
     2: "139 1234 5678",  # the same number as person 1, registered later
