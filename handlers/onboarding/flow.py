@@ -137,6 +137,11 @@ async def pause(update: Update, context: TongxinContext) -> object:
     return END
 
 
+def restart_labels(wiring: Wiring) -> list[str]:
+    """The "start again" button's label in every language."""
+    return [wiring.i18n.translator(lang)("onboarding.restart") for lang in wiring.i18n.languages]
+
+
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     """The persistent onboarding conversation (for people not registered yet)."""
     commands = filters.COMMAND & ~PASSTHROUGH
@@ -157,7 +162,11 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         conversation(
             "onboarding",
-            entry_points=[CommandHandler("start", start)],
+            entry_points=[
+                CommandHandler("start", start),
+                # The one button left after refusing consent: the same as /start.
+                MessageHandler(filters.Text(restart_labels(wiring)), start),
+            ],
             screens=states,
             extra=extra,
             registered_only=False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import NoReturn
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import ReplyKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import TongxinContext
@@ -82,7 +82,8 @@ async def on_consent(update: Update, context: TongxinContext) -> str:
         if erased:
             context.purge_wal_after_update()  # SQLite: no old copy left in the -wal file
         context.person = None
-        await reply(update, context, context.t("onboarding.refused"), ReplyKeyboardRemove())
+        again = ReplyKeyboardMarkup([[context.t("onboarding.restart")]], resize_keyboard=True)
+        await reply(update, context, context.t("onboarding.refused"), again)  # a way forward
         _forget(context, user.id, chat.id)
     view = await run(
         context,

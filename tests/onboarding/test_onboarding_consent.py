@@ -15,7 +15,7 @@ async def test_refusing_consent_stores_nothing(harness: BotHarness, services: Se
     assert ("conversation", "onboarding:[7654321, 7654321]") in await ui_state(services, 7654321)
     msgs = await user.press("2. ❌ 不同意")
     assert texts(msgs) == [t("onboarding.refused")]
-    assert user.keyboard() == []  # keyboard removed
+    assert user.buttons() == [t("onboarding.restart")]  # one way forward, nothing else
     await harness.flush_persistence()  # ... and the next flush, still running, removes all of it
     assert await rows_mentioning(services, 7654321) == []
     await harness.restart()
@@ -25,6 +25,20 @@ async def test_refusing_consent_stores_nothing(harness: BotHarness, services: Se
     # Nothing half-remembered either: /start begins again from the consent question.
     msgs = await user.send("/start")
     assert texts(msgs) == [t("onboarding.welcome"), t("onboarding.consent")]
+
+
+async def test_start_again_after_refusing_asks_for_consent_again(
+    harness: BotHarness, services: Services
+) -> None:
+    for lang, uid in (("zh_CN", 7654330), ("en", 7654331)):
+        t = tr(services, lang)
+        user = harness.user(uid, language_code="en" if lang == "en" else "zh-hans")
+        await user.send("/start")
+        await user.press(user.buttons()[1])  # do not agree
+        assert "/start" not in user.last_text()
+        msgs = await user.press(t("onboarding.restart"))
+        assert texts(msgs) == [t("onboarding.welcome"), t("onboarding.consent")]
+        assert await person(services, uid) is None  # nothing stored until they agree
 
 
 async def test_withdrawing_consent_with_back_erases_the_person(
