@@ -11,7 +11,15 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
-from handlers.kit import MenuButton, Wiring, is_nav, registered, reply, show_help, show_main_menu
+from handlers.kit import (
+    MenuButton,
+    Wiring,
+    is_nav,
+    registered,
+    reply_not_registered,
+    show_help,
+    show_main_menu,
+)
 
 
 async def cancel_command(update: Update, context: TongxinContext) -> None:
@@ -19,7 +27,7 @@ async def cancel_command(update: Update, context: TongxinContext) -> None:
     if registered(context.person):
         await show_main_menu(update, context, "home.cancelled")
     else:
-        await reply(update, context, context.t("help.text.new"))
+        await reply_not_registered(update, context)
 
 
 async def home_button(update: Update, context: TongxinContext) -> None:
@@ -27,7 +35,7 @@ async def home_button(update: Update, context: TongxinContext) -> None:
     if registered(context.person):
         await show_main_menu(update, context)
     else:
-        await reply(update, context, context.t("help.text.new"))
+        await reply_not_registered(update, context)
 
 
 async def fallback(update: Update, context: TongxinContext) -> None:
@@ -35,7 +43,7 @@ async def fallback(update: Update, context: TongxinContext) -> None:
     if registered(context.person):
         await show_main_menu(update, context, "home.not_understood")
     else:
-        await reply(update, context, context.t("help.text.new"))
+        await reply_not_registered(update, context)
 
 
 class HomeWords(filters.MessageFilter):

@@ -11,13 +11,21 @@ from telegram.ext import BaseHandler, MessageHandler
 
 from bot.context import TongxinContext
 from bot.i18n import N_
-from handlers.kit import Feature, MenuButton, MenuEntry, Wiring, registered, reply, show_main_menu
+from handlers.kit import (
+    Feature,
+    MenuButton,
+    MenuEntry,
+    Wiring,
+    registered,
+    reply_not_registered,
+    show_main_menu,
+)
 
 
 async def coming_soon(update: Update, context: TongxinContext) -> None:
     """A menu item whose flow is not built yet."""
     if not registered(context.person):
-        await reply(update, context, context.t("help.text.new"))
+        await reply_not_registered(update, context)
         return
     await show_main_menu(update, context, "home.coming_soon")
 

@@ -46,7 +46,16 @@ from handlers.kit.ptb import (
     open_conversation,
     set_conversation_state,
 )
-from handlers.kit.replies import Markup, error_text, lead, reply, reply_error
+from handlers.kit.replies import (
+    Markup,
+    error_text,
+    lead,
+    reply,
+    reply_error,
+    reply_not_registered,
+    start_keyboard,
+    start_labels,
+)
 from handlers.kit.screens import ask, chosen, message_text, shown
 from handlers.kit.taps import (
     Buttons,
@@ -136,6 +145,7 @@ __all__ = [
     "registered",
     "reply",
     "reply_error",
+    "reply_not_registered",
     "requires",
     "run",
     "screen",
@@ -144,5 +154,7 @@ __all__ = [
     "show_main_menu",
     "show_screen",
     "shown",
+    "start_keyboard",
+    "start_labels",
     "tap_handler",
 ]

@@ -21,7 +21,7 @@ from handlers.kit.drafts import clear_draft
 from handlers.kit.feature import Wiring
 from handlers.kit.menu import MenuButton, show_help, show_main_menu
 from handlers.kit.person import registered
-from handlers.kit.replies import reply
+from handlers.kit.replies import reply_not_registered
 from handlers.kit.screens import message_text
 from handlers.kit.ui import is_nav
 
@@ -65,7 +65,7 @@ async def leave_to_help(update: Update, context: TongxinContext) -> int:
 async def _not_registered(update: Update, context: TongxinContext) -> int:
     """Someone who is not (or no longer) registered is told to start; the flow ends."""
     clear_draft(context)
-    await reply(update, context, context.t("error.not_registered"))
+    await reply_not_registered(update, context, "error.not_registered")
     return END
 
 

@@ -7,16 +7,18 @@ entry with the ``MenuButton`` filter, by label (in any language), words or numbe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from telegram import Message, ReplyKeyboardMarkup, Update
-from telegram.ext import Application, filters
+from telegram.ext import Application, BaseHandler, CommandHandler, ConversationHandler, filters
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues, Translator
 from handlers.kit.feature import MenuEntry
-from handlers.kit.replies import reply
+from handlers.kit.person import current_scopes
+from handlers.kit.replies import reply, reply_not_registered
 from handlers.kit.ui import Option, choice_keyboard, match_option
+from models.core.authz import Action, holds
 
 MENU_KEY = "tongxin.main_menu"
 
@@ -82,10 +84,54 @@ class MenuButton(filters.MessageFilter):
         )
 
 
+STAFF_COMMANDS_KEY = "tongxin.staff_commands"
+
+
+def _command_handlers(handlers: Iterable[BaseHandler]) -> Iterator[CommandHandler]:  # type: ignore[type-arg]
+    for handler in handlers:
+        if isinstance(handler, CommandHandler):
+            yield handler
+        elif isinstance(handler, ConversationHandler):
+            yield from _command_handlers(handler.entry_points)
+
+
+def staff_commands(application: Application) -> dict[str, Action]:  # type: ignore[type-arg]
+    """Every command guarded by ``@requires``, found once among the registered handlers.
+
+    Found, not listed: a feature's new staff command shows up in /help by being guarded.
+    """
+    found = application.bot_data.get(STAFF_COMMANDS_KEY)
+    if not isinstance(found, dict):
+        found = {}
+        for group in sorted(application.handlers):
+            for handler in _command_handlers(application.handlers[group]):
+                action = getattr(handler.callback, "required_action", None)
+                if isinstance(action, Action):
+                    for command in sorted(handler.commands):
+                        found.setdefault(command, action)
+        application.bot_data[STAFF_COMMANDS_KEY] = found
+    return found
+
+
+async def _help_text(context: TongxinContext) -> str:
+    """The help, with the person's own staff commands after it (residents have none)."""
+    t = context.t
+    scopes = await current_scopes(context)
+    lines = [
+        t("help.staff.command", command=f"/{command}", what=t(f"help.command.{command}"))
+        for command, action in staff_commands(context.application).items()
+        if holds(scopes, action)
+    ]
+    if not lines:
+        return t("help.text")
+    staff = t("help.staff", commands="\n".join(lines))
+    return f"{t('help.text')}\n\n{staff}"
+
+
 async def show_help(update: Update, context: TongxinContext) -> None:
     """What the bot does and how to get around, then the menu (or how to start)."""
     person = context.person
     if person is not None and person.onboarded_at is not None:
-        await reply(update, context, context.t("help.text"), main_menu_keyboard(context))
+        await reply(update, context, await _help_text(context), main_menu_keyboard(context))
     else:
-        await reply(update, context, context.t("help.text.new"))
+        await reply_not_registered(update, context)

@@ -12,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import TongxinContext
 from handlers.kit.db import read_first, run
-from handlers.kit.replies import reply
+from handlers.kit.replies import reply, reply_not_registered
 from models.core.authz import Action, Scope, holds, scopes_of
 from models.core.catalogue import person_with_catalogue
 from models.core.errors import NotRegistered
@@ -76,7 +76,7 @@ def requires(action: Action) -> Callable[[HandlerFn], HandlerFn]:
         @functools.wraps(handler)
         async def guarded(update: Update, context: TongxinContext, *args: Any) -> Any:
             if not registered(context.person):
-                await reply(update, context, context.t("error.not_registered"))
+                await reply_not_registered(update, context, "error.not_registered")
                 raise ApplicationHandlerStop()
             if not holds(await current_scopes(context), action):
                 logger.info("person %s refused %s", me(context).id, action.value)

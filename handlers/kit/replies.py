@@ -7,6 +7,7 @@ from typing import Any
 from telegram import ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from bot.context import TongxinContext
+from bot.i18n import Catalogues
 from bot.timefmt import resolve_params
 from models.core.errors import DomainError
 
@@ -43,3 +44,23 @@ async def reply_error(
 def lead(first: str | None, text: str) -> str:
     """A short remark (an answer, an error, "not understood") above the question."""
     return f"{first}\n\n{text}" if first else text
+
+
+START_LABEL = "start.button"
+
+
+def start_keyboard(context: TongxinContext) -> ReplyKeyboardMarkup:
+    """One big "▶️ 开始" button: how someone not registered gets going (no /start to type)."""
+    return ReplyKeyboardMarkup([[context.t(START_LABEL)]], resize_keyboard=True)
+
+
+def start_labels(i18n: Catalogues) -> list[str]:
+    """The start button's label in every language (onboarding's entry matches them)."""
+    return [i18n.translator(lang)(START_LABEL) for lang in i18n.languages]
+
+
+async def reply_not_registered(
+    update: Update, context: TongxinContext, msgid: str = "help.text.new"
+) -> None:
+    """Tell someone not (or no longer) registered how to start, with the start button."""
+    await reply(update, context, context.t(msgid), start_keyboard(context))

@@ -25,7 +25,7 @@ from handlers.kit.drafts import clear_draft
 from handlers.kit.menu import main_menu_keyboard, show_main_menu
 from handlers.kit.person import registered, requires
 from handlers.kit.ptb import end_conversations
-from handlers.kit.replies import error_text, reply
+from handlers.kit.replies import error_text, reply, start_keyboard
 from models.core.callbacks import CallbackCode, Tap
 from models.core.errors import DomainError, NotFound
 
@@ -140,7 +140,9 @@ async def answer_stale_tap(update: Update, context: TongxinContext) -> None:
     if chat is None or user is None or chat.type != ChatType.PRIVATE:
         return
     if not registered(context.person):
-        await context.bot.send_message(chat.id, context.t("help.text.new"))
+        await context.bot.send_message(
+            chat.id, context.t("help.text.new"), reply_markup=start_keyboard(context)
+        )
         return
     end_conversations(context.application, chat.id, user.id)
     clear_draft(context)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import TongxinContext
@@ -24,6 +24,8 @@ from handlers.kit import (
     forget_ui_state,
     registered,
     reply,
+    reply_not_registered,
+    start_labels,
 )
 from handlers.onboarding.screens import (
     COMMUNITY,
@@ -128,9 +130,9 @@ def finish_first(state: str) -> Step:
 async def pause(update: Update, context: TongxinContext) -> object:
     """/cancel: pause; what was entered stays (nothing at all before consent)."""
     if context.person is not None:
-        await reply(update, context, context.t("onboarding.cancelled"), ReplyKeyboardRemove())
+        await reply_not_registered(update, context, "onboarding.cancelled")
         return END
-    await reply(update, context, context.t("onboarding.cancelled.nothing"), ReplyKeyboardRemove())
+    await reply_not_registered(update, context, "onboarding.cancelled.nothing")
     user, chat = update.effective_user, update.effective_chat
     if user is not None and chat is not None:
         forget_ui_state(context.application, chat.id, user.id)
@@ -138,8 +140,9 @@ async def pause(update: Update, context: TongxinContext) -> object:
 
 
 def restart_labels(wiring: Wiring) -> list[str]:
-    """The "start again" button's label in every language."""
-    return [wiring.i18n.translator(lang)("onboarding.restart") for lang in wiring.i18n.languages]
+    """The start and "start again" buttons' labels in every language."""
+    again = [wiring.i18n.translator(lang)("onboarding.restart") for lang in wiring.i18n.languages]
+    return [*start_labels(wiring.i18n), *again]
 
 
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -164,7 +167,7 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
             "onboarding",
             entry_points=[
                 CommandHandler("start", start),
-                # The one button left after refusing consent: the same as /start.
+                # The start buttons (after refusing, pausing, erasing): the same as /start.
                 MessageHandler(filters.Text(restart_labels(wiring)), start),
             ],
             screens=states,

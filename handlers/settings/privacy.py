@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 
-from telegram import InputFile, ReplyKeyboardRemove, Update
+from telegram import InputFile, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler
 
 from bot.context import TongxinContext
@@ -18,13 +18,15 @@ from handlers.kit import (
     Option,
     Screen,
     Wiring,
+    all_conversations,
     ask,
     chosen,
     conversation,
     forget_ui_state,
     registered,
-    reply,
+    reply_not_registered,
     run,
+    set_conversation_state,
     show_main_menu,
 )
 from models.settings import erase_person, export_person
@@ -32,6 +34,7 @@ from models.settings import erase_person, export_person
 logger = logging.getLogger(__name__)
 
 CONFIRM = 0
+DELETE_FLOW = "deleteme"
 EXPORT_NAME = "mydata.json"
 
 
@@ -39,7 +42,7 @@ async def mydata(update: Update, context: TongxinContext) -> None:
     """Send everything stored about the person as a JSON document."""
     chat, person = update.effective_chat, context.person
     if person is None or chat is None:
-        await reply(update, context, context.t("privacy.nothing_stored"))
+        await reply_not_registered(update, context, "privacy.nothing_stored")
         return
     data = await run(context, export_person, person)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
@@ -62,7 +65,7 @@ def _options(context: TongxinContext) -> list[Option]:
 async def ask_delete(update: Update, context: TongxinContext, first: str = "") -> int:
     """Explain what will be erased, that it cannot be undone, and ask to confirm."""
     if context.person is None:
-        await reply(update, context, context.t("privacy.nothing_stored"))
+        await reply_not_registered(update, context, "privacy.nothing_stored")
         return END
     text = context.t("privacy.delete.explain")
     return await ask(update, context, text, _options(context), CONFIRM, first=first)
@@ -81,7 +84,7 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
         context.purge_wal_after_update()  # SQLite: no old copy left in the -wal file
         context.person = None
         logger.info("erased a person on their request")
-    await reply(update, context, context.t("privacy.delete.done"), ReplyKeyboardRemove())
+    await reply_not_registered(update, context, "privacy.delete.done")
     if user is not None and chat is not None:
         forget_ui_state(context.application, chat.id, user.id)
     # ApplicationHandlerStop: no later handler group may await between dropping the data and
@@ -94,8 +97,19 @@ async def cancelled(update: Update, context: TongxinContext) -> int:
     if registered(context.person):
         await show_main_menu(update, context, "privacy.delete.cancelled")
     else:
-        await reply(update, context, context.t("privacy.delete.cancelled"), ReplyKeyboardRemove())
+        await reply_not_registered(update, context, "privacy.delete.cancelled")
     return END
+
+
+async def delete_from_settings(update: Update, context: TongxinContext) -> None:
+    """ "🗑️ 删除我的信息" in the settings menu: the same question as /deleteme, on its screen."""
+    chat, user = update.effective_chat, update.effective_user
+    state = await ask_delete(update, context)
+    if chat is None or user is None or state == END:
+        return
+    for flow in all_conversations(context.application):
+        if flow.name == DELETE_FLOW:
+            set_conversation_state(flow, chat.id, user.id, state)
 
 
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -103,7 +117,7 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler("mydata", mydata),
         conversation(
-            "deleteme",
+            DELETE_FLOW,
             entry_points=[CommandHandler("deleteme", ask_delete)],
             screens={CONFIRM: Screen(on_confirm, back=cancelled)},
             home=cancelled,

@@ -13,6 +13,7 @@ from telegram import KeyboardButton, Update
 from bot.context import TongxinContext
 from bot.i18n import Translator
 from handlers.kit import (
+    END,
     Option,
     Step,
     ask,
@@ -24,6 +25,7 @@ from handlers.kit import (
     page_of,
     run,
 )
+from handlers.settings import privacy
 from models.core.errors import DomainError
 from models.core.people import LANGUAGES, NOTICE_TOPICS, mask_phone
 from models.settings import (
@@ -260,6 +262,18 @@ async def on_phone(update: Update, context: TongxinContext) -> int:
     return await show_menu(update, context, done, view)
 
 
+async def show_my_data(update: Update, context: TongxinContext) -> int:
+    """ "📄 查看我的信息": everything stored, as a file, then the settings menu again."""
+    await privacy.mydata(update, context)
+    return await show_menu(update, context)
+
+
+async def delete_my_data(update: Update, context: TongxinContext) -> int:
+    """ "🗑️ 删除我的信息": leave settings for the deletion question (last item: never choice 1)."""
+    await privacy.delete_from_settings(update, context)
+    return END
+
+
 # The menu's items in their order, each with the question it asks (after the questions).
 MENU_QUESTIONS: dict[str, Step] = {
     "language": ask_language,
@@ -268,5 +282,7 @@ MENU_QUESTIONS: dict[str, Step] = {
     "topics": ask_topics,
     "name": ask_name,
     "phone": ask_phone,
+    "mydata": show_my_data,
+    "delete": delete_my_data,
 }
 MENU_ITEMS = tuple(MENU_QUESTIONS)

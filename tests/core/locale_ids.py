@@ -97,12 +97,24 @@ def _venue_kinds() -> list[str]:
 
 # Ids built at run time: pattern ("{}" for the interpolated part) → the values it is filled with,
 # taken from the code where possible so a new role or topic without a message fails here.
+STAFF_COMMANDS = (
+    "approvals",
+    "broadcast",
+    "broadcasts",
+    "checkin",
+    "invite",
+    "noshows",
+    "roles",
+    "venues",
+)
 DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
     "nav.{}": lambda: ("back", "home"),
     "nav.{}.word": lambda: ("back", "home"),
     "onboarding.lang.{}": _languages,
     "settings.language.{}": _languages,
     "settings.item.{}": _settings_items,
+    # Staff commands found in the handlers by /help (tests/core/test_help_staff.py checks).
+    "help.command.{}": lambda: STAFF_COMMANDS,
     "settings.elder.done_{}": lambda: ("on", "off"),
     "topic.{}": _topics,
     "roles.role.{}": _granted_roles,

@@ -26,7 +26,7 @@ async def test_full_onboarding_in_chinese_by_buttons(
     user = harness.user(1001)
     msgs = await user.send("/start")
     assert texts(msgs) == [t("onboarding.welcome"), t("onboarding.consent")]
-    assert "/deleteme" in msgs[1]["text"] and "两年" in msgs[1]["text"]
+    assert "“⚙️ 设置”里删除" in msgs[1]["text"] and "两年" in msgs[1]["text"]
     assert user.buttons() == ["1. ✅ 同意", "2. ❌ 不同意", "🏠 主菜单"]
     assert await person(services, 1001) is None
 

@@ -38,7 +38,10 @@ async def test_menu_shows_current_values_zh(harness: BotHarness, services: Servi
 async def test_unregistered_is_refused(harness: BotHarness, services: Services) -> None:
     user = harness.user(UID)
     await user.send("/settings")
-    assert "请先输入 /start" in user.last_text()
+    assert "请先点下面的“▶️ 开始”" in user.last_text()
+    assert user.buttons() == ["▶️ 开始"]
+    await user.press("▶️ 开始")  # the button starts registering, as /start does
+    assert "开始之前，需要您同意" in user.last_text()
 
 
 async def test_main_menu_button_opens_settings(harness: BotHarness, services: Services) -> None:

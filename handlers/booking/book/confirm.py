@@ -31,6 +31,7 @@ from handlers.kit import (
     numbered,
     registered,
     reply,
+    reply_not_registered,
     run,
     show_main_menu,
 )
@@ -96,7 +97,7 @@ async def on_waitlist(update: Update, context: TongxinContext) -> int:
 async def repeated_confirm(update: Update, context: TongxinContext) -> None:
     """ "1. 确认预约" again after the booking was made: it is booked already, nothing more."""
     if not registered(context.person):
-        await reply(update, context, context.t("help.text.new"))
+        await reply_not_registered(update, context)
         return
     booking_id = await run(context, just_booked, person=me(context))
     if booking_id is not None:
