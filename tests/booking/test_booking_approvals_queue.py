@@ -126,7 +126,7 @@ async def test_out_of_town_and_forged_taps_change_nothing(
     ):
         await forge_tap(d_admin, data)
         assert last_answer(d_admin)["text"] == t("error.not_allowed")
-        assert d_admin.last_text() == t("help.text")
+        assert d_admin.last_text().startswith(t("help.text"))
     await forge_tap(user, f"ap:ok:{booking_id}")
     assert last_answer(user)["text"] == t("error.not_allowed")
 

@@ -130,7 +130,7 @@ async def test_both_towns_admin_sees_every_slot_and_forged_taps_fail(
     for data in (f"ci:b:{q_booking.id}:0", f"ci:s:{q_booking.slot_id}:0", "ci:b:x:0", "ci:zz"):
         await forge_tap(volunteer, data)
         assert last_answer(volunteer)["text"] == t("error.not_allowed")
-    assert volunteer.last_text() == t("help.text")
+    assert volunteer.last_text().startswith(t("help.text"))
     assert (await booking_of(services, q_booking.id or 0)).status == BookingStatus.CONFIRMED.value
 
 
