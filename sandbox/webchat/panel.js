@@ -4,6 +4,9 @@
 (() => {
   const { $, t, el, post, kindLabel, displayName, clock, sizeText, audioSeconds } = window.Tongxin;
   const BUSY_MS = 4000; // how long reply buttons ignore taps after one (or until the bot answers)
+  // Back and Main menu as the bot labels them (nav.back, nav.home in locales/*/common.po): the
+  // page pins them below the keyboard's other choices, so they never scroll out of sight.
+  const NAV_LABELS = new Set(["⬅️ 返回", "🏠 主菜单", "⬅️ Back", "🏠 Main menu"]);
 
   // `shell` is the page around the chat: toast(), close(id), select(id), tabKey(event, id),
   // shown(id) and selected(id).
@@ -213,15 +216,21 @@
       const hadFocus = this.followFocus || this.keyboard.contains(document.activeElement);
       this.keyboard.replaceChildren();
       this.keyboard.hidden = !rows || rows.length === 0;
+      const choices = el("div", { class: "kb-choices" });
+      const nav = [];
       for (const row of rows || []) {
         const line = el("div", { class: "kb-row" });
         for (const button of row) {
           const attrs = { type: "button", class: button.contact ? "kb-btn contact" : "kb-btn", onclick: () => this.press(button) };
           if (button.contact) attrs["aria-description"] = t("share.contact");
-          line.append(el("button", attrs, button.text));
+          const node = el("button", attrs, button.text);
+          if (NAV_LABELS.has(button.text.trim())) nav.push(node);
+          else line.append(node);
         }
-        this.keyboard.append(line);
+        if (line.childElementCount) choices.append(line);
       }
+      this.keyboard.append(choices);
+      if (nav.length) this.keyboard.append(el("div", { class: "kb-nav" }, el("div", { class: "kb-row" }, ...nav)));
       if (hadFocus && rows && rows.length) {
         this.followFocus = false;
         this.focusInput();
