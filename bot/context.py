@@ -135,11 +135,11 @@ class TongxinApplication(Application):  # type: ignore[type-arg]
         finally:
             _current_scope.reset(token)
             await scope.close()
+            self.services.metrics.latency.observe(time.perf_counter() - started)
             if not cancelled and isinstance(update, Update):
                 await self._leave_inbox(update.update_id)
             if scope.purge_wal:
                 await self._purge_wal()
-            self.services.metrics.latency.observe(time.perf_counter() - started)
 
     async def _leave_inbox(self, update_id: int) -> None:
         """Delete a handled update from the inbox (no-op for updates that were not in it)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -20,7 +21,7 @@ from bot.web import SECRET_HEADER, build_web_app
 from jobs import maintenance, schedule
 from models.core.base import utcnow
 from models.core.people import Person
-from models.core.runtime import ProcessedUpdate
+from models.core.runtime import InboxUpdate, ProcessedUpdate
 from sandbox.state import SandboxState
 from sandbox.transport import SandboxRequest
 from tests.harness import BotHarness
@@ -116,6 +117,12 @@ async def test_webhook_update_is_processed_once(
     replies = await _replies(hook, 3)
     assert [m["text"] for m in replies].count(t("onboarding.welcome")) == 1
     assert await _count(services, ProcessedUpdate) == 2
+    # Its answer is sent before it leaves the inbox; once it has, it is counted everywhere.
+    async with asyncio.timeout(10):
+        while True:
+            if await _count(services, InboxUpdate) == 0:
+                break
+            await asyncio.sleep(0.01)
     text = await _metrics(client)
     assert 'tongxin_webhook_rejected_total{reason="duplicate"} 1.0' in text
     assert 'tongxin_updates_total{kind="command"} 2.0' in text

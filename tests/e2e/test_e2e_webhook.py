@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -18,7 +19,7 @@ from bot.runner import BotRunner
 from bot.settings import Settings
 from bot.web import SECRET_HEADER
 from models.core.people import Person, find_person
-from models.core.runtime import ProcessedUpdate
+from models.core.runtime import InboxUpdate, ProcessedUpdate
 from sandbox import SandboxState
 from tests.e2e.control import Control, free_port
 
@@ -123,6 +124,15 @@ async def test_webhook_end_to_end(
     assert await _count_processed(services) == 2
     assert state.webhook.failed == []
 
+    async with asyncio.timeout(10):  # answered first, then out of the inbox and counted
+        while True:
+            async with services.sessions() as session:
+                left = (
+                    await session.execute(select(func.count()).select_from(InboxUpdate))
+                ).scalar()
+            if not left:
+                break
+            await asyncio.sleep(0.01)
     base = f"http://127.0.0.1:{bot.port}"
     async with http.get(f"{base}/healthz") as resp:
         assert resp.status == 200
