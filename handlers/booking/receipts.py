@@ -17,6 +17,7 @@ from bot.timefmt import format_clock, format_day, format_span
 from handlers.booking.qr import qr_image
 from handlers.kit import Option, chosen, error_text
 from models.booking import DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
+from models.core.places import VenueKind
 
 MORE_DAYS = "__more_days__"
 __all__ = [  # error_text and DAYS_PER_PAGE too: "my bookings" reaches them here
@@ -123,7 +124,7 @@ def receipt_text(context: TongxinContext, view: BookingView) -> str:
         BookingStatus.PENDING_APPROVAL.value: "booking.receipt.pending_approval",
         BookingStatus.AWAITING_RESIDENT.value: "booking.receipt.awaiting_resident",
     }.get(status, "booking.receipt.confirmed")
-    return t.n(
+    text = t.n(
         msgid,
         view.booking.party_size,
         id=view.booking.id,
@@ -135,6 +136,9 @@ def receipt_text(context: TongxinContext, view: BookingView) -> str:
         directions=directions or "—",
         access=access or "—",
     )
+    if venue.kind == VenueKind.HEALTH_CHECK.value:  # what a check-up needs, said up front
+        return f"{text}\n\n{t('booking.bring.health_check')}"
+    return text
 
 
 def ics_file(view: BookingView, language: str, tz: ZoneInfo) -> InputFile:

@@ -39,11 +39,14 @@ class PlaceChoice:
     centres: list[ServiceCentre]
 
 
-async def place_choices(session: AsyncSession, *, kind: str) -> list[PlaceChoice]:
-    """The towns offering ``kind``, each with its centres that do, in the towns' order."""
+async def place_choices(
+    session: AsyncSession, *, kind: str, home_town_id: int | None = None
+) -> list[PlaceChoice]:
+    """The towns offering ``kind``, each with its centres that do, the resident's town first."""
     venues = await venues_of_kind(session, kind)
     choices = []
-    for town in await list_towns(session):
+    towns = sorted(await list_towns(session), key=lambda town: town.id != home_town_id)
+    for town in towns:
         centres = {c.id: c for _venue, c in venues if c.town_id == town.id}
         if centres:
             choices.append(PlaceChoice(town, list(centres.values())))
@@ -77,6 +80,7 @@ async def nearest_slots(
     limit: int = NEAREST_SHOWN,
     now: datetime | None = None,
     tz: ZoneInfo = TOWNS_TZ,
+    home_town_id: int | None = None,
 ) -> list[OpenSlot]:
     """The nearest slots with a place left that the venues' lead time and horizon allow."""
     now = now or utcnow()
@@ -88,6 +92,7 @@ async def nearest_slots(
         town_id=town_id,
         limit=limit + DAY_LIMIT,
         tz=tz,
+        home_town_id=home_town_id,
     )
     bookable = [
         item
@@ -120,11 +125,14 @@ async def day_slots(
     day: date | None,
     now: datetime | None = None,
     tz: ZoneInfo = TOWNS_TZ,
+    home_town_id: int | None = None,
 ) -> DaySlots:
     """The slots of ``kind`` on ``day`` (None: the nearest free ones), in a town or any centre."""
     now = now or utcnow()
     if day is None:
-        nearest = await nearest_slots(session, kind=kind, town_id=town_id, now=now, tz=tz)
+        nearest = await nearest_slots(
+            session, kind=kind, town_id=town_id, now=now, tz=tz, home_town_id=home_town_id
+        )
         if nearest:
             return DaySlots(nearest)
         return DaySlots(days=await day_choices(session, kind=kind, town_id=town_id))
@@ -140,6 +148,7 @@ async def day_slots(
             places=places,
             limit=DAY_LIMIT,
             tz=tz,
+            home_town_id=home_town_id,
         )
 
     free = await search(1)

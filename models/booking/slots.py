@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, update
+from sqlalchemy import and_, case, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -176,12 +176,15 @@ async def open_slots(
     places: int = 1,
     limit: int = 50,
     tz: ZoneInfo = TOWNS_TZ,
+    home_town_id: int | None = None,
 ) -> list[OpenSlot]:
     """Slots of ``kind`` with ``places`` free in [since, until), nearest first.
 
-    ``town_id`` None searches every centre of both towns ("any centre"). Slots on a blackout day
-    or of an inactive venue are left out. One indexed query (``ix_slot_open_starts``).
+    ``town_id`` None searches every centre of both towns ("either town"); at the same time, the
+    resident's own town (``home_town_id``) comes first. Slots on a blackout day or of an
+    inactive venue are left out. One indexed query (``ix_slot_open_starts``).
     """
+    own_town_first = case((col(ServiceCentre.town_id) == (home_town_id or 0), 0), else_=1)
     query = (
         slot_rows()
         .where(
@@ -192,7 +195,7 @@ async def open_slots(
             col(Venue.kind) == kind,
             col(Venue.active).is_(True),
         )
-        .order_by(col(Slot.starts_at), col(Venue.id))
+        .order_by(col(Slot.starts_at), own_town_first, col(Venue.id))
     )
     if town_id is not None:
         query = query.where(col(ServiceCentre.town_id) == town_id)

@@ -37,16 +37,16 @@ CENTRES = [
         "d-centre",
         "D镇社区党群服务中心",
         "D town Party-Mass Service Centre",
-        "D镇长江路88号",
-        "88 Changjiang Road, D town",
+        "上海市崇明区D镇长江路88号",
+        "88 Changjiang Road, D town, Chongming District, Shanghai",
     ),
     (
         "Q",
         "q-centre",
         "Q镇党群服务中心（新馆）",
         "Q town Party-Mass Service Centre (new building)",
-        "Q镇兴隆路1号",
-        "1 Xinglong Road, Q town",
+        "江苏省启东市Q镇兴隆路1号",
+        "1 Xinglong Road, Q town, Qidong, Jiangsu",
     ),
 ]
 # (centre, code, kind, name_zh, name_en, capacity, accessibility_zh, accessibility_en)

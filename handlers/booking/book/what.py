@@ -16,7 +16,7 @@ from handlers.booking.book.draft import (
     not_understood,
 )
 from handlers.booking.book.when import ask_day
-from handlers.kit import Option, ask, chosen, run
+from handlers.kit import Option, ask, chosen, me, run
 from models.booking import place_choices
 from models.core.places import VenueKind
 
@@ -51,7 +51,8 @@ async def ask_place(update: Update, context: TongxinContext, first: str = "") ->
         return await ask_kind(update, context)
     kind = data["kind"]
     options = []
-    for choice in await run(context, place_choices, kind=kind):
+    home = me(context).town_id
+    for choice in await run(context, place_choices, kind=kind, home_town_id=home):
         names = t("booking.place.sep").join(centre.name(lang) for centre in choice.centres)
         label = t("booking.place.town", town=choice.town.name(lang), centres=names)
         options.append(Option(str(choice.town.id), label))

@@ -19,7 +19,7 @@ from handlers.booking.book.draft import (
     not_understood,
 )
 from handlers.booking.receipts import day_options, on_day_answer, slot_option
-from handlers.kit import Option, ask, error_text, lead, leave, page_of, run
+from handlers.kit import Option, ask, error_text, lead, leave, me, page_of, run
 from models.booking import DayChoices, DaySlots, OpenSlot, day_choices, day_slots
 from models.core.base import utcnow
 
@@ -63,7 +63,13 @@ async def show_slots(update: Update, context: TongxinContext, first: str = "") -
         return await leave(update, context)
     day = None if data["day"] == NEAREST else date.fromisoformat(data["day"])
     found = await run(
-        context, day_slots, kind=data["kind"], town_id=data.get("town_id"), day=day, tz=tz
+        context,
+        day_slots,
+        kind=data["kind"],
+        town_id=data.get("town_id"),
+        day=day,
+        tz=tz,
+        home_town_id=me(context).town_id,  # at equal times, the resident's own town first
     )
     if found.slots:
         return await ask_slots(update, context, found.slots, full=found.full, first=first)
