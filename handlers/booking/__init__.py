@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler
 from bot.i18n import N_
 from handlers.booking.book import flow as book
 from handlers.booking.mine import flow as mine
+from handlers.booking.mine import taps as mine_taps
 from handlers.booking.staff import checkin
 from handlers.booking.staff import flow as staff
 from handlers.booking.venues import flow as venues
@@ -31,7 +32,7 @@ def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
 FEATURE = Feature(
     name="booking",
     handlers=_handlers,
-    answers=mine.answer_handlers,
+    questions=mine_taps.QUESTIONS,
     jobs=JOBS,
     menu=[
         MenuEntry("book", N_("menu.book"), 10),
