@@ -105,6 +105,7 @@ from models.booking.noshows import (
 )
 from models.booking.notices import (
     OFFER_QUESTION,
+    PROXY_QUESTION,
     REMINDER_QUESTION,
     after_cancelled,
     describe_booking,

@@ -37,6 +37,7 @@ from models.core.reminders import cancel_reminders, remind_all, reminder
 REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
 REMINDER_QUESTION = "booking.reminder"  # question kinds (answered in handlers.booking.mine)
 OFFER_QUESTION = "booking.offer"
+PROXY_QUESTION = "booking.proxy"  # answered in handlers.booking.book.consent
 
 
 async def describe_booking(session: AsyncSession, slot: Slot, venue: Venue) -> dict[str, Any]:

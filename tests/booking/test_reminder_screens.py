@@ -20,7 +20,7 @@ from models.core.authz import Role
 from models.core.people import Person
 from models.core.places import Venue
 from tests.booking.booking_support import slot_of
-from tests.booking.test_my_bookings_support import book_slot, booking_row
+from tests.booking.test_my_bookings_support import book_slot, booking_row, bookings_of, wait_for
 from tests.booking.test_reminder_answers import due_now, open_flows
 from tests.booking.venues_admin_support import fetch, open_card, tap, venue
 from tests.broadcasts.broadcast_support import staff
@@ -223,3 +223,28 @@ async def test_a_screen_idle_for_29_minutes_still_answers(
     clock.shift(timedelta(minutes=29))  # each answer starts the 30 minutes again
     await user.choose(t("mine.cancel.yes"))
     assert (await booking_row(services, booking.id or 0)).status == "cancelled"
+
+
+async def test_a_waitlist_offer_is_the_current_screen_too(
+    harness: BotHarness, services: Services
+) -> None:
+    t = services.i18n.translator("zh_CN")
+    holder, waiting = RESIDENT, RESIDENT + 1
+    await make_person(services.sessions, holder)
+    await make_person(services.sessions, waiting, name="李叔叔")
+    slot = await slot_of(services.sessions, "d-activity", 3)  # one place
+    booking = await book_slot(services, holder, slot.id or 0)
+    await wait_for(services, waiting, slot.id or 0)
+    user = harness.user(waiting)
+    await settings_menu(harness, services, user)  # 1 there would be 语言 (language)
+    await harness.user(holder).send("/mybookings")
+    await harness.user(holder).send("1")
+    await harness.user(holder).choose(t("mine.action.cancel"))
+    await harness.user(holder).choose(t("mine.cancel.yes"))
+    assert (await booking_row(services, booking.id or 0)).status == "cancelled"
+    await harness.drain_outbox()
+    assert user.last_text().startswith("🎉")
+    await user.send("1")
+    [taken] = await bookings_of(services, waiting)
+    assert (taken.slot_id, taken.status) == (slot.id, "confirmed")
+    assert open_flows(harness, waiting) == set()
