@@ -17,7 +17,8 @@ before any flow or answer handler (the registry's screen group):
   tap or a later screen means the person moved on: the question lapses and the update goes on
   as usual. A question's own ``expires_at`` (a reminder's slot start) ends it too.
 - **Open screens expire after ``SCREEN_IDLE`` (30 minutes) without an answer.** The kit stamps
-  the time of each update in ``user_data`` (persisted, so it survives a restart); a message
+  the time of the person's updates in ``user_data`` (at most once a minute; persisted, so it
+  survives a restart); a message
   typed on a conversation's screen after a longer pause gets "this page has closed" and the
   main menu, and changes nothing. Commands and the main menu never expire, and neither does
   onboarding (someone not yet registered has no main menu; their answers are kept anyway).
@@ -51,6 +52,10 @@ from models.core.questions import PendingQuestion, close_question
 
 SCREEN_IDLE = timedelta(minutes=30)  # an open screen closes after this long without an answer
 SEEN_KEY = "seen_at"  # user_data: when the person last did anything (POSIX seconds)
+# The time is written again only when it is this much older, so a busy chat changes user_data
+# (and the persistence flush writes it) at most once a minute; screens then close after 29-30
+# idle minutes. Questions do not depend on it: any update that does not answer one ends it.
+STAMP_EVERY = timedelta(minutes=1)
 QUESTIONS_KEY = "tongxin.questions"
 
 
@@ -69,8 +74,8 @@ def _seen(context: TongxinContext) -> datetime | None:
     return datetime.fromtimestamp(stamp, utcnow().tzinfo) if isinstance(stamp, float) else None
 
 
-def _stamp(context: TongxinContext, now: datetime) -> None:
-    if context.user_data is not None:
+def _stamp(context: TongxinContext, now: datetime, seen: datetime | None) -> None:
+    if context.user_data is not None and (seen is None or now - seen >= STAMP_EVERY):
         context.user_data[SEEN_KEY] = now.timestamp()
 
 
@@ -101,23 +106,22 @@ async def _lapse(context: TongxinContext, question: PendingQuestion) -> None:
 
 
 async def current_screen(update: Update, context: TongxinContext) -> None:
-    """Before every flow: a live question takes the message; a long-idle screen closes."""
+    """Before every flow: a live question takes the message; a long-idle screen closes.
+
+    Only for registered people in private chats: nobody else is asked questions, and
+    onboarding never expires.
+    """
     chat = update.effective_chat
-    if chat is None or chat.type != ChatType.PRIVATE or context.user_data is None:
+    if chat is None or chat.type != ChatType.PRIVATE or not registered(context.person):
         return
     now, seen, question = utcnow(), _seen(context), context.question
     if question is not None:
-        if _typed(update.message) and question.live(now, seen) and registered(context.person):
+        if _typed(update.message) and question.live(now, seen):
             await _answer(update, context, question, now)
         await _lapse(context, question)
-    _stamp(context, now)
+    _stamp(context, now, seen)
     idle = seen is not None and now - seen > SCREEN_IDLE
-    if (
-        idle
-        and _typed(update.message)
-        and registered(context.person)
-        and _on_a_screen(update, context)
-    ):
+    if idle and _typed(update.message) and _on_a_screen(update, context):
         _close_screens(update, context)
         await show_main_menu(update, context, "home.screen_closed")
         raise ApplicationHandlerStop()
@@ -138,7 +142,7 @@ async def _answer(
     options = [Option(str(key), str(label)) for key, label in question.choices]
     if is_nav(text, t, "home") or is_nav(text, t, "back"):
         await _lapse(context, question)
-        _stamp(context, now)
+        _stamp(context, now, seen=None)
         await show_main_menu(update, context)
         raise ApplicationHandlerStop()
     choice = match_option(text, options)
@@ -147,6 +151,6 @@ async def _answer(
         await reply(update, context, again, choice_keyboard(options, t, back=False))
         raise ApplicationHandlerStop()
     await _lapse(context, question)
-    _stamp(context, now)
+    _stamp(context, now, seen=None)
     await answer(update, context, question.subject, choice.key)
     raise ApplicationHandlerStop()
