@@ -16,12 +16,12 @@ from typing import Any
 from _mixed_workload import (
     NEW_BASE,
     NEW_RESIDENT,
+    RETURNING_RESIDENT,
     Step,
     _text,
     add_returning,
     interleave,
     outcome,
-    returning_resident,
     staggered,
 )
 from sqlalchemy import event, text
@@ -142,7 +142,7 @@ class TongxinBot(_Bot):
             self.state.user(uid, first_name=f"新居民{n}", language_code="zh-hans")
             scripts[uid] = NEW_RESIDENT
         for uid in booking_of:
-            scripts[uid] = returning_resident(booking_of)
+            scripts[uid] = RETURNING_RESIDENT
         self.workload = interleave(scripts)
         return self
 

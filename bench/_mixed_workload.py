@@ -6,7 +6,8 @@ phone; the booking menu item, for myself, the canteen, their town, "⚡ the near
 one of the first five slots, one person, confirm; then "my bookings", the first booking, the
 main menu.
 A returning resident (3 updates) holds a confirmed canteen booking whose 24 h reminder was
-just sent: they tap "1 coming", open "my bookings", and go back to the main menu.
+just sent (it is their current screen): they type "1" (coming), open "my bookings", and go back
+to the main menu.
 Every step is typed or tapped exactly as a resident would, against the same sandbox state.
 """
 
@@ -21,7 +22,7 @@ from sqlalchemy import select, update
 from sqlmodel import col
 
 from bot.context import Services
-from models.booking import REMINDER_ANSWER, Booking, book, open_slots
+from models.booking import Booking, book, open_slots
 from models.core.base import utcnow
 from models.core.outbox import OutboxMessage
 from models.core.people import Person, complete_onboarding, record_consent, update_profile
@@ -54,10 +55,6 @@ def _press_containing(kind: str, words: str) -> Step:
     return Step(kind, make)
 
 
-def _tap(kind: str, data: Callable[[int], str]) -> Step:
-    return Step(kind, lambda state, uid: state.tap(uid, None, data(uid)))
-
-
 NEW_RESIDENT = [
     _text("onboarding", "/start"),
     *(_text("onboarding", "1") for _ in range(6)),  # agree, 中文, D town, community, skip, skip
@@ -75,13 +72,12 @@ NEW_RESIDENT = [
 ]
 
 
-def returning_resident(booking_of: dict[int, int]) -> list[Step]:
-    """The steps of a resident answering the 24 h reminder of ``booking_of[uid]``."""
-    return [
-        _tap("reminder_answer", lambda uid: REMINDER_ANSWER.data("yes", booking_of[uid])),
-        _text("menu", "4"),
-        _press_containing("menu", "主菜单"),
-    ]
+# A resident answering the 24 h reminder just delivered (their current screen: 1 = coming).
+RETURNING_RESIDENT = [
+    _text("reminder_answer", "1"),
+    _text("menu", "4"),
+    _press_containing("menu", "主菜单"),
+]
 
 
 def interleave(scripts: dict[int, list[Step]]) -> list[tuple[int, Step]]:

@@ -39,6 +39,7 @@ from models.core.runtime import finish_update, unfinished_updates
 if TYPE_CHECKING:
     from models.core.authz import Scope
     from models.core.people import Person
+    from models.core.questions import PendingQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +192,8 @@ class TongxinContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any
         self.person: Person | None = None
         self.lang: str = ""
         self.scopes: frozenset[Scope] | None = None  # the person's roles, once looked up
+        # The question they were last asked by message, read with them (handlers.kit.current).
+        self.question: PendingQuestion | None = None
 
     @property
     def services(self) -> Services:

@@ -30,11 +30,13 @@ from handlers.kit import (
     MainMenu,
     Wiring,
     answer_stale_tap,
+    current_screen,
     guard_entries,
     load_person,
     private_chats_only,
     publish_deep_links,
     publish_main_menu,
+    publish_questions,
 )
 from jobs import Job, maintenance
 
@@ -52,10 +54,11 @@ FEATURES: tuple[Feature, ...] = (
 # Handler groups, run in this order (order matters): who is talking (it only reads, and settles
 # the language the next group may answer in); where they are talking (only private chats go on:
 # groups, channels and edited messages are dealt with, minimally, and stopped there, before any
-# answer or flow can see them); answers that only the database can tell apart from menu choices
-# (a typed "1" after a reminder: they stop the update when they take it, and let it through
+# answer or flow can see them); the current screen (a question sent by message takes the
+# answer, an idle screen closes: handlers.kit.current); answers that only the database can tell
+# apart from menu choices (they stop the update when they take it, and let it through
 # otherwise); the flows.
-PERSON_GROUP, CHATS_GROUP, ANSWERS_GROUP, FLOWS_GROUP = -3, -2, -1, 0
+PERSON_GROUP, CHATS_GROUP, SCREEN_GROUP, ANSWERS_GROUP, FLOWS_GROUP = -4, -3, -2, -1, 0
 
 
 class RegistryError(ValueError):
@@ -87,6 +90,7 @@ def check_features(features: Sequence[Feature]) -> MainMenu:
     _unique("deep-link prefix", links)
     _no_prefix_of_another("deep-link prefix", links)
     _unique("job name", (job.name for f in features for job in f.jobs))
+    _unique("question kind", (q.kind for f in features for q in f.questions))
     return MainMenu(entries)
 
 
@@ -105,6 +109,7 @@ def register_all(
     menu = check_features(features)
     publish_main_menu(application, menu)
     publish_deep_links(application, [link for f in features for link in f.deep_links])
+    publish_questions(application, [q for f in features for q in f.questions])
     wiring = Wiring(i18n=application.services.i18n, menu=menu)
     flows = [list(feature.handlers(wiring)) for feature in features]
     every = [handler for handlers in flows for handler in handlers]
@@ -112,6 +117,7 @@ def register_all(
     guard_entries(every)
     application.add_handler(TypeHandler(Update, load_person), group=PERSON_GROUP)
     application.add_handler(TypeHandler(Update, private_chats_only), group=CHATS_GROUP)
+    application.add_handler(TypeHandler(Update, current_screen), group=SCREEN_GROUP)
     for feature in features:
         answers = list(feature.answers(wiring))
         if answers:

@@ -27,16 +27,18 @@ from telegram.request import BaseRequest
 from bot.context import Services, TongxinContext
 from jobs.outcomes import Outcomes
 from jobs.pacing import Pacer
-from jobs.rendering import Part, UnreadablePayload, render
+from jobs.rendering import Part, UnreadablePayload, question_choices, render
 from models.core.base import row_id, utcnow
 from models.core.delivery import (
     claim_due,
+    finish,
     next_due,
     recipients,
     replace_payload,
     retry_later,
 )
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
+from models.core.questions import QUESTION, record_question
 
 logger = logging.getLogger(__name__)
 
@@ -195,12 +197,36 @@ class OutboxPump(Outcomes):
             return None
         if now - row.due_at > LATE_AFTER:
             logger.info("outbox %s (%s) sent late: due %s", row.id, row.kind, row.due_at)
+        language = person[1] if person else None
         try:
-            await self._send(row, person[1] if person else None)
+            await self._send(row, language)
         except (TelegramError, UnreadablePayload) as exc:
             await self.record_failure(row, exc)
         else:
-            await self._final(row, OutboxStatus.SENT, None)
+            await self._delivered(row, language)
+        return None
+
+    async def _delivered(self, row: OutboxMessage, language: str | None) -> None:
+        """Sent; a question becomes the person's current screen in the same transaction."""
+        asked = (row.payload or {}).get(QUESTION)
+        if row.person_id is None or not isinstance(asked, dict):
+            return await self._final(row, OutboxStatus.SENT, None)
+        translate = self.services.i18n.translator(
+            language or self.services.settings.default_language
+        )
+        async with self.services.sessions() as session, session.begin():
+            await finish(session, row_id(row), OutboxStatus.SENT, None)
+            await record_question(
+                session,
+                person_id=row.person_id,
+                kind=str(asked.get("kind")),
+                subject=str(asked.get("subject")),
+                choices=question_choices(row.payload, translate),
+                asked_at=self.clock(),
+                expires_at=row.expires_at,
+                outbox_id=row.id,
+            )
+        self.services.metrics.outbox_sends.labels(result=OutboxStatus.SENT.value).inc()
         return None
 
     async def _send(self, row: OutboxMessage, language: str | None) -> None:

@@ -13,6 +13,10 @@ picks the recipient's language (``models.core.outbox.when_param`` and ``bilingua
 build them), and ``{"msgid": …, "params": {…}}`` is a message rendered first, in the same language
 (``models.core.outbox.message_param``). An inline button's text may be ``{"msgid": …}``
 (``models.core.outbox.inline_keyboard`` builds them).
+
+A payload may instead ask a question (``"question"``, built by ``models.core.questions.question``):
+its choices become a reply keyboard, numbered as residents type them, with 🏠 under them, so
+the message replaces whatever screen was open (the pump records it as the current question).
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.timefmt import resolve_params
 from jobs.pacing import MAX_CAPTION, split_text, utf16_len
+from models.core.questions import QUESTION
 
 
 class UnreadablePayload(ValueError):
@@ -39,7 +44,7 @@ class Part:
 
     text: str | None
     photo: str | None = None
-    markup: InlineKeyboardMarkup | None = None
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
 
 
 def _translated_buttons(
@@ -58,6 +63,21 @@ def _translated_buttons(
         for row in markup.get("inline_keyboard", [])
     ]
     return {**markup, "inline_keyboard": rows}
+
+
+def question_choices(payload: dict[str, Any], translate: Callable[..., str]) -> list[list[str]]:
+    """The question's choices as [key, label] in the recipient's language (none: no question)."""
+    asked = payload.get(QUESTION)
+    if not isinstance(asked, dict):
+        return []
+    return [[str(key), translate(str(label))] for key, label in asked.get("choices", [])]
+
+
+def _question_keyboard(choices: list[list[str]], translate: Translator) -> ReplyKeyboardMarkup:
+    """The question's choices, one numbered button a row, then 🏠 (as the kit's screens)."""
+    rows = [[f"{n}. {label}"] for n, (_key, label) in enumerate(choices, start=1)]
+    rows.append([translate("nav.home")])
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
 
 def _is_message(value: object) -> bool:
@@ -92,7 +112,12 @@ def render(
         raise UnreadablePayload(f"outbox payload without a message id: {sorted(payload)}")
     text = _message_text(payload, translate, language, tz or ZoneInfo("Asia/Shanghai"))
     raw_markup = _translated_buttons(payload.get("reply_markup"), translate)
-    markup = InlineKeyboardMarkup.de_json(raw_markup, bot) if raw_markup else None
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = (
+        InlineKeyboardMarkup.de_json(raw_markup, bot) if raw_markup else None
+    )
+    choices = question_choices(payload, translate)
+    if choices:
+        markup = _question_keyboard(choices, translate)
     photo = payload.get("photo")
     if photo and utf16_len(text) <= MAX_CAPTION:
         return [Part(text or None, str(photo), markup)]

@@ -20,6 +20,7 @@ from models.core.groups import BotGroup
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.core.people import NotificationOptOut, Person
 from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
+from models.core.questions import PendingQuestion
 from models.core.runtime import ProcessedUpdate, PtbState
 from models.events import Event
 from models.roles import Invite
@@ -43,6 +44,7 @@ __all__ = [
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
+    "PendingQuestion",
     "Person",
     "ProcessedUpdate",
     "ProxyConsent",

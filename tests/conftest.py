@@ -139,6 +139,12 @@ def pinned_now(
             os.environ[name] = value
 
 
+@pytest.fixture
+def clock(pinned_now: datetime, _session_clock: time_machine.Traveller) -> time_machine.Traveller:
+    """The test's clock, to move time on: ``clock.shift(timedelta(minutes=31))``."""
+    return _session_clock
+
+
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     """Only asyncio."""

@@ -9,14 +9,16 @@
 from telegram.ext import BaseHandler
 
 from bot.i18n import N_
+from handlers.booking.book import consent
 from handlers.booking.book import flow as book
 from handlers.booking.mine import flow as mine
+from handlers.booking.mine import taps as mine_taps
 from handlers.booking.staff import checkin
 from handlers.booking.staff import flow as staff
 from handlers.booking.venues import flow as venues
-from handlers.kit import DeepLink, Feature, MenuEntry, Wiring
+from handlers.kit import DeepLink, Feature, MenuEntry, Question, Wiring
 from jobs.booking import JOBS
-from models.booking import CODES
+from models.booking import CODES, PROXY_QUESTION
 
 
 def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -31,7 +33,7 @@ def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
 FEATURE = Feature(
     name="booking",
     handlers=_handlers,
-    answers=mine.answer_handlers,
+    questions=[*mine_taps.QUESTIONS, Question(PROXY_QUESTION, consent.on_proxy_question)],
     jobs=JOBS,
     menu=[
         MenuEntry("book", N_("menu.book"), 10),

@@ -5,11 +5,12 @@ from one another. See docs/architecture.md for how a flow is put together.
 """
 
 from handlers.kit.chats import private_chats_only
+from handlers.kit.current import SCREEN_IDLE, current_screen, publish_questions
 from handlers.kit.db import run
 from handlers.kit.deeplinks import deep_link_for, follow_deep_link, publish_deep_links
 from handlers.kit.drafts import clear_draft, draft
 from handlers.kit.entries import guard_entries
-from handlers.kit.feature import DeepLink, Feature, Handlers, MenuEntry, Wiring
+from handlers.kit.feature import DeepLink, Feature, Handlers, MenuEntry, Question, Wiring
 from handlers.kit.flow import (
     ANSWERS,
     END,
@@ -86,6 +87,7 @@ __all__ = [
     "BARE_NUMBER",
     "END",
     "MAX_CHOICES",
+    "SCREEN_IDLE",
     "Buttons",
     "CallbackCode",
     "DeepLink",
@@ -97,6 +99,7 @@ __all__ = [
     "MenuButton",
     "MenuEntry",
     "Option",
+    "Question",
     "Screen",
     "Step",
     "Tap",
@@ -110,6 +113,7 @@ __all__ = [
     "conversation",
     "conversation_state",
     "current_scopes",
+    "current_screen",
     "deep_link_for",
     "draft",
     "drop_buttons",
@@ -141,6 +145,7 @@ __all__ = [
     "private_chats_only",
     "publish_deep_links",
     "publish_main_menu",
+    "publish_questions",
     "refuse_tap",
     "registered",
     "reply",

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 Handlers = Sequence[BaseHandler]  # type: ignore[type-arg]
 DeepLinkCallback = Callable[[Update, TongxinContext, str], Awaitable[None]]
+# Answers a question sent by message: (update, context, the question's subject, the choice's key).
+QuestionCallback = Callable[[Update, TongxinContext, str, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,15 @@ class DeepLink:
     callback: DeepLinkCallback
 
 
+@dataclass(frozen=True)
+class Question:
+    """A kind of question the domain sends by message (``models.core.questions.question``) and
+    the callback that answers a choice typed or tapped on it (see ``handlers.kit.current``)."""
+
+    kind: str
+    answer: QuestionCallback
+
+
 def _none(_wiring: Wiring) -> Handlers:
     return ()
 
@@ -65,8 +76,10 @@ class Feature:
     """One domain's contribution to the bot.
 
     ``handlers`` build the domain's conversations and commands (group 0, in registry order);
-    ``answers`` build handlers that must see a message before any flow does (a typed "1" that
-    answers a reminder); ``callbacks`` are the callback codes whose prefixes the domain owns.
+    ``answers`` build handlers that must see a message before any flow does; ``questions``
+    answer the questions the domain sends by message (each is the current screen once
+    delivered: ``handlers.kit.current``); ``callbacks`` are the callback codes whose prefixes
+    the domain owns.
     """
 
     name: str
@@ -75,4 +88,5 @@ class Feature:
     jobs: Sequence[Job] = ()
     menu: Sequence[MenuEntry] = ()
     deep_links: Sequence[DeepLink] = ()
+    questions: Sequence[Question] = ()
     callbacks: Sequence[CallbackCode] = field(default=())

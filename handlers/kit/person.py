@@ -31,7 +31,7 @@ async def load_person(update: object, context: TongxinContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    context.person = await read_first(context, person_with_catalogue, user.id)
+    context.person, context.question = await read_first(context, person_with_catalogue, user.id)
     stored = context.person.language if context.person else context.user_data.get("lang")  # type: ignore[union-attr]
     context.lang = context.services.i18n.resolve(stored, user.language_code)
 

@@ -99,7 +99,8 @@ async def _confirm_screen(update: Update, context: TongxinContext, grant_id: int
     scopes = await current_scopes(context)
     grant = await run(context, revocation_preview, scopes=scopes, grant_id=grant_id)
     yes = ROLES_CODE.data("confirm", grant.id)
-    buttons: Buttons = [
+    buttons: Buttons = [  # keeping the role comes first: a destructive choice is never first
+        [InlineKeyboardButton(t("roles.revoke.no"), callback_data=FIRST_PAGE)],
         [InlineKeyboardButton(t("roles.revoke.yes"), callback_data=yes)],
         nav_buttons(t, FIRST_PAGE, HOME),
     ]

@@ -56,9 +56,9 @@ async def mydata(update: Update, context: TongxinContext) -> None:
 
 def _options(context: TongxinContext) -> list[Option]:
     t = context.t
-    return [
-        Option("confirm", t("privacy.delete.confirm")),
+    return [  # keeping comes first: a destructive choice is never choice 1
         Option("cancel", t("privacy.delete.cancel")),
+        Option("confirm", t("privacy.delete.confirm")),
     ]
 
 

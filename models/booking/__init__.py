@@ -94,7 +94,6 @@ from models.booking.mine import (
 from models.booking.mine_answers import (
     answer_offer,
     answer_reminder,
-    answer_waiting_reminder,
     take_offer,
 )
 from models.booking.mine_move import MoveChoice, MoveSlots, move_booking, move_choice, move_slots
@@ -105,8 +104,10 @@ from models.booking.noshows import (
     no_show_report,
 )
 from models.booking.notices import (
+    OFFER_QUESTION,
+    PROXY_QUESTION,
+    REMINDER_QUESTION,
     after_cancelled,
-    awaiting_answer,
     describe_booking,
     plan_reminders,
     request_approval,

@@ -1,15 +1,14 @@
 """Answers to what a booking sends on its own: the 24 h reminder and a waitlist offer.
 
-The reminder is answered by its buttons (any booking the person holds or made for someone) or
-by a typed "1"/"2" (the latest unanswered reminder, ``awaiting_answer``); the offer by its
-buttons or from the list. Each loads the booking or entry as the person's own, so forged ids
-are refused (``NotYourBooking``) and late answers explained (``BookingNotActive``,
-``OfferGone``).
+The reminder and the offer are questions (the current screen once delivered: their choices are
+typed or tapped on the reply keyboard they bring; reminders and offers sent before that carried
+inline buttons, still answered); the offer is also answered from the list. The reminder names
+any booking the person holds or made for someone. Each loads the booking or entry as the
+person's own, so forged ids are refused (``NotYourBooking``) and late answers explained
+(``BookingNotActive``, ``OfferGone``).
 """
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +21,6 @@ from models.booking.bookings import (
     owned_booking,
 )
 from models.booking.mine import saved_id
-from models.booking.notices import awaiting_answer
 from models.booking.waitlist import accept_offer, decline_offer
 from models.core.people import Person
 
@@ -43,16 +41,6 @@ async def answer_reminder(
 ) -> BookingView:
     """A tap under the reminder: 1 coming, or 2 cancel it."""
     booking = await owned_booking(session, booking_id, person)
-    return await _answer(session, person, booking, coming)
-
-
-async def answer_waiting_reminder(
-    session: AsyncSession, *, person: Person, coming: bool, now: datetime | None = None
-) -> BookingView | None:
-    """A typed "1"/"2": answers the reminder the person just read; None when none waits."""
-    booking = await awaiting_answer(session, person, now)
-    if booking is None:
-        return None
     return await _answer(session, person, booking, coming)
 
 

@@ -15,16 +15,14 @@ from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models.booking.codes import APPROVAL, OFFER_ANSWER, REMINDER_ANSWER
-from models.booking.tables import ACTIVE, Booking, Slot, WaitlistEntry, id_of
+from models.booking.codes import APPROVAL
+from models.booking.tables import Booking, Slot, WaitlistEntry, id_of
 from models.core.authz import Role, RoleGrant
 from models.core.base import N_, get_or_raise, utcnow
 from models.core.catalogue import centre_of
 from models.core.errors import NotFound
 from models.core.outbox import (
     OutboxKind,
-    OutboxMessage,
-    OutboxStatus,
     bilingual_param,
     inline_keyboard,
     message_payload,
@@ -33,10 +31,13 @@ from models.core.outbox import (
 )
 from models.core.people import Person
 from models.core.places import ServiceCentre, Venue
+from models.core.questions import QUESTION, question
 from models.core.reminders import cancel_reminders, remind_all, reminder
 
 REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
-ANSWER_WINDOW = timedelta(hours=26)  # a typed "1"/"2" answers a 24 h reminder this long
+REMINDER_QUESTION = "booking.reminder"  # question kinds (answered in handlers.booking.mine)
+OFFER_QUESTION = "booking.offer"
+PROXY_QUESTION = "booking.proxy"  # answered in handlers.booking.book.consent
 
 
 async def describe_booking(session: AsyncSession, slot: Slot, venue: Venue) -> dict[str, Any]:
@@ -72,18 +73,23 @@ async def _tell(
         )
 
 
+def reminder_question(booking_id: int) -> dict[str, Any]:
+    """The 24 h reminder's question: 1 coming (the safe answer first), 2 cancel."""
+    return question(
+        REMINDER_QUESTION,
+        booking_id,
+        ("yes", N_("booking.choice.coming")),
+        ("no", N_("booking.choice.cancel_it")),
+    )
+
+
 async def plan_reminders(
     session: AsyncSession, booking: Booking, slot: Slot, venue: Venue, now: datetime
 ) -> None:
-    """24 h and 2 h reminders (the 24 h one asks 1 coming / 2 cancel) for resident and proxy."""
+    """24 h and 2 h reminders for resident and proxy; the 24 h one asks 1 coming / 2 cancel
+    (a question: the current screen once delivered, see ``models.core.questions``)."""
     booking_id = id_of(booking)
     params = await describe_booking(session, slot, venue)
-    buttons = inline_keyboard(
-        [
-            (N_("booking.button.coming"), REMINDER_ANSWER.data("yes", booking_id)),
-            (N_("booking.button.cancel_it"), REMINDER_ANSWER.data("no", booking_id)),
-        ]
-    )
     msgids = {"24h": N_("booking.reminder.24h"), "2h": N_("booking.reminder.2h")}
     people = await _people(session, booking)
     planned = [
@@ -93,7 +99,7 @@ async def plan_reminders(
             slot.starts_at - before,
             msgids[name],
             expires_at=slot.starts_at,
-            markup=buttons if name == "24h" and person.id == booking.person_id else None,
+            asks=reminder_question(booking_id) if name == "24h" else None,
             **params,
         )
         for name, before in REMINDERS
@@ -179,11 +185,11 @@ async def send_offer(session: AsyncSession, entry: WaitlistEntry, slot: Slot) ->
         until=when_param(entry.offer_expires_at),
         **await describe_booking(session, slot, venue),
     )
-    payload["reply_markup"] = inline_keyboard(
-        [
-            (N_("waitlist.button.accept"), OFFER_ANSWER.data("acc", entry_id)),
-            (N_("waitlist.button.decline"), OFFER_ANSWER.data("dec", entry_id)),
-        ]
+    payload[QUESTION] = question(  # the current screen once delivered; accepting first
+        OFFER_QUESTION,
+        entry_id,
+        ("acc", N_("waitlist.button.accept")),
+        ("dec", N_("waitlist.button.decline")),
     )
     await notify(
         session,
@@ -194,28 +200,3 @@ async def send_offer(session: AsyncSession, entry: WaitlistEntry, slot: Slot) ->
         expires_at=entry.offer_expires_at,
         urgent=True,  # a 2-hour window: held back by quiet hours it would lapse unseen
     )
-
-
-async def awaiting_answer(
-    session: AsyncSession, person: Person, now: datetime | None = None
-) -> Booking | None:
-    """The active booking whose 24 h reminder reached the person lately and is unanswered.
-
-    The latest such reminder wins: a typed "1"/"2" answers the message the person just read.
-    """
-    since = (now or utcnow()) - ANSWER_WINDOW
-    query = (
-        select(col(OutboxMessage.dedupe_key))
-        .where(
-            col(OutboxMessage.person_id) == person.id,
-            col(OutboxMessage.status) == OutboxStatus.SENT.value,
-            col(OutboxMessage.sent_at) >= since,
-            col(OutboxMessage.dedupe_key).like(f"reminder:booking:%:24h:{person.id}"),
-        )
-        .order_by(col(OutboxMessage.sent_at).desc(), col(OutboxMessage.id).desc())
-    )
-    for key in (await session.execute(query)).scalars():
-        booking = await session.get(Booking, int(key.split(":")[2]))
-        if booking and booking.status in ACTIVE and booking.attendance_reply is None:
-            return booking
-    return None

@@ -1,18 +1,19 @@
-"""What a proxy booking sends: the resident's one-tap question, their text receipt, and the
-answer back to the proxy (outbox rows, rendered in each recipient's language)."""
+"""What a proxy booking sends: the resident's question (the current screen once delivered),
+their text receipt, and the answer back to the proxy (outbox rows, rendered in each
+recipient's language)."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.booking.codes import PROXY_ANSWER
-from models.booking.notices import describe_booking
+from models.booking.notices import PROXY_QUESTION, describe_booking
 from models.booking.proxy_consent import name_for_proxy
 from models.booking.tables import Booking, BookingStatus, Slot, id_of
 from models.core.base import N_
-from models.core.outbox import OutboxKind, inline_keyboard, message_payload, notify
+from models.core.outbox import OutboxKind, message_payload, notify
 from models.core.people import Person
 from models.core.places import Venue
+from models.core.questions import QUESTION, question
 
 
 async def ask_resident(session: AsyncSession, booking: Booking, slot: Slot, venue: Venue) -> None:
@@ -27,10 +28,12 @@ async def ask_resident(session: AsyncSession, booking: Booking, slot: Slot, venu
         proxy=(proxy.display_name if proxy else None) or "—",
         **await describe_booking(session, slot, venue),
     )
-    payload["reply_markup"] = inline_keyboard(
-        [(N_("proxy.button.yes_once"), PROXY_ANSWER.data("ok", booking_id))],
-        [(N_("proxy.button.yes_always"), PROXY_ANSWER.data("always", booking_id))],
-        [(N_("proxy.button.no"), PROXY_ANSWER.data("no", booking_id))],
+    payload[QUESTION] = question(  # the current screen once delivered; refusing comes last
+        PROXY_QUESTION,
+        booking_id,
+        ("ok", N_("proxy.button.yes_once")),
+        ("always", N_("proxy.button.yes_always")),
+        ("no", N_("proxy.button.no")),
     )
     key = f"booking:{booking_id}:ask_resident"
     await notify(session, resident, OutboxKind.STATUS, payload, dedupe_key=key, urgent=True)

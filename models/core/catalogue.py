@@ -27,6 +27,7 @@ from sqlmodel import Field, SQLModel, col, select
 
 from models.core.people import Person, find_person
 from models.core.places import Community, ServiceCentre, Town, Venue
+from models.core.questions import PendingQuestion
 
 CATALOGUE_KEY = "tongxin.catalogue"  # where a session carries the process's cache
 T = TypeVar("T")
@@ -165,23 +166,28 @@ async def list_communities(session: AsyncSession, town_id: int) -> list[Communit
 
 # Built once: constructing this statement cost more than running it, on every update.
 _PERSON_WITH_VERSION = (
-    select(col(CatalogueVersion.version), Person)
+    select(col(CatalogueVersion.version), Person, PendingQuestion)
+    .select_from(CatalogueVersion)
     .outerjoin(Person, col(Person.tg_user_id) == bindparam("tg_user_id"))
+    .outerjoin(PendingQuestion, col(PendingQuestion.person_id) == col(Person.id))
     .where(col(CatalogueVersion.id) == 1)
 )
 
 
-async def person_with_catalogue(session: AsyncSession, tg_user_id: int) -> Person | None:
-    """The person with this Telegram id, read with the catalogue version (one query)."""
+async def person_with_catalogue(
+    session: AsyncSession, tg_user_id: int
+) -> tuple[Person | None, PendingQuestion | None]:
+    """The person with this Telegram id and the question they were last asked by message
+    (``models.core.questions``), read with the catalogue version (one query)."""
     params = {"tg_user_id": tg_user_id}
     row = (await session.execute(_PERSON_WITH_VERSION, params)).first()
     if row is None:  # no version row: a database older than the catalogue cache
-        return await find_person(session, tg_user_id)
-    version, person = row
+        return await find_person(session, tg_user_id), None
+    version, person, question = row
     catalogue = catalogue_of(session)
     if catalogue is not None:
         catalogue.note_version(version)
-    return person
+    return person, question
 
 
 async def venue_of(session: AsyncSession, venue_id: int) -> Venue | None:

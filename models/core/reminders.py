@@ -25,6 +25,7 @@ from models.core.outbox import (
     message_payload,
 )
 from models.core.people import Person
+from models.core.questions import QUESTION
 
 
 def reminder_key(subject: str, person_id: int | None) -> str:
@@ -41,14 +42,21 @@ def reminder(
     expires_at: datetime | None = None,
     urgent: bool = False,
     markup: dict[str, Any] | None = None,
+    asks: dict[str, Any] | None = None,
     **params: Any,
 ) -> Outgoing | None:
-    """One person's reminder about ``subject`` at ``at`` (None: they have no chat to reach)."""
+    """One person's reminder about ``subject`` at ``at`` (None: they have no chat to reach).
+
+    ``asks``: the reminder is a question (``models.core.questions.question``), the current
+    screen once delivered; ``markup``: inline buttons instead.
+    """
     if person.chat_id is None:
         return None
     payload = message_payload(message_id, **params)
     if markup is not None:
         payload["reply_markup"] = markup
+    if asks is not None:
+        payload[QUESTION] = asks
     return Outgoing(
         chat_id=person.chat_id,
         kind=OutboxKind.REMINDER,

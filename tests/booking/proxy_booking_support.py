@@ -121,8 +121,11 @@ async def pending_proxy_booking(
     [question] = resident.state.messages(RESIDENT, since=mark)
     said = await described(services, resident_lang, slot)
     assert question["text"] == rt("proxy.ask_resident", proxy="小张", **said)
-    data = [b["callback_data"] for row in question["reply_markup"]["inline_keyboard"] for b in row]
-    assert data == [f"px:{a}:{booking.id}" for a in ("ok", "always", "no")]
+    labels = [b["text"] for row in question["reply_markup"]["keyboard"] for b in row]
+    answers = ("yes_once", "yes_always", "no")  # refusing (it cancels the booking) comes last
+    assert labels == [f"{n}. {rt(f'proxy.button.{a}')}" for n, a in enumerate(answers, 1)] + [
+        rt("nav.home")
+    ]
     return proxy, resident, booking, question, slot
 
 

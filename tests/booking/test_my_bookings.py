@@ -16,9 +16,9 @@ from tests.booking.test_my_bookings_support import (
     booking_row,
     bookings_of,
     entry_row,
-    inline_data,
     offers_sent,
     place_of,
+    reply_labels,
     slot_row,
     texts,
     wait_for,
@@ -66,10 +66,10 @@ async def test_list_cancel_and_the_waiting_person_is_offered_the_place(
     detail = user.last_text()
     assert f"#{booking.id}" in detail and place["venue"] in detail
     assert detail.endswith(t("mine.detail.ask"))
-    assert user.buttons()[:3] == [
-        "1. " + t("mine.action.cancel"),
+    assert user.buttons()[:3] == [  # cancelling is never choice 1
+        "1. " + t("mine.action.resend"),
         "2. " + t("mine.action.move"),
-        "3. " + t("mine.action.resend"),
+        "3. " + t("mine.action.cancel"),
     ]
     await assert_reprompts(user, t, t("mine.detail.again"))
 
@@ -100,8 +100,11 @@ async def test_list_cancel_and_the_waiting_person_is_offered_the_place(
         assert set(reminders) == {"cancelled"}
     assert f"waitlist:{entry.id}:offer" in keys
     [offer] = await offers_sent(harness, OTHER)
-    assert inline_data(offer) == [f"wl:acc:{entry.id}", f"wl:dec:{entry.id}"]
-    await other.tap(offer, f"wl:acc:{entry.id}")
+    assert reply_labels(offer)[:2] == [
+        "1. " + t("waitlist.button.accept"),
+        "2. " + t("waitlist.button.decline"),
+    ]
+    await other.send("1")  # the offer is the current screen: 1 accepts
     [taken] = await bookings_of(services, OTHER)
     assert (taken.slot_id, taken.status) == (slot.id, BookingStatus.CONFIRMED.value)
     assert any(f"#{taken.id}" in text for text in texts(other.state.messages(OTHER)))

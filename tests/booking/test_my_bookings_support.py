@@ -105,12 +105,16 @@ def inline_data(message: Message) -> list[str]:
     return [button["callback_data"] for r in rows for button in r if "callback_data" in button]
 
 
+def reply_labels(message: Message) -> list[str]:
+    """The labels of the reply keyboard a message brought, in order (a question's choices)."""
+    rows = message.get("reply_markup", {}).get("keyboard", [])
+    return [b if isinstance(b, str) else b["text"] for row in rows for b in row]
+
+
 async def offers_sent(harness: BotHarness, tg: int) -> list[Message]:
-    """Deliver due outbox rows; the waitlist offers the person has received."""
+    """Deliver due outbox rows; the waitlist offers (🎉 …) the person has received."""
     await harness.drain_outbox()
-    return [
-        m for m in harness.state.messages(tg) if any(d.startswith("wl:") for d in inline_data(m))
-    ]
+    return [m for m in harness.state.messages(tg) if m.get("text", "").startswith("🎉")]
 
 
 async def assert_reprompts(user: SimUser, t: Translator, question: str) -> None:

@@ -1,4 +1,7 @@
-"""Answering the 24 h reminder: its buttons, or "1" / "2" typed outside any flow."""
+"""Answering the 24 h reminder: it is the current screen, so its buttons, "1" or "2" answer it.
+
+(Whatever screen was open when it arrived: ``tests/booking/test_reminder_screens.py``.)
+"""
 
 from __future__ import annotations
 
@@ -9,19 +12,20 @@ from sqlmodel import col, select
 
 from bot.context import Services
 from handlers.kit import all_conversations, open_conversation
-from models.booking.bookings import Booking, BookingStatus
+from models.booking.bookings import Booking
 from models.booking.waitlist import WaitStatus
 from models.core.base import utcnow
 from models.core.outbox import OutboxMessage
+from models.core.questions import PendingQuestion
 from tests.authz.authz_cast import forge_tap
 from tests.booking.booking_support import slot_of
 from tests.booking.test_my_bookings_support import (
     book_slot,
     booking_row,
     entry_row,
-    inline_data,
     offers_sent,
     place_of,
+    reply_labels,
     wait_for,
 )
 from tests.factories import make_person
@@ -41,10 +45,12 @@ async def due_now(services: Services, booking: Booking, name: str = "24h") -> No
 
 
 async def reminder_of(harness: BotHarness, tg: int, booking: Booking) -> Message:
-    """Deliver due rows; the reminder with the booking's buttons that the person received."""
+    """Deliver due rows; the 24 h reminder (a question with its own keyboard) the person got."""
+    since = int(harness.state.last_message_id(tg) or 0)
     await harness.drain_outbox()
-    found = [m for m in harness.state.messages(tg) if f"bk:yes:{booking.id}" in inline_data(m)]
-    assert len(found) == 1, harness.state.messages(tg)
+    new = harness.state.messages(tg, since=since)
+    found = [m for m in new if m.get("text", "").startswith("⏰") and reply_labels(m)]
+    assert len(found) == 1, new
     return found[0]
 
 
@@ -64,7 +70,7 @@ async def outbox_status(services: Services, key_prefix: str) -> set[str]:
         return set((await session.execute(query)).scalars())
 
 
-async def test_tap_2_cancels_and_the_next_person_is_offered_at_once(
+async def test_2_cancels_and_the_next_person_is_offered_at_once(
     harness: BotHarness, services: Services
 ) -> None:
     t = services.i18n.translator("zh_CN")
@@ -77,9 +83,11 @@ async def test_tap_2_cancels_and_the_next_person_is_offered_at_once(
     await due_now(services, booking)
     reminder = await reminder_of(harness, RESIDENT, booking)
     assert "回复 1 确认前往，2 取消" in reminder["text"]
-    assert inline_data(reminder) == [f"bk:yes:{booking.id}", f"bk:no:{booking.id}"]
-    labels = [b["text"] for b in reminder["reply_markup"]["inline_keyboard"][0]]
-    assert labels == [t("booking.button.coming"), t("booking.button.cancel_it")]
+    assert reply_labels(reminder) == [
+        "1. " + t("booking.choice.coming"),
+        "2. " + t("booking.choice.cancel_it"),
+        t("nav.home"),
+    ]
 
     await other.send("/menu")
     await forge_tap(other, f"bk:no:{booking.id}")  # someone else's booking: refused
@@ -87,22 +95,23 @@ async def test_tap_2_cancels_and_the_next_person_is_offered_at_once(
     assert answer["show_alert"] and answer["text"] == t("booking.error.not_yours")
     assert (await booking_row(services, booking.id or 0)).status == "confirmed"
 
-    replies = await user.tap(reminder, f"bk:no:{booking.id}")
+    replies = await user.press("2. " + t("booking.choice.cancel_it"))
     place = await place_of(services, slot, "zh_CN")
     assert [m["text"] for m in replies] == [t("mine.cancelled", **place)]
+    assert user.buttons()[0] == "1. " + t("menu.book")
     assert (await booking_row(services, booking.id or 0)).status == "cancelled"
     assert await outbox_status(services, f"reminder:booking:{booking.id}:2h") == {"cancelled"}
     assert (await entry_row(services, entry.id or 0)).status == WaitStatus.OFFERED.value
     [offer] = await offers_sent(harness, OTHER)
-    assert inline_data(offer) == [f"wl:acc:{entry.id}", f"wl:dec:{entry.id}"]
+    assert reply_labels(offer)[0] == "1. " + t("waitlist.button.accept")
 
-    await forge_tap(user, f"bk:yes:{booking.id}")  # a late double tap: a polite alert
+    await forge_tap(user, f"bk:yes:{booking.id}")  # an old reminder's inline button: too late
     answer = user.state.callback_answers(RESIDENT)[-1]
     assert answer["show_alert"] and answer["text"] == t("booking.error.not_active")
     assert (await booking_row(services, booking.id or 0)).attendance_reply is None
 
 
-async def test_tap_1_says_coming_in_english(harness: BotHarness, services: Services) -> None:
+async def test_1_says_coming_in_english(harness: BotHarness, services: Services) -> None:
     t = services.i18n.translator("en")
     await make_person(services.sessions, RESIDENT, language="en")
     slot = await slot_of(services.sessions, "d-canteen", 3)
@@ -111,16 +120,16 @@ async def test_tap_1_says_coming_in_english(harness: BotHarness, services: Servi
     await due_now(services, booking)
     reminder = await reminder_of(harness, RESIDENT, booking)
     assert "Reply 1 to confirm you will come, 2 to cancel." in reminder["text"]
-    replies = await user.tap(reminder, f"bk:yes:{booking.id}")
+    assert reply_labels(reminder)[0] == "1. ✅ I will come"
+    replies = await user.press("1. ✅ I will come")
     place = await place_of(services, slot, "en")
     assert [m["text"] for m in replies if m.get("text")] == [t("mine.coming", **place)]
     fresh = await booking_row(services, booking.id or 0)
     assert (fresh.status, fresh.attendance_reply) == ("confirmed", "coming")
-    tapped = user.state.messages(RESIDENT)
-    assert not any(inline_data(m) for m in tapped)  # the answered reminder lost its buttons
+    assert user.buttons()[0] == "1. " + t("menu.book")  # the question is gone with its answer
 
 
-async def test_typed_1_and_2_answer_only_a_waiting_reminder(
+async def test_typed_1_and_2_answer_the_reminder_only_while_it_is_on_screen(
     harness: BotHarness, services: Services
 ) -> None:
     t = services.i18n.translator("zh_CN")
@@ -153,20 +162,20 @@ async def test_typed_1_and_2_answer_only_a_waiting_reminder(
 
     await due_now(services, dropped)
     await reminder_of(harness, RESIDENT, dropped)
-    await user.send("/mybookings")  # on a screen of a flow, "2" is that screen's choice
+    await user.send("/mybookings")  # a screen opened after the reminder: "2" is that screen's
     await user.send("2")
     assert user.last_text().endswith(t("mine.detail.ask"))
     assert (await booking_row(services, dropped.id or 0)).status == "confirmed"
     await user.press(t("nav.home"))
 
-    replies = await user.send("2")
+    replies = await user.send("2")  # the main menu is on screen: its 2, the reminder is gone
     place = await place_of(services, second, "zh_CN")
-    assert [m["text"] for m in replies] == [t("mine.cancelled", **place)]
-    assert (await booking_row(services, dropped.id or 0)).status == BookingStatus.CANCELLED.value
+    assert all(m["text"] != t("mine.cancelled", **place) for m in replies)
+    assert (await booking_row(services, dropped.id or 0)).status == "confirmed"
     assert (await booking_row(services, coming.id or 0)).status == "confirmed"
 
 
-async def test_an_old_reminder_no_longer_takes_typed_numbers(
+async def test_a_reminder_past_its_slot_no_longer_takes_typed_numbers(
     harness: BotHarness, services: Services
 ) -> None:
     t = services.i18n.translator("zh_CN")
@@ -177,10 +186,8 @@ async def test_an_old_reminder_no_longer_takes_typed_numbers(
     await due_now(services, booking)
     await reminder_of(harness, RESIDENT, booking)
     async with services.sessions() as session, session.begin():
-        await session.execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.dedupe_key).like(f"reminder:booking:{booking.id}:24h:%"))
-            .values(sent_at=utcnow() - timedelta(hours=27))
+        await session.execute(  # as if the slot had started: the question expired with it
+            update(PendingQuestion).values(expires_at=utcnow() - timedelta(seconds=1))
         )
     replies = await user.send("2")
     place = await place_of(services, slot, "zh_CN")

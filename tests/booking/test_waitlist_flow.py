@@ -15,9 +15,9 @@ from tests.booking.test_my_bookings_support import (
     book_slot,
     bookings_of,
     entry_row,
-    inline_data,
     offers_sent,
     place_of,
+    reply_labels,
     slot_row,
     texts,
     wait_for,
@@ -62,16 +62,20 @@ async def test_a_lapsed_offer_passes_to_the_next_person(
     assert (await entry_row(services, first_entry.id or 0)).status == WaitStatus.EXPIRED.value
     assert (await entry_row(services, second_entry.id or 0)).status == WaitStatus.OFFERED.value
     [their_offer] = await offers_sent(harness, SECOND)
-    assert inline_data(their_offer) == [f"wl:acc:{second_entry.id}", f"wl:dec:{second_entry.id}"]
-    labels = [b["text"] for b in their_offer["reply_markup"]["inline_keyboard"][0]]
-    assert labels == [en("waitlist.button.accept"), en("waitlist.button.decline")]
+    assert reply_labels(their_offer) == [  # the offer is the current screen, accepting first
+        "1. " + en("waitlist.button.accept"),
+        "2. " + en("waitlist.button.decline"),
+        en("nav.home"),
+    ]
 
-    await first.tap(offer, f"wl:acc:{first_entry.id}")  # too late: a polite alert
+    replies = await first.send("1")  # too late: explained, nothing booked
+    assert texts(replies)[0] == t("waitlist.error.gone")
+    await forge_tap(first, f"wl:acc:{first_entry.id}")  # an offer's old inline button too
     answer = first.state.callback_answers(FIRST)[-1]
     assert answer["show_alert"] and answer["text"] == t("waitlist.error.gone")
     assert await bookings_of(services, FIRST) == []
 
-    shown = await second.tap(their_offer, f"wl:acc:{second_entry.id}")
+    shown = await second.press("1. " + en("waitlist.button.accept"))
     [booking] = await bookings_of(services, SECOND)
     assert (booking.slot_id, booking.status) == (slot.id, BookingStatus.CONFIRMED.value)
     assert texts(shown)[0].startswith("✅") and f"#{booking.id}" in texts(shown)[0]
@@ -101,12 +105,13 @@ async def test_declining_offers_the_next_person_at_once(
     assert (await entry_row(services, first_entry.id or 0)).status == WaitStatus.OFFERED.value
     assert await bookings_of(services, SECOND) == []
 
-    replies = await first.tap(offer, f"wl:dec:{first_entry.id}")
+    assert offer["text"].startswith("🎉")
+    replies = await first.send("2")  # ❌ 不要了, typed
     assert texts(replies) == [t("mine.offer.declined")]
     assert (await entry_row(services, first_entry.id or 0)).status == WaitStatus.DECLINED.value
     assert (await entry_row(services, second_entry.id or 0)).status == WaitStatus.OFFERED.value
     [next_offer] = await offers_sent(harness, SECOND)
-    assert f"wl:acc:{second_entry.id}" in inline_data(next_offer)
+    assert reply_labels(next_offer)[0] == "1. " + t("waitlist.button.accept")
     assert (await slot_row(services, slot.id or 0)).taken == 1
 
 

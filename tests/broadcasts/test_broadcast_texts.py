@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlmodel import col
+from telegram import InlineKeyboardMarkup
 
 from bot.context import Services
 from jobs.rendering import render
@@ -62,7 +63,7 @@ async def test_approval_request_reads_as_before_in_each_language(services: Servi
     ]
     for parts, labels in ((zh, ["✅ 同意发送", "❌ 不同意"]), (en, ["✅ Approve", "❌ Reject"])):
         markup = parts[-1].markup
-        assert markup is not None
+        assert isinstance(markup, InlineKeyboardMarkup)
         [row] = markup.inline_keyboard
         assert [(b.text, b.callback_data) for b in row] == list(
             zip(labels, [f"bc:ok:{bid}", f"bc:no:{bid}"], strict=True)

@@ -73,7 +73,7 @@ async def test_deleteme_mid_flow_reaches_the_privacy_flow(
     await walk_to(user, services, "community")
     msgs = await user.send("/deleteme")  # not swallowed as a wrong answer to "which community"
     assert msgs and all(t("onboarding.invalid.choice", count=3) not in m["text"] for m in msgs)
-    await user.send("1")  # confirms the erasure (privacy's question), not "community 1"
+    await user.send("2")  # confirms the erasure (privacy's question: 2), not "community 2"
     assert await person(services, 1016) is None
     msgs = await user.send("/start")
     assert texts(msgs) == [t("onboarding.welcome"), t("onboarding.consent")]

@@ -187,6 +187,8 @@ async def test_roles_lists_confirms_and_revokes(harness: BotHarness, services: S
     await admin.tap(screen, revoke[0])
     screen = current(admin)
     assert "确定要撤销李阿姨的身份吗" in screen["text"]
+    assert button_data(screen)[0] == "roles:page:0"  # keeping it comes first, revoking second
+    assert button_data(screen)[1].startswith("roles:confirm:")
     assert await active_grants(services, 8001) == [("volunteer", "Q")]  # not yet
     grant_id = revoke[0].rsplit(":", 1)[1]
     await admin.tap(screen, f"roles:confirm:{grant_id}")

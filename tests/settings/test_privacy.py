@@ -99,7 +99,7 @@ async def test_cancelled_deleteme_changes_nothing(harness: BotHarness, services:
     user = harness.user(UID)
     await user.send("/deleteme")
     assert "不能恢复" in user.last_text()
-    assert user.buttons()[:2] == ["1. 确认删除", "2. 取消"]
+    assert user.buttons()[:2] == ["1. 取消", "2. 确认删除"]  # erasing is never choice 1
     await user.send("嗯？")
     assert "请点“确认删除”或者“取消”" in user.last_text()
     await user.choose("取消")
@@ -153,7 +153,7 @@ async def test_deleteme_in_english(harness: BotHarness, services: Services) -> N
     user = harness.user(UID, language_code="en")
     await user.send("/deleteme")
     assert "This cannot be undone" in user.last_text()
-    await user.send("1")
+    await user.send("2")
     assert "Everything about you has been deleted" in user.last_text()
     await harness.restart()
     assert _mentions(await _all_rows(services), [str(UID), "Ann", PHONE]) == []

@@ -1,8 +1,11 @@
-"""The resident's one tap on a booking a proxy made without standing consent.
+"""The resident's answer to a booking a proxy made without standing consent.
 
-The question comes through the outbox (``models.booking.proxy_notices``) with the buttons
-``px:ok|always|no:<booking>``; only the named resident may answer, anyone else's tap (or a
-forged one) is refused with an alert. The answer replaces the question, and the proxy is told.
+The question comes through the outbox (``models.booking.proxy_notices``) and is the resident's
+current screen once delivered (``handlers.kit.current``): 1 yes this once, 2 yes from now on,
+3 no (refusing, which cancels the booking, comes last), typed or tapped on its keyboard
+(``on_proxy_question``). Questions sent before carried inline buttons ``px:ok|always|no:<id>``,
+still answered (``on_proxy_answer``): only the named resident may answer, anyone else's tap (or
+a forged one) is refused with an alert. Either way the proxy is told.
 """
 
 from __future__ import annotations
@@ -14,7 +17,17 @@ from telegram.error import BadRequest
 
 from bot.context import TongxinContext
 from bot.timefmt import format_span
-from handlers.kit import Tap, me, refuse_tap, registered, run
+from handlers.kit import (
+    Tap,
+    error_text,
+    main_menu_keyboard,
+    me,
+    parse_id,
+    refuse_tap,
+    registered,
+    reply,
+    run,
+)
 from models.booking import NotYourBooking, ProxyAnswered, answer_proxy_question
 from models.core.errors import DomainError
 
@@ -46,6 +59,23 @@ async def on_proxy_answer(update: Update, context: TongxinContext, tap: Tap) -> 
     except BadRequest:
         logger.debug("proxy question could not be edited; sending the answer instead")
         await context.bot.send_message(query.from_user.id, text)
+
+
+async def on_proxy_question(
+    update: Update, context: TongxinContext, subject: str, choice: str
+) -> None:
+    """1 同意这一次 / 2 以后也可以代我预约 / 3 不同意, typed or tapped on the question."""
+    booking_id = parse_id(subject) or 0
+    try:
+        answered = await run(
+            context, answer_proxy_question, person=me(context), booking_id=booking_id, answer=choice
+        )
+    except DomainError as error:  # answered already, lapsed, or not theirs
+        await reply(update, context, error_text(context, error), main_menu_keyboard(context))
+        return
+    logger.info("person %s answered %s to proxy booking %s", me(context).id, choice, booking_id)
+    text = _answered_text(context, answered)
+    await reply(update, context, text, main_menu_keyboard(context))
 
 
 def _answered_text(context: TongxinContext, answered: ProxyAnswered) -> str:

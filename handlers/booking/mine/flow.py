@@ -56,8 +56,10 @@ async def on_list(update: Update, context: TongxinContext) -> int:
 
 
 async def on_detail(update: Update, context: TongxinContext) -> int:
-    """取消预约 / 改期 / 重发回执."""
+    """重发回执 / 改期 (or 我的其他预约) / 取消预约."""
     key = chosen(update, context)
+    if key == "list":
+        return await show_list(update, context)
     if key == "cancel":
         return await show_cancel(update, context)
     if key == "move":
@@ -86,8 +88,3 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
         *taps.handlers(),
         *feedback.handlers(),
     ]
-
-
-def answer_handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
-    """Typed "1"/"2" answers to a sent reminder; registered before the flows (see taps)."""
-    return taps.answer_handlers()

@@ -21,8 +21,10 @@ from models.core.errors import DomainError
 
 LIST, DETAIL, CANCEL, DAY, SLOT, MOVE, ENTRY_SCREEN = range(7)
 MORE = "__more__"
-DETAIL_ACTIONS = ("cancel", "move", "resend")
-CANCEL_ANSWERS = ("yes", "no")
+# A destructive choice is never choice 1, and never the same number twice in a row: cancelling
+# is 3 here and 2 on the confirmation, so "1", "1" (or "2", "2" …) never cancels.
+DETAIL_ACTIONS = ("resend", "move", "cancel")
+CANCEL_ANSWERS = ("no", "yes")
 
 
 class MineDraft(TypedDict, total=False):
@@ -71,8 +73,9 @@ async def chosen_booking(context: TongxinContext) -> BookingDetail:
 
 
 def detail_options(context: TongxinContext, detail: BookingDetail) -> list[Option]:
-    """Cancel, reschedule (not while the resident has yet to agree) and resend the receipt."""
-    keys = [key for key in DETAIL_ACTIONS if key != "move" or detail.can_move]
+    """Resend the receipt, reschedule (or, while the resident has yet to agree, back to the
+    list: cancelling stays choice 3) and cancel."""
+    keys = [key if key != "move" or detail.can_move else "list" for key in DETAIL_ACTIONS]
     return [Option(key, context.t(f"mine.action.{key}")) for key in keys]
 
 
@@ -116,7 +119,7 @@ def _cancel_options(context: TongxinContext) -> list[Option]:
 
 
 async def show_cancel(update: Update, context: TongxinContext, first: str = "") -> int:
-    """确定取消吗？ 1 是 / 2 否."""
+    """确定取消吗？ 1 否，保留预约 / 2 是，取消预约."""
     try:
         detail = await chosen_booking(context)
     except ItemGone:

@@ -5,51 +5,47 @@ tap handlers among the flows (``models.booking.REMINDER_ANSWER`` and ``OFFER_ANS
 use case loads the named booking or entry as the tapping person's own, so forged data is refused
 with an alert and changes nothing. The tap does not touch the person's open screen, if any.
 
-Typed answers: the reminder also says "回复 1 确认前往，2 取消". Outside a flow "1" and "2"
-are main-menu items too (book, events), and only the database knows whether a reminder is
-waiting for an answer, which a filter cannot ask. So ``answer_handlers`` run in a group of their
-own (the registry's answers group: after the person loader, before the flows). The handler
-takes a bare "1"/"2" only when the person has no screen open in any conversation and has an
-unanswered 24 h reminder sent in the last ~26 h (``answer_waiting_reminder``); then it answers
-and stops the update (``ApplicationHandlerStop``). Otherwise it does nothing, and the flows and
-the main menu see the message exactly as before.
+Typed answers: the reminder ("回复 1 确认前往，2 取消") and the offer are questions
+(``models.booking.notices``): delivered, each is the person's current screen with its own
+numbered reply keyboard, whatever screen was open before (``handlers.kit.current``), and the
+choice typed or tapped there comes to ``QUESTIONS``. The inline buttons above answer the
+reminders and offers sent before they became questions.
 """
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.context import TongxinContext
 from handlers.booking.mine.texts import place
 from handlers.booking.receipts import send_receipt
 from handlers.kit import (
-    BARE_NUMBER,
+    Question,
     Tap,
-    all_conversations,
     drop_buttons,
+    error_text,
     main_menu_keyboard,
     me,
-    message_text,
-    open_conversation,
+    parse_id,
     refuse_tap,
     registered,
     reply,
     run,
+    show_main_menu,
     tap_handler,
 )
 from models.booking import (
     OFFER_ANSWER,
+    OFFER_QUESTION,
     REMINDER_ANSWER,
+    REMINDER_QUESTION,
     BookingView,
     NotYourBooking,
     answer_offer,
     answer_reminder,
-    answer_waiting_reminder,
 )
 from models.core.errors import DomainError
-
-COMING, NOT_COMING = 1, 2  # what the reminder asks to type
 
 
 def answered_text(context: TongxinContext, view: BookingView, coming: bool) -> str:
@@ -96,29 +92,46 @@ async def on_offer_tap(update: Update, context: TongxinContext, tap: Tap) -> Non
         await send_receipt(context, chat.id, booked)
 
 
-def _on_a_screen(update: Update, context: TongxinContext) -> bool:
-    """Whether the person has a screen open in any conversation (then "1" is that screen's)."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return True
-    conversations = all_conversations(context.application)
-    return open_conversation(conversations, chat.id, user.id) is not None
-
-
-async def on_typed_answer(update: Update, context: TongxinContext) -> None:
-    """A bare "1"/"2" outside any flow answers a waiting 24 h reminder; else it passes on."""
-    text = message_text(update) or ""
-    number = int(text) if BARE_NUMBER.match(text) else None  # int() reads "１" as 1 too
-    if number not in (COMING, NOT_COMING) or not registered(context.person):
-        return
-    if _on_a_screen(update, context):
-        return
-    coming = number == COMING
-    view = await run(context, answer_waiting_reminder, person=me(context), coming=coming)
-    if view is None:
+async def on_reminder_answer(
+    update: Update, context: TongxinContext, subject: str, choice: str
+) -> None:
+    """1 确认前往 / 2 取消预约, typed or tapped on the 24 h reminder (the current screen)."""
+    coming = choice == "yes"
+    try:
+        view = await run(
+            context,
+            answer_reminder,
+            person=me(context),
+            booking_id=parse_id(subject) or 0,
+            coming=coming,
+        )
+    except DomainError as error:  # answered or cancelled already (e.g. in 我的预约)
+        await reply(update, context, error_text(context, error), main_menu_keyboard(context))
         return
     await reply(update, context, answered_text(context, view, coming), main_menu_keyboard(context))
-    raise ApplicationHandlerStop()
+
+
+async def on_offer_answer(
+    update: Update, context: TongxinContext, subject: str, choice: str
+) -> None:
+    """1 ✅ 接受 (a booking and its receipt) / 2 ❌ 不要了, typed or tapped on the offer."""
+    chat = update.effective_chat
+    try:
+        booked = await run(
+            context,
+            answer_offer,
+            person=me(context),
+            entry_id=parse_id(subject) or 0,
+            accept=choice == "acc",
+        )
+    except DomainError as error:  # taken up, declined or lapsed already
+        await reply(update, context, error_text(context, error), main_menu_keyboard(context))
+        return
+    if booked is not None and chat is not None:
+        await send_receipt(context, chat.id, booked)
+        await show_main_menu(update, context)
+    else:
+        await show_main_menu(update, context, "mine.offer.declined")
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -129,6 +142,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     ]
 
 
-def answer_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    """Typed reminder answers, for the group that runs before the flows."""
-    return [MessageHandler(filters.TEXT & filters.Regex(BARE_NUMBER), on_typed_answer)]
+QUESTIONS = (
+    Question(REMINDER_QUESTION, on_reminder_answer),
+    Question(OFFER_QUESTION, on_offer_answer),
+)
