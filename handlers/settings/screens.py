@@ -135,7 +135,7 @@ async def ask_community(update: Update, context: TongxinContext, first: str = ""
     except DomainError as error:
         return await ask_town(update, context, error_text(context, error))
     options = [Option(str(c.id), c.name(context.t.language)) for c in found.communities]
-    page, _pages = page_of(options, data.get("page", 0), context.t)
+    page, _pages = page_of(options, data.get("page", 0), context)
     text = context.t("settings.community.ask", town=found.town.name(context.t.language))
     return await ask(update, context, text, page, COMMUNITY, first=first)
 

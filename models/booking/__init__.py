@@ -146,6 +146,7 @@ from models.booking.proxying import (
     ProxyAnswered,
     Resident,
     answer_proxy_question,
+    has_booked_for_others,
     proxied_resident,
     resident_by_phone,
 )
@@ -174,6 +175,7 @@ from models.booking.search import (
     PlaceChoice,
     day_choices,
     day_slots,
+    default_town,
     nearest_slots,
     place_choices,
 )
