@@ -73,6 +73,9 @@ async def ask(
         "top_rows": [[_button(b) for b in row] for row in top_rows],
         "page": 0,
     }
+    before = (_user_data(context).get(SHOWN_KEY) or {}).get("screen") or {}
+    if all(before.get(k) == screen[k] for k in ("text", "all", "extra", "state")):
+        screen["page"] = before.get("page", 0)  # asked again: the person stays on their page
     return await _show(update, context, screen, first)  # type: ignore[no-any-return]
 
 
