@@ -54,6 +54,7 @@ async def ask(
     *,
     first: str = "",
     extra: Sequence[Option] = (),
+    aliases: Sequence[Option] = (),
     columns: int = 1,
     back: bool = True,
     top_rows: Sequence[Sequence[KeyboardButton | str]] = (),
@@ -62,11 +63,14 @@ async def ask(
 
     ``top_rows`` go above the choices (e.g. a share-my-number button); ``back`` False leaves
     out ⬅️ where there is nothing to go back to. ``columns`` is a wish the layout may refuse.
+    ``aliases`` are other words for a choice (e.g. a topic's bare name beside "✅ topic (on)"),
+    matched like ``extra`` but never shown.
     """
     screen = {
         "text": text,
         "all": _pairs(options),
         "extra": _pairs(extra),
+        "aliases": _pairs(aliases),
         "state": state,
         "columns": columns,
         "back": back,
@@ -104,6 +108,7 @@ async def _show(
     _user_data(context)[SHOWN_KEY] = {
         "options": _pairs(options),
         "extra": screen["extra"],
+        "aliases": screen.get("aliases", []),
         "screen": screen,
     }
     keyboard = choice_keyboard(
@@ -147,7 +152,7 @@ def chosen(update: Update, context: TongxinContext) -> str | None:
         return choice.key
     if text and not BARE_NUMBER.match(text):
         stored = _user_data(context).get(SHOWN_KEY) or {}
-        for key, label in stored.get("extra", []):
+        for key, label in [*stored.get("extra", []), *stored.get("aliases", [])]:
             if match_option(text, [Option(str(key), str(label))]) is not None:
                 return str(key)
     return None
