@@ -12,7 +12,7 @@ from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from bot.demo import DemoStack
 from tests.browser.conftest import ROOT
-from tests.browser.support import bot_said, choose, choose_containing, open_as, panel, shoot
+from tests.browser.support import bot_said, choose, open_as, panel, shoot
 from tests.browser.test_webchat_onboarding import services_of
 
 pytestmark = pytest.mark.browser
