@@ -130,6 +130,20 @@ def more_asked(update: Update, context: TongxinContext) -> bool:
     return choice is not None and choice.key == KIT_MORE
 
 
+def on_a_later_page(context: TongxinContext) -> bool:
+    """Whether the screen shown is a second (or later) page of the kit's paging."""
+    stored = _user_data(context).get(SHOWN_KEY) or {}
+    return bool((stored.get("screen") or {}).get("page", 0))
+
+
+async def ask_fewer(update: Update, context: TongxinContext) -> Any:
+    """The page before (⬅️ on a later page goes back a page, as a person expects)."""
+    stored = _user_data(context).get(SHOWN_KEY) or {}
+    screen = dict(stored["screen"])
+    screen["page"] = max(0, screen.get("page", 0) - 1)
+    return await _show(update, context, screen)
+
+
 async def ask_more(update: Update, context: TongxinContext) -> Any:
     """The next page of the screen shown (its state stays the same)."""
     stored = _user_data(context).get(SHOWN_KEY) or {}
