@@ -4,8 +4,9 @@ Every flow built with ``conversation`` is persistent (a restart strands nobody m
 re-enterable, and answers the same way everywhere: 🏠 / ``/menu`` leaves to the main menu,
 ``/cancel`` leaves saying nothing was kept, ``/help`` leaves to the help screen, ⬅️ runs the
 screen's own Back step (on a list's later page: the page before), the kit's "more" shows the
-next page of a list too long for the person's layout, and anything else goes to the screen's step. Someone who is not (or no
-longer) registered is told to start, and the flow ends. Leaving always clears the draft.
+next page of a list too long for the person's layout, and anything else goes to the screen's
+step. Someone who is not (or no longer) registered is told to start, and the flow ends.
+Leaving always clears the draft.
 """
 
 from __future__ import annotations
