@@ -23,6 +23,7 @@ from handlers.kit.flow import (
     leave_to_help,
     screen,
 )
+from handlers.kit.hearing import hear_request, hear_voice
 from handlers.kit.menu import (
     MainMenu,
     MenuButton,
@@ -57,7 +58,7 @@ from handlers.kit.replies import (
     start_keyboard,
     start_labels,
 )
-from handlers.kit.screens import ask, chosen, message_text, shown
+from handlers.kit.screens import ask, chosen, message_text, shown, today
 from handlers.kit.taps import (
     Buttons,
     answer_stale_tap,
@@ -81,6 +82,7 @@ from handlers.kit.ui import (
     page_of,
 )
 from models.core.callbacks import CallbackCode, Field, Tap, parse_id
+from models.core.words import Means
 
 __all__ = [
     "ANSWERS",
@@ -96,6 +98,7 @@ __all__ = [
     "Handlers",
     "MainMenu",
     "Markup",
+    "Means",
     "MenuButton",
     "MenuEntry",
     "Option",
@@ -123,6 +126,8 @@ __all__ = [
     "follow_deep_link",
     "forget_ui_state",
     "guard_entries",
+    "hear_request",
+    "hear_voice",
     "is_nav",
     "lead",
     "leave",
@@ -162,4 +167,5 @@ __all__ = [
     "start_keyboard",
     "start_labels",
     "tap_handler",
+    "today",
 ]

@@ -24,6 +24,7 @@ from handlers.kit.person import registered
 from handlers.kit.replies import reply_not_registered
 from handlers.kit.screens import message_text
 from handlers.kit.ui import is_nav
+from handlers.kit.words import before_step
 
 Step = Callable[[Update, TongxinContext], Coroutine[Any, Any, Any]]
 END = ConversationHandler.END
@@ -96,6 +97,8 @@ def screen(step: Step, *, back: Step, home: Step = leave, registered_only: bool 
             return await home(update, context)
         if is_nav(text, context.t, "back"):
             return await back(update, context)
+        if await before_step(update, context):  # asked "您是说……吗？", or answered a voice note
+            return None  # the same state: the screen is still open
         return await step(update, context)
 
     run_step.__name__ = getattr(step, "__name__", "step")

@@ -19,6 +19,7 @@ from handlers.kit.person import current_scopes
 from handlers.kit.replies import reply, reply_not_registered
 from handlers.kit.ui import Option, choice_keyboard, match_option
 from models.core.authz import Action, holds
+from models.core.words import Means
 
 MENU_KEY = "tongxin.main_menu"
 
@@ -31,7 +32,10 @@ class MainMenu:
 
     def options(self, t: Translator) -> list[Option]:
         """The items, translated."""
-        return [Option(entry.key, t(entry.label)) for entry in self.entries]
+        return [
+            Option(entry.key, t(entry.label), Means(words=entry.words) if entry.words else None)
+            for entry in self.entries
+        ]
 
     def keyboard(self, t: Translator) -> ReplyKeyboardMarkup:
         """Big two-per-row menu; it is the top, so it has no Back or Main menu row."""
