@@ -30,7 +30,7 @@ from handlers.kit.person import registered
 from handlers.kit.ptb import all_conversations, open_conversation, read_as_typed
 from models.core.phrases import is_greeting
 from models.core.speech import VoiceNote
-from models.core.words import exactly, understand
+from models.core.words import exactly, tapped, understand
 
 
 def _private(update: Update) -> bool:
@@ -79,8 +79,8 @@ async def hear_request(update: Update, context: TongxinContext) -> None:
         await show_main_menu(update, context, "words.greeting")
         raise ApplicationHandlerStop()
     options = main_menu(context).options(context.t)
-    if exactly(text, options) is not None:
-        return  # a tap or a number: the item's entry takes it as it is
+    if exactly(text, options) is not None or tapped(text):
+        return  # a tap or a number (of this menu or an old screen's): taken as it is
     found = understand(text, options)
     if found.sure and found.choice is not None:
         context.said = text

@@ -132,23 +132,24 @@ def today(context: TongxinContext) -> date:
 
 
 def understood(update: Update, context: TongxinContext) -> Understood[Option]:
-    """What the message picks among the current screen's numbered choices, and how surely."""
-    loose = not takes_free_text(context)
-    return understand(message_text(update), shown(context), today=today(context), loose=loose)
+    """What the message picks on the current screen, and how surely: a choice confirmed after
+    "您是说……吗？", a numbered choice, an unnumbered ``extra`` one, or a near numbered one."""
+    picked = _user_data(context).get(PICKED_KEY)
+    if isinstance(picked, dict) and picked.get("update") == update.update_id:
+        key = str(picked.get("key"))
+        match = next((o for o in shown(context) if o.key == key), Option(key, ""))
+        return Understood(match, sure=True)
+    text, loose = message_text(update), not takes_free_text(context)
+    found = understand(text, shown(context), today=today(context), loose=loose)
+    if found.sure or not text or choice_number(text) is not None:
+        return found
+    for option in (_option(stored) for stored in _screen(context).get("extra", [])):
+        if understand(text, [option], loose=loose).sure:
+            return Understood(option, sure=True)
+    return found
 
 
 def chosen(update: Update, context: TongxinContext) -> str | None:
     """The key of the shown choice the person picked (surely), or None."""
-    picked = _user_data(context).get(PICKED_KEY)
-    if isinstance(picked, dict) and picked.get("update") == update.update_id:
-        return str(picked.get("key"))
     found = understood(update, context)
-    if found.choice is not None and found.sure:
-        return found.choice.key
-    text = message_text(update)
-    if text and choice_number(text) is None:
-        extra = [_option(stored) for stored in _screen(context).get("extra", [])]
-        for option in extra:
-            if understand(text, [option], loose=not takes_free_text(context)).sure:
-                return option.key
-    return None
+    return found.choice.key if found.choice is not None and found.sure else None

@@ -14,6 +14,7 @@ from bot.context import TongxinContext
 from bot.i18n import Translator
 from handlers.kit import (
     END,
+    Means,
     Option,
     Step,
     ask,
@@ -168,8 +169,8 @@ async def ask_elder(update: Update, context: TongxinContext, first: str = "") ->
     t = context.t
     now = t("settings.elder.on" if me(context).elder_mode else "settings.elder.off")
     options = [
-        Option("on", t("settings.elder.turn_on")),
-        Option("off", t("settings.elder.turn_off")),
+        Option("on", t("settings.elder.turn_on"), Means(yes=True)),
+        Option("off", t("settings.elder.turn_off"), Means(yes=False)),
     ]
     return await ask(
         update, context, t("settings.elder.ask", state=now), options, ELDER, first=first

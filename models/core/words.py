@@ -101,6 +101,11 @@ def plain(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
 
 
+def tapped(text: str) -> bool:
+    """Whether the text is a numbered button's label ("1. ✅ 确认预约"), tapped, not typed."""
+    return _NUMBER_PREFIX.match(text) is not None and bool(plain(_NUMBER_PREFIX.sub("", text)))
+
+
 def exactly(text: str | None, choices: Sequence[C]) -> C | None:
     """The choice picked by its number or its exact label (a tap), or None."""
     if not text:

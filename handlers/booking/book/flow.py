@@ -36,6 +36,7 @@ from handlers.booking.book.slots import back_from_confirm, on_party, on_slot
 from handlers.booking.book.what import ask_kind, ask_place, on_kind, on_place
 from handlers.booking.book.when import ask_day, on_day, show_slots
 from handlers.booking.book.who import ask_phone, ask_who, on_phone, on_resident, on_who
+from handlers.booking.book.wish import start
 from handlers.kit import Screen, Wiring, conversation, entry_points, leave, tap_handler
 from models.booking import PROXY_ANSWER, NotYourBooking
 
@@ -45,7 +46,7 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         conversation(
             "booking",
-            entry_points=entry_points(wiring, ask_who, command="book", menu="book"),
+            entry_points=entry_points(wiring, start, command="book", menu="book"),
             screens={
                 WHO: Screen(on_who, back=leave),
                 PHONE: Screen(on_phone, back=ask_who),

@@ -16,6 +16,7 @@ from handlers.booking.book.draft import (
     not_understood,
 )
 from handlers.booking.book.when import ask_day
+from handlers.booking.book.words import kind_means
 from handlers.kit import Option, ask, chosen, me, run
 from models.booking import place_choices
 from models.core.places import VenueKind
@@ -27,7 +28,10 @@ async def ask_kind(update: Update, context: TongxinContext, first: str = "") -> 
     """What to book: one of the six kinds (what was chosen after it is forgotten)."""
     t, data = context.t, booking_draft(context)
     forget_search(data)
-    options = [Option(kind.value, kind_label(context, kind.value)) for kind in VenueKind]
+    options = [
+        Option(kind.value, kind_label(context, kind.value), kind_means(kind.value))
+        for kind in VenueKind
+    ]
     if data.get("resident_id"):
         text = t("booking.ask_kind.proxy", name=data.get("resident_name") or "—")
     else:

@@ -33,6 +33,10 @@ async def ask_day(
     if "kind" not in data:
         return await leave(update, context)
     data.pop("full_mode", None)
+    wished = data.pop("wish_day", None)
+    if wished is not None:  # the day a plain request named: straight to its slots
+        data["day"], data["slot_page"] = wished, 0
+        return await show_slots(update, context)
     if found is None:
         found = await run(context, day_choices, kind=data["kind"], town_id=data.get("town_id"))
     page = data.get("day_page", 0) % found.pages
