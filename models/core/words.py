@@ -136,6 +136,8 @@ def understand(
     meant = _by_meaning(text, safe, today)
     if meant is not None:
         return Understood(meant, sure=True)
+    if is_yes(text) or is_no(text):  # a yes or no with no safe choice saying it: no guessing
+        return Understood()
     return _nearest(text, safe)
 
 
@@ -176,15 +178,26 @@ def _score(said: str, typed: str, name: str) -> float:
         return 100.0
     if len(known) >= 2 and _mentions(typed, name, known, said):
         return 90.0  # the text names it ("我想订午饭" names 午饭)
-    if len(said) >= 2 and said in known:  # part of its name ("长江新村" of 长江新村社区)
+    if len(said) >= 2 and _part_of(said, typed, name, known):  # "长江新村" of 长江新村社区
         return SURE + 10 * len(said) / len(known)
     return fuzz.WRatio(said, known) * 0.9
 
 
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", tidy(text)))
+
+
+def _part_of(said: str, typed: str, name: str, known: str) -> bool:
+    if said.isascii():  # whole English words only: "ok" is not part of "No, keep it"
+        words = _words(typed)
+        return bool(words) and re.search(rf"\b{re.escape(words)}\b", _words(name)) is not None
+    return said in known
+
+
 def _mentions(typed: str, name: str, known: str, said: str) -> bool:
     if known.isascii():  # whole English words only: "book" is not in "facebook"
-        words = " ".join(re.findall(r"[a-z0-9]+", tidy(name)))
-        return bool(words) and re.search(rf"\b{re.escape(words)}\b", tidy(typed)) is not None
+        words = _words(name)
+        return bool(words) and re.search(rf"\b{re.escape(words)}\b", _words(typed)) is not None
     return known in said
 
 
