@@ -103,3 +103,30 @@ async def test_voice_at_a_name_screen_asks_for_typing_unless_recognised(
     await user.voice()
     assert await _name(services, 7204) == "李阿姨"
     assert user.last_text().startswith(t("settings.name.done", name="李阿姨"))
+
+
+async def test_voice_answering_a_reminder(harness: BotHarness, services: Services) -> None:
+    """Unread: a kind word and the reminder's own choices again; read as "一": I will come."""
+    from tests.booking.booking_support import slot_of
+    from tests.booking.test_my_bookings_support import book_slot, booking_row
+    from tests.booking.test_reminder_answers import due_now, reminder_of
+    from tests.factories import make_person
+
+    t = tr(services, "zh_CN")
+    await make_person(services.sessions, 7205)
+    slot = await slot_of(services.sessions, "d-canteen", 3)
+    booking = await book_slot(services, 7205, slot.id or 0)
+    user = harness.user(7205)
+    await due_now(services, booking)
+    await reminder_of(harness, 7205, booking)
+    choices = user.buttons()
+
+    said = await user.voice()
+
+    assert [m["text"] for m in said] == [t("words.voice.choose")]
+    assert user.buttons() == choices
+    assert (await booking_row(services, booking.id or 0)).attendance_reply is None
+    services.speech = Hears("一")
+    await user.voice()
+    fresh = await booking_row(services, booking.id or 0)
+    assert (fresh.status, fresh.attendance_reply) == ("confirmed", "coming")
