@@ -73,7 +73,8 @@ async def ask(
         extra_rows=[[o.label] for o in extra],
         top_rows=top_rows,
     )
-    _user_data(context).pop(GUESS_KEY, None)  # a new screen: an old guess means nothing here
+    for done in (GUESS_KEY, PICKED_KEY):  # a new screen: an old guess means nothing here
+        _user_data(context).pop(done, None)
     _user_data(context)[SHOWN_KEY] = {
         "options": [_stored(o) for o in options],
         "extra": [_stored(o) for o in extra],
