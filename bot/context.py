@@ -35,6 +35,7 @@ from bot.metrics import Metrics
 from bot.settings import Settings
 from models.core.catalogue import CATALOGUE_KEY, Catalogue
 from models.core.runtime import finish_update, unfinished_updates
+from models.core.speech import HearsNothing, SpeechRecognizer
 
 if TYPE_CHECKING:
     from models.core.authz import Scope
@@ -55,6 +56,8 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     catalogue: Catalogue | None = None  # the in-process catalogue cache (build_services)
     write_gate: WriteGate | None = None  # turns for writing transactions (SQLite)
+    # Speech recognition (models.core.speech): none by default; a channel or engine fills it.
+    speech: SpeechRecognizer = field(default_factory=HearsNothing)
 
 
 class Pump(Protocol):
@@ -194,6 +197,9 @@ class TongxinContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any
         self.scopes: frozenset[Scope] | None = None  # the person's roles, once looked up
         # The question they were last asked by message, read with them (handlers.kit.current).
         self.question: PendingQuestion | None = None
+        # What the person typed or said, when the kit read it as a main-menu item's label
+        # (a plain request, "我想订明天的午饭"): the flow it enters may take more from it.
+        self.said: str | None = None
 
     @property
     def services(self) -> Services:

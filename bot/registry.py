@@ -32,6 +32,8 @@ from handlers.kit import (
     answer_stale_tap,
     current_screen,
     guard_entries,
+    hear_request,
+    hear_voice,
     load_person,
     private_chats_only,
     publish_deep_links,
@@ -58,7 +60,8 @@ FEATURES: tuple[Feature, ...] = (
 # answer, an idle screen closes: handlers.kit.current); answers that only the database can tell
 # apart from menu choices (they stop the update when they take it, and let it through
 # otherwise); the flows.
-PERSON_GROUP, CHATS_GROUP, SCREEN_GROUP, ANSWERS_GROUP, FLOWS_GROUP = -4, -3, -2, -1, 0
+PERSON_GROUP, CHATS_GROUP, HEARING_GROUP, SCREEN_GROUP = -6, -5, -4, -3
+ANSWERS_GROUP, REQUESTS_GROUP, FLOWS_GROUP = -2, -1, 0
 
 
 class RegistryError(ValueError):
@@ -117,11 +120,13 @@ def register_all(
     guard_entries(every)
     application.add_handler(TypeHandler(Update, load_person), group=PERSON_GROUP)
     application.add_handler(TypeHandler(Update, private_chats_only), group=CHATS_GROUP)
+    application.add_handler(TypeHandler(Update, hear_voice), group=HEARING_GROUP)
     application.add_handler(TypeHandler(Update, current_screen), group=SCREEN_GROUP)
     for feature in features:
         answers = list(feature.answers(wiring))
         if answers:
             application.add_handlers(answers, group=ANSWERS_GROUP)
+    application.add_handler(TypeHandler(Update, hear_request), group=REQUESTS_GROUP)
     for handlers in flows:
         application.add_handlers(handlers, group=FLOWS_GROUP)
     # Order matters: last in the flows' group, it runs only for a tap no flow or tap handler

@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler
 from bot.i18n import N_
 from handlers.booking.book import consent
 from handlers.booking.book import flow as book
+from handlers.booking.book.words import BOOK_WORDS, MINE_WORDS
 from handlers.booking.mine import flow as mine
 from handlers.booking.mine import taps as mine_taps
 from handlers.booking.staff import checkin
@@ -36,8 +37,8 @@ FEATURE = Feature(
     questions=[*mine_taps.QUESTIONS, Question(PROXY_QUESTION, consent.on_proxy_question)],
     jobs=JOBS,
     menu=[
-        MenuEntry("book", N_("menu.book"), 10),
-        MenuEntry("mine", N_("menu.mine"), 40),
+        MenuEntry("book", N_("menu.book"), 10, BOOK_WORDS),
+        MenuEntry("mine", N_("menu.mine"), 40, MINE_WORDS),
     ],
     deep_links=[DeepLink("ci_", checkin.check_in_by_code)],
     callbacks=CODES,

@@ -15,7 +15,7 @@ from telegram import InputFile, Update
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span
 from handlers.booking.qr import qr_image
-from handlers.kit import Option, chosen, error_text, room
+from handlers.kit import Means, Option, chosen, error_text, room
 from models.booking import DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
 from models.core.places import VenueKind
 
@@ -66,7 +66,7 @@ def day_options(
             label = t("booking.day.after_tomorrow", day=words)
         else:
             label = words
-        options.append(Option(day.isoformat(), label))
+        options.append(Option(day.isoformat(), label, Means(day=day)))
     options.append(Option(MORE_DAYS, t("booking.day.more")))
     return options
 

@@ -5,6 +5,10 @@ from handlers.home.commands import handlers
 from handlers.home.placeholders import PLACEHOLDERS
 from handlers.kit import Feature, MenuEntry
 
-FEATURE = Feature(name="home", handlers=handlers, menu=[MenuEntry("help", N_("menu.help"), 70)])
+# What people ask for help by, in either language (read at the main menu).
+HELP_WORDS = ("帮助", "帮忙", "求助", "怎么用", "不会用", "电话", "help", "how", "phone")
+FEATURE = Feature(
+    name="home", handlers=handlers, menu=[MenuEntry("help", N_("menu.help"), 70, HELP_WORDS)]
+)
 
 __all__ = ["FEATURE", "PLACEHOLDERS"]

@@ -41,9 +41,13 @@ async def home_button(update: Update, context: TongxinContext) -> None:
 
 
 async def fallback(update: Update, context: TongxinContext) -> None:
-    """Anything unexpected outside a flow: a gentle re-prompt with the valid choices."""
+    """Anything unexpected outside a flow: a gentle re-prompt with the valid choices (a voice
+    note no recogniser read: a kind word about voice, never "not understood")."""
     if registered(context.person):
-        await show_main_menu(update, context, "home.not_understood")
+        voice = update.message is not None and update.message.voice is not None
+        await show_main_menu(
+            update, context, "words.voice.choose" if voice else "home.not_understood"
+        )
     else:
         await reply_not_registered(update, context)
 

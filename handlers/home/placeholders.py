@@ -30,17 +30,19 @@ async def coming_soon(update: Update, context: TongxinContext) -> None:
     await show_main_menu(update, context, "home.coming_soon")
 
 
-def placeholder(key: str, label: str, order: int) -> Feature:
+def placeholder(key: str, label: str, order: int, words: tuple[str, ...] = ()) -> Feature:
     """A feature that only holds a main-menu place and answers "coming soon"."""
 
     def build(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
         return [MessageHandler(MenuButton(wiring.i18n, wiring.menu, key), coming_soon)]
 
-    return Feature(name=f"{key}_soon", handlers=build, menu=[MenuEntry(key, label, order)])
+    return Feature(name=f"{key}_soon", handlers=build, menu=[MenuEntry(key, label, order, words)])
 
 
 PLACEHOLDERS = (
-    placeholder("events", N_("menu.events"), 20),
-    placeholder("disputes", N_("menu.disputes"), 30),
-    placeholder("suggest", N_("menu.suggest"), 50),
+    placeholder("events", N_("menu.events"), 20, ("活动", "联合活动", "event", "events")),
+    placeholder(
+        "disputes", N_("menu.disputes"), 30, ("调解", "矛盾", "纠纷", "mediation", "dispute")
+    ),
+    placeholder("suggest", N_("menu.suggest"), 50, ("建议", "意见", "suggestion", "suggestions")),
 )

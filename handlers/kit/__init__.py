@@ -23,6 +23,7 @@ from handlers.kit.flow import (
     leave_to_help,
     screen,
 )
+from handlers.kit.hearing import hear_request, hear_voice
 from handlers.kit.menu import (
     MainMenu,
     MenuButton,
@@ -59,7 +60,7 @@ from handlers.kit.replies import (
     start_keyboard,
     start_labels,
 )
-from handlers.kit.screens import ask, chosen, message_text, shown
+from handlers.kit.screens import ask, chosen, message_text, shown, today
 from handlers.kit.taps import (
     Buttons,
     answer_stale_tap,
@@ -91,6 +92,7 @@ from handlers.kit.ui import (
     room,
 )
 from models.core.callbacks import CallbackCode, Field, Tap, parse_id
+from models.core.words import Means
 
 __all__ = [
     "ANSWERS",
@@ -110,6 +112,7 @@ __all__ = [
     "Layout",
     "MainMenu",
     "Markup",
+    "Means",
     "MenuButton",
     "MenuEntry",
     "MoreWords",
@@ -138,6 +141,8 @@ __all__ = [
     "follow_deep_link",
     "forget_ui_state",
     "guard_entries",
+    "hear_request",
+    "hear_voice",
     "is_nav",
     "layout",
     "lead",
@@ -182,4 +187,5 @@ __all__ = [
     "start_keyboard",
     "start_labels",
     "tap_handler",
+    "today",
 ]

@@ -147,7 +147,8 @@ async def _answer(
         raise ApplicationHandlerStop()
     choice = match_option(text, options)
     if choice is None:  # still the question: the same choices again (its time stays unseen)
-        again = t("home.question.again", count=len(options))
+        voice = update.message is not None and update.message.voice is not None
+        again = t("words.voice.choose") if voice else t("home.question.again", count=len(options))
         await reply(update, context, again, choice_keyboard(options, t, back=False))
         raise ApplicationHandlerStop()
     await _lapse(context, question)

@@ -21,7 +21,7 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, Messa
 from bot.context import TongxinContext
 from handlers.kit.drafts import clear_draft
 from handlers.kit.ptb import conversations, end_conversations, open_conversation
-from handlers.kit.ui import BARE_NUMBER
+from models.core.phrases import choice_number
 
 # Commands that answer without taking the person anywhere, so an open screen stays open.
 PASSIVE_COMMANDS = frozenset({"help", "mydata"})
@@ -50,8 +50,8 @@ class NotOnAScreen(filters.MessageFilter):
         self._conversations = conversations(handlers)
 
     def filter(self, message: Message) -> bool:
-        """True unless the message is a bare number typed on an open screen."""
-        if not BARE_NUMBER.match(message.text or ""):
+        """True unless the message is a choice number typed on an open screen."""
+        if choice_number(message.text or "") is None:  # "3", "三", "第三个" alike
             return True
         user_id = message.from_user.id if message.from_user else 0
         return open_conversation(self._conversations, message.chat.id, user_id) is None

@@ -40,11 +40,13 @@ class Wiring:
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """A main-menu item: a stable key, its label's message id, and its place in the menu."""
+    """A main-menu item: a stable key, its label's message id, its place in the menu, and the
+    words people ask for it by ("订饭", "体检"; any language), read at the main menu."""
 
     key: str
     label: str
     order: int
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from handlers.kit.person import registered
 from handlers.kit.replies import reply_not_registered
 from handlers.kit.screens import ask_fewer, ask_more, message_text, more_asked, on_a_later_page
 from handlers.kit.ui import is_nav
+from handlers.kit.words import before_step
 
 Step = Callable[[Update, TongxinContext], Coroutine[Any, Any, Any]]
 END = ConversationHandler.END
@@ -102,6 +103,8 @@ def screen(step: Step, *, back: Step, home: Step = leave, registered_only: bool 
             return await back(update, context)
         if more_asked(update, context):  # the kit's own page of a long list, not the step's
             return await ask_more(update, context)
+        if await before_step(update, context):  # asked "您是说……吗？", or answered a voice note
+            return None  # the same state: the screen is still open
         return await step(update, context)
 
     run_step.__name__ = getattr(step, "__name__", "step")

@@ -28,6 +28,7 @@ from handlers.kit.ui import (
     prompt,
 )
 from models.core.authz import Action, holds
+from models.core.words import Means
 
 MENU_KEY = "tongxin.main_menu"
 
@@ -40,7 +41,10 @@ class MainMenu:
 
     def options(self, t: Translator) -> list[Option]:
         """The items, translated."""
-        return [Option(entry.key, t(entry.label)) for entry in self.entries]
+        return [
+            Option(entry.key, t(entry.label), Means(words=entry.words) if entry.words else None)
+            for entry in self.entries
+        ]
 
     def keyboard(self, t: Translator, shape: Layout = DENSE, page: int = 0) -> ReplyKeyboardMarkup:
         """Big buttons, two a row where the layout allows; it is the top, so no ⬅️ or 🏠 row.

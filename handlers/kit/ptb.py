@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
+from telegram import Message
 from telegram.ext import Application, BaseHandler, ConversationHandler
 
 ConversationKey = tuple[int, ...]
@@ -104,3 +105,13 @@ def forget_ui_state(application: Application, chat_id: int, user_id: int) -> Non
     end_conversations(application, chat_id, user_id)
     application.drop_user_data(user_id)
     application.drop_chat_data(chat_id)
+
+
+def read_as_typed(message: Message, text: str) -> None:
+    """Give a message the words the person meant (a voice note's recognised words, or a plain
+    request's menu item), so every handler after this one reads them as if typed.
+
+    PTB's objects are frozen and have no public way to set a message's text.
+    """
+    with message._unfrozen():
+        message.text = text

@@ -1,29 +1,41 @@
 """One question a screen: ask with numbered choices, then match the answer to what was shown.
 
 ``ask`` remembers the choices it showed (in ``user_data``, so "3" still means what the person
-saw after the list changed, or after a restart); ``chosen`` matches the next message against
-them: the tapped label, its number, or its words. ``extra`` choices get no number (e.g. "⚡ the
-nearest free slots" under a list of days) and are matched by their words only.
+saw after the list changed, or after a restart), with what they mean, and the question and its
+keyboard (so the kit can show the same screen again: after a voice note, after "您是说……吗？"
+is answered no). ``chosen`` matches the next message against them with the shared matcher
+(``models.core.words``): the tapped label, its number, or its words and meaning. ``extra``
+choices get no number (e.g. "⚡ the nearest free slots" under a list of days) and are matched
+by their words only. A screen that takes free text (``free_text``: a name) matches only
+numbers and exact labels, so a typed name is never read as a choice.
 
 The person's layout (``handlers.kit.ui.layout``: elder mode or not) shapes every screen here:
 buttons a row, and choices a screen. A list longer than the screen holds is paged by the kit
-itself, with a "more" choice the flow never sees (``more_asked`` / ``ask_more``).
+itself, with a "more" choice the flow never sees (``more_asked`` / ``ask_more``); a number means
+the page shown, but words and meanings ("下周一") are read against the whole list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, TypeVar
 
-from telegram import KeyboardButton, Update
+from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 
 from bot.context import TongxinContext
 from handlers.kit.drafts import SHOWN_KEY
 from handlers.kit.replies import lead, reply
-from handlers.kit.ui import BARE_NUMBER, Option, choice_keyboard, layout, match_option
+from handlers.kit.ui import Option, choice_keyboard, layout, match_option
+from models.core.base import utcnow
+from models.core.phrases import choice_number
+from models.core.words import Means, Understood, understand
+
+PICKED_KEY = "picked"  # user_data: a choice confirmed after "您是说……吗？", for this update
+GUESS_KEY = "guess"  # user_data: the choice "您是说……吗？" asks about (handlers.kit.words)
+KIT_MORE = "__kit_more__"  # the kit's own "more" under a list too long for one screen
 
 State = TypeVar("State", int, str)
-KIT_MORE = "__kit_more__"  # the kit's own "more" under a list too long for one screen
 
 
 def message_text(update: Update) -> str | None:
@@ -37,14 +49,6 @@ def _user_data(context: TongxinContext) -> dict[str, Any]:
     return context.user_data
 
 
-def _pairs(options: Sequence[Option]) -> list[list[str]]:
-    return [[o.key, o.label] for o in options]
-
-
-def _options(pairs: Sequence[Sequence[str]]) -> list[Option]:
-    return [Option(str(key), str(label)) for key, label in pairs]
-
-
 async def ask(
     update: Update,
     context: TongxinContext,
@@ -54,32 +58,37 @@ async def ask(
     *,
     first: str = "",
     extra: Sequence[Option] = (),
-    aliases: Sequence[Option] = (),
     columns: int = 1,
     back: bool = True,
     top_rows: Sequence[Sequence[KeyboardButton | str]] = (),
+    free_text: bool = False,
+    keeps_voice: bool = False,
 ) -> State:
     """Send the question (after ``first``) with its numbered choices, ``extra`` ones and ⬅️/🏠.
 
     ``top_rows`` go above the choices (e.g. a share-my-number button); ``back`` False leaves
-    out ⬅️ where there is nothing to go back to. ``columns`` is a wish the layout may refuse.
-    ``aliases`` are other words for a choice (e.g. a topic's bare name beside "✅ topic (on)"),
-    matched like ``extra`` but never shown.
+    out ⬅️ where there is nothing to go back to; ``columns`` is a wish the layout may refuse.
+    ``free_text``: the screen also takes typed words (a name), so only numbers and exact labels
+    pick a choice; ``keeps_voice``: a voice note the kit could not read is the step's to keep
+    (a comment), not asked again.
     """
     screen = {
         "text": text,
-        "all": _pairs(options),
-        "extra": _pairs(extra),
-        "aliases": _pairs(aliases),
+        "all": [_stored(o) for o in options],
+        "extra": [_stored(o) for o in extra],
         "state": state,
         "columns": columns,
         "back": back,
         "top_rows": [[_button(b) for b in row] for row in top_rows],
+        "free_text": free_text or not (options or extra),
+        "keeps_voice": keeps_voice,
         "page": 0,
     }
-    before = (_user_data(context).get(SHOWN_KEY) or {}).get("screen") or {}
+    before = _screen(context).get("screen") or {}
     if all(before.get(k) == screen[k] for k in ("text", "all", "extra", "state")):
         screen["page"] = before.get("page", 0)  # asked again: the person stays on their page
+    for done in (GUESS_KEY, PICKED_KEY):  # a new screen: an old guess means nothing here
+        _user_data(context).pop(done, None)
     return await _show(update, context, screen, first)  # type: ignore[no-any-return]
 
 
@@ -96,7 +105,8 @@ async def _show(
 ) -> Any:
     """Show one page of a screen; the page of a list too long for the layout ends in "more"."""
     shape, t = layout(context), context.t
-    every, extra = _options(screen["all"]), _options(screen["extra"])
+    every = [_option(stored) for stored in screen["all"]]
+    extra = [_option(stored) for stored in screen["extra"]]
     fits = max(1, shape.choices - len(extra))
     if len(every) <= fits:
         options = every
@@ -105,12 +115,6 @@ async def _show(
         pages = (len(every) + per_page - 1) // per_page
         screen["page"] = page = screen.get("page", 0) % pages
         options = [*every[page * per_page : (page + 1) * per_page], Option(KIT_MORE, t("nav.more"))]
-    _user_data(context)[SHOWN_KEY] = {
-        "options": _pairs(options),
-        "extra": screen["extra"],
-        "aliases": screen.get("aliases", []),
-        "screen": screen,
-    }
     keyboard = choice_keyboard(
         options,
         t,
@@ -120,6 +124,15 @@ async def _show(
         top_rows=[[_unbutton(b) for b in row] for row in screen["top_rows"]],
         shape=shape,
     )
+    _user_data(context)[SHOWN_KEY] = {
+        "options": [_stored(o) for o in options],
+        "extra": screen["extra"],
+        "text": screen["text"],
+        "keyboard": keyboard.to_dict(),
+        "free_text": screen["free_text"],
+        "keeps_voice": screen["keeps_voice"],
+        "screen": screen,
+    }
     await reply(update, context, lead(first, screen["text"]), keyboard)
     return screen["state"]
 
@@ -132,41 +145,100 @@ def more_asked(update: Update, context: TongxinContext) -> bool:
 
 def on_a_later_page(context: TongxinContext) -> bool:
     """Whether the screen shown is a second (or later) page of the kit's paging."""
-    stored = _user_data(context).get(SHOWN_KEY) or {}
-    return bool((stored.get("screen") or {}).get("page", 0))
+    return bool((_screen(context).get("screen") or {}).get("page", 0))
 
 
 async def ask_fewer(update: Update, context: TongxinContext) -> Any:
     """The page before (⬅️ on a later page goes back a page, as a person expects)."""
-    stored = _user_data(context).get(SHOWN_KEY) or {}
-    screen = dict(stored["screen"])
+    screen = dict(_screen(context)["screen"])
     screen["page"] = max(0, screen.get("page", 0) - 1)
     return await _show(update, context, screen)
 
 
 async def ask_more(update: Update, context: TongxinContext) -> Any:
     """The next page of the screen shown (its state stays the same)."""
-    stored = _user_data(context).get(SHOWN_KEY) or {}
-    screen = dict(stored["screen"])
+    screen = dict(_screen(context)["screen"])
     screen["page"] = screen.get("page", 0) + 1
     return await _show(update, context, screen)
 
 
+def _stored(option: Option) -> list[Any]:
+    means = option.means.stored() if option.means is not None else {}
+    return [option.key, option.label, means, option.destructive]
+
+
+def _option(stored: Any) -> Option:
+    key, label, *rest = stored
+    means = Means.from_stored(rest[0]) if rest else None
+    return Option(str(key), str(label), means, bool(rest[1]) if len(rest) > 1 else False)
+
+
+def _screen(context: TongxinContext) -> dict[str, Any]:
+    stored = _user_data(context).get(SHOWN_KEY)
+    return stored if isinstance(stored, dict) else {}
+
+
 def shown(context: TongxinContext) -> list[Option]:
     """The numbered choices the current screen showed."""
-    stored = _user_data(context).get(SHOWN_KEY) or {}
-    return [Option(str(k), str(label)) for k, label in stored.get("options", [])]
+    return [_option(stored) for stored in _screen(context).get("options", [])]
+
+
+def _whole_list(context: TongxinContext) -> list[Option]:
+    """Every choice of the screen's list, on whichever page (words may name any of them)."""
+    screen = _screen(context).get("screen") or {}
+    return [_option(stored) for stored in screen.get("all", [])]
+
+
+def takes_free_text(context: TongxinContext) -> bool:
+    """Whether the current screen takes typed words (a name) besides its choices."""
+    return bool(_screen(context).get("free_text"))
+
+
+def keeps_voice(context: TongxinContext) -> bool:
+    """Whether the current screen's step keeps a voice note it is sent."""
+    return bool(_screen(context).get("keeps_voice"))
+
+
+def screen_again(context: TongxinContext) -> tuple[str, ReplyKeyboardMarkup] | None:
+    """The current screen's question and keyboard, to show it again as it was."""
+    stored = _screen(context)
+    text, keyboard = stored.get("text"), stored.get("keyboard")
+    if not isinstance(text, str) or not isinstance(keyboard, dict):
+        return None
+    return text, ReplyKeyboardMarkup.de_json(keyboard, context.bot)
+
+
+def today(context: TongxinContext) -> date:
+    """The date now where the bot's residents live (day words are read from it)."""
+    return utcnow().astimezone(context.services.settings.tz).date()
+
+
+def understood(update: Update, context: TongxinContext) -> Understood[Option]:
+    """What the message picks on the current screen, and how surely: a choice confirmed after
+    "您是说……吗？", a numbered choice (of the page shown), one of the list's other pages by its
+    words, an unnumbered ``extra`` one, or a near numbered one."""
+    picked = _user_data(context).get(PICKED_KEY)
+    if isinstance(picked, dict) and picked.get("update") == update.update_id:
+        key = str(picked.get("key"))
+        match = next((o for o in _whole_list(context) if o.key == key), None)
+        match = match or next((o for o in shown(context) if o.key == key), Option(key, ""))
+        return Understood(match, sure=True)
+    text, loose = message_text(update), not takes_free_text(context)
+    found = understand(text, shown(context), today=today(context), loose=loose)
+    if found.sure or not text or choice_number(text) is not None:
+        return found
+    every = _whole_list(context)
+    if len(every) > len(shown(context)):  # paged: the words may name a choice on another page
+        anywhere = understand(text, every, today=today(context), loose=loose)
+        if anywhere.sure:
+            return anywhere
+    for option in (_option(stored) for stored in _screen(context).get("extra", [])):
+        if understand(text, [option], loose=loose).sure:
+            return Understood(option, sure=True)
+    return found
 
 
 def chosen(update: Update, context: TongxinContext) -> str | None:
-    """The key of the shown choice the person picked, or None."""
-    text = message_text(update)
-    choice = match_option(text, shown(context))
-    if choice is not None:
-        return choice.key
-    if text and not BARE_NUMBER.match(text):
-        stored = _user_data(context).get(SHOWN_KEY) or {}
-        for key, label in [*stored.get("extra", []), *stored.get("aliases", [])]:
-            if match_option(text, [Option(str(key), str(label))]) is not None:
-                return str(key)
-    return None
+    """The key of the shown choice the person picked (surely), or None."""
+    found = understood(update, context)
+    return found.choice.key if found.choice is not None and found.sure else None

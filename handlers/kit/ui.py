@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from telegram import KeyboardButton, ReplyKeyboardMarkup
 
 from bot.i18n import Translator
+from models.core.words import Means, exactly
 
 if TYPE_CHECKING:
     from bot.context import TongxinContext
@@ -25,17 +26,20 @@ if TYPE_CHECKING:
 
 MAX_CHOICES = 8  # a screen's choices with elder mode off (⬅️ and 🏠 not counted)
 ELDER_CHOICES = 6  # … and in elder mode
-_NUMBER_PREFIX = re.compile(r"^\s*(\d{1,2})\s*[.、．)]?\s*")
 # A bare choice number as typed ("3", " 12 ", full-width "３" too: \d is Unicode-aware).
 BARE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")
 
 
 @dataclass(frozen=True)
 class Option:
-    """One choice on a screen: a stable key and its translated label."""
+    """One choice on a screen: a stable key, its translated label, what it means (a day, a
+    count, yes/no, other names: ``models.core.words``) and whether it destroys something
+    (cancel, erase, reject: then only its number or exact label picks it)."""
 
     key: str
     label: str
+    means: Means | None = None
+    destructive: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,21 +97,8 @@ def _normalise(text: str) -> str:
 
 
 def match_option(text: str | None, options: Sequence[Option]) -> Option | None:
-    """The option the user meant by tapping, typing its number, or typing its words."""
-    if not text:
-        return None
-    number = _NUMBER_PREFIX.match(text)
-    if number and number.end() == len(text.rstrip()):
-        index = int(number.group(1))
-        return options[index - 1] if 1 <= index <= len(options) else None
-    stripped = _NUMBER_PREFIX.sub("", text, count=1)
-    wanted = _normalise(stripped)
-    if not wanted:
-        return None
-    for option in options:
-        if _normalise(option.label) == wanted:
-            return option
-    return None
+    """The option the user meant by tapping, or typing its number or exact words."""
+    return exactly(text, options)
 
 
 def is_nav(text: str | None, t: Translator, which: str) -> bool:

@@ -8,7 +8,7 @@ from telegram import KeyboardButton, Update
 
 from bot.context import TongxinContext
 from bot.i18n import N_, Translator
-from handlers.kit import Option, ask, draft, page_of, run
+from handlers.kit import Means, Option, ask, draft, page_of, run
 from models.core.people import NAME_MAX, Person, mask_phone
 from models.onboarding import Registration, registration
 
@@ -35,7 +35,10 @@ class OnboardingDraft(TypedDict, total=False):
 
 def consent_options(t: Translator) -> list[Option]:
     """Agree / disagree (disagreeing is never option 1's neighbour by accident: it is 2)."""
-    return [Option("yes", t("onboarding.consent.yes")), Option("no", t("onboarding.consent.no"))]
+    return [
+        Option("yes", t("onboarding.consent.yes"), Means(yes=True)),
+        Option("no", t("onboarding.consent.no"), Means(yes=False)),
+    ]
 
 
 def language_options(t: Translator) -> list[Option]:
@@ -102,7 +105,7 @@ async def _ask_optional(update: Update, context: TongxinContext, state: str, not
     t = context.t
     if state == NAME:
         text = t.n("onboarding.name", NAME_MAX, max=NAME_MAX)
-        return await ask(update, context, text, skip_options(t), state, first=note)
+        return await ask(update, context, text, skip_options(t), state, first=note, free_text=True)
     share = [[KeyboardButton(t("onboarding.phone.share"), request_contact=True)]]
     return await ask(
         update, context, t("onboarding.phone"), skip_options(t), state, first=note, top_rows=share

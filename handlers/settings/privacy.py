@@ -15,6 +15,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler
 from bot.context import TongxinContext
 from handlers.kit import (
     END,
+    Means,
     Option,
     Screen,
     Wiring,
@@ -57,8 +58,8 @@ async def mydata(update: Update, context: TongxinContext) -> None:
 def _options(context: TongxinContext) -> list[Option]:
     t = context.t
     return [  # keeping comes first: a destructive choice is never choice 1
-        Option("cancel", t("privacy.delete.cancel")),
-        Option("confirm", t("privacy.delete.confirm")),
+        Option("cancel", t("privacy.delete.cancel"), Means(yes=False)),
+        Option("confirm", t("privacy.delete.confirm"), destructive=True),
     ]
 
 

@@ -14,6 +14,7 @@ from bot.context import TongxinContext
 from bot.i18n import Translator
 from handlers.kit import (
     END,
+    Means,
     Option,
     Step,
     ask,
@@ -168,8 +169,8 @@ async def ask_elder(update: Update, context: TongxinContext, first: str = "") ->
     t = context.t
     now = t("settings.elder.on" if me(context).elder_mode else "settings.elder.off")
     options = [
-        Option("on", t("settings.elder.turn_on")),
-        Option("off", t("settings.elder.turn_off")),
+        Option("on", t("settings.elder.turn_on"), Means(yes=True)),
+        Option("off", t("settings.elder.turn_off"), Means(yes=False)),
     ]
     return await ask(
         update, context, t("settings.elder.ask", state=now), options, ELDER, first=first
@@ -196,10 +197,12 @@ async def ask_topics(
     """Each notice topic with its state; choosing one switches it."""
     if view is None:
         view = await run(context, settings_view, person=me(context))
-    options = [Option(k, _topic_label(context.t, k, view.muted)) for k in NOTICE_TOPICS]
-    bare = [Option(k, context.t(f"topic.{k}")) for k in NOTICE_TOPICS]  # the bare names too
+    options = [  # the bare name ("活动通知") picks its topic too
+        Option(k, _topic_label(context.t, k, view.muted), Means(words=(context.t(f"topic.{k}"),)))
+        for k in NOTICE_TOPICS
+    ]
     text = context.t("settings.topics.ask")
-    return await ask(update, context, text, options, TOPICS, first=first, aliases=bare)
+    return await ask(update, context, text, options, TOPICS, first=first)
 
 
 async def on_topic(update: Update, context: TongxinContext) -> int:

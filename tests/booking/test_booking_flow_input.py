@@ -37,7 +37,7 @@ BAD_INPUT: dict[str, Callable[[SimUser], Awaitable[list[Message]]]] = {
     "photo": lambda u: u.photo(),
     "five_thousand_chars": lambda u: u.send("长" * 5000),
     "emoji": lambda u: u.send("🙂"),
-    "free_text": lambda u: u.send("我想明天去"),
+    "free_text": lambda u: u.send("天气不错"),
 }
 
 

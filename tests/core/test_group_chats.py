@@ -153,7 +153,7 @@ async def test_a_tap_in_a_group_is_answered_silently(
 async def test_edited_messages_get_no_reply(harness: BotHarness, services: Services) -> None:
     await make_person(services.sessions, RESIDENT, name=NAME)
     resident = harness.user(RESIDENT)
-    said = await resident.send("你好")
+    said = await resident.send("随便看看")
     assert "没有看懂" in said[0]["text"]  # a new message that is not understood is answered ...
 
     assert await resident.edit("你好呀") == []  # ... its edit is not

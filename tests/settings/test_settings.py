@@ -154,8 +154,8 @@ async def test_unexpected_input_back_and_home(harness: BotHarness, services: Ser
     await user.send("随便说点什么")
     assert "没有看懂" in user.last_text() and "我的设置" in user.last_text()
     await user.choose("语言")
-    await user.voice()
-    assert "没有看懂" in user.last_text() and "请选择您要用的语言" in user.last_text()
+    await user.voice()  # a kind word about voice, and the same question again
+    assert "我还听不懂语音" in user.last_text() and "请选择您要用的语言" in user.last_text()
     await user.press("⬅️ 返回")
     assert "我的设置" in user.last_text()
     await user.press("⬅️ 返回")

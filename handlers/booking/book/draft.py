@@ -26,6 +26,7 @@ class BookingDraft(TypedDict, total=False):
     town_id: int | None  # None: any centre of both towns
     day_page: int
     day: str  # an ISO date, or NEAREST
+    wish_day: str  # an ISO date a plain request named ("明天的午饭"), for the day question
     slot_page: int
     full_mode: bool  # the day's slots are all full: picking one asks about the waitlist
     slot_id: int
@@ -59,7 +60,7 @@ def slot_request(context: TongxinContext) -> SlotRequest:
 
 def forget_search(data: BookingDraft) -> None:
     """Forget what was chosen from the kind on: a new kind starts the search over."""
-    for key in ("kind", "town_id", "day", "slot_id", "party", "full_mode"):
+    for key in ("kind", "town_id", "day", "wish_day", "slot_id", "party", "full_mode"):
         cast(dict[str, Any], data).pop(key, None)
 
 

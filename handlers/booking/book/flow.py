@@ -45,8 +45,8 @@ from handlers.booking.book.who import (
     on_phone,
     on_resident,
     on_who,
-    start_booking,
 )
+from handlers.booking.book.wish import start
 from handlers.kit import Screen, Wiring, conversation, entry_points, leave, tap_handler
 from models.booking import PROXY_ANSWER, NotYourBooking
 
@@ -56,7 +56,7 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         conversation(
             "booking",
-            entry_points=entry_points(wiring, start_booking, command="book", menu="book"),
+            entry_points=entry_points(wiring, start, command="book", menu="book"),
             screens={
                 WHO: Screen(on_who, back=leave),
                 PHONE: Screen(on_phone, back=ask_who),

@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.timefmt import format_span
 from handlers.booking.book.draft import CONFIRM, WAITLIST, booking_draft
 from handlers.booking.book.when import show_slots
-from handlers.kit import Option, ask, error_text, prompt_n, run
+from handlers.kit import Means, Option, ask, error_text, prompt_n, run
 from models.booking import OpenSlot, slot_summary
 from models.core.errors import DomainError
 
@@ -43,14 +43,17 @@ async def ask_confirm(
 
 def confirm_options(t: Translator) -> list[Option]:
     """1 confirm, 2 choose again."""
-    return [Option("yes", t("booking.confirm.yes")), Option("again", t("booking.confirm.again"))]
+    return [
+        Option("yes", t("booking.confirm.yes"), Means(yes=True)),
+        Option("again", t("booking.confirm.again"), Means(yes=False)),
+    ]
 
 
 async def ask_waitlist(update: Update, context: TongxinContext, first: str = "") -> int:
     """The slot is full: join its waitlist?"""
     t = context.t
     options = [
-        Option("join", t("booking.waitlist.join")),
-        Option("skip", t("booking.waitlist.skip")),
+        Option("join", t("booking.waitlist.join"), Means(yes=True)),
+        Option("skip", t("booking.waitlist.skip"), Means(yes=False)),
     ]
     return await ask(update, context, t("booking.ask_waitlist"), options, WAITLIST, first=first)

@@ -24,21 +24,26 @@ from handlers.booking.book.draft import (
 )
 from handlers.booking.book.phone import ask_phone
 from handlers.booking.book.when import ask_day
-from handlers.kit import Option, ask, chosen, run
+from handlers.booking.book.words import kind_means
+from handlers.kit import Means, Option, ask, chosen, run
 from models.booking import default_town, place_choices
 from models.core.places import VenueKind
 
 KINDS = frozenset(kind.value for kind in VenueKind)
 PROXY = "proxy"  # the kind screen's last choice: booking for someone else
+PROXY_WORDS = ("帮别人预约", "帮家人预约", "帮别人", "帮家人", "someone else", "for someone else")
 
 
 async def ask_kind(update: Update, context: TongxinContext, first: str = "") -> int:
     """What to book: one of the six kinds (what was chosen after it is forgotten)."""
     t, data = context.t, booking_draft(context)
     forget_search(data)
-    options = [Option(kind.value, kind_label(context, kind.value)) for kind in VenueKind]
+    options = [
+        Option(kind.value, kind_label(context, kind.value), kind_means(kind.value))
+        for kind in VenueKind
+    ]
     if not data.get("who_asked") and not data.get("proxy"):
-        options.append(Option(PROXY, t("booking.kind.proxy")))
+        options.append(Option(PROXY, t("booking.kind.proxy"), Means(words=PROXY_WORDS)))
     if data.get("resident_id"):
         text = t("booking.ask_kind.proxy", name=data.get("resident_name") or "—")
     else:
@@ -54,8 +59,14 @@ async def on_kind(update: Update, context: TongxinContext) -> int:
         return await ask_phone(update, context)
     if key is None or key not in KINDS:
         return await ask_kind(update, context, not_understood(context))
-    data["kind"] = key
-    town = await run(context, default_town, kind=key, home_town_id=home_town(context))
+    return await after_kind(update, context, key)
+
+
+async def after_kind(update: Update, context: TongxinContext, kind: str) -> int:
+    """The kind is chosen: where, unless the town goes without saying; else straight to when."""
+    data = booking_draft(context)
+    data["kind"] = kind
+    town = await run(context, default_town, kind=kind, home_town_id=home_town(context))
     if town is None:
         return await ask_place(update, context)
     data["town_id"], data["day_page"] = town.id, 0

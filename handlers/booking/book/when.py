@@ -33,6 +33,10 @@ async def ask_day(
     if "kind" not in data:
         return await leave(update, context)
     data.pop("full_mode", None)
+    wished = data.pop("wish_day", None)
+    if wished is not None:  # the day a plain request named: straight to its slots
+        data["day"], data["slot_page"] = wished, 0
+        return await show_slots(update, context)
     extra = [Option(NEAREST, t("booking.day.nearest"))]
     per_page = days_per_page(context, beside=len(extra))
     if found is None:

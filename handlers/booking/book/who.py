@@ -16,7 +16,18 @@ from bot.context import TongxinContext
 from handlers.booking.book.draft import RESIDENT, WHO, booking_draft, not_understood
 from handlers.booking.book.phone import ask_phone
 from handlers.booking.book.what import ask_kind
-from handlers.kit import Option, ask, chosen, clear_draft, error_text, leave, me, message_text, run
+from handlers.kit import (
+    Means,
+    Option,
+    ask,
+    chosen,
+    clear_draft,
+    error_text,
+    leave,
+    me,
+    message_text,
+    run,
+)
 from models.booking import (
     Resident,
     ResidentNotFound,
@@ -40,7 +51,10 @@ async def ask_who(update: Update, context: TongxinContext, first: str = "") -> i
     """For myself, or for a family member / resident (proxy)."""
     t = context.t
     booking_draft(context)["who_asked"] = True
-    options = [Option("self", t("booking.who.self")), Option("proxy", t("booking.who.proxy"))]
+    options = [
+        Option("self", t("booking.who.self"), Means(words=("自己", "我自己", "本人", "myself"))),
+        Option("proxy", t("booking.who.proxy"), Means(words=("家人", "别人", "someone else"))),
+    ]
     return await ask(update, context, t("booking.ask_who"), options, WHO, first=first)
 
 
@@ -105,7 +119,10 @@ async def ask_resident(
         name=resident.name,
         town=resident.town.name(context.lang) if resident.town else "—",
     )
-    options = [Option("yes", t("booking.resident.yes")), Option("no", t("booking.resident.no"))]
+    options = [
+        Option("yes", t("booking.resident.yes"), Means(yes=True)),
+        Option("no", t("booking.resident.no"), Means(yes=False)),
+    ]
     return await ask(update, context, text, options, RESIDENT, first=first)
 
 

@@ -82,7 +82,16 @@ async def on_rate(update: Update, context: TongxinContext, tap: Tap) -> int:
 async def ask_comment(update: Update, context: TongxinContext, first: str = "") -> int:
     """想说几句吗？ typed or spoken; 不用了 to skip."""
     text = context.t("feedback.ask_comment")
-    return await ask(update, context, text, _skip(context), COMMENT, first=first)
+    return await ask(
+        update,
+        context,
+        text,
+        _skip(context),
+        COMMENT,
+        first=first,
+        free_text=True,
+        keeps_voice=True,
+    )
 
 
 async def on_comment(update: Update, context: TongxinContext) -> int:

@@ -30,7 +30,7 @@ from handlers.booking.receipts import (
     send_receipt,
     slot_option,
 )
-from handlers.kit import Option, ask, chosen, error_text, leave, me, page_of, run
+from handlers.kit import Means, Option, ask, chosen, error_text, leave, me, page_of, run
 from models.booking import (
     ItemGone,
     SlotFull,
@@ -135,7 +135,9 @@ async def on_slot(update: Update, context: TongxinContext) -> int:
 
 
 def _move_options(context: TongxinContext) -> list[Option]:
-    return [Option(key, context.t(f"mine.move.{key}")) for key in MOVE_ANSWERS]
+    return [
+        Option(key, context.t(f"mine.move.{key}"), Means(yes=key == "yes")) for key in MOVE_ANSWERS
+    ]
 
 
 async def ask_move(update: Update, context: TongxinContext, first: str = "") -> int:

@@ -15,7 +15,7 @@ from telegram import Update
 from bot.context import TongxinContext
 from handlers.booking.mine.texts import list_options, place
 from handlers.booking.receipts import receipt_text, send_receipt
-from handlers.kit import Option, ask, chosen, draft, leave, me, page_of, run
+from handlers.kit import Means, Option, ask, chosen, draft, leave, me, page_of, run
 from models.booking import BookingDetail, ItemGone, booking_detail, cancel_mine, my_list
 from models.core.errors import DomainError
 
@@ -76,7 +76,9 @@ def detail_options(context: TongxinContext, detail: BookingDetail) -> list[Optio
     """Resend the receipt, reschedule (or, while the resident has yet to agree, back to the
     list: cancelling stays choice 3) and cancel."""
     keys = [key if key != "move" or detail.can_move else "list" for key in DETAIL_ACTIONS]
-    return [Option(key, context.t(f"mine.action.{key}")) for key in keys]
+    return [
+        Option(key, context.t(f"mine.action.{key}"), destructive=key == "cancel") for key in keys
+    ]
 
 
 async def show_detail(
@@ -115,7 +117,10 @@ async def resend(update: Update, context: TongxinContext) -> int:
 
 
 def _cancel_options(context: TongxinContext) -> list[Option]:
-    return [Option(key, context.t(f"mine.cancel.{key}")) for key in CANCEL_ANSWERS]
+    return [  # "好的" never cancels: only 2 or the exact words do
+        Option(key, context.t(f"mine.cancel.{key}"), Means(yes=key == "yes"), key == "yes")
+        for key in CANCEL_ANSWERS
+    ]
 
 
 async def show_cancel(update: Update, context: TongxinContext, first: str = "") -> int:

@@ -17,7 +17,9 @@ ENTRY_ACTIONS = ("accept", "leave")
 
 def _entry_options(context: TongxinContext, offered: bool) -> list[Option]:
     keys = ENTRY_ACTIONS if offered else ("leave",)
-    return [Option(key, context.t(f"mine.entry.{key}")) for key in keys]
+    return [  # leaving the queue gives the place away: never guessed
+        Option(key, context.t(f"mine.entry.{key}"), destructive=key == "leave") for key in keys
+    ]
 
 
 async def show_entry(update: Update, context: TongxinContext, first: str = "") -> int:
