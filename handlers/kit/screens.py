@@ -17,6 +17,7 @@ from bot.context import TongxinContext
 from handlers.kit.drafts import SHOWN_KEY
 from handlers.kit.replies import lead, reply
 from handlers.kit.ui import BARE_NUMBER, Option, choice_keyboard, match_option
+from models.core.screens import SCREEN_KEY
 
 State = TypeVar("State", int, str)
 
@@ -62,6 +63,9 @@ async def ask(
         extra_rows=[[o.label] for o in extra],
         top_rows=top_rows,
     )
+    # The question as shown, so a notice the outbox pump delivers mid-flow can be followed
+    # by the same question and keyboard (models.core.screens; the pump may be another process).
+    _user_data(context)[SCREEN_KEY] = {"text": text, "keyboard": keyboard.to_dict()}
     await reply(update, context, lead(first, text), keyboard)
     return state
 

@@ -1,0 +1,95 @@
+"""Open screens as the outbox pump sees them: who is in the middle of a flow right now.
+
+The bot keeps its UI state in ``ptb_state`` (``bot/persistence.py``): one ``conversation`` row
+per open screen, keyed ``name:[chat, user]``, and each person's ``user_data``, where the kit
+stamps when they last did anything (``SEEN_KEY``) and what the screen it asked last showed
+(``SCREEN_KEY``: the question's text and its reply keyboard). The pump may run in another
+process (``tongxin worker``), so it reads these rows rather than the bot's memory; they are at
+most one persistence flush (about a second) behind.
+
+A notice that lands while a person is mid-flow buries the question being asked under it. The
+pump uses :func:`open_screens` to hold a non-urgent notice until the person leaves the flow (a
+few minutes at most), and to ask the question again after a notice it sends anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models.core.people import Person
+from models.core.runtime import PtbState
+
+SEEN_KEY = "seen_at"  # user_data: when the person last did anything (POSIX seconds)
+SCREEN_KEY = "tongxin.screen"  # user_data: {"text": …, "keyboard": …} of the last question
+SCREEN_IDLE = timedelta(minutes=30)  # an open screen closes after this long without an answer
+
+
+@dataclass(frozen=True)
+class OpenScreen:
+    """A question on a person's screen: its text and reply keyboard (as a Bot API dict)."""
+
+    person_id: int
+    chat_id: int
+    text: str
+    keyboard: dict[str, Any] | None
+
+
+def _seen(data: dict[str, Any], tz: Any) -> datetime | None:
+    stamp = data.get(SEEN_KEY)
+    return datetime.fromtimestamp(stamp, tz) if isinstance(stamp, int | float) else None
+
+
+def _conversation_of(chat_id: int, user_id: int) -> ColumnElement[bool]:
+    key = json.dumps([chat_id, user_id])
+    return (col(PtbState.kind) == "conversation") & col(PtbState.key).like(f"%:{key}")
+
+
+async def open_screens(
+    session: AsyncSession, person_ids: set[int], *, now: datetime
+) -> dict[int, OpenScreen]:
+    """The people among ``person_ids`` with a live question open in a flow, and that question.
+
+    Live: a conversation of theirs is open, they did something within ``SCREEN_IDLE`` (a
+    longer-idle screen is closed at their next message anyway), and the kit kept the question.
+    """
+    if not person_ids:
+        return {}
+    people = await session.execute(
+        select(col(Person.id), col(Person.tg_user_id), col(Person.chat_id)).where(
+            col(Person.id).in_(person_ids),
+            col(Person.tg_user_id).is_not(None),
+            col(Person.chat_id).is_not(None),
+        )
+    )
+    ids = {int(tg): (int(pid), int(chat)) for pid, tg, chat in people.all()}
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(PtbState).where(
+            col(PtbState.kind) == "user_data", col(PtbState.key).in_([str(tg) for tg in ids])
+        )
+    )
+    candidates: dict[int, OpenScreen] = {}
+    for row in rows.scalars():
+        data = row.data if isinstance(row.data, dict) else {}
+        seen, screen = _seen(data, now.tzinfo), data.get(SCREEN_KEY)
+        if seen is None or now - seen > SCREEN_IDLE or not isinstance(screen, dict):
+            continue
+        pid, chat = ids[int(row.key)]
+        keyboard = screen.get("keyboard")
+        candidates[int(row.key)] = OpenScreen(
+            pid, chat, str(screen.get("text") or ""), keyboard if isinstance(keyboard, dict) else None
+        )
+    if not candidates:
+        return {}
+    clauses = [_conversation_of(s.chat_id, tg) for tg, s in candidates.items()]
+    keys = (await session.execute(select(col(PtbState.key)).where(or_(*clauses)))).scalars()
+    open_chats = {json.loads(key[key.index(":[") + 1 :])[0] for key in keys}
+    return {s.person_id: s for s in candidates.values() if s.chat_id in open_chats}
