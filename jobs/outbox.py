@@ -215,7 +215,9 @@ class OutboxPump(Outcomes, MidFlow):
         else:
             await self._delivered(row, language)
             if screen is not None:
-                await self.ask_again(row, screen, language or self.services.settings.default_language)
+                await self.ask_again(
+                    row, screen, language or self.services.settings.default_language
+                )
         return None
 
     async def _delivered(self, row: OutboxMessage, language: str | None) -> None:

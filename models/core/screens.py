@@ -68,7 +68,11 @@ async def open_screens(
             col(Person.chat_id).is_not(None),
         )
     )
-    ids = {int(tg): (int(pid), int(chat)) for pid, tg, chat in people.all()}
+    ids = {
+        int(tg): (int(pid), int(chat))
+        for pid, tg, chat in people.all()
+        if pid is not None and tg is not None and chat is not None  # the query's own filter
+    }
     if not ids:
         return {}
     rows = await session.execute(
@@ -85,7 +89,10 @@ async def open_screens(
         pid, chat = ids[int(row.key)]
         keyboard = screen.get("keyboard")
         candidates[int(row.key)] = OpenScreen(
-            pid, chat, str(screen.get("text") or ""), keyboard if isinstance(keyboard, dict) else None
+            pid,
+            chat,
+            str(screen.get("text") or ""),
+            keyboard if isinstance(keyboard, dict) else None,
         )
     if not candidates:
         return {}

@@ -78,9 +78,7 @@ async def test_a_broadcast_waits_until_the_resident_leaves_the_flow(
     clock.shift(timedelta(seconds=20))
     since = harness.state.last_message_id(RESIDENT)
     await harness.drain_outbox()
-    assert texts(harness.state.messages(RESIDENT, since=since)) == [
-        as_received(services, NOTICE)
-    ]
+    assert texts(harness.state.messages(RESIDENT, since=since)) == [as_received(services, NOTICE)]
     assert (await row_of(services, RESIDENT)).status == OutboxStatus.SENT.value
 
 
@@ -139,6 +137,4 @@ async def test_someone_not_in_a_flow_gets_the_notice_alone(
     await broadcast_now(harness, services)
     since = harness.state.last_message_id(RESIDENT)
     await harness.drain_outbox()
-    assert texts(harness.state.messages(RESIDENT, since=since)) == [
-        as_received(services, NOTICE)
-    ]
+    assert texts(harness.state.messages(RESIDENT, since=since)) == [as_received(services, NOTICE)]
