@@ -22,7 +22,7 @@ the open screen by design (``handlers/kit/current.py``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from telegram import Bot, ReplyKeyboardMarkup
@@ -54,6 +54,10 @@ class MidFlow:
     bot: Bot
     pacer: Pacer
     clock: Callable[[], datetime]
+    # The bot's own pump writes the bot's UI state first (the application's
+    # ``update_persistence``), so what it reads is exact; a separate worker reads it at most a
+    # persistence flush (about a second) behind.
+    before_screens: Callable[[], Awaitable[None]] | None
     _screens: dict[int, OpenScreen]
 
     async def look_at_screens(self, batch: list[OutboxMessage]) -> None:
@@ -62,6 +66,11 @@ class MidFlow:
         if not ids:
             self._screens = {}
             return
+        if self.before_screens is not None:
+            try:
+                await self.before_screens()
+            except Exception as exc:  # the rows are a flush behind at worst
+                logger.warning("writing the UI state before sending failed: %s", type(exc).__name__)
         async with self.services.sessions() as session:
             self._screens = await open_screens(session, ids, now=self.clock())
 

@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -90,8 +90,10 @@ class OutboxPump(Outcomes, MidFlow):
         worker: str | None = None,
         backoff: Sequence[float] = BACKOFF,
         clock: Callable[[], datetime] = utcnow,
+        before_screens: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.services = services
+        self.before_screens = before_screens
         settings = services.settings
         self.bot = bot or build_sender_bot(services, request)
         self.worker = worker or worker_id()

@@ -15,9 +15,11 @@ from sqlmodel import col, select
 
 from bot.context import Services
 from jobs.broadcasts import ProgressBoard
+from jobs.outbox import OutboxPump
 from models.core.authz import Role
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus, notify
 from models.core.people import Person
+from sandbox.transport import SandboxRequest
 from tests.booking.test_booking_flow_helpers import person, to_day, town_name, tr
 from tests.broadcasts.broadcast_support import create, job, staff, texts
 from tests.core.outbox_support import as_received, notice
@@ -35,8 +37,7 @@ async def on_day_screen(harness: BotHarness, services: Services) -> tuple[SimUse
     question = user.last_text()
     kind, town = t("booking.kind.canteen"), await town_name(services, "D", "zh_CN")
     assert question == t("booking.ask_day", kind=kind, place=town)
-    await harness.flush_persistence()  # as PTB's periodic flush does within a second
-    return user, question
+    return user, question  # not flushed: the bot's own pump writes the UI state first
 
 
 async def broadcast_now(harness: BotHarness, services: Services) -> int:
@@ -74,7 +75,6 @@ async def test_a_broadcast_waits_until_the_resident_leaves_the_flow(
     assert held.status == OutboxStatus.PENDING.value and "held_since" in held.payload
 
     await user.press(tr(services, "zh_CN")("nav.home"))  # leaves the flow
-    await harness.flush_persistence()
     clock.shift(timedelta(seconds=20))
     since = harness.state.last_message_id(RESIDENT)
     await harness.drain_outbox()
@@ -133,8 +133,26 @@ async def test_someone_not_in_a_flow_gets_the_notice_alone(
 ) -> None:
     user = await person(harness, RESIDENT)
     await user.send("/menu")
-    await harness.flush_persistence()
     await broadcast_now(harness, services)
     since = harness.state.last_message_id(RESIDENT)
     await harness.drain_outbox()
     assert texts(harness.state.messages(RESIDENT, since=since)) == [as_received(services, NOTICE)]
+
+
+async def test_a_separate_worker_sees_the_open_screen_in_the_database(
+    harness: BotHarness, services: Services, clock: time_machine.Traveller
+) -> None:
+    """``tongxin worker``: another process's pump reads the state the bot persisted."""
+    user, question = await on_day_screen(harness, services)
+    await harness.flush_persistence()  # as PTB's periodic flush does within a second
+    await broadcast_now(harness, services)
+    worker = OutboxPump(services, request=SandboxRequest(harness.state), worker="other:1")
+    try:
+        await worker.drain(quiet=False)
+        assert user.last_text() == question  # held
+        clock.shift(timedelta(minutes=5, seconds=1))
+        await worker.drain(quiet=False)
+    finally:
+        await worker.close()
+    t = tr(services, "zh_CN")
+    assert user.last_text() == t("outbox.screen_again", question=question)
