@@ -7,6 +7,9 @@ stamps when they last did anything (``SEEN_KEY``) and what the screen it asked l
 process (``tongxin worker``), so it reads these rows rather than the bot's memory; they are at
 most one persistence flush (about a second) behind.
 
+A question sent by message (a reminder, an offer: ``models.core.questions``) replaces the
+open screen while it is live, so it is what the person sees then.
+
 A notice that lands while a person is mid-flow buries the question being asked under it. The
 pump uses :func:`open_screens` to hold a non-urgent notice until the person leaves the flow (a
 few minutes at most), and to ask the question again after a notice it sends anyway.
@@ -15,6 +18,7 @@ few minutes at most), and to ask the question again after a notice it sends anyw
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models.core.people import Person
+from models.core.questions import PendingQuestion
 from models.core.runtime import PtbState
 
 SEEN_KEY = "seen_at"  # user_data: when the person last did anything (POSIX seconds)
@@ -33,12 +38,14 @@ SCREEN_IDLE = timedelta(minutes=30)  # an open screen closes after this long wit
 
 @dataclass(frozen=True)
 class OpenScreen:
-    """A question on a person's screen: its text and reply keyboard (as a Bot API dict)."""
+    """What is on a person's screen: a flow's question (its text and reply keyboard, as a Bot
+    API dict), or a question sent by message (``question_outbox``: the row that asked it)."""
 
     person_id: int
     chat_id: int
-    text: str
-    keyboard: dict[str, Any] | None
+    text: str = ""
+    keyboard: dict[str, Any] | None = None
+    question_outbox: int | None = None
 
 
 def _seen(data: dict[str, Any], tz: Any) -> datetime | None:
@@ -51,52 +58,72 @@ def _conversation_of(chat_id: int, user_id: int) -> ColumnElement[bool]:
     return (col(PtbState.kind) == "conversation") & col(PtbState.key).like(f"%:{key}")
 
 
-async def open_screens(
-    session: AsyncSession, person_ids: set[int], *, now: datetime
-) -> dict[int, OpenScreen]:
-    """The people among ``person_ids`` with a live question open in a flow, and that question.
-
-    Live: a conversation of theirs is open, they did something within ``SCREEN_IDLE`` (a
-    longer-idle screen is closed at their next message anyway), and the kit kept the question.
-    """
-    if not person_ids:
-        return {}
-    people = await session.execute(
+async def _people(session: AsyncSession, person_ids: set[int]) -> dict[int, tuple[int, int]]:
+    """Telegram user id → (person id, chat id)."""
+    rows = await session.execute(
         select(col(Person.id), col(Person.tg_user_id), col(Person.chat_id)).where(
             col(Person.id).in_(person_ids),
             col(Person.tg_user_id).is_not(None),
             col(Person.chat_id).is_not(None),
         )
     )
-    ids = {
+    return {
         int(tg): (int(pid), int(chat))
-        for pid, tg, chat in people.all()
+        for pid, tg, chat in rows.all()
         if pid is not None and tg is not None and chat is not None  # the query's own filter
     }
-    if not ids:
-        return {}
+
+
+async def _user_data(session: AsyncSession, tg_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     rows = await session.execute(
         select(PtbState).where(
-            col(PtbState.kind) == "user_data", col(PtbState.key).in_([str(tg) for tg in ids])
+            col(PtbState.kind) == "user_data", col(PtbState.key).in_([str(tg) for tg in tg_ids])
         )
     )
-    candidates: dict[int, OpenScreen] = {}
-    for row in rows.scalars():
-        data = row.data if isinstance(row.data, dict) else {}
-        seen, screen = _seen(data, now.tzinfo), data.get(SCREEN_KEY)
-        if seen is None or now - seen > SCREEN_IDLE or not isinstance(screen, dict):
-            continue
-        pid, chat = ids[int(row.key)]
-        keyboard = screen.get("keyboard")
-        candidates[int(row.key)] = OpenScreen(
-            pid,
-            chat,
-            str(screen.get("text") or ""),
-            keyboard if isinstance(keyboard, dict) else None,
-        )
-    if not candidates:
+    return {int(r.key): r.data for r in rows.scalars() if isinstance(r.data, dict)}
+
+
+async def open_screens(
+    session: AsyncSession, person_ids: set[int], *, now: datetime
+) -> dict[int, OpenScreen]:
+    """The people among ``person_ids`` who are being asked something now, and what.
+
+    A live question sent by message (``models.core.questions``) is what they see. Otherwise a
+    flow's question is, when a conversation of theirs is open, they did something within
+    ``SCREEN_IDLE`` (a longer-idle screen closes at their next message anyway), and the kit
+    kept the question.
+    """
+    ids = await _people(session, person_ids) if person_ids else {}
+    if not ids:
         return {}
-    clauses = [_conversation_of(s.chat_id, tg) for tg, s in candidates.items()]
-    keys = (await session.execute(select(col(PtbState.key)).where(or_(*clauses)))).scalars()
-    open_chats = {json.loads(key[key.index(":[") + 1 :])[0] for key in keys}
-    return {s.person_id: s for s in candidates.values() if s.chat_id in open_chats}
+    data = await _user_data(session, ids)
+    seen = {tg: _seen(d, now.tzinfo) for tg, d in data.items()}
+    by_person = {pid: tg for tg, (pid, _chat) in ids.items()}
+    asked = await session.execute(
+        select(PendingQuestion).where(col(PendingQuestion.person_id).in_(list(by_person)))
+    )
+    found: dict[int, OpenScreen] = {}
+    for question in asked.scalars():
+        tg = by_person[question.person_id]
+        if question.live(now, seen.get(tg)):
+            found[question.person_id] = OpenScreen(
+                question.person_id, ids[tg][1], question_outbox=question.outbox_id
+            )
+    candidates: dict[int, OpenScreen] = {}
+    for tg, user_data in data.items():
+        pid, chat = ids[tg]
+        last, screen = seen.get(tg), user_data.get(SCREEN_KEY)
+        if pid in found or last is None or now - last > SCREEN_IDLE:
+            continue
+        if isinstance(screen, dict):
+            keyboard = screen.get("keyboard")
+            text, markup = str(screen.get("text") or ""), keyboard
+            candidates[tg] = OpenScreen(
+                pid, chat, text, markup if isinstance(markup, dict) else None
+            )
+    if candidates:
+        clauses = [_conversation_of(s.chat_id, tg) for tg, s in candidates.items()]
+        keys = (await session.execute(select(col(PtbState.key)).where(or_(*clauses)))).scalars()
+        open_chats = {json.loads(key[key.index(":[") + 1 :])[0] for key in keys}
+        found.update({s.person_id: s for s in candidates.values() if s.chat_id in open_chats})
+    return found

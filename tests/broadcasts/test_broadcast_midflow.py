@@ -14,13 +14,24 @@ import time_machine
 from sqlmodel import col, select
 
 from bot.context import Services
+from bot.timefmt import format_day
 from jobs.broadcasts import ProgressBoard
 from jobs.outbox import OutboxPump
 from models.core.authz import Role
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus, notify
 from models.core.people import Person
 from sandbox.transport import SandboxRequest
-from tests.booking.test_booking_flow_helpers import person, to_day, town_name, tr
+from tests.booking.booking_support import slot_of
+from tests.booking.test_booking_flow_helpers import (
+    choose_day,
+    person,
+    slot_day,
+    to_day,
+    town_name,
+    tr,
+)
+from tests.booking.test_my_bookings_support import book_slot, booking_row
+from tests.booking.test_reminder_answers import due_now, reminder_of
 from tests.broadcasts.broadcast_support import create, job, staff, texts
 from tests.core.outbox_support import as_received, notice
 from tests.harness import BotHarness, SimUser
@@ -102,8 +113,12 @@ async def test_after_five_minutes_the_notice_goes_and_the_question_follows(
         t("outbox.screen_again", question=question),
     ]
     assert user.keyboard() == keyboard  # the last thing on screen is the question
-    await user.send("1")  # and its first day still answers it
-    assert user.last_text().startswith("🕘 ")  # the slot screen: the day was taken
+    slot = await slot_of(services.sessions, "d-canteen", 3)
+    await choose_day(user, t, slot_day(slot))  # and a day on it still answers it
+    kind = t("booking.kind.canteen")
+    assert user.last_text() == t(
+        "booking.ask_slot", kind=kind, day=format_day(slot_day(slot), "zh_CN")
+    )
 
 
 async def test_an_urgent_notice_is_sent_at_once_and_followed_by_the_question(
@@ -156,3 +171,32 @@ async def test_a_separate_worker_sees_the_open_screen_in_the_database(
         await worker.close()
     t = tr(services, "zh_CN")
     assert user.last_text() == t("outbox.screen_again", question=question)
+
+
+async def test_a_reminder_on_screen_is_held_for_and_asked_again(
+    harness: BotHarness, services: Services, clock: time_machine.Traveller
+) -> None:
+    """A question sent by message is the current screen: the notice waits for it, and after the
+    hold it is followed by the reminder again, whose "1" still answers it."""
+    t = tr(services, "zh_CN")
+    await person(harness, RESIDENT)
+    slot = await slot_of(services.sessions, "d-activity", 3)
+    booking = await book_slot(services, RESIDENT, slot.id or 0)
+    user = harness.user(RESIDENT)
+    await due_now(services, booking)
+    reminder = await reminder_of(harness, RESIDENT, booking)
+    keyboard = user.keyboard()
+    await broadcast_now(harness, services)
+    await harness.drain_outbox()
+    assert user.last_text() == reminder["text"]  # held
+
+    clock.shift(timedelta(minutes=5, seconds=1))
+    since = harness.state.last_message_id(RESIDENT)
+    await harness.drain_outbox()
+    assert texts(harness.state.messages(RESIDENT, since=since)) == [
+        as_received(services, NOTICE),
+        t("outbox.screen_again", question=reminder["text"]),
+    ]
+    assert user.keyboard() == keyboard
+    await user.send("1")
+    assert (await booking_row(services, booking.id or 0)).attendance_reply is not None
