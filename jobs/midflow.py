@@ -15,9 +15,10 @@ pump may be another process) and does both of these:
   question with the same keyboard follows it, so the last thing on screen is the question
   being asked, and a typed number still answers what the person sees.
 
-A question sent by message (a reminder, an offer) is never held itself: it replaces the open
-screen by design (``handlers/kit/current.py``). While it is the current screen, it is what a
-notice would bury, so it is the question held for, and asked again (rendered from its row).
+A question sent by message (a reminder, an offer) is neither held nor followed: it replaces
+the open screen by design (``handlers/kit/current.py``), and its reply keyboard stays on screen
+under a notice (notices bring none), so a typed number still answers it. While it is live, the
+flow's question it replaced is not asked again.
 """
 
 from __future__ import annotations
@@ -26,12 +27,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import Bot, ReplyKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.context import Services
 from jobs.pacing import Pacer
-from jobs.rendering import render
 from models.core.base import row_id
 from models.core.delivery import replace_payload, retry_later
 from models.core.outbox import OutboxMessage
@@ -101,32 +101,11 @@ class MidFlow:
         logger.info("outbox %s (%s) held: its recipient is mid-flow", row.id, row.kind)
         return True
 
-    async def _asked_by_message(
-        self, screen: OpenScreen, language: str
-    ) -> tuple[str, ReplyKeyboardMarkup | InlineKeyboardMarkup | None] | None:
-        """A question sent by message, rendered again from its outbox row (text, keyboard)."""
-        async with self.services.sessions() as session:
-            asked = await session.get(OutboxMessage, screen.question_outbox)
-        if asked is None:
-            return None
-        translate = self.services.i18n.translator(language)
-        tz = self.services.settings.tz
-        parts = render(asked.payload or {}, translate, self.bot, language=language, tz=tz)
-        text = "\n\n".join(part.text for part in parts if part.text)
-        return text, parts[-1].markup if parts else None
-
     async def ask_again(self, row: OutboxMessage, screen: OpenScreen, language: str) -> None:
         """After a notice sent mid-flow: the open question again, with its keyboard."""
         translate = self.services.i18n.translator(language)
-        question, markup = screen.text, None
-        if screen.question_outbox is not None:
-            found = await self._asked_by_message(screen, language)
-            if found is None:
-                return
-            question, markup = found
-        elif screen.keyboard:
-            markup = ReplyKeyboardMarkup.de_json(screen.keyboard, self.bot)
-        text = translate("outbox.screen_again", question=question)
+        text = translate("outbox.screen_again", question=screen.text)
+        markup = ReplyKeyboardMarkup.de_json(screen.keyboard, self.bot) if screen.keyboard else None
         await self.pacer.acquire(row.chat_id)
         try:
             await self.bot.send_message(row.chat_id, text, reply_markup=markup)

@@ -8,7 +8,9 @@ process (``tongxin worker``), so it reads these rows rather than the bot's memor
 most one persistence flush (about a second) behind.
 
 A question sent by message (a reminder, an offer: ``models.core.questions``) replaces the
-open screen while it is live, so it is what the person sees then.
+open screen while it is live. Its reply keyboard stays on screen under a notice (notices
+bring none) and a typed number still answers it, so it is neither held for nor asked again;
+but the flow's question it replaced is no longer on screen, so that one is not asked again.
 
 A notice that lands while a person is mid-flow buries the question being asked under it. The
 pump uses :func:`open_screens` to hold a non-urgent notice until the person leaves the flow (a
@@ -38,14 +40,12 @@ SCREEN_IDLE = timedelta(minutes=30)  # an open screen closes after this long wit
 
 @dataclass(frozen=True)
 class OpenScreen:
-    """What is on a person's screen: a flow's question (its text and reply keyboard, as a Bot
-    API dict), or a question sent by message (``question_outbox``: the row that asked it)."""
+    """A flow's question on a person's screen: its text and reply keyboard (a Bot API dict)."""
 
     person_id: int
     chat_id: int
-    text: str = ""
-    keyboard: dict[str, Any] | None = None
-    question_outbox: int | None = None
+    text: str
+    keyboard: dict[str, Any] | None
 
 
 def _seen(data: dict[str, Any], tz: Any) -> datetime | None:
@@ -86,12 +86,11 @@ async def _user_data(session: AsyncSession, tg_ids: Iterable[int]) -> dict[int, 
 async def open_screens(
     session: AsyncSession, person_ids: set[int], *, now: datetime
 ) -> dict[int, OpenScreen]:
-    """The people among ``person_ids`` who are being asked something now, and what.
+    """The people among ``person_ids`` with a flow's question on screen, and that question.
 
-    A live question sent by message (``models.core.questions``) is what they see. Otherwise a
-    flow's question is, when a conversation of theirs is open, they did something within
-    ``SCREEN_IDLE`` (a longer-idle screen closes at their next message anyway), and the kit
-    kept the question.
+    On screen: a conversation of theirs is open, they did something within ``SCREEN_IDLE`` (a
+    longer-idle screen closes at their next message anyway), the kit kept the question, and no
+    live question sent by message has replaced it.
     """
     ids = await _people(session, person_ids) if person_ids else {}
     if not ids:
@@ -102,18 +101,14 @@ async def open_screens(
     asked = await session.execute(
         select(PendingQuestion).where(col(PendingQuestion.person_id).in_(list(by_person)))
     )
-    found: dict[int, OpenScreen] = {}
-    for question in asked.scalars():
-        tg = by_person[question.person_id]
-        if question.live(now, seen.get(tg)):
-            found[question.person_id] = OpenScreen(
-                question.person_id, ids[tg][1], question_outbox=question.outbox_id
-            )
+    replaced = {
+        q.person_id for q in asked.scalars() if q.live(now, seen.get(by_person[q.person_id]))
+    }
     candidates: dict[int, OpenScreen] = {}
     for tg, user_data in data.items():
         pid, chat = ids[tg]
         last, screen = seen.get(tg), user_data.get(SCREEN_KEY)
-        if pid in found or last is None or now - last > SCREEN_IDLE:
+        if pid in replaced or last is None or now - last > SCREEN_IDLE:
             continue
         if isinstance(screen, dict):
             keyboard = screen.get("keyboard")
@@ -121,9 +116,9 @@ async def open_screens(
             candidates[tg] = OpenScreen(
                 pid, chat, text, markup if isinstance(markup, dict) else None
             )
-    if candidates:
-        clauses = [_conversation_of(s.chat_id, tg) for tg, s in candidates.items()]
-        keys = (await session.execute(select(col(PtbState.key)).where(or_(*clauses)))).scalars()
-        open_chats = {json.loads(key[key.index(":[") + 1 :])[0] for key in keys}
-        found.update({s.person_id: s for s in candidates.values() if s.chat_id in open_chats})
-    return found
+    if not candidates:
+        return {}
+    clauses = [_conversation_of(s.chat_id, tg) for tg, s in candidates.items()]
+    keys = (await session.execute(select(col(PtbState.key)).where(or_(*clauses)))).scalars()
+    open_chats = {json.loads(key[key.index(":[") + 1 :])[0] for key in keys}
+    return {s.person_id: s for s in candidates.values() if s.chat_id in open_chats}

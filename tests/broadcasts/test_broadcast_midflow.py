@@ -173,30 +173,21 @@ async def test_a_separate_worker_sees_the_open_screen_in_the_database(
     assert user.last_text() == t("outbox.screen_again", question=question)
 
 
-async def test_a_reminder_on_screen_is_held_for_and_asked_again(
-    harness: BotHarness, services: Services, clock: time_machine.Traveller
+async def test_a_reminder_that_replaced_the_flow_keeps_its_keyboard_under_the_notice(
+    harness: BotHarness, services: Services
 ) -> None:
-    """A question sent by message is the current screen: the notice waits for it, and after the
-    hold it is followed by the reminder again, whose "1" still answers it."""
-    t = tr(services, "zh_CN")
-    await person(harness, RESIDENT)
+    """A question sent by message replaced the day screen: the notice goes at once, the day
+    question is not asked again, and the reminder's keyboard (still on screen) answers "1"."""
+    user, _day_question = await on_day_screen(harness, services)
     slot = await slot_of(services.sessions, "d-activity", 3)
     booking = await book_slot(services, RESIDENT, slot.id or 0)
-    user = harness.user(RESIDENT)
     await due_now(services, booking)
-    reminder = await reminder_of(harness, RESIDENT, booking)
+    await reminder_of(harness, RESIDENT, booking)
     keyboard = user.keyboard()
     await broadcast_now(harness, services)
-    await harness.drain_outbox()
-    assert user.last_text() == reminder["text"]  # held
-
-    clock.shift(timedelta(minutes=5, seconds=1))
     since = harness.state.last_message_id(RESIDENT)
     await harness.drain_outbox()
-    assert texts(harness.state.messages(RESIDENT, since=since)) == [
-        as_received(services, NOTICE),
-        t("outbox.screen_again", question=reminder["text"]),
-    ]
+    assert texts(harness.state.messages(RESIDENT, since=since)) == [as_received(services, NOTICE)]
     assert user.keyboard() == keyboard
     await user.send("1")
     assert (await booking_row(services, booking.id or 0)).attendance_reply is not None
