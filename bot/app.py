@@ -89,7 +89,11 @@ def build_application(
     application = builder.build()
     if not isinstance(application, TongxinApplication):  # application_class above makes it one
         raise TypeError("ApplicationBuilder did not build a TongxinApplication")
-    application.pump = OutboxPump(services, request=sender_request)
+    # Before it looks at who is mid-flow (jobs/midflow.py), the bot's own pump writes the UI
+    # state, so a flow that just ended is not taken for an open one.
+    application.pump = OutboxPump(
+        services, request=sender_request, before_screens=application.update_persistence
+    )
     register_all(application, FEATURES if features is None else features)
     application.add_error_handler(handle_error)
     return application

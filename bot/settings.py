@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     allow_paid_broadcast: bool = False
     outbox_lease_seconds: float = Field(default=120.0, gt=0)
     quiet_hours: str = "21:00-07:30"
+    # How long a non-urgent notice waits for someone mid-flow to finish it (jobs/midflow.py).
+    notice_hold_seconds: float = Field(default=300.0, ge=0, le=3600)
     broadcast_approval_towns: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Phone numbers one person may look up (to book for a resident) in any rolling hour.
     proxy_lookups_per_hour: int = Field(default=5, ge=1, le=1000)

@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from telegram.ext import JobQueue
 from telegram.request import BaseRequest
 
 from bot.context import Services, TongxinContext
+from jobs.midflow import MidFlow
 from jobs.outcomes import Outcomes
 from jobs.pacing import Pacer
 from jobs.rendering import Part, UnreadablePayload, question_choices, render
@@ -73,8 +74,12 @@ def build_sender_bot(services: Services, request: BaseRequest | None = None) -> 
     )
 
 
-class OutboxPump(Outcomes):
-    """Drains the outbox: pacing, retries, and a final status with a reason for every row."""
+class OutboxPump(Outcomes, MidFlow):
+    """Drains the outbox: pacing, retries, and a final status with a reason for every row.
+
+    A notice to someone mid-flow is held for a while, or followed by their question again
+    (``jobs.midflow``).
+    """
 
     def __init__(
         self,
@@ -85,8 +90,10 @@ class OutboxPump(Outcomes):
         worker: str | None = None,
         backoff: Sequence[float] = BACKOFF,
         clock: Callable[[], datetime] = utcnow,
+        before_screens: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.services = services
+        self.before_screens = before_screens
         settings = services.settings
         self.bot = bot or build_sender_bot(services, request)
         self.worker = worker or worker_id()
@@ -98,6 +105,7 @@ class OutboxPump(Outcomes):
         self.lease = timedelta(seconds=settings.outbox_lease_seconds)
         self._lock = asyncio.Lock()
         self._blocked: set[int] = set()  # people who refused us since their rows were claimed
+        self._screens = {}  # the questions open on the batch's recipients' screens
         self._stopping = False
         self._ready = False
 
@@ -163,6 +171,7 @@ class OutboxPump(Outcomes):
 
     async def _send_batch(self, batch: list[OutboxMessage]) -> int:
         people = await self._people(batch)
+        await self.look_at_screens(batch)
         self._blocked.clear()  # from here on the database knows who is unreachable
         claimed = time.monotonic()
         for index, row in enumerate(batch):
@@ -187,6 +196,9 @@ class OutboxPump(Outcomes):
         if row.expires_at is not None and row.expires_at < now:
             logger.info("outbox %s (%s) skipped: overdue past %s", row.id, row.kind, row.expires_at)
             return await self._final(row, OutboxStatus.SKIPPED, "expired before it could be sent")
+        screen = self.screen_of(row)
+        if screen is not None and await self.hold(row):
+            return None
         wait = self.pacer.chat_wait(row.chat_id)
         if wait > 0:  # this chat had a message just now: try again when it may have another
             async with self.services.sessions() as session, session.begin():
@@ -204,6 +216,10 @@ class OutboxPump(Outcomes):
             await self.record_failure(row, exc)
         else:
             await self._delivered(row, language)
+            if screen is not None:
+                await self.ask_again(
+                    row, screen, language or self.services.settings.default_language
+                )
         return None
 
     async def _delivered(self, row: OutboxMessage, language: str | None) -> None:

@@ -49,9 +49,8 @@ from handlers.kit.replies import reply
 from handlers.kit.ui import Option, choice_keyboard, is_nav, match_option
 from models.core.base import utcnow
 from models.core.questions import PendingQuestion, close_question
+from models.core.screens import SCREEN_IDLE, SEEN_KEY
 
-SCREEN_IDLE = timedelta(minutes=30)  # an open screen closes after this long without an answer
-SEEN_KEY = "seen_at"  # user_data: when the person last did anything (POSIX seconds)
 # The time is written again only when it is this much older, so a busy chat changes user_data
 # (and the persistence flush writes it) at most once a minute; screens then close after 29-30
 # idle minutes. Questions do not depend on it: any update that does not answer one ends it.

@@ -12,9 +12,12 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from bot.context import TongxinContext
+from models.core.screens import SCREEN_KEY
 
 DRAFT_KEY = "draft"
-SHOWN_KEY = "shown"  # the choices the current screen showed (handlers.kit.screens)
+# What the current screen showed (handlers.kit.screens); the outbox pump reads its question
+# and keyboard there to ask it again after a notice (models.core.screens).
+SHOWN_KEY = SCREEN_KEY
 D = TypeVar("D", bound=Mapping[str, Any])
 
 

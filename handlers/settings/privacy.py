@@ -1,4 +1,5 @@
-"""/mydata (everything stored, as a JSON file) and /deleteme (erase it all, after confirming).
+"""/mydata (a summary, then everything stored as a file) and /deleteme (erase it all, after
+confirming).
 
 Both work for anyone the bot keeps a row for, registered or still registering: these are the
 person's rights under PIPL, not features of a finished profile.
@@ -6,10 +7,9 @@ person's rights under PIPL, not features of a finished profile.
 
 from __future__ import annotations
 
-import json
 import logging
 
-from telegram import InputFile, Update
+from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler
 
 from bot.context import TongxinContext
@@ -30,29 +30,13 @@ from handlers.kit import (
     set_conversation_state,
     show_main_menu,
 )
-from models.settings import erase_person, export_person
+from handlers.settings.mydata import mydata
+from models.settings import erase_person
 
 logger = logging.getLogger(__name__)
 
 CONFIRM = 0
 DELETE_FLOW = "deleteme"
-EXPORT_NAME = "mydata.json"
-
-
-async def mydata(update: Update, context: TongxinContext) -> None:
-    """Send everything stored about the person as a JSON document."""
-    chat, person = update.effective_chat, context.person
-    if person is None or chat is None:
-        await reply_not_registered(update, context, "privacy.nothing_stored")
-        return
-    data = await run(context, export_person, person)
-    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    logger.info("exported data of person %s", person.id)
-    await context.bot.send_document(
-        chat.id,
-        InputFile(body, filename=EXPORT_NAME),
-        caption=context.t("privacy.export.caption"),
-    )
 
 
 def _options(context: TongxinContext) -> list[Option]:

@@ -26,7 +26,7 @@ from handlers.kit import (
     page_of,
     run,
 )
-from handlers.settings import privacy
+from handlers.settings import mydata, privacy
 from models.core.errors import DomainError
 from models.core.people import LANGUAGES, NOTICE_TOPICS, mask_phone
 from models.settings import (
@@ -265,8 +265,8 @@ async def on_phone(update: Update, context: TongxinContext) -> int:
 
 
 async def show_my_data(update: Update, context: TongxinContext) -> int:
-    """ "📄 查看我的信息": everything stored, as a file, then the settings menu again."""
-    await privacy.mydata(update, context)
+    """ "📄 查看我的信息": the summary, then everything stored as a file, then the menu again."""
+    await mydata.mydata(update, context)
     return await show_menu(update, context)
 
 

@@ -75,12 +75,6 @@ window.Tongxin = (() => {
     return format.format(new Date(seconds * 1000));
   }
 
-  function sizeText(bytes) {
-    if (bytes < 1024) return `${bytes} B`;
-    if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  }
-
   // Length of an audio file in whole seconds (1 when the browser cannot tell).
   function audioSeconds(file) {
     return new Promise((resolve) => {
@@ -98,5 +92,5 @@ window.Tongxin = (() => {
     });
   }
 
-  return { $, read, prefs, savePrefs, t, el, post, kindLabel, displayName, clock, sizeText, audioSeconds };
+  return { $, read, prefs, savePrefs, t, el, post, kindLabel, displayName, clock, audioSeconds };
 })();

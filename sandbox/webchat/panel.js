@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { $, t, el, post, kindLabel, displayName, clock, sizeText, audioSeconds } = window.Tongxin;
+  const { $, t, el, post, kindLabel, displayName, clock, audioSeconds } = window.Tongxin;
   const BUSY_MS = 4000; // how long reply buttons ignore taps after one (or until the bot answers)
   // Back and Main menu as the bot labels them (nav.back, nav.home in locales/*/common.po): the
   // page pins them below the keyboard's other choices, so they never scroll out of sight.
@@ -243,8 +243,10 @@
       const node = el("div", { class: `msg ${mine ? "me" : "bot"} kind-${m.kind}`, "data-id": m.id });
       node.append(el("span", { class: "sr-only", text: `${mine ? t("you") : t("bot")}：` }));
       const media = this.mediaNode(m);
+      const captionFirst = m.kind === "document" && !mine && m.text;
+      if (captionFirst) node.append(textNode(m.text));
       if (media) node.append(media);
-      if (m.text && !["sticker", "contact"].includes(m.kind)) {
+      if (m.text && !captionFirst && !["sticker", "contact"].includes(m.kind)) {
         node.append(mine ? el("div", { class: "text", text: m.text }) : textNode(m.text));
       }
       const meta = el("div", { class: "meta" });
@@ -268,13 +270,15 @@
         return box;
       }
       if (m.kind === "document") {
+        // The caption says what the file is for ("添加到手机日历"), above; the link only opens
+        // it. A file is never introduced by its name and size (issue 11, item 7).
         const name = file.name || "file";
+        const label = m.text ? t("document.open") : t("document.download", { name });
         return el(
           "a",
-          { class: "doc", href: file.url || "#", download: name, "aria-label": t("document.download", { name }) },
+          { class: "doc", href: file.url || "#", download: name },
           el("span", { class: "doc-icon", "aria-hidden": "true", text: name.endsWith(".ics") ? "📅" : "📄" }),
-          el("span", { class: "doc-name", text: name }),
-          el("span", { class: "doc-size", text: sizeText(file.size || 0) }),
+          el("span", { class: "doc-name", text: label }),
         );
       }
       if (m.kind === "sticker") {

@@ -46,3 +46,9 @@ async def slot_of(
     day = open_days[days_ahead - 1]
     assert len(days[day]) > index, f"{venue_code} has {len(days[day])} slots on {day}"
     return days[day][index]
+
+
+def names_booking(text: str, booking_id: int | None) -> bool:
+    """Whether ``text`` names the booking by its number, as residents read it (docs/glossary.md:
+    "第 9 号预约" / "booking number 9", never "#9")."""
+    return f"第 {booking_id} 号预约" in text or f"booking number {booking_id}" in text

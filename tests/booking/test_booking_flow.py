@@ -15,7 +15,7 @@ from models.booking import BookingStatus, Slot
 from models.core.base import utcnow
 from models.core.outbox import OutboxMessage
 from models.core.places import ServiceCentre
-from tests.booking.booking_support import slot_of
+from tests.booking.booking_support import names_booking, slot_of
 from tests.booking.test_booking_flow_helpers import (
     bookings,
     choose_day,
@@ -106,7 +106,7 @@ async def test_canteen_for_three_gives_receipt_calendar_file_and_qr(
     assert booking.slot_id == slot.id and booking.booked_by_id is None
     assert await taken(services, slot.id or 0) == 3
     receipt = str(replies[0]["text"])
-    assert f"#{booking.id}" in receipt and when in receipt and canteen.name(lang) in receipt
+    assert names_booking(receipt, booking.id) and when in receipt and canteen.name(lang) in receipt
     assert ics_start(replies[1]) == slot.starts_at
     assert replies[1]["file"]["file_name"] == f"booking-{booking.id}.ics"
     assert replies[1]["caption"] == t("booking.ics")

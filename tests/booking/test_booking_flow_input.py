@@ -219,7 +219,7 @@ async def test_no_thanks_to_the_waitlist_goes_back_to_the_slots(
 
 
 def full_mark(t: Translator) -> str:
-    """The end of a full slot's label: "（已满，可候补）"."""
+    """The end of a full slot's label: "（已满，可排队等空位）"."""
     return t("booking.slot.full_label", time="", venue="", centre="").rsplit(" ", 1)[-1].lstrip("·")
 
 

@@ -9,7 +9,7 @@ from bot.timefmt import format_when
 from models.booking.bookings import BookingStatus
 from models.booking.waitlist import WaitStatus
 from models.core.outbox import OutboxMessage
-from tests.booking.booking_support import slot_of
+from tests.booking.booking_support import names_booking, slot_of
 from tests.booking.test_my_bookings_support import (
     assert_reprompts,
     book_slot,
@@ -64,7 +64,7 @@ async def test_list_cancel_and_the_waiting_person_is_offered_the_place(
 
     await user.send("1")
     detail = user.last_text()
-    assert f"#{booking.id}" in detail and place["venue"] in detail
+    assert names_booking(detail, booking.id) and place["venue"] in detail
     assert detail.endswith(t("mine.detail.ask"))
     assert user.buttons()[:3] == [  # cancelling is never choice 1
         "1. " + t("mine.action.resend"),
@@ -107,7 +107,7 @@ async def test_list_cancel_and_the_waiting_person_is_offered_the_place(
     await other.send("1")  # the offer is the current screen: 1 accepts
     [taken] = await bookings_of(services, OTHER)
     assert (taken.slot_id, taken.status) == (slot.id, BookingStatus.CONFIRMED.value)
-    assert any(f"#{taken.id}" in text for text in texts(other.state.messages(OTHER)))
+    assert any(names_booking(text, taken.id) for text in texts(other.state.messages(OTHER)))
     assert (await slot_row(services, slot.id or 0)).taken == 1
 
     await user.send("/mybookings")  # nothing left

@@ -9,7 +9,7 @@ from bot.context import Services
 from bot.timefmt import format_clock, format_day, format_span
 from models.booking.bookings import Booking, BookingStatus
 from models.booking.slots import Slot
-from tests.booking.booking_support import slot_of
+from tests.booking.booking_support import names_booking, slot_of
 from tests.booking.test_my_bookings_support import (
     assert_reprompts,
     book_slot,
@@ -69,7 +69,7 @@ async def test_reschedule_to_another_day_sends_a_new_receipt(
     assert (moved.slot_id, moved.status, moved.party_size) == (new.id, "confirmed", 2)
     assert (await slot_row(services, old.id or 0)).taken == old.taken
     assert (await slot_row(services, new.id or 0)).taken == new.taken + 2
-    assert f"#{moved.id}" in texts(shown)[0] and place["when"] in texts(shown)[0]
+    assert names_booking(texts(shown)[0], moved.id) and place["when"] in texts(shown)[0]
     assert [m.get("kind") for m in shown][1:3] == ["document", "photo"]  # .ics and QR code
     assert user.last_text() == t("mine.move.done")
     assert user.buttons()[0] == "1. " + t("menu.book")
@@ -112,7 +112,7 @@ async def test_resend_receipt_and_a_stale_choice(harness: BotHarness, services: 
     await user.send("/mybookings")
     await user.send("1")
     shown = await user.choose(t("mine.action.resend"))
-    assert f"#{booking.id}" in texts(shown)[0]
+    assert names_booking(texts(shown)[0], booking.id)
     assert [m.get("kind") for m in shown][1:3] == ["document", "photo"]
     assert user.last_text() == t("mine.detail.again")
     # cancelled elsewhere meanwhile (e.g. by answering the reminder): the fresh list

@@ -10,7 +10,7 @@ from jobs.booking import tick_once
 from models.booking import BookingStatus, WaitStatus
 from models.core.base import utcnow
 from tests.authz.authz_cast import forge_tap
-from tests.booking.booking_support import slot_of
+from tests.booking.booking_support import names_booking, slot_of
 from tests.booking.test_my_bookings_support import (
     book_slot,
     bookings_of,
@@ -78,7 +78,7 @@ async def test_a_lapsed_offer_passes_to_the_next_person(
     shown = await second.press("1. " + en("waitlist.button.accept"))
     [booking] = await bookings_of(services, SECOND)
     assert (booking.slot_id, booking.status) == (slot.id, BookingStatus.CONFIRMED.value)
-    assert texts(shown)[0].startswith("✅") and f"#{booking.id}" in texts(shown)[0]
+    assert texts(shown)[0].startswith("✅") and names_booking(texts(shown)[0], booking.id)
     assert en("booking.ics") in texts(shown)  # the receipt comes in their language
     assert (await slot_row(services, slot.id or 0)).taken == 1
 
@@ -128,7 +128,7 @@ async def test_an_offer_can_be_taken_up_from_my_bookings(
     await cancel_through_the_list(harness, services)
     first = harness.user(FIRST)
     await first.send("/mybookings")
-    assert first.buttons()[0].endswith("（有名额了，等您接受）")
+    assert first.buttons()[0].endswith("（有空位了，等您接受）")
     await first.send("1")
     fresh = await entry_row(services, entry.id or 0)
     assert fresh.offer_expires_at is not None
@@ -141,6 +141,6 @@ async def test_an_offer_can_be_taken_up_from_my_bookings(
     shown = await first.choose(t("mine.entry.accept"))
     [booking] = await bookings_of(services, FIRST)
     assert booking.status == BookingStatus.CONFIRMED.value
-    assert f"#{booking.id}" in texts(shown)[0]
+    assert names_booking(texts(shown)[0], booking.id)
     assert first.last_text() == t("home.prompt")
     assert (await entry_row(services, entry.id or 0)).status == WaitStatus.ACCEPTED.value

@@ -71,10 +71,14 @@ async def test_resident_books_a_canteen_slot_by_clicking(
     [booking] = await eventually(booked)
     assert booking.status == BookingStatus.CONFIRMED.value
     assert (booking.slot_id, booking.party_size) == (slot.id, 2)
-    receipt = await bot_said(page, RESIDENT, f"#{booking.id}")
+    receipt = await bot_said(page, RESIDENT, f"第 {booking.id} 号预约")
     await expect(receipt).to_contain_text(canteen)
-    calendar = chat.get_by_role("link", name=f"下载 booking-{booking.id}.ics")
+    calendar_message = chat.locator(".msg.bot.kind-document")
+    await expect(calendar_message).to_contain_text(t("booking.ics"))  # what it is for
+    await expect(calendar_message).not_to_contain_text(f"booking-{booking.id}.ics")
+    calendar = calendar_message.get_by_role("link", name="打开这个文件")
     await expect(calendar).to_be_visible()
+    await expect(calendar).to_have_attribute("download", f"booking-{booking.id}.ics")
     qr = chat.locator(".msg.bot.kind-photo img")
     await expect(qr).to_have_attribute("alt", t("booking.qr"))
     await expect(qr).not_to_have_js_property("naturalWidth", 0)  # a real, decodable QR code

@@ -100,7 +100,14 @@ async def test_media_inline_keyboards_edits_deletions_and_answers(
     image = chat.locator(".msg.bot.kind-photo img")
     await expect(image).to_have_attribute("alt", "海报")
     await expect(image).to_have_js_property("naturalWidth", 3)  # decoded, not a broken image
-    document = chat.get_by_role("link", name="下载 预约-42.ics")
+    # A file says what it is for (its caption, first and in bold), never its name and size.
+    file_message = chat.locator(".msg.bot.kind-document")
+    await expect(file_message.locator(".text")).to_have_text("加入日历")
+    shown = await file_message.inner_text()
+    assert shown.index("加入日历") < shown.index("打开这个文件"), shown
+    await expect(file_message).not_to_contain_text("预约-42.ics")
+    await expect(file_message).not_to_contain_text(" B")
+    document = chat.get_by_role("link", name="打开这个文件")
     await expect(document).to_have_attribute("download", "预约-42.ics")
     href = await document.get_attribute("href")
     assert href is not None

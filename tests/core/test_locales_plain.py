@@ -18,7 +18,15 @@ from tests.core.locale_catalogues import LOCALES_DIR, read_language
 STAFF_CATALOGUES = frozenset({"booking_staff.po", "broadcast.po", "venues_admin.po"})
 # Staff messages in catalogues residents also read, and the help's list of staff commands.
 STAFF_IDS = frozenset(
-    {"roles.redeemed.admin", "roles.list.empty", "help.staff", "help.staff.command"}
+    {
+        "roles.redeemed.admin",
+        "roles.list.empty",
+        "help.staff",
+        "help.staff.command",
+        "help.command.approvals",
+        "booking.approval.request",
+        "booking.button.approve",
+    }
 )
 COMMAND = re.compile(r"(?<![\w/:.])/[a-z]{2,}\b")
 

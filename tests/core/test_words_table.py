@@ -301,7 +301,7 @@ ROWS: list[tuple[str, str, str, Expected]] = [
     ("booking_detail", "zh_CN", "取消", None),
     ("booking_detail", "zh_CN", "取消预约", "cancel"),
     ("booking_detail", "zh_CN", "改期", "move"),
-    ("booking_detail", "zh_CN", "回执", "resend"),
+    ("booking_detail", "zh_CN", "预约单", "resend"),
     ("booking_detail", "en", "cancel", None),
     ("booking_detail", "en", "change the time", "move"),
     ("delete_data", "zh_CN", "好的", None),

@@ -69,7 +69,7 @@ async def test_mydata_sends_everything_as_json(harness: BotHarness, services: Se
     assert messages[-1]["kind"] == "document"
     document = messages[-1]["file"]
     assert document["file_name"] == "mydata.json"
-    assert "这是我们保存的您的全部信息" in messages[-1]["caption"]
+    assert "您的全部资料" in messages[-1]["caption"]
     raw = document["bytes"]
     assert raw == harness.state.files[document["file_id"]].data
     assert "测试用户甲" in raw.decode("utf-8")  # ensure_ascii=False
@@ -87,7 +87,7 @@ async def test_mydata_sends_everything_as_json(harness: BotHarness, services: Se
 async def test_mydata_in_english_and_for_strangers(harness: BotHarness, services: Services) -> None:
     await make_person(services.sessions, UID, language="en")
     messages = await harness.user(UID, language_code="en").send("/mydata")
-    assert "This is everything we store about you" in messages[-1]["caption"]
+    assert "Everything we keep about you" in messages[-1]["caption"]
     stranger = harness.user(UID + 1)
     await stranger.send("/mydata")
     assert "我们没有保存您的任何信息" in stranger.last_text()
