@@ -32,6 +32,7 @@ __all__ = [  # error_text and DAYS_PER_PAGE too: "my bookings" reaches them here
     "on_day_answer",
     "qr_png",
     "receipt_text",
+    "send_qr",
     "send_receipt",
     "slot_option",
 ]
@@ -175,6 +176,14 @@ async def send_receipt(context: TongxinContext, chat_id: int, view: BookingView)
     await context.bot.send_document(
         chat_id, ics_file(view, context.lang, settings.tz), caption=context.t("booking.ics")
     )
-    if view.booking.status == BookingStatus.CONFIRMED.value:
-        link = checkin_link(context.bot.username, view.booking.code)
-        await context.bot.send_photo(chat_id, qr_png(link), caption=context.t("booking.qr"))
+    await send_qr(context, chat_id, view)
+
+
+async def send_qr(context: TongxinContext, chat_id: int, view: BookingView) -> bool:
+    """The check-in QR code of a confirmed booking (the receipt says "show the code below");
+    False, and nothing sent, for a booking that has none yet."""
+    if view.booking.status != BookingStatus.CONFIRMED.value:
+        return False
+    link = checkin_link(context.bot.username, view.booking.code)
+    await context.bot.send_photo(chat_id, qr_png(link), caption=context.t("booking.qr"))
+    return True
