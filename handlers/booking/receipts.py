@@ -112,8 +112,9 @@ def slot_option(context: TongxinContext, found: OpenSlot, *, with_day: bool = Fa
     return Option(str(found.slot.id), label)
 
 
-def receipt_text(context: TongxinContext, view: BookingView) -> str:
-    """What, where, when, how to get there and how to cancel, for the booking's status."""
+def receipt_text(context: TongxinContext, view: BookingView, *, moved: bool = False) -> str:
+    """What, where, when, how to get there and how to cancel, for the booking's status
+    (``moved``: a confirmed booking just moved to another time says "改期成功")."""
     t, lang, tz = context.t, context.lang, context.services.settings.tz
     venue, centre = view.venue, view.centre
     address = (venue.address_en or centre.address_en) if lang == "en" else ""
@@ -124,7 +125,7 @@ def receipt_text(context: TongxinContext, view: BookingView) -> str:
     msgid = {
         BookingStatus.PENDING_APPROVAL.value: "booking.receipt.pending_approval",
         BookingStatus.AWAITING_RESIDENT.value: "booking.receipt.awaiting_resident",
-    }.get(status, "booking.receipt.confirmed")
+    }.get(status, "booking.receipt.moved" if moved else "booking.receipt.confirmed")
     text = t.n(
         msgid,
         view.booking.party_size,
@@ -143,12 +144,17 @@ def receipt_text(context: TongxinContext, view: BookingView) -> str:
 
 
 def ics_file(view: BookingView, language: str, tz: ZoneInfo) -> InputFile:
-    """The booking as an iCalendar file with a 2-hour alarm, for the phone's calendar."""
+    """The booking as an iCalendar file for the phone's calendar.
+
+    The UID is the booking's, and SEQUENCE counts its moves: a moved booking's file updates
+    the entry the phone already has instead of adding a second one.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Tongxin//booking//ZH")
     calendar.add("version", "2.0")
     event = Event()
     event.add("uid", f"booking-{view.booking.id}@tongxin")
+    event.add("sequence", view.booking.revision)
     event.add("dtstamp", datetime.now(tz))
     event.add("dtstart", view.slot.starts_at)
     event.add("dtend", view.slot.ends_at)
@@ -169,10 +175,12 @@ def qr_png(link: str) -> InputFile:
     return InputFile(io.BytesIO(qr_image(link)), filename="checkin.png")
 
 
-async def send_receipt(context: TongxinContext, chat_id: int, view: BookingView) -> None:
+async def send_receipt(
+    context: TongxinContext, chat_id: int, view: BookingView, *, moved: bool = False
+) -> None:
     """The receipt text, then the calendar file; a confirmed booking also gets its QR code."""
     settings = context.services.settings
-    await context.bot.send_message(chat_id, receipt_text(context, view))
+    await context.bot.send_message(chat_id, receipt_text(context, view, moved=moved))
     await context.bot.send_document(
         chat_id, ics_file(view, context.lang, settings.tz), caption=context.t("booking.ics")
     )

@@ -92,10 +92,12 @@ async def plan_reminders(
     params = await describe_booking(session, slot, venue)
     msgids = {"24h": N_("booking.reminder.24h"), "2h": N_("booking.reminder.2h")}
     people = await _people(session, booking)
+    # A moved booking's reminders are new rows: the old time's keep their (unique) keys.
+    moved = f"r{booking.revision}:" if booking.revision else ""
     planned = [
         reminder(
             person,
-            f"booking:{booking_id}:{name}",
+            f"booking:{booking_id}:{moved}{name}",
             slot.starts_at - before,
             msgids[name],
             expires_at=slot.starts_at,
