@@ -177,4 +177,4 @@ async def just_booked(
         .limit(1)
     )
     row = (await session.execute(query)).first()
-    return None if row is None else RecentBooking(int(row[0]), row[1] in ACTIVE)
+    return None if row is None else RecentBooking(row[0] or 0, row[1] in ACTIVE)
