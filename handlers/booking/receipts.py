@@ -14,9 +14,9 @@ from telegram import InputFile, Update
 
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span
-from handlers.booking.qr import qr_image
 from handlers.kit import Option, chosen, error_text
-from models.booking import DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
+from jobs.qr import qr_image, start_link
+from models.booking import CHECKIN_LINK, DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
 from models.core.places import VenueKind
 
 MORE_DAYS = "__more_days__"
@@ -167,7 +167,7 @@ def ics_file(view: BookingView, language: str, tz: ZoneInfo) -> InputFile:
 
 def checkin_link(bot_username: str, code: str) -> str:
     """The deep link in the receipt's QR code; a volunteer's scan opens the check-in."""
-    return f"https://t.me/{bot_username}?start=ci_{code}"
+    return start_link(bot_username, CHECKIN_LINK + code)
 
 
 def qr_png(link: str) -> InputFile:

@@ -118,6 +118,7 @@ from models.booking.notices import (
 from models.booking.placing import (
     BookingMade,
     Queued,
+    RecentBooking,
     book_slot,
     check_slot,
     just_booked,
@@ -144,6 +145,7 @@ from models.booking.proxying import (
     AlreadyAnswered,
     PhoneLookup,
     ProxyAnswered,
+    RequestWithdrawn,
     Resident,
     answer_proxy_question,
     proxied_resident,

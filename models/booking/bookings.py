@@ -20,6 +20,7 @@ from sqlmodel.sql.expression import Select
 from models.booking.calendar import TOWNS_TZ
 from models.booking.creation import Booked, create_booking
 from models.booking.notices import after_cancelled, plan_reminders
+from models.booking.proxy_notices import WITHDRAWN, tell_resident_withdrawn
 from models.booking.rules import (
     AlreadyYours,
     BookingNotActive,
@@ -101,17 +102,29 @@ async def cancel_booking(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """End an active booking: its places go to the waitlist (or back to the slot) at once."""
+    """End an active booking: its places go to the waitlist (or back to the slot) at once.
+
+    A proxy cancelling a booking its resident has not answered yet withdraws the request: the
+    resident is told, and their answer to it changes nothing (``WITHDRAWN``).
+    """
     if booking.status not in ACTIVE:
         raise BookingNotActive()
+    withdrawn = (
+        booking.status == BookingStatus.AWAITING_RESIDENT.value
+        and status == BookingStatus.CANCELLED
+        and actor.id == booking.booked_by_id
+    )
     now = now or utcnow()
     booking.status, booking.updated_at = status.value, now
+    reason = WITHDRAWN if withdrawn else reason
     if reason is not None:
         booking.decline_reason = reason[:256]
     await session.flush()
     await release_places(session, booking.slot_id, booking.party_size)
     await record_audit(session, actor.id, f"booking.{status.value}", "booking", booking.id)
     await after_cancelled(session, booking)
+    if withdrawn:
+        await tell_resident_withdrawn(session, booking)
     await offer_freed_places(session, booking.slot_id, now=now)
     return booking
 

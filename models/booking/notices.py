@@ -78,8 +78,8 @@ def reminder_question(booking_id: int) -> dict[str, Any]:
     return question(
         REMINDER_QUESTION,
         booking_id,
-        ("yes", N_("booking.choice.coming")),
-        ("no", N_("booking.choice.cancel_it")),
+        ("yes", N_("booking.choice.coming"), N_("booking.words.coming")),
+        ("no", N_("booking.choice.cancel_it")),  # cancelling: only its own words pick it
     )
 
 
@@ -190,7 +190,7 @@ async def send_offer(session: AsyncSession, entry: WaitlistEntry, slot: Slot) ->
     payload[QUESTION] = question(  # the current screen once delivered; accepting first
         OFFER_QUESTION,
         entry_id,
-        ("acc", N_("waitlist.button.accept")),
+        ("acc", N_("waitlist.button.accept"), N_("waitlist.words.accept")),
         ("dec", N_("waitlist.button.decline")),
     )
     await notify(

@@ -156,7 +156,7 @@ async def test_the_reminder_brings_its_own_keyboard_and_survives_a_restart(
         t("nav.home"),
     ]
     await harness.restart()
-    replies = await user.send("好的")  # not one of its choices: asked again, same buttons
+    replies = await user.send("今天天气不错")  # not one of its choices: asked again, same buttons
     assert replies[-1]["text"] == t("home.question.again", count=2)
     assert user.buttons() == [
         "1. " + t("booking.choice.coming"),
