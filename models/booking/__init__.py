@@ -104,6 +104,7 @@ from models.booking.noshows import (
     no_show_report,
 )
 from models.booking.notices import (
+    APPROVAL_QUESTION,
     OFFER_QUESTION,
     PROXY_QUESTION,
     REMINDER_QUESTION,
