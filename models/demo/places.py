@@ -9,8 +9,9 @@ from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 
 from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
 from models.demo.booking import seed_booking
@@ -234,6 +235,12 @@ async def seed_places(session: AsyncSession, today: datetime | None = None) -> d
             phone=phone,
         )
         ids[code] = row_id
+        # A demo database made before centres had phones (migration 0010) gets them too.
+        await session.execute(
+            update(ServiceCentre)
+            .where(col(ServiceCentre.id) == row_id, col(ServiceCentre.phone) == "")
+            .values(phone=phone)
+        )
     for centre, code, kind, zh, en, capacity, acc_zh, acc_en in VENUES:
         row_id = await _ensure(
             session,

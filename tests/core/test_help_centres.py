@@ -4,10 +4,12 @@ reader's own town first (issue 11, item 10)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlmodel import col
 
 from bot.context import Services
 from models.core.places import ServiceCentre
+from models.demo import seed_places
 from tests.factories import make_person
 from tests.harness import BotHarness
 
@@ -45,3 +47,14 @@ async def test_a_centre_without_a_phone_still_reads_right(
     user = harness.user(880102)
     await user.send("/help")
     assert user.last_text().count("☎️ 电话：—") == 2
+
+
+async def test_seeding_again_gives_an_older_demo_database_the_phones(services: Services) -> None:
+    async with services.sessions() as session, session.begin():
+        await session.execute(update(ServiceCentre).values(phone=""))
+    async with services.sessions() as session, session.begin():
+        await seed_places(session)
+    async with services.sessions() as session:
+        rows = await session.execute(select(col(ServiceCentre.code), col(ServiceCentre.phone)))
+        phones = dict(rows.all())
+    assert phones == {"d-centre": "021-5961 2345", "q-centre": "0513-8321 6789"}
