@@ -1,10 +1,10 @@
 """The mixed workload of bench/mixed.py: new residents registering and booking, returning ones
 answering their 24 h reminder, interleaved the way a morning's traffic arrives.
 
-A new resident (19 updates): /start, agree, language, town, community, skip the name, skip the
-phone; the booking menu item, for myself, the canteen, their town, "⚡ the nearest free slots",
-one of the first five slots, one person, confirm; then "my bookings", the first booking, the
-main menu.
+A new resident (17 updates): /start, agree, language, town, community, skip the name, skip the
+phone; the booking menu item, the canteen (for themselves in their own town: neither is asked
+since issue 11), "⚡ the nearest free slots", one of the first five slots, one person, confirm;
+then "my bookings", the first booking, the main menu.
 A returning resident (3 updates) holds a confirmed canteen booking whose 24 h reminder was
 just sent (it is their current screen): they type "1" (coming), open "my bookings", and go back
 to the main menu.
@@ -59,9 +59,7 @@ NEW_RESIDENT = [
     _text("onboarding", "/start"),
     *(_text("onboarding", "1") for _ in range(6)),  # agree, 中文, D town, community, skip, skip
     _text("menu", "1"),  # 预约
-    _text("booking", "1"),  # for myself
-    _text("booking", "3"),  # the canteen
-    _text("booking", "1"),  # D town
+    _text("booking", "3"),  # the canteen (for myself, in their own town: neither is asked)
     _press_containing("booking", "⚡"),  # the nearest free slots
     Step("booking", lambda state, uid: state.send_text(uid, str(uid % 5 + 1))),  # one of 5 slots
     _text("booking", "1"),  # one person

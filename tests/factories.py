@@ -17,8 +17,10 @@ async def make_person(
     language: str = "zh_CN",
     name: str | None = "王阿姨",
     phone: str | None = None,
+    elder_mode: bool = True,
 ) -> Person:
-    """An onboarded person (consented, town + community set) in a private chat = tg_user_id."""
+    """An onboarded person (consented, town + community set) in a private chat = tg_user_id;
+    elder mode on, as everyone starts, unless told."""
     async with sessions() as session, session.begin():
         town = (await session.execute(select(Town).where(Town.code == town_code))).scalar_one()
         community = (
@@ -33,6 +35,7 @@ async def make_person(
             community_id=community.id,
             language=language,
             phone=phone,
+            elder_mode=elder_mode,
         )
         await complete_onboarding(session, person)
     return person

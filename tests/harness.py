@@ -15,6 +15,10 @@ from jobs.outbox import OutboxPump
 from sandbox.state import SandboxState
 from sandbox.transport import SandboxRequest
 
+# The "➡️ more" choice under a screen too long for elder mode (nav.more, in every language).
+MORE_MARK = "➡️"
+MAX_PAGES = 5
+
 Message = dict[str, Any]
 
 
@@ -149,7 +153,15 @@ class SimUser:
         return await self._act(self.state.press(self.id, label))
 
     async def choose(self, words: str) -> list[Message]:
-        """Tap the reply-keyboard button whose label contains ``words``."""
+        """Tap the reply-keyboard button whose label contains ``words``, paging with "➡️ more"
+        (elder mode's screens hold 6 choices) while it is not on screen, as a person would."""
+        for _ in range(MAX_PAGES):
+            if any(words in label for label in self.buttons()):
+                break
+            more = [label for label in self.buttons() if MORE_MARK in label]
+            if not more:
+                break
+            await self.press(more[0])
         return await self.press(self.button(words))
 
     async def tap(

@@ -14,7 +14,7 @@ from telegram import InputFile, Update
 
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span
-from handlers.kit import Option, chosen, error_text
+from handlers.kit import Option, chosen, error_text, room
 from jobs.qr import qr_image, start_link
 from models.booking import CHECKIN_LINK, DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
 from models.core.places import VenueKind
@@ -27,6 +27,7 @@ __all__ = [  # error_text and DAYS_PER_PAGE too: "my bookings" reaches them here
     "DayPages",
     "checkin_link",
     "day_options",
+    "days_per_page",
     "error_text",
     "ics_file",
     "on_day_answer",
@@ -38,12 +39,23 @@ __all__ = [  # error_text and DAYS_PER_PAGE too: "my bookings" reaches them here
 ]
 
 
-def day_options(context: TongxinContext, today: date, page: int = 0) -> list[Option]:
-    """今天 / 明天 / 后天, then the next days by weekday, then "more days"; keys are ISO dates."""
+def days_per_page(context: TongxinContext, beside: int = 0) -> int:
+    """How many days a day question shows, with "more days" and ``beside`` other choices."""
+    return min(DAYS_PER_PAGE, room(context, beside + 1))
+
+
+def day_options(
+    context: TongxinContext, today: date, page: int = 0, *, beside: int = 0
+) -> list[Option]:
+    """今天 / 明天 / 后天, then the next days by weekday, then "more days"; keys are ISO dates.
+
+    As many days as the person's layout leaves room for beside "more days" and ``beside``
+    other choices (elder mode: four with "⚡ nearest", five without)."""
     t, lang = context.t, context.lang
     options = []
-    first = today + timedelta(days=page * DAYS_PER_PAGE)
-    for offset in range(DAYS_PER_PAGE):
+    per_page = days_per_page(context, beside)
+    first = today + timedelta(days=page * per_page)
+    for offset in range(per_page):
         day = first + timedelta(days=offset)
         ahead = (day - today).days
         words = format_day(day, lang, short=True)

@@ -114,7 +114,7 @@ async def ask_community(update: Update, context: TongxinContext, first: str = ""
     """Which community of the towns the author may address (a page at a time)."""
     found = await run(context, community_choices, scopes=await current_scopes(context))
     options = [Option(c.code, c.name(context.t.language)) for c in found]
-    page, _pages = page_of(options, notice_draft(context).get("page", 0), context.t)
+    page, _pages = page_of(options, notice_draft(context).get("page", 0), context)
     text = context.t("broadcast.ask_community")
     return await ask(update, context, text, page, COMMUNITY, first=first)
 

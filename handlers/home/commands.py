@@ -13,12 +13,14 @@ from bot.context import TongxinContext
 from bot.i18n import Catalogues
 from handlers.kit import (
     MenuButton,
+    MoreWords,
     Wiring,
     is_nav,
     registered,
     reply_not_registered,
     show_help,
     show_main_menu,
+    show_more_menu,
 )
 
 
@@ -69,5 +71,6 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("menu", home_button),
         MessageHandler(MenuButton(wiring.i18n, wiring.menu, "help"), show_help),
         MessageHandler(HomeWords(wiring.i18n), home_button),
+        MessageHandler(MoreWords(wiring.i18n), show_more_menu),  # the menu's second page
         MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, fallback),
     ]

@@ -3,8 +3,10 @@
 Every flow built with ``conversation`` is persistent (a restart strands nobody mid-flow),
 re-enterable, and answers the same way everywhere: 🏠 / ``/menu`` leaves to the main menu,
 ``/cancel`` leaves saying nothing was kept, ``/help`` leaves to the help screen, ⬅️ runs the
-screen's own Back step, and anything else goes to the screen's step. Someone who is not (or no
-longer) registered is told to start, and the flow ends. Leaving always clears the draft.
+screen's own Back step (on a list's later page: the page before), the kit's "more" shows the
+next page of a list too long for the person's layout, and anything else goes to the screen's
+step. Someone who is not (or no longer) registered is told to start, and the flow ends.
+Leaving always clears the draft.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from handlers.kit.feature import Wiring
 from handlers.kit.menu import MenuButton, show_help, show_main_menu
 from handlers.kit.person import registered
 from handlers.kit.replies import reply_not_registered
-from handlers.kit.screens import message_text
+from handlers.kit.screens import ask_fewer, ask_more, message_text, more_asked, on_a_later_page
 from handlers.kit.ui import is_nav
 
 Step = Callable[[Update, TongxinContext], Coroutine[Any, Any, Any]]
@@ -95,7 +97,11 @@ def screen(step: Step, *, back: Step, home: Step = leave, registered_only: bool 
         if is_nav(text, context.t, "home"):
             return await home(update, context)
         if is_nav(text, context.t, "back"):
+            if on_a_later_page(context):  # a list's later page: ⬅️ is the page before
+                return await ask_fewer(update, context)
             return await back(update, context)
+        if more_asked(update, context):  # the kit's own page of a long list, not the step's
+            return await ask_more(update, context)
         return await step(update, context)
 
     run_step.__name__ = getattr(step, "__name__", "step")

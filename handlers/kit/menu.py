@@ -18,7 +18,16 @@ from handlers.kit.db import run
 from handlers.kit.feature import MenuEntry
 from handlers.kit.person import current_scopes
 from handlers.kit.replies import reply, reply_not_registered
-from handlers.kit.ui import Option, choice_keyboard, match_option
+from handlers.kit.ui import (
+    DENSE,
+    Layout,
+    Option,
+    choice_keyboard,
+    is_nav,
+    layout,
+    match_option,
+    prompt,
+)
 from models.core.authz import Action, holds
 from models.core.catalogue import list_centres
 
@@ -35,9 +44,22 @@ class MainMenu:
         """The items, translated."""
         return [Option(entry.key, t(entry.label)) for entry in self.entries]
 
-    def keyboard(self, t: Translator) -> ReplyKeyboardMarkup:
-        """Big two-per-row menu; it is the top, so it has no Back or Main menu row."""
-        return choice_keyboard(self.options(t), t, columns=2, back=False, home=False)
+    def keyboard(self, t: Translator, shape: Layout = DENSE, page: int = 0) -> ReplyKeyboardMarkup:
+        """Big buttons, two a row where the layout allows; it is the top, so no ⬅️ or 🏠 row.
+
+        When the items do not fit the layout (elder mode), the first page ends in "more" and
+        the second holds the rest with ⬅️; items keep their numbers on either page, so a typed
+        number always means the same item."""
+        options = self.options(t)
+        if len(options) <= shape.choices:
+            return choice_keyboard(options, t, columns=2, back=False, home=False, shape=shape)
+        labels = [f"{n}. {o.label}" for n, o in enumerate(options, start=1)]
+        first = shape.choices - 1
+        if page % 2 == 0:
+            rows = [[label] for label in labels[:first]] + [[t("nav.more")]]
+        else:
+            rows = [[label] for label in labels[first:]] + [[t("nav.back")]]
+        return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
 
 def publish_main_menu(application: Application, menu: MainMenu) -> None:  # type: ignore[type-arg]
@@ -53,16 +75,37 @@ def main_menu(context: TongxinContext) -> MainMenu:
     return menu
 
 
-def main_menu_keyboard(context: TongxinContext) -> ReplyKeyboardMarkup:
-    """The main menu keyboard in the person's language."""
-    return main_menu(context).keyboard(context.t)
+def main_menu_keyboard(context: TongxinContext, page: int = 0) -> ReplyKeyboardMarkup:
+    """The main menu keyboard in the person's language and layout."""
+    return main_menu(context).keyboard(context.t, layout(context), page)
 
 
 async def show_main_menu(
     update: Update, context: TongxinContext, msgid: str = "home.prompt", **params: object
 ) -> None:
     """Show the main menu with a short line (``msgid`` filled with ``params``) above it."""
-    await reply(update, context, context.t(msgid, **params), main_menu_keyboard(context))
+    await reply(update, context, prompt(context, msgid, **params), main_menu_keyboard(context))
+
+
+async def show_more_menu(update: Update, context: TongxinContext) -> None:
+    """The main menu's second page ("more" under a menu too long for the person's layout)."""
+    if context.person is None or context.person.onboarded_at is None:
+        await reply_not_registered(update, context)
+        return
+    keyboard = main_menu_keyboard(context, page=1)
+    await reply(update, context, prompt(context, "home.prompt"), keyboard)
+
+
+class MoreWords(filters.MessageFilter):
+    """The "more" button (or its word) outside a flow: the main menu's second page."""
+
+    def __init__(self, i18n: Catalogues) -> None:
+        super().__init__(name="MoreWords", data_filter=False)
+        self._translators = [i18n.translator(lang) for lang in i18n.languages]
+
+    def filter(self, message: Message) -> bool:
+        """True for the "more" label in any language."""
+        return any(is_nav(message.text, t, "more") for t in self._translators)
 
 
 class MenuButton(filters.MessageFilter):

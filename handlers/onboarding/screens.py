@@ -93,7 +93,7 @@ async def ask_step(
         options = [Option(str(town.id), town.name(lang)) for town in view.towns]
         return await ask(update, context, t("onboarding.town"), options, state, first=note)
     options = [Option(str(c.id), c.name(lang)) for c in view.communities]
-    page, _pages = page_of(options, community_page(context), t)
+    page, _pages = page_of(options, community_page(context), context)
     town = view.town.name(lang) if view.town else ""
     return await ask(update, context, t("onboarding.community", town=town), page, state, first=note)
 

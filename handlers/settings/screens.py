@@ -135,7 +135,7 @@ async def ask_community(update: Update, context: TongxinContext, first: str = ""
     except DomainError as error:
         return await ask_town(update, context, error_text(context, error))
     options = [Option(str(c.id), c.name(context.t.language)) for c in found.communities]
-    page, _pages = page_of(options, data.get("page", 0), context.t)
+    page, _pages = page_of(options, data.get("page", 0), context)
     text = context.t("settings.community.ask", town=found.town.name(context.t.language))
     return await ask(update, context, text, page, COMMUNITY, first=first)
 
@@ -197,10 +197,9 @@ async def ask_topics(
     if view is None:
         view = await run(context, settings_view, person=me(context))
     options = [Option(k, _topic_label(context.t, k, view.muted)) for k in NOTICE_TOPICS]
-    extra = [Option(k, context.t(f"topic.{k}")) for k in NOTICE_TOPICS]  # the bare names too
-    return await ask(
-        update, context, context.t("settings.topics.ask"), options, TOPICS, first=first, extra=extra
-    )
+    bare = [Option(k, context.t(f"topic.{k}")) for k in NOTICE_TOPICS]  # the bare names too
+    text = context.t("settings.topics.ask")
+    return await ask(update, context, text, options, TOPICS, first=first, aliases=bare)
 
 
 async def on_topic(update: Update, context: TongxinContext) -> int:

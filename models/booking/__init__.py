@@ -149,6 +149,7 @@ from models.booking.proxying import (
     RequestWithdrawn,
     Resident,
     answer_proxy_question,
+    has_booked_for_others,
     proxied_resident,
     resident_by_phone,
 )
@@ -177,6 +178,7 @@ from models.booking.search import (
     PlaceChoice,
     day_choices,
     day_slots,
+    default_town,
     nearest_slots,
     place_choices,
 )

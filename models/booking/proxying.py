@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from models.booking.bookings import BookingView, booking_view
 from models.booking.proxies import ResidentNotFound, answer_proxy_booking, look_up_resident
 from models.booking.proxy_consent import name_for_proxy
 from models.booking.proxy_notices import WITHDRAWN, tell_proxy_answer
 from models.booking.rules import BookingNotActive
-from models.booking.tables import ACTIVE, Booking, id_of
+from models.booking.tables import ACTIVE, Booking, ProxyConsent, id_of
 from models.core.base import get_or_raise
 from models.core.errors import DomainError
 from models.core.people import Person
@@ -79,6 +81,20 @@ async def resident_by_phone(
     except DomainError as error:
         return PhoneLookup(refused=error)
     return PhoneLookup(resident=await _resident(session, found, person))
+
+
+async def has_booked_for_others(session: AsyncSession, *, person: Person) -> bool:
+    """Whether ``person`` ever booked for someone else (or was given standing consent to): only
+    then does the booking flow open by asking whom it is for."""
+    me = id_of(person)
+    booked = select(col(Booking.id)).where(
+        col(Booking.booked_by_id) == me, col(Booking.person_id) != me
+    )
+    consented = select(col(ProxyConsent.id)).where(col(ProxyConsent.proxy_id) == me)
+    for query in (booked, consented):
+        if (await session.execute(query.limit(1))).first() is not None:
+            return True
+    return False
 
 
 async def proxied_resident(session: AsyncSession, *, person: Person, resident_id: int) -> Resident:

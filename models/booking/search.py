@@ -53,23 +53,38 @@ async def place_choices(
     return choices
 
 
+async def default_town(
+    session: AsyncSession, *, kind: str, home_town_id: int | None
+) -> Town | None:
+    """The town to search without asking "where?": the only town offering ``kind``, else the
+    resident's own when it does; None when the person must choose (the place question stays
+    one ⬅️ away, and a rule refusing the town leads back to it)."""
+    choices = await place_choices(session, kind=kind, home_town_id=home_town_id)
+    if len(choices) == 1:
+        return choices[0].town
+    own = [choice.town for choice in choices if choice.town.id == home_town_id]
+    return own[0] if own else None
+
+
 @dataclass(frozen=True)
 class DayChoices:
-    """What the day question needs: the chosen town (None: any centre) and how many pages of
-    days to offer (as far ahead as the venues take bookings)."""
+    """What the day question needs: the chosen town (None: any centre) and how many days ahead
+    the venues take bookings (``pages`` of days follow from it)."""
 
     town: Town | None
-    pages: int
+    horizon: int
+
+    def pages(self, per_page: int = DAYS_PER_PAGE) -> int:
+        """How many pages of ``per_page`` days reach the horizon."""
+        return max(1, math.ceil((self.horizon + 1) / per_page))
 
 
-async def day_choices(
-    session: AsyncSession, *, kind: str, town_id: int | None, per_page: int = DAYS_PER_PAGE
-) -> DayChoices:
-    """The chosen town and the number of pages of days for ``kind`` there."""
+async def day_choices(session: AsyncSession, *, kind: str, town_id: int | None) -> DayChoices:
+    """The chosen town and how far ahead ``kind`` may be booked there."""
     venues = await venues_of_kind(session, kind, town_id)
-    horizon = max((venue.horizon_days for venue, _centre in venues), default=per_page)
+    horizon = max((venue.horizon_days for venue, _centre in venues), default=DAYS_PER_PAGE)
     town = await town_of(session, town_id) if town_id is not None else None
-    return DayChoices(town, max(1, math.ceil((horizon + 1) / per_page)))
+    return DayChoices(town, horizon)
 
 
 async def nearest_slots(

@@ -68,7 +68,9 @@ async def book_canteen_for_resident(
     await choose_slot(proxy, t, slot, canteen.name(t.language))
     await proxy.choose(t.n("booking.party.many", 2, n=2))
     said = await described(services, t.language, slot, span=True)
-    assert proxy.last_text() == t.n("booking.ask_confirm.proxy", 2, name=name, party=2, **said)
+    assert proxy.last_text() == t.n(
+        "booking.ask_confirm.proxy.short", 2, name=name, party=2, **said
+    )
     return await proxy.choose(t("booking.confirm.yes")), slot
 
 

@@ -2,10 +2,11 @@
 
 Depth first; a screen is known by its conversation state and its buttons (plus the draft's kind,
 place and proxy-ness). Every screen must answer each tap (no dead end), end with ⬅️ and 🏠
-(the receipt returns to the main menu instead), and answer a sticker with a re-prompt that
+(the receipt returns to the main menu instead), hold no more choices than the layout allows
+besides them (elder mode: 6, one a row; off: 8), and answer a sticker with a re-prompt that
 changes nothing. Each kind of screen is expanded a bounded number of times per kind of venue so
-the crawl stays under a minute; bookings the crawler makes are cancelled at once, so screens
-replay identically.
+the crawl stays under a minute; bookings the crawler makes are cancelled at once (and those for
+someone else removed), so screens replay identically.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import col
 from telegram.ext import ConversationHandler
 
@@ -32,7 +33,7 @@ from handlers.booking.book.draft import (
     WAITLIST,
     WHO,
 )
-from handlers.kit import conversation_state
+from handlers.kit import ELDER_CHOICES, MAX_CHOICES, conversation_state
 from models.booking import ACTIVE, Booking, Slot, WaitlistEntry, cancel_booking, day_bounds
 from models.core.people import find_person
 from tests.booking.booking_support import slot_of
@@ -62,8 +63,11 @@ def settings(database_url: str) -> Settings:
 class Crawler:
     """Walks the booking flow as one user, checking every screen it meets."""
 
-    def __init__(self, harness: BotHarness, services: Services, user: SimUser) -> None:
+    def __init__(
+        self, harness: BotHarness, services: Services, user: SimUser, *, elder: bool
+    ) -> None:
         self.harness, self.services, self.user = harness, services, user
+        self.most, self.elder = (ELDER_CHOICES if elder else MAX_CHOICES), elder
         self.t = tr(services, "zh_CN")
         app = harness.app
         assert app is not None
@@ -75,6 +79,7 @@ class Crawler:
         self.states: Counter[int] = Counter()
         self.taps = 0
         self.booked = 0
+        self.most_seen = 0  # the most choices one screen held
 
     def state(self) -> int | None:
         """The user's booking screen (None: outside the flow)."""
@@ -109,6 +114,7 @@ class Crawler:
         """Outside the flow: the main menu is shown; bookings made are undone for replays."""
         labels = self.user.buttons()
         assert labels and labels[0] == "1. " + self.t("menu.book"), (action, labels)
+        assert len(labels) <= self.most, labels  # the main menu too (elder mode: "more" pages)
         async with self.services.sessions() as session, session.begin():
             me = await find_person(session, CRAWLER)
             assert me is not None
@@ -119,6 +125,13 @@ class Crawler:
                 await cancel_booking(session, booking, me)
                 self.booked += 1
             await session.execute(update(WaitlistEntry).values(status="left"))
+            # Once someone has booked for another, "for whom?" opens the flow: forget those
+            # bookings, so the flow replays as it began.
+            await session.execute(
+                delete(Booking).where(
+                    col(Booking.booked_by_id) == me.id, col(Booking.person_id) != me.id
+                )
+            )
 
     async def replay(self, path: list[tuple[str, str]]) -> None:
         """From the main menu, the same taps again."""
@@ -140,6 +153,11 @@ class Crawler:
         """⬅️ and 🏠 at the bottom; a sticker is answered by the same screen again."""
         t, user = self.t, self.user
         assert user.keyboard()[-1] == [t("nav.back"), t("nav.home")], user.last_text()
+        choices = user.keyboard()[:-1]
+        assert sum(len(row) for row in choices) <= self.most, choices
+        if self.elder:
+            assert all(len(row) == 1 for row in choices), choices
+        self.most_seen = max(self.most_seen, sum(len(row) for row in choices))
         where, text, before = self.here(), user.last_text(), await self.snapshot()
         replies = await user.sticker()
         assert len(replies) == 1 and self.here() == where
@@ -187,8 +205,9 @@ class Crawler:
                 await self.explore([*path, action])
 
 
-async def test_crawl_the_booking_flow(harness: BotHarness, services: Services) -> None:
-    user = await person(harness, CRAWLER, phone=OWN_PHONE, name="巡查员")
+@pytest.mark.parametrize("elder", [True, False])
+async def test_crawl_the_booking_flow(harness: BotHarness, services: Services, elder: bool) -> None:
+    user = await person(harness, CRAWLER, phone=OWN_PHONE, name="巡查员", elder=elder)
     await person(harness, RESIDENT_TG, town="Q", name="李大爷", phone=RESIDENT_PHONE)
     full_day = slot_day(await slot_of(services.sessions, "d-activity", 2))
     starts, ends = day_bounds(full_day, services.settings.tz)
@@ -200,13 +219,13 @@ async def test_crawl_the_booking_flow(harness: BotHarness, services: Services) -
             .where(col(Slot.starts_at) >= starts, col(Slot.starts_at) < ends)
             .values(taken=Slot.capacity)
         )
-    crawler = Crawler(harness, services, user)
+    crawler = Crawler(harness, services, user, elder=elder)
     t = crawler.t
 
     await user.send("/menu")
     start = ("press", user.button(t("menu.book")))
     await crawler.act(start)
-    assert crawler.state() == WHO
+    assert crawler.state() == KIND  # never booked for others: "what?" first
     await crawler.check_screen()
     await crawler.explore([start])
 
@@ -214,3 +233,4 @@ async def test_crawl_the_booking_flow(harness: BotHarness, services: Services) -
     assert reached == {WHO, PHONE, RESIDENT, KIND, PLACE, DAY, SLOT, PARTY, CONFIRM, WAITLIST}
     assert crawler.booked >= 6  # every kind was booked once at least (then undone)
     assert len(crawler.seen) >= 60  # distinct screens checked (about 90 today)
+    assert crawler.most_seen == crawler.most  # some screen is full: paging is what kept it so

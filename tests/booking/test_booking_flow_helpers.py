@@ -26,8 +26,10 @@ async def person(
     town: str = "D",
     name: str = "王阿姨",
     phone: str | None = None,
+    elder: bool = True,
 ) -> SimUser:
-    """A registered resident (D town: Changjiang; Q town: Xinglong) and their chat."""
+    """A registered resident (D town: Changjiang; Q town: Xinglong) and their chat (elder mode
+    on unless ``elder`` is False)."""
     community = "d-changjiang" if town == "D" else "q-xinglong"
     await make_person(
         harness.services.sessions,
@@ -37,6 +39,7 @@ async def person(
         language=lang,
         name=name,
         phone=phone,
+        elder_mode=elder,
     )
     return harness.user(tg, language_code=LANG_CODE[lang], first_name=name)
 
@@ -61,16 +64,39 @@ async def town_name(services: Services, code: str, lang: str) -> str:
     return town.name(lang)
 
 
-async def to_place(user: SimUser, t: Translator, kind: str, *, proxy_phone: str = "") -> None:
-    """From anywhere: /book, for myself (or for the resident with this phone), then the kind."""
-    await user.send("/book")
-    if proxy_phone:
+async def choose_paged(user: SimUser, t: Translator, words: str) -> None:
+    """Tap the button with ``words``, paging with the kit's "more" while it is not shown."""
+    for _ in range(4):
+        if any(words in label for label in user.buttons()):
+            await user.choose(words)
+            return
+        await user.choose(t("nav.more"))
+    raise AssertionError(f"{words!r} never offered: {user.buttons()}")
+
+
+async def for_someone_else(user: SimUser, t: Translator) -> None:
+    """Book for someone else: "for whom?" once one has done it before, else the kind screen's
+    last choice."""
+    if any(t("booking.who.proxy") in label for label in user.buttons()):
         await user.choose(t("booking.who.proxy"))
+    else:
+        await choose_paged(user, t, t("booking.kind.proxy"))
+
+
+async def to_place(user: SimUser, t: Translator, kind: str, *, proxy_phone: str = "") -> None:
+    """From anywhere: /book, for myself (or for the resident with this phone), then the kind,
+    then "where?" (⬅️ from the day question when the town went without saying)."""
+    await user.send("/book")
+    asked_who = any(t("booking.who.self") in label for label in user.buttons())
+    if proxy_phone:
+        await choose_paged(user, t, t("booking.who.proxy" if asked_who else "booking.kind.proxy"))
         await user.send(proxy_phone)
         await user.choose(t("booking.resident.yes"))
-    else:
+    elif asked_who:
         await user.choose(t("booking.who.self"))
-    await user.choose(t(f"booking.kind.{kind}"))
+    await choose_paged(user, t, t(f"booking.kind.{kind}"))
+    if t("booking.day.nearest") in user.buttons():
+        await user.press(t("nav.back"))
 
 
 async def to_day(
@@ -162,8 +188,11 @@ def nav_ok(user: SimUser, t: Translator) -> bool:
     return bool(rows) and rows[-1] == [t("nav.back"), t("nav.home")]
 
 
-def opening(t: Translator, msgid: str) -> str:
-    """A message's fixed opening words: up to its first line break or placeholder."""
+def opening(t: Translator, msgid: str, *, elder: bool = True) -> str:
+    """A message's fixed opening words: up to its first line break or placeholder (in elder
+    mode, the default, its short variant's when it has one)."""
+    if elder and not t.n(f"{msgid}.short", 2).startswith(f"{msgid}.short"):
+        msgid = f"{msgid}.short"
     text = t(msgid)
     if text == msgid:  # a message with plural forms: the forms open alike
         text = t.n(msgid, 2)

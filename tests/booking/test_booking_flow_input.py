@@ -18,6 +18,7 @@ from tests.booking.booking_support import slot_of
 from tests.booking.test_booking_flow_helpers import (
     bookings,
     choose_day,
+    choose_paged,
     choose_slot,
     count,
     nav_ok,
@@ -46,22 +47,23 @@ async def reach(
     """Walk to a screen (canteen, D town, three days ahead); returns the slot used."""
     slot = await slot_of(services.sessions, "d-canteen", 3)
     await fill(services, slot, 0)
-    await user.send("/book")
-    if screen in ("phone", "resident"):
-        await user.choose(t("booking.who.proxy"))
+    await user.send("/book")  # never booked for others: "what?" first, "for someone else" last
+    if screen in ("who", "phone", "resident"):
+        await choose_paged(user, t, t("booking.kind.proxy"))
+        if screen == "who":  # ⬅️ from the phone question: "for whom?"
+            await user.press(t("nav.back"))
         if screen == "resident":
             await person(harness, 5399, phone=RESIDENT_PHONE, name="李大爷")
             await user.send(RESIDENT_PHONE)
         return slot
-    if screen == "who":
-        return slot
-    await user.choose(t("booking.who.self"))
     steps = SCREENS[SCREENS.index("kind") : SCREENS.index(screen)]
     for step in steps:
         if step == "kind":
             await user.choose(t("booking.kind.canteen"))
+            if screen == "place":  # her own town went without saying: ⬅️ is "where?"
+                await user.press(t("nav.back"))
         elif step == "place":
-            await user.choose("崇明区D镇" if t.language == "zh_CN" else "D town")
+            pass  # the day question comes at once (her own town)
         elif step == "day":
             await choose_day(user, t, slot_day(slot))
         elif step == "slot":
@@ -113,7 +115,7 @@ async def test_unexpected_input_re_prompts_and_changes_nothing(
 BACK_TO = {
     "phone": "who",
     "resident": "phone",
-    "kind": "who",
+    "kind": "home",  # "for whom?" was never asked (she has not booked for others)
     "place": "kind",
     "day": "place",
     "slot": "day",
@@ -137,7 +139,7 @@ async def test_back_and_main_menu_on_every_screen(
     await reach(harness, services, user, t, screen)
 
     await user.choose(t("nav.back"))
-    if screen == "who":
+    if screen in ("who", "kind"):
         assert user.last_text() == t("home.prompt")
     else:
         assert user.last_text().split("\n\n")[-1] == prompts[BACK_TO[screen]]
@@ -149,7 +151,7 @@ async def test_back_and_main_menu_on_every_screen(
     assert user.buttons()[0] == "1. " + t("menu.book")
     assert await bookings(services) == []
     await user.send("1")  # the main menu's 1 again: booking starts over
-    assert user.last_text() == t("booking.ask_who")
+    assert user.last_text() == t("booking.ask_kind")
 
 
 async def test_double_tap_of_confirm_books_once(harness: BotHarness, services: Services) -> None:
@@ -232,10 +234,8 @@ async def test_a_day_fully_booked_lists_its_slots_for_the_waitlist(
         await session.execute(
             update(Slot).where(col(Slot.venue_id) == slot.venue_id).values(taken=Slot.capacity)
         )
-    await user.send("/book")
-    await user.choose(t("booking.who.self"))
+    await user.send("/book")  # "for whom?" and "where?" (her own town) go without saying
     await user.choose(t("booking.kind.mediation_room"))
-    await user.choose("崇明区D镇" if lang == "zh_CN" else "D town")
     await choose_day(user, t, day)
     kind = t("booking.kind.mediation_room")
     assert user.last_text() == t("booking.ask_slot.full", kind=kind, day=format_day(day, lang))

@@ -41,7 +41,7 @@ async def test_reschedule_to_another_day_sends_the_receipt_again(
     place = await place_of(services, new, "zh_CN")
     day_question = t("mine.move.ask_day", venue=place["venue"], centre=place["centre"])
     assert user.last_text() == day_question
-    assert user.buttons()[-3] == "8. " + t("booking.day.more")
+    assert user.buttons()[-3] == "6. " + t("booking.day.more")  # elder mode: 5 days a page
     await assert_reprompts(user, t, day_question)
     await user.press(t("nav.back"))  # ⬅️ from the day: the booking again
     assert user.last_text().endswith(t("mine.detail.ask"))

@@ -25,6 +25,7 @@ from tests.booking.proxy_booking_support import (
 )
 from tests.booking.test_booking_flow_helpers import (
     bookings,
+    for_someone_else,
     nav_ok,
     opening,
     person,
@@ -46,8 +47,8 @@ async def test_with_standing_consent_both_get_the_receipt_and_reminders(
     proxy_id, resident_id = await ids(services)
 
     await proxy.send("/book")
-    await proxy.choose(t("booking.who.proxy"))
-    assert proxy.last_text() == t("booking.ask_phone") and nav_ok(proxy, t)
+    await for_someone_else(proxy, t)
+    assert proxy.last_text() == t("booking.ask_phone.short") and nav_ok(proxy, t)
     await proxy.send("+86 139-1234-5678")  # typed any way
     q_town = await town_name(services, "Q", proxy_lang)
     assert proxy.last_text() == t("booking.ask_resident", name="王阿姨", town=q_town)
@@ -96,18 +97,18 @@ async def test_phone_screen_answers(harness: BotHarness, services: Services, lan
     await person(harness, RESIDENT, "zh_CN", town="Q", name="王阿姨", phone=PHONE)
     t = tr(services, lang)
     await proxy.send("/book")
-    await proxy.choose(t("booking.who.proxy"))
+    await for_someone_else(proxy, t)
 
     await proxy.send("13000000000")
-    assert proxy.last_text() == t("proxy.error.not_found") + "\n\n" + t("booking.ask_phone")
+    assert proxy.last_text() == t("proxy.error.not_found") + "\n\n" + t("booking.ask_phone.short")
     await proxy.send("137 0000 0001")
-    assert proxy.last_text() == t("proxy.error.self") + "\n\n" + t("booking.ask_phone")
+    assert proxy.last_text() == t("proxy.error.self") + "\n\n" + t("booking.ask_phone.short")
     await proxy.send(PHONE)
     await proxy.choose(t("booking.resident.no"))
-    assert proxy.last_text() == t("booking.ask_phone")
+    assert proxy.last_text() == t("booking.ask_phone.short")
     await proxy.send(PHONE)
     await proxy.choose(t("nav.back"))
-    assert proxy.last_text() == t("booking.ask_phone")
+    assert proxy.last_text() == t("booking.ask_phone.short")
     assert await bookings(services) == []
 
 

@@ -15,7 +15,7 @@ from bot.context import Services
 from models.booking import LOOKUP_WINDOW
 from models.core.audit import AuditLog
 from tests.booking.proxy_booking_support import PHONE, PROXY, RESIDENT, cast, consent, ids
-from tests.booking.test_booking_flow_helpers import nav_ok, person, town_name, tr
+from tests.booking.test_booking_flow_helpers import for_someone_else, nav_ok, person, town_name, tr
 from tests.harness import BotHarness, SimUser
 
 
@@ -34,8 +34,8 @@ def _actions(rows: list[AuditLog]) -> list[str]:
 async def _to_phone_screen(proxy: SimUser, services: Services) -> None:
     t = tr(services, "zh_CN")
     await proxy.send("/book")
-    await proxy.choose(t("booking.who.proxy"))
-    assert proxy.last_text() == t("booking.ask_phone")
+    await for_someone_else(proxy, t)
+    assert proxy.last_text() == t("booking.ask_phone.short")
 
 
 async def test_a_few_lookups_an_hour_even_across_a_restart(
@@ -51,7 +51,9 @@ async def test_a_few_lookups_an_hour_even_across_a_restart(
 
     for guess in range(limit):  # guessing: every miss counts
         await proxy.send(f"1300000000{guess}")
-        assert proxy.last_text() == t("proxy.error.not_found") + "\n\n" + t("booking.ask_phone")
+        assert proxy.last_text() == t("proxy.error.not_found") + "\n\n" + t(
+            "booking.ask_phone.short"
+        )
     await proxy.send(PHONE)  # the right number, one lookup too many: nothing said about it
     refusal = t.n("proxy.error.too_many", 60, minutes=60)
     assert proxy.last_text() == refusal + "\n\n" + t("booking.ask_who") and nav_ok(proxy, t)
@@ -61,14 +63,14 @@ async def test_a_few_lookups_an_hour_even_across_a_restart(
     ]
 
     await harness.restart()  # the count is in the database, not in the process
-    await proxy.choose(t("booking.who.proxy"))
+    await for_someone_else(proxy, t)
     await proxy.send(PHONE)
     assert proxy.last_text() == refusal + "\n\n" + t("booking.ask_who")
 
     later = pinned_now + LOOKUP_WINDOW + timedelta(minutes=1)
     with time_machine.travel(later, tick=True):  # the first lookups are an hour old
         await proxy.send("/book")  # (the screen left open an hour has closed: start again)
-        await proxy.choose(t("booking.who.proxy"))
+        await for_someone_else(proxy, t)
         await proxy.send("+86 139 1234 5678")
         town = await town_name(services, "Q", "zh_CN")
         assert proxy.last_text() == t("booking.ask_resident", name="王*姨", town=town)
@@ -106,7 +108,7 @@ async def test_the_name_is_masked_until_the_resident_consents(
     t = tr(services, lang)
     town = await town_name(services, "Q", lang)
     await proxy.send("/book")
-    await proxy.choose(t("booking.who.proxy"))
+    await for_someone_else(proxy, t)
     await proxy.send(PHONE)
     assert proxy.last_text() == t("booking.ask_resident", name="王*姨", town=town)
     await proxy.choose(t("booking.resident.yes"))
@@ -115,6 +117,6 @@ async def test_the_name_is_masked_until_the_resident_consents(
 
     await consent(services)  # the resident said "yes, and from now on" to this proxy
     await proxy.send("/book")
-    await proxy.choose(t("booking.who.proxy"))
+    await for_someone_else(proxy, t)
     await proxy.send(PHONE)
     assert proxy.last_text() == t("booking.ask_resident", name="王阿姨", town=town)

@@ -108,8 +108,8 @@ STAFF_COMMANDS = (
     "venues",
 )
 DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
-    "nav.{}": lambda: ("back", "home"),
-    "nav.{}.word": lambda: ("back", "home"),
+    "nav.{}": lambda: ("back", "home", "more"),
+    "nav.{}.word": lambda: ("back", "home", "more"),
     "onboarding.lang.{}": _languages,
     "settings.language.{}": _languages,
     "settings.item.{}": _settings_items,

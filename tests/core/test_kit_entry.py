@@ -70,7 +70,7 @@ async def test_registered_people_enter_by_command_or_menu(
     assert (await user.send("/enter"))[-1]["text"] == "first screen"
     assert (await user.send("anything"))[-1]["text"] == "answered"
     await user.send("/menu")
-    assert (await user.press(user.button("test.menu.enter")))[-1]["text"] == "first screen"
+    assert (await user.choose("test.menu.enter"))[-1]["text"] == "first screen"
 
 
 async def test_someone_unregistered_is_told_to_start(

@@ -105,7 +105,8 @@ async def greeting(harness: BotHarness) -> BotHarness:
 
 
 async def test_a_new_domain_lands_as_one_feature(greeting: BotHarness, services: Services) -> None:
-    await make_person(services.sessions, 5001, name="王阿姨")
+    # elder mode off: the eight items on one screen (elder mode pages them: test_tap_counts)
+    await make_person(services.sessions, 5001, name="王阿姨", elder_mode=False)
     user = greeting.user(5001)
 
     assert (await user.send("/hello"))[-1]["text"] == "hello 王阿姨"

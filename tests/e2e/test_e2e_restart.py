@@ -98,11 +98,11 @@ async def test_a_conversation_resumes_after_a_kill_between_updates(
     first = await _start(spawn, env, log)
 
     since = 0
-    for text in ("/book", "1", "3"):  # book, for myself, the canteen
+    for text in ("/book", "➡️ 更多", "⬅️ 返回"):  # book (what?), its second page, back a page
         await control.text(USER, text)
         (reply,) = await control.wait(USER, 1, since=since)
         since = reply["message_id"]
-    assert t("booking.ask_place", kind=t("booking.kind.canteen")) in reply["text"]
+    assert t("booking.ask_kind") in reply["text"]
     async with asyncio.timeout(20):  # the flush (every second) stores the open screen
         while True:
             if await _stored_state(services) is not None:
@@ -112,7 +112,7 @@ async def test_a_conversation_resumes_after_a_kill_between_updates(
     await first.wait()
 
     await _start(spawn, env, log)
-    await control.text(USER, "1")  # D town: the same screen takes the answer
+    await control.text(USER, "3")  # the canteen: the same screen (first page) takes the answer
     (reply,) = await control.wait(USER, 1, since=since)
     assert (
         t("booking.ask_day", kind=t("booking.kind.canteen"), place="崇明区D镇") in reply["text"]

@@ -160,7 +160,7 @@ async def test_unexpected_input_back_and_home(harness: BotHarness, services: Ser
     assert "我的设置" in user.last_text()
     await user.press("⬅️ 返回")
     assert "请选择您要办的事" in user.last_text()
-    assert any("设置" in b for b in user.buttons())
+    assert any("预约" in b for b in user.buttons())
     await user.send("/settings")
     await user.choose("长辈模式")
     await user.press("🏠 主菜单")

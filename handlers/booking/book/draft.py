@@ -17,9 +17,11 @@ MORE = "__more__"  # the kit's "more" choice under a page of slots
 class BookingDraft(TypedDict, total=False):
     """The booking being put together (the kit keeps it in ``user_data``, across restarts)."""
 
+    who_asked: bool  # the flow opened with "for whom?" (for someone who has booked for others)
     proxy: bool  # booking for someone else
-    resident_id: int  # … the resident the proxy named, and their name
+    resident_id: int  # … the resident the proxy named, their name and town
     resident_name: str
+    resident_town_id: int | None
     kind: str  # a VenueKind value
     town_id: int | None  # None: any centre of both towns
     day_page: int
@@ -59,6 +61,14 @@ def forget_search(data: BookingDraft) -> None:
     """Forget what was chosen from the kind on: a new kind starts the search over."""
     for key in ("kind", "town_id", "day", "slot_id", "party", "full_mode"):
         cast(dict[str, Any], data).pop(key, None)
+
+
+def home_town(context: TongxinContext) -> int | None:
+    """The town of the person the booking is for: the resident a proxy named, else oneself."""
+    data = booking_draft(context)
+    if data.get("resident_id"):
+        return data.get("resident_town_id")
+    return me(context).town_id
 
 
 def kind_label(context: TongxinContext, kind: str) -> str:

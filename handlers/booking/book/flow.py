@@ -1,9 +1,12 @@
 """预约场地/服务: book a venue or service, for oneself or (as a proxy) for a resident.
 
-Screens, one question each, with numbered buttons and ⬅️/🏠: for whom → (proxy: the resident's
-phone, then "is this them?") → what (six kinds) → where (a town's centres, or any centre of both
-towns) → which day (今天/明天/后天/weekdays/more; or "⚡ nearest free slots") → which slot →
-how many (venues taking parties) → confirm → receipt (text, ``.ics``, check-in QR code).
+Screens, one question each, with numbered buttons and ⬅️/🏠: for whom (only for someone who
+has booked for others before) → (proxy: the resident's phone, then "is this them?") → what (six
+kinds, then "for someone else" when "for whom?" was skipped) → where (only when no town goes
+without saying: a town's centres, or any centre of both towns) → which day (今天/明天/后天/
+weekdays/more; or "⚡ nearest free slots") → which slot → how many (venues taking parties) →
+confirm → receipt (text, ``.ics``, check-in QR code). A canteen meal for two tomorrow is six
+taps from the main menu: 预约, 助餐, 明天, the time, 2 人, 确认.
 The steps are ``who``, ``what``, ``when``, ``slots``, ``summary`` and ``confirm``; each calls
 one use case of ``models.booking``.
 
@@ -32,10 +35,18 @@ from handlers.booking.book.draft import (
     WAITLIST,
     WHO,
 )
+from handlers.booking.book.phone import ask_phone
 from handlers.booking.book.slots import back_from_confirm, on_party, on_slot
 from handlers.booking.book.what import ask_kind, ask_place, on_kind, on_place
 from handlers.booking.book.when import ask_day, on_day, show_slots
-from handlers.booking.book.who import ask_phone, ask_who, on_phone, on_resident, on_who
+from handlers.booking.book.who import (
+    ask_who,
+    back_from_kind,
+    on_phone,
+    on_resident,
+    on_who,
+    start_booking,
+)
 from handlers.kit import Screen, Wiring, conversation, entry_points, leave, tap_handler
 from models.booking import PROXY_ANSWER, NotYourBooking
 
@@ -45,12 +56,12 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         conversation(
             "booking",
-            entry_points=entry_points(wiring, ask_who, command="book", menu="book"),
+            entry_points=entry_points(wiring, start_booking, command="book", menu="book"),
             screens={
                 WHO: Screen(on_who, back=leave),
                 PHONE: Screen(on_phone, back=ask_who),
                 RESIDENT: Screen(on_resident, back=ask_phone),
-                KIND: Screen(on_kind, back=ask_who),
+                KIND: Screen(on_kind, back=back_from_kind),
                 PLACE: Screen(on_place, back=ask_kind),
                 DAY: Screen(on_day, back=ask_place),
                 SLOT: Screen(on_slot, back=ask_day),

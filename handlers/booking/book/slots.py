@@ -11,7 +11,7 @@ from handlers.booking.book.draft import MORE, PARTY, booking_draft, not_understo
 from handlers.booking.book.summary import ask_confirm, ask_waitlist
 from handlers.booking.book.what import ask_kind, ask_place
 from handlers.booking.book.when import ask_day, show_slots
-from handlers.kit import Option, ask, chosen, error_text, run
+from handlers.kit import Option, ask, chosen, error_text, prompt, run
 from models.booking import (
     BlackoutDay,
     OpenSlot,
@@ -71,7 +71,7 @@ async def ask_party(
             return await show_slots(update, context, error_text(context, error))
     most = max(1, min(found.venue.max_party_size, found.free, MAX_PARTY_CHOICES))
     options = [Option(str(n), t.n("booking.party.many", n, n=n)) for n in range(1, most + 1)]
-    text = t("booking.ask_party", max=found.venue.max_party_size)
+    text = prompt(context, "booking.ask_party", max=found.venue.max_party_size)
     return await ask(update, context, text, options, PARTY, first=first)
 
 

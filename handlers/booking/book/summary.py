@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.timefmt import format_span
 from handlers.booking.book.draft import CONFIRM, WAITLIST, booking_draft
 from handlers.booking.book.when import show_slots
-from handlers.kit import Option, ask, error_text, run
+from handlers.kit import Option, ask, error_text, prompt_n, run
 from models.booking import OpenSlot, slot_summary
 from models.core.errors import DomainError
 
@@ -35,9 +35,9 @@ async def ask_confirm(
     }
     if data.get("resident_id"):
         name = data.get("resident_name") or "—"
-        text = t.n("booking.ask_confirm.proxy", party, name=name, **params)
+        text = prompt_n(context, "booking.ask_confirm.proxy", party, name=name, **params)
     else:
-        text = t.n("booking.ask_confirm", party, **params)
+        text = prompt_n(context, "booking.ask_confirm", party, **params)
     return await ask(update, context, text, confirm_options(t), CONFIRM, first=first)
 
 

@@ -18,7 +18,7 @@ from handlers.booking.book.draft import (
     kind_label,
     not_understood,
 )
-from handlers.booking.receipts import day_options, on_day_answer, slot_option
+from handlers.booking.receipts import day_options, days_per_page, on_day_answer, slot_option
 from handlers.kit import Option, ask, error_text, lead, leave, me, page_of, run
 from models.booking import DayChoices, DaySlots, OpenSlot, day_choices, day_slots
 from models.core.base import utcnow
@@ -33,14 +33,15 @@ async def ask_day(
     if "kind" not in data:
         return await leave(update, context)
     data.pop("full_mode", None)
+    extra = [Option(NEAREST, t("booking.day.nearest"))]
+    per_page = days_per_page(context, beside=len(extra))
     if found is None:
         found = await run(context, day_choices, kind=data["kind"], town_id=data.get("town_id"))
-    page = data.get("day_page", 0) % found.pages
+    page = data.get("day_page", 0) % found.pages(per_page)
     data["day_page"] = page
-    options = day_options(context, utcnow().astimezone(tz).date(), page)
+    options = day_options(context, utcnow().astimezone(tz).date(), page, beside=len(extra))
     place = found.town.name(context.lang) if found.town else t("booking.place.any.short")
     text = t("booking.ask_day", kind=kind_label(context, data["kind"]), place=place)
-    extra = [Option(NEAREST, t("booking.day.nearest"))]
     return await ask(update, context, text, options, DAY, first=first, extra=extra)
 
 
@@ -107,7 +108,7 @@ async def ask_slots(
         else slot_option(context, item, with_day=nearest)
         for item in found
     ]
-    page, pages = page_of(options, data.get("slot_page", 0), t)
+    page, pages = page_of(options, data.get("slot_page", 0), context)
     data["slot_page"] = data.get("slot_page", 0) % pages
     data["full_mode"] = full
     kind = kind_label(context, data.get("kind", ""))

@@ -1,6 +1,9 @@
 """Who the booking is for: oneself, or a resident a proxy (a family member, a volunteer) names
 by the phone number they registered with, and confirms ("is this them?").
 
+"For whom?" opens the flow only for someone who has booked for others before; everyone else
+starts at "what?", whose last choice is booking for someone else (one tap fewer for most).
+
 Lookups are limited per hour (``TONGXIN_PROXY_LOOKUPS_PER_HOUR``) and show the resident's name
 masked until the resident consented to this proxy; see ``models.booking.proxies``.
 """
@@ -10,22 +13,33 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import TongxinContext
-from handlers.booking.book.draft import PHONE, RESIDENT, WHO, booking_draft, not_understood
+from handlers.booking.book.draft import RESIDENT, WHO, booking_draft, not_understood
+from handlers.booking.book.phone import ask_phone
 from handlers.booking.book.what import ask_kind
-from handlers.kit import Option, ask, chosen, clear_draft, error_text, me, message_text, run
+from handlers.kit import Option, ask, chosen, clear_draft, error_text, leave, me, message_text, run
 from models.booking import (
     Resident,
     ResidentNotFound,
     TooManyLookups,
+    has_booked_for_others,
     proxied_resident,
     resident_by_phone,
 )
 from models.core.errors import DomainError
 
 
+async def start_booking(update: Update, context: TongxinContext) -> int:
+    """预约: "for whom?" for someone who has booked for others before, else "what?" at once."""
+    clear_draft(context)
+    if await run(context, has_booked_for_others, person=me(context)):
+        return await ask_who(update, context)
+    return await ask_kind(update, context)
+
+
 async def ask_who(update: Update, context: TongxinContext, first: str = "") -> int:
     """For myself, or for a family member / resident (proxy)."""
     t = context.t
+    booking_draft(context)["who_asked"] = True
     options = [Option("self", t("booking.who.self")), Option("proxy", t("booking.who.proxy"))]
     return await ask(update, context, t("booking.ask_who"), options, WHO, first=first)
 
@@ -36,15 +50,20 @@ async def on_who(update: Update, context: TongxinContext) -> int:
     if key is None:
         return await ask_who(update, context, not_understood(context))
     clear_draft(context)  # a new start: nothing chosen before counts
+    data = booking_draft(context)
+    data["who_asked"] = True
     if key == "proxy":
-        booking_draft(context)["proxy"] = True
+        data["proxy"] = True
         return await ask_phone(update, context)
     return await ask_kind(update, context)
 
 
-async def ask_phone(update: Update, context: TongxinContext, first: str = "") -> int:
-    """The resident's phone number, typed."""
-    return await ask(update, context, context.t("booking.ask_phone"), [], PHONE, first=first)
+async def back_from_kind(update: Update, context: TongxinContext) -> int:
+    """⬅️ on "what?": "for whom?" if the flow opened with it or is for someone else; else out."""
+    data = booking_draft(context)
+    if data.get("who_asked") or data.get("proxy"):
+        return await ask_who(update, context)
+    return await leave(update, context)
 
 
 async def on_phone(update: Update, context: TongxinContext) -> int:
@@ -63,6 +82,7 @@ async def on_phone(update: Update, context: TongxinContext) -> int:
         return await ask_phone(update, context, error_text(context, refused))
     data = booking_draft(context)
     data["resident_id"], data["resident_name"] = resident.id, resident.name
+    data["resident_town_id"] = resident.town.id if resident.town else None
     return await ask_resident(update, context, resident=resident)
 
 

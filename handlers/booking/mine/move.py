@@ -26,8 +26,8 @@ from handlers.booking.mine.screens import (
     show_detail,
 )
 from handlers.booking.receipts import (
-    DAYS_PER_PAGE,
     day_options,
+    days_per_page,
     on_day_answer,
     send_receipt,
     slot_option,
@@ -79,7 +79,7 @@ async def ask_day(update: Update, context: TongxinContext, first: str = "") -> i
     except ItemGone:
         return await gone(update, context)
     data, venue, lang = mine_draft(context), detail.view.venue, context.lang
-    if data.get("day_page", 0) * DAYS_PER_PAGE > venue.horizon_days:
+    if data.get("day_page", 0) * days_per_page(context) > venue.horizon_days:
         data["day_page"] = 0
     options = day_options(context, _today(context), data.get("day_page", 0))
     text = context.t(
@@ -119,7 +119,7 @@ async def ask_slot(update: Update, context: TongxinContext, first: str = "") -> 
     options = [slot_option(context, open_slot) for open_slot in found.slots]
     if not options:
         return await ask_day(update, context, context.t("mine.move.no_slots", day=words))
-    shown, _pages = page_of(options, data.get("slot_page", 0), context.t)
+    shown, _pages = page_of(options, data.get("slot_page", 0), context)
     text = context.t("mine.move.ask_slot", day=words)
     return await ask(update, context, text, shown, SLOT, first=first)
 

@@ -57,7 +57,7 @@ async def show_list(update: Update, context: TongxinContext, first: str = "") ->
     if not items:
         return await leave(update, context, "mine.empty")
     options = list_options(context, items)
-    shown, _pages = page_of(options, mine_draft(context).get("page", 0), context.t)
+    shown, _pages = page_of(options, mine_draft(context).get("page", 0), context)
     text = context.t.n("mine.list", len(options), total=len(options))
     return await ask(update, context, text, shown, LIST, first=first)
 
