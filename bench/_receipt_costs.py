@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import segno
 
-from handlers.booking.qr import qr_image
 from handlers.booking.receipts import checkin_link, ics_file
+from jobs.qr import qr_image
 from models.booking import Booking, BookingView, Slot
 from models.core.base import TOWNS_TZ
 from models.core.places import ServiceCentre, Venue

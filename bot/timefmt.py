@@ -44,11 +44,15 @@ def format_span(starts: datetime, ends: datetime, language: str, tz: ZoneInfo) -
 def resolve_params(params: dict[str, Any], language: str, tz: ZoneInfo) -> dict[str, Any]:
     """Structured message parameters made plain for one language and time zone.
 
-    ``{"dt": "<ISO time>"}`` becomes ``format_when``; ``{"zh_CN": …, "en": …}`` picks a language.
+    ``{"dt": "<ISO time>"}`` becomes ``format_when`` (with ``"until"``: ``format_span``);
+    ``{"zh_CN": …, "en": …}`` picks a language.
     """
     resolved: dict[str, Any] = {}
     for name, value in params.items():
-        if isinstance(value, dict) and "dt" in value:
+        if isinstance(value, dict) and "until" in value:
+            starts, ends = (datetime.fromisoformat(str(value[k])) for k in ("dt", "until"))
+            value = format_span(starts, ends, language, tz)
+        elif isinstance(value, dict) and "dt" in value:
             value = format_when(datetime.fromisoformat(str(value["dt"])), language, tz)
         elif isinstance(value, dict):
             value = value.get(language) or value.get("zh_CN") or next(iter(value.values()), "")

@@ -17,6 +17,11 @@ build them), and ``{"msgid": …, "params": {…}}`` is a message rendered first
 A payload may instead ask a question (``"question"``, built by ``models.core.questions.question``):
 its choices become a reply keyboard, numbered as residents type them, with 🏠 under them, so
 the message replaces whatever screen was open (the pump records it as the current question).
+A choice's typed words (``"同意"`` for "✅ 同意这一次") go with it, in the recipient's language.
+
+``"qr"`` (``models.core.outbox.qr_param``) adds a QR code photo after the text: the bot's deep
+link ``/start <start>`` (e.g. a booking's check-in), drawn at send time, captioned by its
+message id. It goes last, so a receipt that says "show the code below" is followed by it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup
 from bot.i18n import Translator
 from bot.timefmt import resolve_params
 from jobs.pacing import MAX_CAPTION, split_text, utf16_len
+from jobs.qr import qr_image, start_link
 from models.core.questions import QUESTION
 
 
@@ -43,7 +49,7 @@ class Part:
     """One Telegram message: text, or a photo with an optional caption."""
 
     text: str | None
-    photo: str | None = None
+    photo: str | bytes | None = None  # a file_id, or a picture drawn here (a QR code)
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
 
 
@@ -65,17 +71,26 @@ def _translated_buttons(
     return {**markup, "inline_keyboard": rows}
 
 
+def _words(translate: Callable[..., str], msgid: str) -> list[str]:
+    """A choice's typed words: one message, the words separated by "|"."""
+    return [word.strip() for word in translate(msgid).split("|") if word.strip()]
+
+
 def question_choices(payload: dict[str, Any], translate: Callable[..., str]) -> list[list[str]]:
-    """The question's choices as [key, label] in the recipient's language (none: no question)."""
+    """The question's choices as [key, label, *words] in the recipient's language (none: no
+    question)."""
     asked = payload.get(QUESTION)
     if not isinstance(asked, dict):
         return []
-    return [[str(key), translate(str(label))] for key, label in asked.get("choices", [])]
+    return [
+        [str(key), translate(str(label)), *(w for m in words for w in _words(translate, str(m)))]
+        for key, label, *words in asked.get("choices", [])
+    ]
 
 
 def _question_keyboard(choices: list[list[str]], translate: Translator) -> ReplyKeyboardMarkup:
     """The question's choices, one numbered button a row, then 🏠 (as the kit's screens)."""
-    rows = [[f"{n}. {label}"] for n, (_key, label) in enumerate(choices, start=1)]
+    rows = [[f"{n}. {choice[1]}"] for n, choice in enumerate(choices, start=1)]
     rows.append([translate("nav.home")])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
@@ -120,10 +135,21 @@ def render(
         markup = _question_keyboard(choices, translate)
     photo = payload.get("photo")
     if photo and utf16_len(text) <= MAX_CAPTION:
-        return [Part(text or None, str(photo), markup)]
+        return [Part(text or None, str(photo), markup), *_qr(payload, translate, bot)]
     parts = [Part(piece) for piece in split_text(text)] if text else []
     if photo:
         parts.insert(0, Part(None, str(photo)))
+    parts.extend(_qr(payload, translate, bot))
     if parts:
         parts[-1].markup = markup
     return parts
+
+
+def _qr(payload: dict[str, Any], translate: Translator, bot: Bot | None) -> list[Part]:
+    """The payload's QR code photo, if it has one (drawn for this bot's deep link)."""
+    qr = payload.get("qr")
+    if not isinstance(qr, dict) or bot is None:
+        return []
+    link = start_link(bot.username, str(qr["start"]))
+    caption = translate(str(qr["caption"])) if qr.get("caption") else None
+    return [Part(caption, qr_image(link))]

@@ -14,12 +14,12 @@ from handlers.booking.book import flow as book
 from handlers.booking.book.words import BOOK_WORDS, MINE_WORDS
 from handlers.booking.mine import flow as mine
 from handlers.booking.mine import taps as mine_taps
-from handlers.booking.staff import checkin
+from handlers.booking.staff import asked, checkin
 from handlers.booking.staff import flow as staff
 from handlers.booking.venues import flow as venues
 from handlers.kit import DeepLink, Feature, MenuEntry, Question, Wiring
 from jobs.booking import JOBS
-from models.booking import CODES, PROXY_QUESTION
+from models.booking import APPROVAL_QUESTION, CODES, PROXY_QUESTION
 
 
 def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -34,7 +34,11 @@ def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
 FEATURE = Feature(
     name="booking",
     handlers=_handlers,
-    questions=[*mine_taps.QUESTIONS, Question(PROXY_QUESTION, consent.on_proxy_question)],
+    questions=[
+        *mine_taps.QUESTIONS,
+        Question(PROXY_QUESTION, consent.on_proxy_question),
+        Question(APPROVAL_QUESTION, asked.on_approval_question),
+    ],
     jobs=JOBS,
     menu=[
         MenuEntry("book", N_("menu.book"), 10, BOOK_WORDS),

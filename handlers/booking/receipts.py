@@ -14,9 +14,9 @@ from telegram import InputFile, Update
 
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span
-from handlers.booking.qr import qr_image
 from handlers.kit import Means, Option, chosen, error_text, room
-from models.booking import DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
+from jobs.qr import qr_image, start_link
+from models.booking import CHECKIN_LINK, DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
 from models.core.places import VenueKind
 
 MORE_DAYS = "__more_days__"
@@ -33,6 +33,7 @@ __all__ = [  # error_text and DAYS_PER_PAGE too: "my bookings" reaches them here
     "on_day_answer",
     "qr_png",
     "receipt_text",
+    "send_qr",
     "send_receipt",
     "slot_option",
 ]
@@ -123,8 +124,9 @@ def slot_option(context: TongxinContext, found: OpenSlot, *, with_day: bool = Fa
     return Option(str(found.slot.id), label)
 
 
-def receipt_text(context: TongxinContext, view: BookingView) -> str:
-    """What, where, when, how to get there and how to cancel, for the booking's status."""
+def receipt_text(context: TongxinContext, view: BookingView, *, moved: bool = False) -> str:
+    """What, where, when, how to get there and how to cancel, for the booking's status
+    (``moved``: a confirmed booking just moved to another time says "改期成功")."""
     t, lang, tz = context.t, context.lang, context.services.settings.tz
     venue, centre = view.venue, view.centre
     address = (venue.address_en or centre.address_en) if lang == "en" else ""
@@ -135,7 +137,7 @@ def receipt_text(context: TongxinContext, view: BookingView) -> str:
     msgid = {
         BookingStatus.PENDING_APPROVAL.value: "booking.receipt.pending_approval",
         BookingStatus.AWAITING_RESIDENT.value: "booking.receipt.awaiting_resident",
-    }.get(status, "booking.receipt.confirmed")
+    }.get(status, "booking.receipt.moved" if moved else "booking.receipt.confirmed")
     text = t.n(
         msgid,
         view.booking.party_size,
@@ -154,12 +156,17 @@ def receipt_text(context: TongxinContext, view: BookingView) -> str:
 
 
 def ics_file(view: BookingView, language: str, tz: ZoneInfo) -> InputFile:
-    """The booking as an iCalendar file with a 2-hour alarm, for the phone's calendar."""
+    """The booking as an iCalendar file for the phone's calendar.
+
+    The UID is the booking's, and SEQUENCE counts its moves: a moved booking's file updates
+    the entry the phone already has instead of adding a second one.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Tongxin//booking//ZH")
     calendar.add("version", "2.0")
     event = Event()
     event.add("uid", f"booking-{view.booking.id}@tongxin")
+    event.add("sequence", view.booking.revision)
     event.add("dtstamp", datetime.now(tz))
     event.add("dtstart", view.slot.starts_at)
     event.add("dtend", view.slot.ends_at)
@@ -172,7 +179,7 @@ def ics_file(view: BookingView, language: str, tz: ZoneInfo) -> InputFile:
 
 def checkin_link(bot_username: str, code: str) -> str:
     """The deep link in the receipt's QR code; a volunteer's scan opens the check-in."""
-    return f"https://t.me/{bot_username}?start=ci_{code}"
+    return start_link(bot_username, CHECKIN_LINK + code)
 
 
 def qr_png(link: str) -> InputFile:
@@ -180,13 +187,23 @@ def qr_png(link: str) -> InputFile:
     return InputFile(io.BytesIO(qr_image(link)), filename="checkin.png")
 
 
-async def send_receipt(context: TongxinContext, chat_id: int, view: BookingView) -> None:
+async def send_receipt(
+    context: TongxinContext, chat_id: int, view: BookingView, *, moved: bool = False
+) -> None:
     """The receipt text, then the calendar file; a confirmed booking also gets its QR code."""
     settings = context.services.settings
-    await context.bot.send_message(chat_id, receipt_text(context, view))
+    await context.bot.send_message(chat_id, receipt_text(context, view, moved=moved))
     await context.bot.send_document(
         chat_id, ics_file(view, context.lang, settings.tz), caption=context.t("booking.ics")
     )
-    if view.booking.status == BookingStatus.CONFIRMED.value:
-        link = checkin_link(context.bot.username, view.booking.code)
-        await context.bot.send_photo(chat_id, qr_png(link), caption=context.t("booking.qr"))
+    await send_qr(context, chat_id, view)
+
+
+async def send_qr(context: TongxinContext, chat_id: int, view: BookingView) -> bool:
+    """The check-in QR code of a confirmed booking (the receipt says "show the code below");
+    False, and nothing sent, for a booking that has none yet."""
+    if view.booking.status != BookingStatus.CONFIRMED.value:
+        return False
+    link = checkin_link(context.bot.username, view.booking.code)
+    await context.bot.send_photo(chat_id, qr_png(link), caption=context.t("booking.qr"))
+    return True

@@ -126,6 +126,17 @@ async def current_screen(update: Update, context: TongxinContext) -> None:
         raise ApplicationHandlerStop()
 
 
+def _by_words(text: str | None, choices: list[list[str]]) -> Option | None:
+    """The choice whose own words were typed ("同意" for "✅ 同意这一次"); digits never match
+    here (a number is the choice's number, matched by its label's list)."""
+    if not text or any(ch.isdigit() for ch in text):
+        return None
+    for key, label, *words in choices:
+        if words and match_option(text, [Option(key, word) for word in words]) is not None:
+            return Option(key, label)
+    return None
+
+
 async def _answer(
     update: Update, context: TongxinContext, question: PendingQuestion, now: datetime
 ) -> None:
@@ -138,13 +149,13 @@ async def _answer(
         return
     _close_screens(update, context)  # the question replaced whatever screen was open
     t, text = context.t, update.message.text if update.message else None
-    options = [Option(str(key), str(label)) for key, label in question.choices]
+    options = [Option(str(key), str(label)) for key, label, *_words in question.choices]
     if is_nav(text, t, "home") or is_nav(text, t, "back"):
         await _lapse(context, question)
         _stamp(context, now, seen=None)
         await show_main_menu(update, context)
         raise ApplicationHandlerStop()
-    choice = match_option(text, options)
+    choice = match_option(text, options) or _by_words(text, question.choices)
     if choice is None:  # still the question: the same choices again (its time stays unseen)
         voice = update.message is not None and update.message.voice is not None
         again = t("words.voice.choose") if voice else t("home.question.again", count=len(options))

@@ -14,6 +14,7 @@ from telegram.ext import Application, BaseHandler, CommandHandler, ConversationH
 
 from bot.context import TongxinContext
 from bot.i18n import Catalogues, Translator
+from handlers.kit.db import run
 from handlers.kit.feature import MenuEntry
 from handlers.kit.person import current_scopes
 from handlers.kit.replies import reply, reply_not_registered
@@ -28,6 +29,7 @@ from handlers.kit.ui import (
     prompt,
 )
 from models.core.authz import Action, holds
+from models.core.catalogue import list_centres
 from models.core.words import Means
 
 MENU_KEY = "tongxin.main_menu"
@@ -160,8 +162,26 @@ def staff_commands(application: Application) -> dict[str, Action]:  # type: igno
     return found
 
 
+async def _centres_text(context: TongxinContext) -> str:
+    """Both service centres' names, addresses and phone numbers, the reader's own town first."""
+    t, lang, person = context.t, context.lang, context.person
+    town_id = person.town_id if person is not None else None
+    centres = await run(context, list_centres, town_id=town_id)
+    lines = [
+        t(
+            "help.centre",
+            name=centre.name(lang),
+            address=(centre.address_en if lang == "en" else "") or centre.address_zh or "—",
+            phone=centre.phone or "—",
+        )
+        for centre in centres
+    ]
+    return t("help.centres", centres="\n\n".join(lines))
+
+
 async def _help_text(context: TongxinContext) -> str:
-    """The help, with the person's own staff commands after it (residents have none)."""
+    """The help and the centres to call, with the person's own staff commands after them
+    (residents have none)."""
     t = context.t
     scopes = await current_scopes(context)
     lines = [
@@ -169,10 +189,11 @@ async def _help_text(context: TongxinContext) -> str:
         for command, action in staff_commands(context.application).items()
         if holds(scopes, action)
     ]
+    text = f"{t('help.text')}\n\n{await _centres_text(context)}"
     if not lines:
-        return t("help.text")
+        return text
     staff = t("help.staff", commands="\n".join(lines))
-    return f"{t('help.text')}\n\n{staff}"
+    return f"{text}\n\n{staff}"
 
 
 async def show_help(update: Update, context: TongxinContext) -> None:

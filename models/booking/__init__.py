@@ -104,6 +104,7 @@ from models.booking.noshows import (
     no_show_report,
 )
 from models.booking.notices import (
+    APPROVAL_QUESTION,
     OFFER_QUESTION,
     PROXY_QUESTION,
     REMINDER_QUESTION,
@@ -118,6 +119,7 @@ from models.booking.notices import (
 from models.booking.placing import (
     BookingMade,
     Queued,
+    RecentBooking,
     book_slot,
     check_slot,
     just_booked,
@@ -144,6 +146,7 @@ from models.booking.proxying import (
     AlreadyAnswered,
     PhoneLookup,
     ProxyAnswered,
+    RequestWithdrawn,
     Resident,
     answer_proxy_question,
     has_booked_for_others,

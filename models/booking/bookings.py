@@ -19,15 +19,18 @@ from sqlmodel.sql.expression import Select
 
 from models.booking.calendar import TOWNS_TZ
 from models.booking.creation import Booked, create_booking
-from models.booking.notices import after_cancelled
+from models.booking.notices import after_cancelled, plan_reminders
+from models.booking.proxy_notices import WITHDRAWN, tell_resident_withdrawn
 from models.booking.rules import (
+    AlreadyYours,
     BookingNotActive,
     NotYourBooking,
+    SlotFull,
     SlotUnavailable,
     check_rules,
     standing,
 )
-from models.booking.slots import release_places
+from models.booking.slots import release_places, take_places
 from models.booking.tables import ACTIVE, Booking, BookingStatus, Slot, id_of
 from models.booking.waitlist import offer_freed_places
 from models.core.audit import record_audit
@@ -99,17 +102,29 @@ async def cancel_booking(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """End an active booking: its places go to the waitlist (or back to the slot) at once."""
+    """End an active booking: its places go to the waitlist (or back to the slot) at once.
+
+    A proxy cancelling a booking its resident has not answered yet withdraws the request: the
+    resident is told, and their answer to it changes nothing (``WITHDRAWN``).
+    """
     if booking.status not in ACTIVE:
         raise BookingNotActive()
+    withdrawn = (
+        booking.status == BookingStatus.AWAITING_RESIDENT.value
+        and status == BookingStatus.CANCELLED
+        and actor.id == booking.booked_by_id
+    )
     now = now or utcnow()
     booking.status, booking.updated_at = status.value, now
+    reason = WITHDRAWN if withdrawn else reason
     if reason is not None:
         booking.decline_reason = reason[:256]
     await session.flush()
     await release_places(session, booking.slot_id, booking.party_size)
     await record_audit(session, actor.id, f"booking.{status.value}", "booking", booking.id)
     await after_cancelled(session, booking)
+    if withdrawn:
+        await tell_resident_withdrawn(session, booking)
     await offer_freed_places(session, booking.slot_id, now=now)
     return booking
 
@@ -123,25 +138,45 @@ async def reschedule(
     now: datetime | None = None,
     tz: ZoneInfo = TOWNS_TZ,
 ) -> Booked:
-    """Move a booking to another slot in one transaction: the new one is booked first."""
+    """Move a booking to another slot in one transaction, keeping the booking itself: its
+    number, check-in code and calendar UID (``revision`` counts the moves: the calendar
+    file's SEQUENCE). The new places are taken first, with the slot's conditional update; the
+    old ones then go to the waitlist at once, and the reminders follow the booking."""
     if booking.status not in ACTIVE:
         raise BookingNotActive()
     if new_slot_id == booking.slot_id:
         return Booked(booking, created=False)
+    now = now or utcnow()
     person = await get_or_raise(session, Person, booking.person_id, BookingNotActive)
-    booked_by = await session.get(Person, booking.booked_by_id) if booking.booked_by_id else None
-    moved = await book(
-        session,
-        person,
-        new_slot_id,
-        party_size=booking.party_size,
-        booked_by=booked_by,
-        now=now,
-        tz=tz,
-        excluding=booking.id,
+    slot = await get_or_raise(session, Slot, new_slot_id, SlotUnavailable)
+    venue = await venue_of(session, slot.venue_id)
+    if venue is None:
+        raise SlotUnavailable()
+    active, here = await standing(
+        session, id_of(person), new_slot_id, id_of(venue), now, excluding=booking.id
     )
-    await cancel_booking(session, booking, actor, now=now)
-    return moved
+    if here is not None:
+        raise AlreadyYours(id=here)
+    party = booking.party_size
+    await check_rules(
+        session, person, slot, venue, party_size=party, active_bookings=active, now=now, tz=tz
+    )
+    if not await take_places(session, new_slot_id, party):
+        raise SlotFull(slot=new_slot_id)
+    old_slot_id = booking.slot_id
+    await after_cancelled(session, booking)  # the old time's reminders
+    booking.slot_id, booking.revision, booking.updated_at = new_slot_id, booking.revision + 1, now
+    booking.attendance_reply = None  # "coming" was said about the old time
+    await session.flush()
+    await release_places(session, old_slot_id, party)
+    await record_audit(
+        session, actor.id, "booking.move", "booking", booking.id, slot=new_slot_id,
+        from_slot=old_slot_id,
+    )  # fmt: skip
+    if booking.status == BookingStatus.CONFIRMED.value:
+        await plan_reminders(session, booking, slot, venue, now)
+    await offer_freed_places(session, old_slot_id, now=now)
+    return Booked(booking, created=True, slot=slot)
 
 
 @dataclass(frozen=True)

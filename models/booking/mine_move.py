@@ -1,7 +1,7 @@
 """我的预约与提醒: reschedule a booking at the same venue — the slots of a day, then the move.
 
-The move itself is the core's ``reschedule``: one transaction that books the new slot first and
-then cancels the old one (whose places go to the waitlist at once).
+The move itself is the core's ``reschedule``: one transaction that moves the booking (its number
+kept) to the new slot, whose places are taken first; the old ones go to the waitlist at once.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Everything is an outbox row written in the booking's transaction, rendered in the recipient's
 language when sent. Reminders go to the resident and, for a proxy booking, to the proxy too.
-The inline buttons' data are the callback codes of ``models.booking.codes``. What a proxy
-booking sends is in ``models.booking.proxy_notices``.
+A message that asks (a reminder, an offer, an approval request) is a question: the current
+screen once delivered (``models.core.questions``). What a proxy booking sends is in
+``models.booking.proxy_notices``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models.booking.codes import APPROVAL
 from models.booking.tables import Booking, Slot, WaitlistEntry, id_of
 from models.core.authz import Role, RoleGrant
 from models.core.base import N_, get_or_raise, utcnow
@@ -24,7 +24,6 @@ from models.core.errors import NotFound
 from models.core.outbox import (
     OutboxKind,
     bilingual_param,
-    inline_keyboard,
     message_payload,
     notify,
     when_param,
@@ -38,6 +37,7 @@ REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
 REMINDER_QUESTION = "booking.reminder"  # question kinds (answered in handlers.booking.mine)
 OFFER_QUESTION = "booking.offer"
 PROXY_QUESTION = "booking.proxy"  # answered in handlers.booking.book.consent
+APPROVAL_QUESTION = "booking.approval"  # answered in handlers.booking.staff.asked
 
 
 async def describe_booking(session: AsyncSession, slot: Slot, venue: Venue) -> dict[str, Any]:
@@ -78,8 +78,8 @@ def reminder_question(booking_id: int) -> dict[str, Any]:
     return question(
         REMINDER_QUESTION,
         booking_id,
-        ("yes", N_("booking.choice.coming")),
-        ("no", N_("booking.choice.cancel_it")),
+        ("yes", N_("booking.choice.coming"), N_("booking.words.coming")),
+        ("no", N_("booking.choice.cancel_it")),  # cancelling: only its own words pick it
     )
 
 
@@ -92,10 +92,12 @@ async def plan_reminders(
     params = await describe_booking(session, slot, venue)
     msgids = {"24h": N_("booking.reminder.24h"), "2h": N_("booking.reminder.2h")}
     people = await _people(session, booking)
+    # A moved booking's reminders are new rows: the old time's keep their (unique) keys.
+    moved = f"r{booking.revision}:" if booking.revision else ""
     planned = [
         reminder(
             person,
-            f"booking:{booking_id}:{name}",
+            f"booking:{booking_id}:{moved}{name}",
             slot.starts_at - before,
             msgids[name],
             expires_at=slot.starts_at,
@@ -132,16 +134,17 @@ async def town_admins(session: AsyncSession, town_id: int) -> list[Person]:
 async def request_approval(
     session: AsyncSession, booking: Booking, slot: Slot, venue: Venue
 ) -> None:
-    """Ask the admins of the venue's town to approve or decline (inline buttons)."""
+    """Ask the admins of the venue's town to approve or decline: a question, the current screen
+    once delivered (1 approve, 2 decline: declining is never choice 1; it asks why next)."""
     booking_id = id_of(booking)
     centre = await get_or_raise(session, ServiceCentre, venue.centre_id)
     resident = await get_or_raise(session, Person, booking.person_id)
     params = await describe_booking(session, slot, venue)
-    buttons = inline_keyboard(
-        [
-            (N_("booking.button.approve"), APPROVAL.data("ok", booking_id)),
-            (N_("booking.button.decline"), APPROVAL.data("no", booking_id)),
-        ]
+    asks = question(
+        APPROVAL_QUESTION,
+        booking_id,
+        ("ok", N_("booking.button.approve"), N_("booking.words.approve")),
+        ("no", N_("booking.button.decline")),
     )
     for admin in await town_admins(session, centre.town_id):
         payload = message_payload(
@@ -152,7 +155,7 @@ async def request_approval(
             party=booking.party_size,
             **params,
         )
-        payload["reply_markup"] = buttons
+        payload[QUESTION] = asks
         key = f"booking:{booking.id}:approval:{admin.id}"
         await notify(session, admin, OutboxKind.APPROVAL, payload, dedupe_key=key, urgent=True)
 
@@ -188,7 +191,7 @@ async def send_offer(session: AsyncSession, entry: WaitlistEntry, slot: Slot) ->
     payload[QUESTION] = question(  # the current screen once delivered; accepting first
         OFFER_QUESTION,
         entry_id,
-        ("acc", N_("waitlist.button.accept")),
+        ("acc", N_("waitlist.button.accept"), N_("waitlist.words.accept")),
         ("dec", N_("waitlist.button.decline")),
     )
     await notify(

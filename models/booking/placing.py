@@ -31,7 +31,7 @@ from models.booking.rules import (
     count_active,
 )
 from models.booking.slots import OpenSlot, slot_with_place
-from models.booking.tables import Booking, id_of
+from models.booking.tables import ACTIVE, Booking, id_of
 from models.booking.waitlist import join_waitlist
 from models.core.base import get_or_raise, utcnow
 from models.core.people import Person
@@ -147,24 +147,34 @@ async def wait_for_slot(
     return Queued(id_of(entry), position)
 
 
+@dataclass(frozen=True)
+class RecentBooking:
+    """The booking a person made a moment ago, and whether it still holds its places."""
+
+    id: int
+    active: bool
+
+
 async def just_booked(
     session: AsyncSession,
     *,
     person: Person,
     within: timedelta = REPEAT_WINDOW,
     now: datetime | None = None,
-) -> int | None:
+) -> RecentBooking | None:
     """The booking the person made (for themself or as a proxy) in the last ``within``, if any:
-    a confirm tapped again after the receipt is answered with it."""
+    a confirm tapped again after the receipt is answered with it, truthfully (it may have been
+    cancelled since)."""
     since = (now or utcnow()) - within
     made_by_them = or_(
         col(Booking.booked_by_id) == person.id,
         and_(col(Booking.person_id) == person.id, col(Booking.booked_by_id).is_(None)),
     )
     query = (
-        select(col(Booking.id))
+        select(col(Booking.id), col(Booking.status))
         .where(made_by_them, col(Booking.created_at) >= since)
         .order_by(col(Booking.created_at).desc(), col(Booking.id).desc())
         .limit(1)
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    row = (await session.execute(query)).first()
+    return None if row is None else RecentBooking(row[0] or 0, row[1] in ACTIVE)

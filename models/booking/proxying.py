@@ -13,7 +13,7 @@ from sqlmodel import col
 from models.booking.bookings import BookingView, booking_view
 from models.booking.proxies import ResidentNotFound, answer_proxy_booking, look_up_resident
 from models.booking.proxy_consent import name_for_proxy
-from models.booking.proxy_notices import tell_proxy_answer
+from models.booking.proxy_notices import WITHDRAWN, tell_proxy_answer
 from models.booking.rules import BookingNotActive
 from models.booking.tables import ACTIVE, Booking, ProxyConsent, id_of
 from models.core.base import get_or_raise
@@ -29,6 +29,12 @@ class AlreadyAnswered(DomainError):
     """The resident tapped again after answering; the booking stands as they said."""
 
     message_id = "proxy.answered.already"
+
+
+class RequestWithdrawn(DomainError):
+    """The proxy withdrew the booking before the resident answered; the answer changes nothing."""
+
+    message_id = "proxy.error.withdrawn"
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,8 @@ async def answer_proxy_question(
     """The resident's tap (``ok``, ``always`` or ``no``); the proxy is told the answer.
 
     Only the named resident may answer; a second tap gets ``AlreadyAnswered`` while the booking
-    stands, ``BookingNotActive`` once it has ended.
+    stands, ``RequestWithdrawn`` once the proxy withdrew it, ``BookingNotActive`` once it has
+    ended otherwise.
     """
     try:
         booking = await answer_proxy_booking(session, booking_id, person, answer)
@@ -120,6 +127,8 @@ async def answer_proxy_question(
         current = await session.get(Booking, booking_id)
         if current is not None and current.status in ACTIVE:
             raise AlreadyAnswered() from None
+        if current is not None and current.decline_reason == WITHDRAWN:
+            raise RequestWithdrawn() from None
         raise
     await tell_proxy_answer(session, booking, person, agreed=answer != "no")
     view = await booking_view(session, booking_id)

@@ -127,6 +127,9 @@ class Booking(SQLModel, table=True):
     code: str = Field(max_length=24, unique=True)  # in the receipt's check-in QR code
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Times it was moved to another slot: the calendar file's SEQUENCE, so a phone's calendar
+    # moves the entry (same UID) instead of adding a second one.
+    revision: int = Field(default=0, ge=0)
     decided_by_id: int | None = Field(
         default=None, sa_column_args=[ForeignKey("person.id", ondelete="SET NULL")]
     )

@@ -159,6 +159,12 @@ async def list_towns(session: AsyncSession) -> list[Town]:
     return list((await places(session)).towns)
 
 
+async def list_centres(session: AsyncSession, *, town_id: int | None = None) -> list[ServiceCentre]:
+    """Every service centre, those of ``town_id`` (the reader's own town) first."""
+    centres = (await places(session)).centres.values()
+    return sorted(centres, key=lambda c: (c.town_id != town_id, c.code))
+
+
 async def list_communities(session: AsyncSession, town_id: int) -> list[Community]:
     """The communities of one town, in display order."""
     return (await places(session)).communities_of(town_id)

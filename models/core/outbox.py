@@ -110,9 +110,20 @@ def when_param(moment: datetime) -> dict[str, str]:
     return {"dt": moment.isoformat()}
 
 
+def span_param(starts: datetime, ends: datetime) -> dict[str, str]:
+    """A time span ("12月7日 星期一 09:00–10:00") shown in the recipient's language when sent."""
+    return {"dt": starts.isoformat(), "until": ends.isoformat()}
+
+
 def bilingual_param(zh: str, en: str) -> dict[str, str]:
     """A parameter with a Chinese and an English form; the recipient's language picks."""
     return {"zh_CN": zh, "en": en or zh}
+
+
+def qr_param(start: str, caption: str) -> dict[str, str]:
+    """A payload's ``"qr"``: a QR code photo of the bot's ``/start <start>`` link after the text,
+    captioned by the message id ``caption`` (drawn when sent: ``jobs.rendering``)."""
+    return {"start": start, "caption": caption}
 
 
 def inline_keyboard(*rows: list[tuple[str, str]]) -> dict[str, Any]:

@@ -61,6 +61,7 @@ class ServiceCentre(Bilingual, SQLModel, table=True):
     name_en: str = Field(max_length=128)
     address_zh: str = Field(default="", max_length=256)
     address_en: str = Field(default="", max_length=256)
+    phone: str = Field(default="", max_length=32)  # shown in /help, as residents dial it
 
 
 class Venue(Bilingual, SQLModel, table=True):

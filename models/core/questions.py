@@ -41,7 +41,8 @@ class PendingQuestion(SQLModel, table=True):
     )
     kind: str = Field(max_length=48)  # who answers it, e.g. ``booking.reminder``
     subject: str = Field(max_length=80)  # what it is about, e.g. a booking id
-    choices: list[list[str]] = Field(default_factory=list, sa_type=JSON)  # [key, label] shown
+    # [key, label, *typed words] as shown, in the person's language
+    choices: list[list[str]] = Field(default_factory=list, sa_type=JSON)
     asked_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outbox_id: int | None = None
@@ -53,8 +54,10 @@ class PendingQuestion(SQLModel, table=True):
         return last_seen is None or self.asked_at > last_seen
 
 
-def question(kind: str, subject: object, *choices: tuple[str, str]) -> dict[str, Any]:
-    """A payload's question: its kind, subject and (key, label message id) choices, in order.
+def question(kind: str, subject: object, *choices: tuple[str, ...]) -> dict[str, Any]:
+    """A payload's question: its kind, subject and (key, label message id[, words message id])
+    choices, in order. The words message lists what a person may type for the choice besides
+    its label ("同意|好的|可以"); a destructive choice has none: only its own words pick it.
 
     The safe choice comes first: a destructive one is never choice 1.
     """

@@ -9,8 +9,9 @@ from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 
 from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
 from models.demo.booking import seed_booking
@@ -39,6 +40,7 @@ CENTRES = [
         "D town Party-Mass Service Centre",
         "上海市崇明区D镇长江路88号",
         "88 Changjiang Road, D town, Chongming District, Shanghai",
+        "021-5961 2345",
     ),
     (
         "Q",
@@ -47,6 +49,7 @@ CENTRES = [
         "Q town Party-Mass Service Centre (new building)",
         "江苏省启东市Q镇兴隆路1号",
         "1 Xinglong Road, Q town, Qidong, Jiangsu",
+        "0513-8321 6789",
     ),
 ]
 # (centre, code, kind, name_zh, name_en, capacity, accessibility_zh, accessibility_en)
@@ -219,7 +222,7 @@ async def seed_places(session: AsyncSession, today: datetime | None = None) -> d
             sort_order=order,
         )
         ids[code] = row_id
-    for town_code, code, zh, en, addr_zh, addr_en in CENTRES:
+    for town_code, code, zh, en, addr_zh, addr_en, phone in CENTRES:
         row_id = await _ensure(
             session,
             ServiceCentre,
@@ -229,8 +232,15 @@ async def seed_places(session: AsyncSession, today: datetime | None = None) -> d
             name_en=en,
             address_zh=addr_zh,
             address_en=addr_en,
+            phone=phone,
         )
         ids[code] = row_id
+        # A demo database made before centres had phones (migration 0010) gets them too.
+        await session.execute(
+            update(ServiceCentre)
+            .where(col(ServiceCentre.id) == row_id, col(ServiceCentre.phone) == "")
+            .values(phone=phone)
+        )
     for centre, code, kind, zh, en, capacity, acc_zh, acc_en in VENUES:
         row_id = await _ensure(
             session,

@@ -89,12 +89,21 @@ async def audit_count(services: Services) -> int:
 
 
 def request_of(user: SimUser, booking_id: int) -> Message:
-    """The admin's message carrying the approval buttons of ``booking_id``."""
+    """The admin's approval request of ``booking_id`` (a question on its own reply keyboard)."""
     for message in reversed(user.state.messages(user.id)):
-        datas = [b.get("callback_data") for row in inline(message) for b in row]
-        if f"ap:ok:{booking_id}" in datas:
+        if f"#{booking_id}" in (message.get("text") or "") and replies(message):
             return message
     raise AssertionError(f"no approval request for booking {booking_id}")
+
+
+def replies(message: Message) -> list[str]:
+    """The reply-keyboard labels a message brought (empty when none)."""
+    markup = message.get("reply_markup") or {}
+    return [
+        str(b if isinstance(b, str) else b["text"])
+        for row in markup.get("keyboard") or []
+        for b in row
+    ]
 
 
 def inline(message: Message) -> list[list[dict[str, str]]]:

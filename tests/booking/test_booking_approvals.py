@@ -1,5 +1,7 @@
-"""The approval queue through the real Application: a request, approve, decline with a typed or
-a quick reason, and back or /cancel leaving the booking waiting."""
+"""Approval requests through the real Application: the request is a question with one set of
+choices (1 approve, 2 decline: never choice 1), typed or tapped; a decline asks why, a typed or
+a quick reason; back or /cancel leave the booking waiting. (The /approvals list and its inline
+buttons: test_booking_approvals_queue.py.)"""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from tests.booking.booking_staff_support import (
     current,
     expected,
     inline,
-    last_answer,
+    replies,
     request_of,
     resident,
     staff,
@@ -51,30 +53,29 @@ async def test_q_admin_approves_a_hall_booking(
     assert request["text"] == await expected(
         services, t, "booking.approval.request", booking_id, id=booking_id, name="王阿姨", party=1
     )
-    assert [b["text"] for b in inline(request)[0]] == [
-        t("booking.button.approve"),
-        t("booking.button.decline"),
+    assert replies(request) == [  # one set of choices, declining never choice 1
+        "1. " + t("booking.button.approve"),
+        "2. " + t("booking.button.decline"),
+        t("nav.home"),
     ]
+    assert not inline(request)
     request_of(q_admin_2, booking_id)  # every admin of Q is asked
     assert not d_admin.state.messages(D_ADMIN), "D admins are not asked about Q venues"
 
-    await q_admin.tap(request, f"ap:ok:{booking_id}")
+    await q_admin.send("1")
 
     note = t("approvals.decided.approved", id=booking_id, admin="管理员周")
-    edited = current(q_admin, request)
-    assert edited["text"].endswith(note) and not inline(edited)
+    assert q_admin.last_text() == note
+    assert q_admin.buttons()[0].startswith("1. ")  # the main menu again
     stored = await booking_of(services, booking_id)
     assert stored.status == BookingStatus.CONFIRMED.value and stored.decided_by_id == admin.id
     await harness.drain_outbox()
     assert user.last_text() == await expected(services, t, "booking.approved", booking_id)
 
-    # The second admin's request is now stale: a polite alert, nothing changes.
+    # The second admin's request is now stale: a polite answer, nothing changes.
     before = await audit_count(services)
-    other = request_of(q_admin_2, booking_id)
-    await q_admin_2.tap(other, f"ap:ok:{booking_id}")
-    assert last_answer(q_admin_2)["text"] == t("approvals.error.decided")
-    assert last_answer(q_admin_2)["show_alert"]
-    assert not inline(current(q_admin_2, other))
+    await q_admin_2.send(t("booking.button.approve"))  # its words, typed
+    assert q_admin_2.last_text() == t("approvals.error.decided")
     assert (await booking_of(services, booking_id)).decided_by_id == admin.id
     assert await audit_count(services) == before
 
@@ -94,14 +95,12 @@ async def test_decline_with_a_typed_reason(
     await harness.drain_outbox()
     request = request_of(admin, booking_id)
 
-    await admin.tap(request, f"ap:no:{booking_id}")
-    asking = current(admin, request)
-    assert asking["text"].endswith(t.n("approvals.reason.ask", 200, max=200))
-    labels = [b["text"] for row in inline(asking) for b in row]
-    assert labels == [
-        t("approvals.reason.busy"),
-        t("approvals.reason.incomplete"),
-        t("approvals.reason.other"),
+    assert request["text"] in (await admin.send("2"))[0]["text"]
+    assert admin.last_text().endswith(t.n("approvals.reason.ask", 200, max=200))
+    assert admin.buttons() == [
+        "1. " + t("approvals.reason.busy"),
+        "2. " + t("approvals.reason.incomplete"),
+        "3. " + t("approvals.reason.other"),
         t("nav.back"),
         t("nav.home"),
     ]
@@ -116,8 +115,6 @@ async def test_decline_with_a_typed_reason(
 
     note = t("approvals.decided.declined", id=booking_id, admin="管理员周", reason=reason)
     assert admin.last_text() == note
-    edited = current(admin, request)
-    assert edited["text"].endswith(note) and not inline(edited)
     stored = await booking_of(services, booking_id)
     assert stored.status == BookingStatus.DECLINED.value and stored.decline_reason == reason
     assert await taken(services, slot.id or 0) == 0, "the place is free again"
@@ -142,12 +139,13 @@ async def test_quick_reason_reaches_the_resident_in_their_language(
     await harness.drain_outbox()
     request = request_of(admin, booking_id)
 
-    await admin.tap(request, f"ap:no:{booking_id}")
-    await admin.tap(request, f"ap:why:{booking_id}:0")
+    assert request["text"]
+    await admin.send(en("booking.button.decline"))  # the decline's own words
+    await admin.send("1")  # on the reason screen, "1" is the first quick reason
 
     reason = zh("approvals.reason.busy")
     note = en("approvals.decided.declined", id=booking_id, admin="Admin Zhou", reason=reason)
-    assert current(admin, request)["text"].endswith(note)
+    assert admin.last_text() == note
     assert (await booking_of(services, booking_id)).decline_reason == reason
     await harness.drain_outbox()
     assert user.last_text() == await expected(
@@ -165,26 +163,59 @@ async def test_back_and_cancel_leave_the_booking_waiting(
     slot = await slot_of(services.sessions, "q-hall", 3, 1)
     booking_id = await book_slot(services, RESIDENT, slot.id or 0)
     await harness.drain_outbox()
-    request = request_of(admin, booking_id)
-    original = request["text"]
+    request_of(admin, booking_id)
 
-    await admin.tap(request, f"ap:no:{booking_id}")
-    await admin.tap(request, f"ap:back:{booking_id}")
-    assert current(admin, request)["text"] == original
-    assert [b["callback_data"] for b in inline(current(admin, request))[0]] == [
-        f"ap:ok:{booking_id}",
-        f"ap:no:{booking_id}",
-    ]
-
-    await admin.tap(request, f"ap:no:{booking_id}")
-    await admin.send("/cancel")
+    await admin.send("2")
+    await admin.press(t("nav.back"))
     assert admin.last_text() == t("approvals.reason.cancelled")
-    assert current(admin, request)["text"] == original
+    assert admin.buttons()[0].startswith("1. ")  # the main menu
     await admin.send("这句话不是原因")  # no longer waiting for a reason
     assert admin.last_text() == t("home.not_understood")
-
-    await admin.tap(request, f"ap:no:{booking_id}")
-    await admin.tap(request, f"ap:quit:{booking_id}")
-    assert admin.last_text() == t("home.prompt")
-    assert inline(current(admin, request)), "the request keeps its buttons"
     assert (await booking_of(services, booking_id)).status == BookingStatus.PENDING_APPROVAL.value
+
+    await admin.send("/approvals")  # still waiting in the list; ❌ there asks why again
+    listing = admin.state.last_message(Q_ADMIN)
+    assert listing is not None
+    await admin.tap(listing, f"ap:no:{booking_id}:0")
+    await admin.send("/cancel")
+    assert admin.last_text() == t("approvals.reason.cancelled")
+    assert inline(current(admin, listing)), "the list keeps its buttons"
+
+    await admin.tap(listing, f"ap:no:{booking_id}:0")
+    await admin.tap(listing, f"ap:back:{booking_id}:0")
+    assert [b["callback_data"] for b in inline(current(admin, listing))[0]] == [
+        f"ap:ok:{booking_id}:0",
+        f"ap:no:{booking_id}:0",
+    ]
+    await admin.tap(listing, f"ap:no:{booking_id}:0")
+    await admin.tap(listing, f"ap:quit:{booking_id}:0")
+    assert admin.last_text() == t("home.prompt")
+    assert (await booking_of(services, booking_id)).status == BookingStatus.PENDING_APPROVAL.value
+
+
+async def test_a_restart_between_no_and_the_reason_loses_nothing(
+    harness: BotHarness, services: Services
+) -> None:
+    t = services.i18n.translator("zh_CN")
+    await resident(services, RESIDENT)
+    await staff(services, Q_ADMIN, Role.ADMIN, "Q", name="管理员周")
+    admin = harness.user(Q_ADMIN)
+    await staff(services, Q_ADMIN_2, Role.ADMIN, "Q", name="管理员吴")
+    slot = await slot_of(services.sessions, "q-hall", 3, 2)
+    booking_id = await book_slot(services, RESIDENT, slot.id or 0)
+    await harness.user(Q_ADMIN_2).send("/menu")  # their chat with the bot is open
+    await harness.drain_outbox()
+    request_of(admin, booking_id)
+
+    await admin.send("2")
+    await harness.restart()
+    await admin.send("3")  # the third quick reason, after the restart
+
+    reason = t("approvals.reason.other")
+    assert admin.last_text() == t(
+        "approvals.decided.declined", id=booking_id, admin="管理员周", reason=reason
+    )
+    stored = await booking_of(services, booking_id)
+    assert (stored.status, stored.decline_reason) == (BookingStatus.DECLINED.value, reason)
+    await harness.user(Q_ADMIN_2).send("2")  # the other admin's question: decided already
+    assert harness.user(Q_ADMIN_2).last_text() == t("approvals.error.decided")

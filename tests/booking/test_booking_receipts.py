@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 
-from handlers.booking.qr import (
+from handlers.booking.receipts import checkin_link
+from jobs.qr import (
     BORDER,
     COMPRESSLEVEL,
     QR_MASK,
@@ -15,7 +16,6 @@ from handlers.booking.qr import (
     qr_image,
     qr_png_bytes,
 )
-from handlers.booking.receipts import checkin_link
 
 
 def test_the_longest_check_in_link_fits_the_fixed_version() -> None:

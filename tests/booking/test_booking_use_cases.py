@@ -131,7 +131,8 @@ async def test_a_repeated_confirm_finds_the_booking_just_made(services: Services
     assert first.created and not again.created
     assert again.view.booking.id == first.view.booking.id
     async with services.sessions() as session:
-        assert await just_booked(session, person=me) == first.view.booking.id
+        found = await just_booked(session, person=me)
+        assert found is not None and (found.id, found.active) == (first.view.booking.id, True)
         later = utcnow() + timedelta(minutes=11)
         assert await just_booked(session, person=me, now=later) is None
 

@@ -62,10 +62,9 @@ async def test_list_cancel_and_the_waiting_person_is_offered_the_place(
     assert user.buttons() == [f"1. {label}", t("nav.back"), t("nav.home")]
     await assert_reprompts(user, t, t.n("mine.list", 1, total=1))
 
-    await user.send("1")
-    detail = user.last_text()
-    assert names_booking(detail, booking.id) and place["venue"] in detail
-    assert detail.endswith(t("mine.detail.ask"))
+    receipt, qr, detail = await user.send("1")  # the receipt, its QR code, the question
+    assert names_booking(receipt["text"], booking.id) and place["venue"] in receipt["text"]
+    assert qr["kind"] == "photo" and detail["text"] == t("mine.detail.ask")
     assert user.buttons()[:3] == [  # cancelling is never choice 1
         "1. " + t("mine.action.resend"),
         "2. " + t("mine.action.move"),
@@ -138,8 +137,8 @@ async def test_proxy_sees_and_cancels_the_booking_made_for_a_resident(
     )
     assert proxy.buttons()[0] == f"1. {for_her}"
     assert proxy.buttons()[1].startswith("2. ") and "For " not in proxy.buttons()[1]
-    await proxy.send("1")
-    assert proxy.last_text().startswith(t("mine.detail.proxy", name="王*姨"))
+    receipt = (await proxy.send("1"))[0]
+    assert receipt["text"].startswith(t("mine.detail.proxy", name="王*姨"))
     await proxy.choose(t("mine.action.cancel"))
     await proxy.choose(t("mine.cancel.yes"))
     assert proxy.last_text() == t("mine.cancelled", **place)

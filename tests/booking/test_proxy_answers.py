@@ -52,7 +52,9 @@ async def test_resident_answers_by_number(
     assert stored.status == status.value
     assert await has_consent_now(services, resident_id, proxy_id) is lasting
     spanned = await described(services, langs[1], slot, span=True)
-    assert [m["text"] for m in replies] == [rt(f"proxy.answered.{answer}", proxy="小张", **spanned)]
+    assert replies[0]["text"] == rt(f"proxy.answered.{answer}", proxy="小张", **spanned)
+    kinds = ["text"] if answer == "no" else ["text", "text", "document", "photo"]  # + receipt
+    assert [m["kind"] for m in replies] == kinds
     assert resident.buttons()[0] == "1. " + rt("menu.book")  # the question is gone
     mark = proxy._mark()
     await harness.drain_outbox()

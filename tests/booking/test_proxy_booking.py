@@ -12,6 +12,7 @@ from models.booking import BookingStatus
 from models.core.base import utcnow
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
+from tests.booking.booking_support import names_booking
 from tests.booking.proxy_booking_support import (
     PHONE,
     PROXY,
@@ -68,9 +69,11 @@ async def test_with_standing_consent_both_get_the_receipt_and_reminders(
     )
     mark = resident._mark()
     await harness.drain_outbox()
-    [told] = resident.state.messages(RESIDENT, since=mark)
-    said = await described(services, resident_lang, slot)
-    assert told["text"] == rt("proxy.booked_for_you", proxy="小张", id=booking.id, **said)
+    told, qr = resident.state.messages(RESIDENT, since=mark)  # the full receipt and its QR code
+    said = await described(services, resident_lang, slot, span=True)
+    assert told["text"].startswith(opening(rt, "proxy.booked_for_you"))
+    assert names_booking(told["text"], booking.id) and said["when"] in told["text"]
+    assert qr["kind"] == "photo"  # (its contents: test_proxy_receipts.py)
 
     async with services.sessions() as session, session.begin():  # the reminders fall due
         await session.execute(

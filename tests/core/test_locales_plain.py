@@ -26,6 +26,7 @@ STAFF_IDS = frozenset(
         "help.command.approvals",
         "booking.approval.request",
         "booking.button.approve",
+        "booking.words.approve",  # words an admin types to approve a request
     }
 )
 COMMAND = re.compile(r"(?<![\w/:.])/[a-z]{2,}\b")

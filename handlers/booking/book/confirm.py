@@ -95,15 +95,19 @@ async def on_waitlist(update: Update, context: TongxinContext) -> int:
 
 
 async def repeated_confirm(update: Update, context: TongxinContext) -> None:
-    """ "1. 确认预约" again after the booking was made: it is booked already, nothing more."""
+    """ "1. 确认预约" again after the booking was made: it is booked already (or, cancelled
+    since, it is not), nothing more."""
     if not registered(context.person):
         await reply_not_registered(update, context)
         return
-    booking_id = await run(context, just_booked, person=me(context))
-    if booking_id is not None:
-        await already_booked(update, context, booking_id)
-        return
-    await show_main_menu(update, context, "home.not_understood")
+    recent = await run(context, just_booked, person=me(context))
+    if recent is not None and recent.active:
+        await already_booked(update, context, recent.id)
+    elif recent is not None:  # cancelled since: say so, never "booked"
+        text = context.t("booking.confirm.ended", id=recent.id)
+        await reply(update, context, text, main_menu_keyboard(context))
+    else:
+        await show_main_menu(update, context, "home.not_understood")
 
 
 class ConfirmWords(filters.MessageFilter):

@@ -5,7 +5,8 @@ current screen once delivered (``handlers.kit.current``): 1 yes this once, 2 yes
 3 no (refusing, which cancels the booking, comes last), typed or tapped on its keyboard
 (``on_proxy_question``). Questions sent before carried inline buttons ``px:ok|always|no:<id>``,
 still answered (``on_proxy_answer``): only the named resident may answer, anyone else's tap (or
-a forged one) is refused with an alert. Either way the proxy is told.
+a forged one) is refused with an alert. Either way the proxy is told, and a yes brings the
+resident their own full receipt (address, directions, calendar file, check-in QR code).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from telegram.error import BadRequest
 
 from bot.context import TongxinContext
 from bot.timefmt import format_span
+from handlers.booking.receipts import send_receipt
 from handlers.kit import (
     Tap,
     error_text,
@@ -59,6 +61,7 @@ async def on_proxy_answer(update: Update, context: TongxinContext, tap: Tap) -> 
     except BadRequest:
         logger.debug("proxy question could not be edited; sending the answer instead")
         await context.bot.send_message(query.from_user.id, text)
+    await _receipt(context, query.from_user.id, answered)
 
 
 async def on_proxy_question(
@@ -76,6 +79,13 @@ async def on_proxy_question(
     logger.info("person %s answered %s to proxy booking %s", me(context).id, choice, booking_id)
     text = _answered_text(context, answered)
     await reply(update, context, text, main_menu_keyboard(context))
+    await _receipt(context, update.effective_chat.id if update.effective_chat else None, answered)
+
+
+async def _receipt(context: TongxinContext, chat_id: int | None, answered: ProxyAnswered) -> None:
+    """After a yes, the resident's own full receipt: address, directions, the QR code."""
+    if chat_id is not None and answered.answer != "no":
+        await send_receipt(context, chat_id, answered.view)
 
 
 def _answered_text(context: TongxinContext, answered: ProxyAnswered) -> str:

@@ -1,7 +1,9 @@
 """我的预约与提醒: reschedule one booking at the same venue — day, then slot, then confirm.
 
-The move itself is ``models.booking.move_booking``: one transaction that books the new slot
-first and then cancels the old one (whose places go to the waitlist at once).
+The move itself is ``models.booking.move_booking``: one transaction that takes the new slot's
+places first and then gives the old ones to the waitlist; the booking keeps its number, its
+check-in code and its calendar UID, so "改期成功" comes with a calendar file that moves the
+phone's entry.
 """
 
 from __future__ import annotations
@@ -178,5 +180,5 @@ async def on_move(update: Update, context: TongxinContext) -> int:
         return await ask_slot(update, context, error_text(context, error))
     chat = update.effective_chat
     if chat is not None:
-        await send_receipt(context, chat.id, moved)
+        await send_receipt(context, chat.id, moved, moved=True)
     return await leave(update, context, "mine.move.done")

@@ -14,9 +14,16 @@ from telegram import Update
 
 from bot.context import TongxinContext
 from handlers.booking.mine.texts import list_options, place
-from handlers.booking.receipts import receipt_text, send_receipt
-from handlers.kit import Means, Option, ask, chosen, draft, leave, me, page_of, run
-from models.booking import BookingDetail, ItemGone, booking_detail, cancel_mine, my_list
+from handlers.booking.receipts import receipt_text, send_qr, send_receipt
+from handlers.kit import Means, Option, ask, chosen, draft, lead, leave, me, page_of, reply, run
+from models.booking import (
+    BookingDetail,
+    BookingStatus,
+    ItemGone,
+    booking_detail,
+    cancel_mine,
+    my_list,
+)
 from models.core.errors import DomainError
 
 LIST, DETAIL, CANCEL, DAY, SLOT, MOVE, ENTRY_SCREEN = range(7)
@@ -89,14 +96,20 @@ async def show_detail(
         detail = await chosen_booking(context)
     except ItemGone:
         return await gone(update, context)
-    t = context.t
+    t, options = context.t, detail_options(context, detail)
     if brief:
-        text = t("mine.detail.again")
-    else:
-        text = f"{receipt_text(context, detail.view)}\n\n{t('mine.detail.ask')}"
-        if detail.resident is not None:
-            text = f"{t('mine.detail.proxy', name=detail.resident)}\n\n{text}"
-    return await ask(update, context, text, detail_options(context, detail), DETAIL, first=first)
+        return await ask(update, context, t("mine.detail.again"), options, DETAIL, first=first)
+    text = receipt_text(context, detail.view)
+    if detail.resident is not None:
+        text = f"{t('mine.detail.proxy', name=detail.resident)}\n\n{text}"
+    chat = update.effective_chat
+    if chat is not None and detail.view.booking.status == BookingStatus.CONFIRMED.value:
+        # "请出示下面的二维码": the receipt, the code it speaks of, then the question, last
+        await reply(update, context, lead(first, text))
+        await send_qr(context, chat.id, detail.view)
+        return await ask(update, context, t("mine.detail.ask"), options, DETAIL)
+    text = f"{text}\n\n{t('mine.detail.ask')}"
+    return await ask(update, context, text, options, DETAIL, first=first)
 
 
 async def back_to_detail(update: Update, context: TongxinContext) -> int:

@@ -1,9 +1,10 @@
-"""Declining a booking: the ❌ tap asks why, and the reason is a quick one tapped or typed.
+"""Declining a booking: ❌ asks why, and the reason is a quick one tapped or typed.
 
 A small persistent conversation waits for the typed reason, so a restart between the tap and
 the reason loses nothing. Leaving it any way but with a reason (⬅️, 🏠, /cancel, /menu, a
-main-menu button) decides nothing and gives the request its buttons back; /help and anything
-that is not a usable reason ask again.
+main-menu button) decides nothing and gives the tapped request or list its buttons back; /help
+and anything that is not a usable reason ask again. An approval request answered "2 不同意" on
+its question (``handlers.booking.staff.asked``) lands here too, its quick reasons numbered.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.context import TongxinContext
 from handlers.booking.staff.approvals import (
     already_decided,
     decided_note,
+    in_their_language,
     on_approval_tap,
     origin_screen,
     reason_screen,
@@ -25,6 +27,7 @@ from handlers.booking.staff.approvals import (
 from handlers.booking.staff.words import MessageRef, put
 from handlers.kit import (
     END,
+    Option,
     Screen,
     Tap,
     clear_draft,
@@ -47,12 +50,15 @@ from handlers.kit import (
 )
 from models.booking import (
     APPROVAL,
+    QUICK_REASONS,
     REASON_MAX,
     BookingNotActive,
     ReasonInvalid,
+    Wording,
     approval_origin,
     approval_to_decline,
     decide_approval,
+    quick_reason,
 )
 from models.core.authz import Action
 from models.core.errors import DomainError, NotAllowed
@@ -60,15 +66,29 @@ from models.core.errors import DomainError, NotAllowed
 logger = logging.getLogger(__name__)
 
 REASON = "reason"  # conversation state: waiting for a typed reason
+DECLINE_FLOW = "approval_reason"
 
 
 class DeclineDraft(TypedDict, total=False):
-    """The booking being declined, the list page it came from, and the message showing it."""
+    """The booking being declined, the list page it came from, and the message showing it
+    (``keyboard``: asked from the request's question, the quick reasons are numbered buttons)."""
 
     booking: int
     page: int
     chat: int
     message: int
+    keyboard: bool
+
+
+def reason_options(context: TongxinContext) -> list[Option]:
+    """The quick reasons as numbered choices (the key: the reason's index)."""
+    return [Option(str(n), context.t(msgid)) for n, msgid in enumerate(QUICK_REASONS)]
+
+
+def _quick(context: TongxinContext, data: DeclineDraft, text: str | None) -> Wording | None:
+    """A quick reason picked by its number or words, on the numbered screen only."""
+    picked = match_option(text, reason_options(context)) if data.get("keyboard") else None
+    return in_their_language(context, quick_reason(int(picked.key))) if picked else None
 
 
 def _page(data: DeclineDraft) -> int | None:
@@ -108,12 +128,16 @@ async def on_decline_tap(update: Update, context: TongxinContext, tap: Tap) -> o
 async def on_reason(update: Update, context: TongxinContext) -> object:
     """The typed reason for a decline: decide, update the request, confirm."""
     data, text = draft(context, DeclineDraft), message_text(update)
-    if "booking" not in data or match_option(text, main_menu(context).options(context.t)):
+    quick = _quick(context, data, text)  # "1" there is a reason, not the main menu's 1
+    if "booking" not in data or (
+        quick is None and match_option(text, main_menu(context).options(context.t))
+    ):
         return await cancel_decline(update, context)
     try:
         decision = await run(
             context, decide_approval, person=me(context), scopes=await current_scopes(context),
-            booking_id=data["booking"], approve=False, reason=text, page=_page(data),
+            booking_id=data["booking"], approve=False, reason=quick or text,
+            page=_page(data),
         )  # fmt: skip
     except ReasonInvalid:
         return await reprompt(update, context)
@@ -127,8 +151,9 @@ async def on_reason(update: Update, context: TongxinContext) -> object:
         clear_draft(context)
         await reply(update, context, error_text(context, error))
         return END
-    note = decided_note(context, decision)
-    await put(update, context, origin_screen(context, decision.shown, note), _shown_in(data))
+    note, shown_in = decided_note(context, decision), _shown_in(data)
+    if shown_in is not None:  # the request or list it was tapped on shows the decision too
+        await put(update, context, origin_screen(context, decision.shown, note), shown_in)
     clear_draft(context)
     await reply(update, context, note, main_menu_keyboard(context))
     return END
@@ -143,7 +168,7 @@ async def reprompt(update: Update, context: TongxinContext) -> object:
 async def cancel_decline(update: Update, context: TongxinContext) -> object:
     """⬅️, 🏠, /cancel or /menu typed: nothing decided, the request gets its buttons back."""
     data = draft(context, DeclineDraft)
-    if "booking" in data and registered(context.person):
+    if "booking" in data and registered(context.person) and _shown_in(data) is not None:
         try:
             shown = await run(
                 context, approval_origin, scopes=await current_scopes(context),
@@ -158,7 +183,7 @@ async def cancel_decline(update: Update, context: TongxinContext) -> object:
 def decline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """❌ → the reason (tapped or typed); other ``ap:`` taps still work while it waits."""
     return conversation(
-        "approval_reason",
+        DECLINE_FLOW,
         entry_points=[tap_handler(APPROVAL, on_decline_tap, refusal=NotAllowed, actions=("no",))],
         screens={REASON: Screen(on_reason, back=cancel_decline)},
         extra={REASON: [tap_handler(APPROVAL, on_approval_tap, refusal=NotAllowed)]},
