@@ -53,8 +53,11 @@ class Control:
         return dict(await self._post(f"/users/{user_id}/contact", body))
 
     async def wait(self, chat_id: int, count: int, since: int = 0) -> list[JSON]:
-        """Wait until the bot sent ``count`` messages after ``since``; return them."""
-        body = {"chat_id": chat_id, "count": count, "since": since, "timeout": 10}
+        """Wait until the bot sent ``count`` messages after ``since``; return them.
+
+        Up to 30 s: the first answer after a start includes the bot process's start-up, which
+        took over 10 s with both database passes of ``make test`` running at once."""
+        body = {"chat_id": chat_id, "count": count, "since": since, "timeout": 30}
         answer = await self._post("/wait", body)
         assert answer["ok"], f"bot sent {answer['messages']} only"
         return list(answer["messages"])
