@@ -2,7 +2,9 @@
 
 One question per screen (``handlers.broadcasts.questions``), each answer checked in
 ``handlers.broadcasts.answers``; ⬅️ goes to the previous question, from the first one to the
-main menu. /broadcasts and the inline ``bc:`` taps (history, cancel, approve) are wired here too.
+main menu. /broadcasts, the inline ``bc:`` taps (history, cancel, and approve/reject under
+requests sent before they were questions) and the approval request's reason screen
+(``handlers.broadcasts.asked``) are wired here too.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from handlers.broadcasts.answers import (
     on_when,
 )
 from handlers.broadcasts.approval import decide
+from handlers.broadcasts.asked import approval_conversation
 from handlers.broadcasts.history import ask_cancel, cancel, history_command, show_history
 from handlers.broadcasts.questions import (
     AUDIENCE,
@@ -97,7 +100,7 @@ def _taps() -> BaseHandler:  # type: ignore[type-arg]
 
 
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
-    """The /broadcast conversation, /broadcasts and the ``bc:`` taps."""
+    """The /broadcast conversation, the request's reason, /broadcasts and the ``bc:`` taps."""
     return [
         conversation(
             "broadcast",
@@ -113,6 +116,7 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
                 CONFIRM: Screen(on_confirm, back=show_preview),
             },
         ),
+        approval_conversation(),
         CommandHandler("broadcasts", history_command),
         _taps(),
     ]

@@ -23,6 +23,7 @@ from handlers.kit.drafts import clear_draft
 from handlers.kit.feature import Wiring
 from handlers.kit.menu import MenuButton, show_help, show_main_menu
 from handlers.kit.person import registered
+from handlers.kit.ptb import all_conversations, set_conversation_state
 from handlers.kit.replies import reply_not_registered
 from handlers.kit.screens import ask_fewer, ask_more, message_text, more_asked, on_a_later_page
 from handlers.kit.ui import is_nav
@@ -154,3 +155,14 @@ def conversation(
         persistent=True,
         allow_reentry=True,
     )
+
+
+def enter_at(update: Update, context: TongxinContext, name: str, state: object) -> None:
+    """Put the person on ``state`` of the flow called ``name``: an answer given outside it (to a
+    question that arrived by message) whose next step is that flow's screen."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    for flow in all_conversations(context.application):
+        if flow.name == name:
+            set_conversation_state(flow, chat.id, user.id, state)

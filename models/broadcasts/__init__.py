@@ -3,7 +3,17 @@
 Outside this package, use these names only (``from models.broadcasts import create_broadcast``).
 """
 
-from models.broadcasts.approval import approve, reject
+from models.broadcasts.approval import (
+    QUICK_REASONS,
+    REASON_MAX,
+    ReasonInvalid,
+    Rejectable,
+    Wording,
+    approve,
+    quick_reason,
+    reject,
+    to_reject,
+)
 from models.broadcasts.audiences import (
     AUDIENCE_KINDS,
     AUDIENCES,
@@ -15,7 +25,7 @@ from models.broadcasts.audiences import (
     count_audience,
     town_choices,
 )
-from models.broadcasts.codes import BROADCAST_TAP
+from models.broadcasts.codes import APPROVAL_QUESTION, BROADCAST_TAP
 from models.broadcasts.compose import (
     WHEN_KEYS,
     Preview,
@@ -70,11 +80,14 @@ from models.broadcasts.tables import (
 
 __all__ = [
     "ACTIVE",
+    "APPROVAL_QUESTION",
     "AUDIENCES",
     "AUDIENCE_KINDS",
     "BROADCAST_TAP",
     "CAPTION_MAX",
     "NOTICE_MSGID",
+    "QUICK_REASONS",
+    "REASON_MAX",
     "SPANNING_KINDS",
     "TEXT_MAX",
     "WHEN_KEYS",
@@ -94,7 +107,10 @@ __all__ = [
     "Preview",
     "Progress",
     "ProgressNote",
+    "ReasonInvalid",
+    "Rejectable",
     "TownApproval",
+    "Wording",
     "approve",
     "approvers",
     "ask_to_cancel",
@@ -113,6 +129,7 @@ __all__ = [
     "preview_broadcast",
     "progress",
     "progress_many",
+    "quick_reason",
     "reached_towns",
     "reject",
     "report_payload",
@@ -121,6 +138,7 @@ __all__ = [
     "set_progress_message",
     "settle_broadcast",
     "start_due_broadcasts",
+    "to_reject",
     "town_approvals",
     "town_choices",
     "unfinished_broadcasts",

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models.broadcasts.audiences import AudienceLabel, audience_label
-from models.broadcasts.codes import BROADCAST_TAP
+from models.broadcasts.codes import APPROVAL_QUESTION
 from models.broadcasts.progress import Progress
 from models.broadcasts.reach import reached_towns
 from models.broadcasts.tables import Broadcast, BroadcastStatus, BroadcastTown, TownApproval
@@ -26,12 +26,12 @@ from models.core.base import N_, utcnow
 from models.core.outbox import (
     OutboxKind,
     bilingual_param,
-    inline_keyboard,
     message_param,
     message_payload,
     notify,
 )
 from models.core.people import Person
+from models.core.questions import QUESTION, question
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,12 @@ async def request_approval(
     admin_ids: Iterable[int],
     tz: tzinfo,
 ) -> int:
-    """Ask each admin of a waiting town (not the author) with ✅/❌ buttons; how many asked."""
+    """Ask each admin of a waiting town (not the author); how many asked.
+
+    The request is a question, the admin's current screen once delivered: "1 ✅ 同意发送 /
+    2 ❌ 不同意" on its own reply keyboard (rejecting is never choice 1, and only its number or
+    label picks it; it asks why next). Answered in ``handlers.broadcasts.asked``.
+    """
     broadcast_id = _saved_id(broadcast)
     reach = await reached_towns(session, broadcast_id)
     label = await audience_label(
@@ -125,11 +130,11 @@ async def request_approval(
     )
     if broadcast.photo_file_id:
         payload["photo"] = broadcast.photo_file_id
-    payload["reply_markup"] = inline_keyboard(
-        [
-            (N_("broadcast.approve"), BROADCAST_TAP.data("ok", broadcast_id)),
-            (N_("broadcast.reject"), BROADCAST_TAP.data("no", broadcast_id)),
-        ]
+    payload[QUESTION] = question(
+        APPROVAL_QUESTION,
+        broadcast_id,
+        ("ok", N_("broadcast.approve"), N_("broadcast.words.approve")),
+        ("no", N_("broadcast.reject")),
     )
     asked = 0
     for admin in await approvers(session, broadcast, admin_ids):
@@ -148,10 +153,18 @@ async def _tell_author(
     await notify(session, author, OutboxKind.STATUS, payload, dedupe_key=key)
 
 
-async def tell_decision(session: AsyncSession, broadcast: Broadcast, *, approved: bool) -> None:
-    """Tell the author their broadcast was approved (and will be sent) or rejected."""
-    msgid = "broadcast.approved.author" if approved else "broadcast.rejected.author"
-    payload = message_payload(msgid, id=broadcast.id)
+async def tell_decision(
+    session: AsyncSession, broadcast: Broadcast, *, approved: bool, reason: str | None = None
+) -> None:
+    """Tell the author their broadcast was approved (and will be sent) or rejected (and why)."""
+    if approved:
+        payload = message_payload("broadcast.approved.author", id=broadcast.id)
+    elif reason is None:  # rejected by a button sent before rejections asked why
+        payload = message_payload("broadcast.rejected.author", id=broadcast.id)
+    else:
+        payload = message_payload(
+            "broadcast.rejected.author.reason", id=broadcast.id, reason=reason
+        )
     await _tell_author(session, broadcast, payload, "decision")
 
 

@@ -11,10 +11,12 @@ from models.broadcasts import (
     AlreadyDecided,
     BroadcastStatus,
     OwnBroadcast,
+    ReasonInvalid,
     approve,
     approvers,
     reject,
     start_due_broadcasts,
+    to_reject,
 )
 from models.core.authz import Role
 from models.core.errors import NotAllowed
@@ -97,4 +99,43 @@ async def test_rejected_broadcast_is_never_sent(services: Services) -> None:
         ).scalar_one()
     assert told["msgid"] == "broadcast.rejected.author"
     assert await outbox_rows(services, bid) == []
+    assert await audit_actions(services, bid) == ["broadcast.create", "broadcast.reject"]
+
+
+async def test_a_rejection_with_a_reason_is_checked_like_a_decision(services: Services) -> None:
+    await bulk_people(services, 2)
+    author, scopes = await staff(services, 8001, Role.VOLUNTEER)
+    d_admin, d_scopes = await staff(services, 8002, Role.ADMIN)
+    q_admin, q_scopes = await staff(services, 8003, Role.ADMIN, "Q", "q-xinglong")
+    bid = (await create(services, author, scopes, approval_towns=["D"])).id or 0
+    async with services.sessions() as session, session.begin():
+        with pytest.raises(NotAllowed):  # another town's admin may not even be asked why
+            await to_reject(session, person=q_admin, scopes=q_scopes, broadcast_id=bid)
+        with pytest.raises(NotAllowed):
+            await reject(
+                session, person=q_admin, scopes=q_scopes, broadcast_id=bid, reason="不合适"
+            )
+        assert (await to_reject(session, person=d_admin, scopes=d_scopes, broadcast_id=bid)).id
+        for bad in ("  ", "太" * 201):
+            with pytest.raises(ReasonInvalid):
+                await reject(session, person=d_admin, scopes=d_scopes, broadcast_id=bid, reason=bad)
+    async with services.sessions() as session, session.begin():
+        rejected = await reject(
+            session, person=d_admin, scopes=d_scopes, broadcast_id=bid, reason=" 时间写错了 "
+        )
+        assert (rejected.status, rejected.decision_note) == ("rejected", "时间写错了")
+    async with services.sessions() as session, session.begin():
+        with pytest.raises(AlreadyDecided):
+            await to_reject(session, person=d_admin, scopes=d_scopes, broadcast_id=bid)
+        told = (
+            await session.execute(
+                select(col(OutboxMessage.payload)).where(
+                    col(OutboxMessage.dedupe_key) == f"bc:{bid}:decision"
+                )
+            )
+        ).scalar_one()
+    assert told == {
+        "msgid": "broadcast.rejected.author.reason",
+        "params": {"id": bid, "reason": "时间写错了"},
+    }
     assert await audit_actions(services, bid) == ["broadcast.create", "broadcast.reject"]

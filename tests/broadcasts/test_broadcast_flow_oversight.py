@@ -56,14 +56,18 @@ async def test_approval_two_person_rule_through_the_bot(
     await harness.drain_outbox()
     request = d_admin.state.last_message(8002)
     assert request is not None and "第一条通知" in request["text"]
-    buttons = [
-        b["callback_data"] for row in request["reply_markup"]["inline_keyboard"] for b in row
+    keyboard = request["reply_markup"]  # a question: one set of choices, rejecting not first
+    assert [row[0]["text"] for row in keyboard["keyboard"]] == [
+        "1. " + t("broadcast.approve"),
+        "2. " + t("broadcast.reject"),
+        t("nav.home"),
     ]
-    assert buttons == [f"bc:ok:{first.id}", f"bc:no:{first.id}"]
+    assert "inline_keyboard" not in keyboard
     assert q_admin.state.messages(8003) == []  # another town's admin is not asked
     await job(harness, ProgressBoard())
     assert (await broadcasts(services))[0].status == BroadcastStatus.PENDING_APPROVAL.value
 
+    # A button of a request sent before requests were questions: still refused the same way.
     await q_admin.send("/help")
     await forge_tap(q_admin, f"bc:ok:{first.id}")
     assert q_admin.state.callback_answers(8003)[-1]["text"] == t("error.not_allowed")
@@ -71,12 +75,9 @@ async def test_approval_two_person_rule_through_the_bot(
     assert user.state.callback_answers(VOLUNTEER)[-1]["text"] == t("error.not_allowed")
     assert (await broadcasts(services))[0].status == BroadcastStatus.PENDING_APPROVAL.value
 
-    await d_admin.tap(request, f"bc:ok:{first.id}")
-    decided = d_admin.state.last_message(8002)
-    assert decided is not None and decided["text"].endswith(
-        t("broadcast.decided.approved", id=first.id)
-    )
-    await forge_tap(d_admin, f"bc:no:{first.id}")  # buttons are gone; a replayed tap: no change
+    await d_admin.send("1")
+    assert d_admin.last_text() == t("broadcast.decided.approved", id=first.id)
+    await forge_tap(d_admin, f"bc:no:{first.id}")  # an old button replayed: no change
     assert d_admin.state.callback_answers(8002)[-1]["text"] == t("broadcast.error.decided")
     await harness.drain_outbox()
     assert t("broadcast.approved.author", id=first.id) in texts(user.state.messages(VOLUNTEER))
@@ -88,9 +89,14 @@ async def test_approval_two_person_rule_through_the_bot(
     await harness.drain_outbox()
     request = d_admin.state.last_message(8002)
     assert request is not None
-    await d_admin.tap(request, f"bc:no:{second.id}")
+    await d_admin.send("2")
+    await d_admin.send("1")  # the first quick reason
+    reason = t("broadcast.reason.content")
+    assert d_admin.last_text() == t(
+        "broadcast.decided.rejected.reason", id=second.id, reason=reason
+    )
     await harness.drain_outbox()
-    assert user.last_text() == t("broadcast.rejected.author", id=second.id)
+    assert user.last_text() == t("broadcast.rejected.author.reason", id=second.id, reason=reason)
     await job(harness, ProgressBoard())
     async with services.sessions() as session:
         sent = await session.execute(

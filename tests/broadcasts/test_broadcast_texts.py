@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlmodel import col
-from telegram import InlineKeyboardMarkup
+from telegram import ReplyKeyboardMarkup
 
 from bot.context import Services
-from jobs.rendering import render
+from jobs.rendering import question_choices, render
 from models.core.authz import Role, grant_role, scopes_of
 from models.core.outbox import OutboxKind, OutboxMessage
 from models.core.places import Town
@@ -61,13 +61,21 @@ async def test_approval_request_reads_as_before_in_each_language(services: Servi
         "👥 To: residents of Hongmei Community, 1 person\n⏰ When: at 2030-01-02 09:00\n\n"
         "📢 Tongxin notice\n\n周六上午义诊。"
     ]
-    for parts, labels in ((zh, ["✅ 同意发送", "❌ 不同意"]), (en, ["✅ Approve", "❌ Reject"])):
+    # A question: one numbered button a row (rejecting never 1), then the main menu's 🏠.
+    for parts, labels in (
+        (zh, ["1. ✅ 同意发送", "2. ❌ 不同意", "🏠 主菜单"]),
+        (en, ["1. ✅ Approve", "2. ❌ Reject", "🏠 Main menu"]),
+    ):
         markup = parts[-1].markup
-        assert isinstance(markup, InlineKeyboardMarkup)
-        [row] = markup.inline_keyboard
-        assert [(b.text, b.callback_data) for b in row] == list(
-            zip(labels, [f"bc:ok:{bid}", f"bc:no:{bid}"], strict=True)
-        )
+        assert isinstance(markup, ReplyKeyboardMarkup)
+        assert [[b.text for b in row] for row in markup.keyboard] == [[label] for label in labels]
+    choices = question_choices(payloads[8002], services.i18n.translator("zh_CN"))
+    assert choices == [
+        ["ok", "✅ 同意发送", "同意", "批准", "通过", "可以", "好"],
+        ["no", "❌ 不同意"],
+    ]
+    assert payloads[8002]["question"]["kind"] == "broadcast.approval"
+    assert payloads[8002]["question"]["subject"] == str(bid)
 
 
 def test_counts_read_right_in_english(services: Services) -> None:

@@ -1,7 +1,8 @@
 """A notice for both towns by an admin of both: each town requiring approval decides for itself.
 
-Through the real Application: the two town admins tap ✅ at the same moment (the handlers
-overlap), and the notice is scheduled once, the author told once; one town's ❌ stops it all.
+Through the real Application: the two town admins answer "1" (✅) to the request at the same
+moment (the handlers overlap), and the notice is scheduled once, the author told once; one
+town's "2" (❌, with a reason) stops it all.
 """
 
 from __future__ import annotations
@@ -53,10 +54,17 @@ async def submit(harness: BotHarness, services: Services, notice: str) -> Broadc
 
 
 def request_of(user: SimUser) -> Message:
-    """The approval request the town admin got."""
+    """The approval request the town admin got (a question: its own reply keyboard)."""
     request = user.state.last_message(user.id)
     assert request is not None and "🔔" in request["text"]
+    assert "inline_keyboard" not in (request.get("reply_markup") or {})
     return request
+
+
+def replies(message: Message) -> list[str]:
+    """The reply-keyboard labels a message brought."""
+    rows = (message.get("reply_markup") or {}).get("keyboard") or []
+    return [str(b if isinstance(b, str) else b["text"]) for row in rows for b in row]
 
 
 async def test_both_town_admins_approving_at_once_schedule_it_once(
@@ -69,16 +77,15 @@ async def test_both_town_admins_approving_at_once_schedule_it_once(
     async with services.sessions() as session:
         assert set((await town_approvals(session, bid)).values()) == {TownApproval.WAITING}
     admins = [harness.user(D_ADMIN), harness.user(Q_ADMIN)]
-    requests = [request_of(admin) for admin in admins]
-    await asyncio.gather(
-        *(
-            admin.tap(request, f"bc:ok:{bid}")
-            for admin, request in zip(admins, requests, strict=True)
-        )
-    )
+    for admin in admins:
+        assert replies(request_of(admin))[:2] == [
+            "1. " + t("broadcast.approve"),
+            "2. " + t("broadcast.reject"),
+        ]
+    await asyncio.gather(*(admin.send("1") for admin in admins))
     [approved] = await broadcasts(services)
     assert approved.status == BroadcastStatus.SCHEDULED.value
-    decisions = {admin.last_text().rsplit("\n\n", 1)[-1] for admin in admins}
+    decisions = {admin.last_text() for admin in admins}
     assert decisions == {
         t("broadcast.decided.waiting", id=bid),
         t("broadcast.decided.approved", id=bid),
@@ -105,14 +112,19 @@ async def test_one_town_rejecting_stops_it_for_both(
     broadcast = await submit(harness, services, "两镇联合通知")
     bid = broadcast.id or 0
     d_admin, q_admin = harness.user(D_ADMIN), harness.user(Q_ADMIN)
-    await d_admin.tap(request_of(d_admin), f"bc:ok:{bid}")
+    request_of(d_admin), request_of(q_admin)
+    await d_admin.send("1")
+    assert d_admin.last_text() == t("broadcast.decided.waiting", id=bid)
     assert (await broadcasts(services))[0].status == BroadcastStatus.PENDING_APPROVAL.value
     await harness.drain_outbox()
     assert t("broadcast.approved.author", id=bid) not in texts(harness.state.messages(ADMIN_ID))
-    await q_admin.tap(request_of(q_admin), f"bc:no:{bid}")
+    await q_admin.send("2")
+    assert (await broadcasts(services))[0].status == BroadcastStatus.PENDING_APPROVAL.value
+    await q_admin.send("兴隆社区那天有别的安排")  # the reason
     assert (await broadcasts(services))[0].status == BroadcastStatus.REJECTED.value
     await harness.drain_outbox()
-    assert texts(harness.state.messages(ADMIN_ID))[-1] == t("broadcast.rejected.author", id=bid)
+    told = t("broadcast.rejected.author.reason", id=bid, reason="兴隆社区那天有别的安排")
+    assert texts(harness.state.messages(ADMIN_ID))[-1] == told
     await job(harness, ProgressBoard())
     assert await outbox_rows(services, bid) == []
     async with services.sessions() as session:

@@ -16,10 +16,10 @@ from bot.context import TongxinContext
 from handlers.booking.staff.approvals import decided_note, request_text
 from handlers.booking.staff.decline import DECLINE_FLOW, REASON, DeclineDraft, reason_options
 from handlers.kit import (
-    all_conversations,
     ask,
     current_scopes,
     draft,
+    enter_at,
     error_text,
     main_menu_keyboard,
     me,
@@ -27,7 +27,6 @@ from handlers.kit import (
     reply,
     requires,
     run,
-    set_conversation_state,
 )
 from models.booking import REASON_MAX, BookingNotActive, approval_to_decline, decide_approval
 from models.core.authz import Action
@@ -62,14 +61,4 @@ async def on_approval_question(
     why = context.t.n("approvals.reason.ask", REASON_MAX, max=REASON_MAX)
     text = f"{request_text(context, item)}\n\n{why}"
     await ask(update, context, text, reason_options(context), REASON)
-    _wait_for_reason(update, context)
-
-
-def _wait_for_reason(update: Update, context: TongxinContext) -> None:
-    """Put the admin on the decline conversation's reason screen (its next message is the why)."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return
-    for flow in all_conversations(context.application):
-        if flow.name == DECLINE_FLOW:
-            set_conversation_state(flow, chat.id, user.id, REASON)
+    enter_at(update, context, DECLINE_FLOW, REASON)  # its next message is the why
