@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from functools import lru_cache
 
 import segno
 
@@ -65,6 +66,9 @@ def qr_png_bytes(
     )
 
 
+# A booking's code is drawn for its receipt, again on its screen in "my bookings", and for a
+# proxy's resident; a PNG is about 1 KB, so the last few hundred are kept.
+@lru_cache(maxsize=512)
 def qr_image(link: str) -> bytes:
     """A large, high-contrast QR code of ``link`` as PNG bytes."""
     return qr_png_bytes(qr_code(link))

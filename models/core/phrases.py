@@ -12,6 +12,7 @@ import re
 import unicodedata
 from contextlib import suppress
 from datetime import date, timedelta
+from functools import lru_cache
 
 import cn2an
 from text_to_num import alpha2digit
@@ -50,6 +51,9 @@ _PHRASES_HI = frozenset({"good morning", "good afternoon", "good evening", "hi t
 WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+# Every screen answer (and every label it is compared with) passes through these; people and
+# buttons repeat the same few hundred texts, so a small cache saves the regexes and cn2an.
+@lru_cache(maxsize=4096)
 def tidy(text: str, *, particles: bool = True) -> str:
     """Case-folded NFKC text without the marks (and, unless told, particles) around it."""
     text = unicodedata.normalize("NFKC", text).strip().casefold()
@@ -62,8 +66,17 @@ def tidy(text: str, *, particles: bool = True) -> str:
     return text
 
 
+# Characters without which cn2an has nothing to turn into digits.
+_CHINESE_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟俩仨幺")
+
+
+@lru_cache(maxsize=4096)
 def digits(text: str) -> str:
     """``text`` with its numbers in digits ("两个人" → "2个人", "two of us" → "2 of us")."""
+    if text.isascii():
+        return alpha2digit(text, "en", threshold=0) if any(c.isalpha() for c in text) else text
+    if _CHINESE_NUMERALS.isdisjoint(text):
+        return text
     text = text.replace("俩", "2个").replace("仨", "3个")
     with suppress(ValueError, KeyError):  # cn2an refuses some mixtures: keep them as typed
         text = cn2an.transform(text, "cn2an")
