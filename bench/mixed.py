@@ -8,6 +8,8 @@ canteen meal and looking at "my bookings", interleaved with returning residents 
 
 1. Throughput: updates/s of Tongxin and of the echo bot over the same updates, alternating
    ``--rounds`` times (best of each); ratio = Tongxin / echo.
+   Also the process's CPU time per update of each (the least of the rounds) and their ratio
+   (echo / Tongxin): steadier than the wall clock on a shared or throttled machine.
 2. Latency until the first Bot API call of each update: p50 / p99 (ms).
 3. SQL statements per update, by step kind (onboarding, menu, booking, booking_confirm, mine,
    reminder_answer) and the persistence flushes' statements and durations.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import os
 import sys
 
@@ -55,6 +58,7 @@ async def main(argv: list[str]) -> None:
     logging.basicConfig(level=logging.WARNING)
     rates = [float(rate) for rate in args.rates.split(",") if rate]
     best_tongxin = best_echo = 0.0
+    cpu_tongxin = cpu_echo = math.inf  # CPU seconds per update, the least of the rounds
     latencies: list[float] = []
     statements: dict[str, list[int]] = {}
     flushes: list[float] = []
@@ -62,8 +66,8 @@ async def main(argv: list[str]) -> None:
     for round_no in range(args.rounds):
         async with TongxinBot(args.database_url, args.new, args.returning, round_no) as bot:
             db = bot.dialect
-            rate, lat = await throughput(bot, bot.workload)
-            best_tongxin = max(best_tongxin, rate)
+            rate, lat, cpu = await throughput(bot, bot.workload)
+            best_tongxin, cpu_tongxin = max(best_tongxin, rate), min(cpu_tongxin, cpu)
             latencies.extend(lat)
             for kind, counts in bot.statements.items():
                 statements.setdefault(kind, []).extend(counts)
@@ -72,14 +76,19 @@ async def main(argv: list[str]) -> None:
             people, booked, coming = await bot.outcome()
             echo = EchoBot(bot.workload_texts())
         async with echo:
-            echo_rate, _ = await throughput(echo, echo.workload)
-            best_echo = max(best_echo, echo_rate)
+            echo_rate, _, cpu = await throughput(echo, echo.workload)
+            best_echo, cpu_echo = max(best_echo, echo_rate), min(cpu_echo, cpu)
         print(
             f"round {round_no + 1}: tongxin {rate:.0f}/s, echo {echo_rate:.0f}/s ({updates} "
             f"updates; {people} registered, {booked} bookings, {coming} answered 'coming')"
         )
     ratio = best_tongxin / best_echo if best_echo else 0.0
     print(f"throughput: tongxin {best_tongxin:.0f}/s, echo {best_echo:.0f}/s, ratio {ratio:.3f}")
+    cpu_ratio = cpu_echo / cpu_tongxin if cpu_tongxin else 0.0
+    print(
+        f"CPU per update: tongxin {cpu_tongxin * 1000:.2f} ms, echo {cpu_echo * 1000:.2f} ms, "
+        f"ratio {cpu_ratio:.3f}"
+    )
     p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
     print(f"latency to the first Bot API call: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
     per_kind = {kind: sum(c) / len(c) for kind, c in sorted(statements.items()) if c}
@@ -116,6 +125,9 @@ async def main(argv: list[str]) -> None:
         "qr_ms": f"{qr_ms:.2f}",
         "qr_auto_ms": f"{qr_auto_ms:.2f}",
         "ics_ms": f"{ics_ms:.2f}",
+        "tongxin_cpu_ms": f"{cpu_tongxin * 1000:.2f}",
+        "echo_cpu_ms": f"{cpu_echo * 1000:.2f}",
+        "cpu_ratio": f"{cpu_ratio:.3f}",
         **loads,
         "ratio": f"{ratio:.3f}",
     }
