@@ -31,6 +31,7 @@ from handlers.kit import (
     draft,
     enter_at,
     error_text,
+    in_their_language,
     leave,
     main_menu_keyboard,
     match_option,
@@ -77,11 +78,6 @@ def _choices(context: TongxinContext) -> list[Option]:
 def _reasons(context: TongxinContext) -> list[Option]:
     """The quick reasons as numbered choices (the key: the reason's index)."""
     return [Option(str(n), context.t(msgid)) for n, msgid in enumerate(QUICK_REASONS)]
-
-
-def _in_their_language(context: TongxinContext, msgid: str) -> Wording:
-    """A quick reason as the author reads it, in their language."""
-    return lambda language: context.services.i18n.translator(language)(msgid)
 
 
 async def _done(update: Update, context: TongxinContext, text: str) -> object:
@@ -145,7 +141,7 @@ async def on_reason(update: Update, context: TongxinContext) -> object:
     picked = match_option(text, _reasons(context))
     reason: str | Wording = text or ""
     if picked is not None:
-        reason = _in_their_language(context, quick_reason(int(picked.key)))
+        reason = in_their_language(context, quick_reason(int(picked.key)))
     try:
         broadcast = await run(
             context, reject, person=me(context), scopes=await current_scopes(context),

@@ -54,6 +54,7 @@ from handlers.kit.ptb import (
 from handlers.kit.replies import (
     Markup,
     error_text,
+    in_their_language,
     lead,
     reply,
     reply_error,
@@ -145,6 +146,7 @@ __all__ = [
     "guard_entries",
     "hear_request",
     "hear_voice",
+    "in_their_language",
     "is_nav",
     "layout",
     "lead",

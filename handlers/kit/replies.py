@@ -10,6 +10,7 @@ from bot.context import TongxinContext
 from bot.i18n import Catalogues
 from bot.timefmt import resolve_params
 from models.core.errors import DomainError
+from models.core.reasons import Wording
 
 Markup = ReplyKeyboardMarkup | ReplyKeyboardRemove | Any
 
@@ -24,6 +25,11 @@ async def reply(
     if update.callback_query is not None:
         await update.callback_query.answer()
     await context.bot.send_message(chat.id, text, reply_markup=markup, **kw)
+
+
+def in_their_language(context: TongxinContext, msgid: str) -> Wording:
+    """A message as someone else reads it: ``msgid`` translated into the language asked for."""
+    return lambda language: context.services.i18n.translator(language)(msgid)
 
 
 def error_text(context: TongxinContext, error: DomainError) -> str:

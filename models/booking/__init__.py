@@ -14,13 +14,11 @@ resident's answer). Outside ``models.booking`` import these names, never the mod
 # Staff work on bookings (approvals, check-in, no-shows), /venues and the CSV catalogue.
 from models.booking.approvals import (
     QUICK_REASONS,
-    REASON_MAX,
     ApprovalItem,
     ApprovalOrigin,
     ApprovalQueue,
     Decision,
     ReasonInvalid,
-    Wording,
     approval_origin,
     approval_queue,
     approval_request,
@@ -267,3 +265,4 @@ from models.booking.waitlist import (
     owned_entry,
     queue_position,
 )
+from models.core.reasons import REASON_MAX, Wording

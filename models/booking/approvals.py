@@ -7,7 +7,7 @@ id is ``NotAllowed``: it learns nothing), and a booking no longer waiting is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,17 +29,15 @@ from models.core.base import N_, utcnow
 from models.core.errors import DomainError, NotAllowed
 from models.core.people import Person
 from models.core.places import ServiceCentre
+from models.core.reasons import Wording, typed_reason
 
 PAGE_SIZE = 5
 MAX_QUEUE = 200
-REASON_MAX = 200
 QUICK_REASONS = (
     N_("approvals.reason.busy"),
     N_("approvals.reason.incomplete"),
     N_("approvals.reason.other"),
 )
-# A reason picked from a list, in a given language (None: the default): the resident reads it.
-Wording = Callable[[str | None], str]
 
 
 class ReasonInvalid(DomainError):
@@ -144,10 +142,7 @@ def quick_reason(index: int) -> str:
 
 
 def _typed_reason(text: str | None) -> str:
-    reason = (text or "").strip()
-    if not reason or len(reason) > REASON_MAX:
-        raise ReasonInvalid(max=REASON_MAX)
-    return reason
+    return typed_reason(text, ReasonInvalid)
 
 
 async def decide_approval(

@@ -5,10 +5,8 @@ Outside this package, use these names only (``from models.broadcasts import crea
 
 from models.broadcasts.approval import (
     QUICK_REASONS,
-    REASON_MAX,
     ReasonInvalid,
     Rejectable,
-    Wording,
     approve,
     quick_reason,
     reject,
@@ -77,6 +75,7 @@ from models.broadcasts.tables import (
     BroadcastTown,
     TownApproval,
 )
+from models.core.reasons import REASON_MAX, Wording
 
 __all__ = [
     "ACTIVE",

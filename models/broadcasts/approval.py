@@ -14,7 +14,6 @@ before that reject without one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -31,15 +30,13 @@ from models.core.authz import Scope
 from models.core.base import N_, get_or_raise, utcnow
 from models.core.errors import DomainError, NotAllowed
 from models.core.people import Person
+from models.core.reasons import Wording, typed_reason
 
-REASON_MAX = 200
 QUICK_REASONS = (
     N_("broadcast.reason.content"),
     N_("broadcast.reason.audience"),
     N_("broadcast.reason.other"),
 )
-# A reason picked from a list, in a given language (None: the default): the author reads it.
-Wording = Callable[[str | None], str]
 
 
 class ReasonInvalid(DomainError):
@@ -71,10 +68,7 @@ async def _said(session: AsyncSession, broadcast: Broadcast, reason: str | Wordi
     if callable(reason):
         author = await session.get(Person, broadcast.author_id) if broadcast.author_id else None
         return reason(author.language if author is not None else None)
-    said = reason.strip()
-    if not said or len(said) > REASON_MAX:
-        raise ReasonInvalid(max=REASON_MAX)
-    return said
+    return typed_reason(reason, ReasonInvalid)
 
 
 async def _decide(

@@ -20,6 +20,7 @@ from handlers.kit import (
     Buttons,
     Tap,
     current_scopes,
+    in_their_language,
     leave_to_main_menu,
     me,
     nav_buttons,
@@ -38,7 +39,6 @@ from models.booking import (
     ApprovalQueue,
     BookingNotActive,
     Decision,
-    Wording,
     approval_origin,
     approval_queue,
     decide_approval,
@@ -145,11 +145,6 @@ def decided_note(context: TongxinContext, decision: Decision) -> str:
     if decision.approved:
         return context.t("approvals.decided.approved", **words)
     return context.t("approvals.decided.declined", reason=decision.reason, **words)
-
-
-def in_their_language(context: TongxinContext, msgid: str) -> Wording:
-    """A quick reason as the resident reads it, in their language."""
-    return lambda language: context.services.i18n.translator(language)(msgid)
 
 
 async def already_decided(

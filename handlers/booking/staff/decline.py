@@ -19,7 +19,6 @@ from bot.context import TongxinContext
 from handlers.booking.staff.approvals import (
     already_decided,
     decided_note,
-    in_their_language,
     on_approval_tap,
     origin_screen,
     reason_screen,
@@ -35,6 +34,7 @@ from handlers.kit import (
     current_scopes,
     draft,
     error_text,
+    in_their_language,
     leave,
     main_menu,
     main_menu_keyboard,
