@@ -125,12 +125,9 @@ async def _show(
         shape=shape,
     )
     _user_data(context)[SHOWN_KEY] = {
-        "options": [_stored(o) for o in options],
-        "extra": screen["extra"],
+        "options": [_stored(o) for o in options],  # the page shown: what its numbers mean
         "text": screen["text"],
         "keyboard": keyboard.to_dict(),
-        "free_text": screen["free_text"],
-        "keeps_voice": screen["keeps_voice"],
         "screen": screen,
     }
     await reply(update, context, lead(first, screen["text"]), keyboard)
@@ -178,6 +175,12 @@ def _screen(context: TongxinContext) -> dict[str, Any]:
     return stored if isinstance(stored, dict) else {}
 
 
+def _part(context: TongxinContext, key: str) -> Any:
+    """One thing the screen was asked with (a screen stored before paging kept it on top)."""
+    stored = _screen(context)
+    return (stored.get("screen") or stored).get(key)
+
+
 def shown(context: TongxinContext) -> list[Option]:
     """The numbered choices the current screen showed."""
     return [_option(stored) for stored in _screen(context).get("options", [])]
@@ -191,12 +194,12 @@ def _whole_list(context: TongxinContext) -> list[Option]:
 
 def takes_free_text(context: TongxinContext) -> bool:
     """Whether the current screen takes typed words (a name) besides its choices."""
-    return bool(_screen(context).get("free_text"))
+    return bool(_part(context, "free_text"))
 
 
 def keeps_voice(context: TongxinContext) -> bool:
     """Whether the current screen's step keeps a voice note it is sent."""
-    return bool(_screen(context).get("keeps_voice"))
+    return bool(_part(context, "keeps_voice"))
 
 
 def screen_again(context: TongxinContext) -> tuple[str, ReplyKeyboardMarkup] | None:
@@ -232,7 +235,7 @@ def understood(update: Update, context: TongxinContext) -> Understood[Option]:
         anywhere = understand(text, every, today=today(context), loose=loose)
         if anywhere.sure:
             return anywhere
-    for option in (_option(stored) for stored in _screen(context).get("extra", [])):
+    for option in (_option(stored) for stored in _part(context, "extra") or []):
         if understand(text, [option], loose=loose).sure:
             return Understood(option, sure=True)
     return found
