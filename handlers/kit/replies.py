@@ -9,6 +9,7 @@ from telegram import ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from bot.context import TongxinContext
 from bot.i18n import Catalogues
 from bot.timefmt import resolve_params
+from handlers.kit.ptb import SentMarkup, send_text
 from models.core.errors import DomainError
 from models.core.reasons import Wording
 
@@ -24,7 +25,10 @@ async def reply(
         return
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await context.bot.send_message(chat.id, text, reply_markup=markup, **kw)
+    if kw or not (markup is None or isinstance(markup, SentMarkup)):
+        await context.bot.send_message(chat.id, text, reply_markup=markup, **kw)
+        return
+    await send_text(context.bot, chat.id, text, markup)
 
 
 def in_their_language(context: TongxinContext, msgid: str) -> Wording:

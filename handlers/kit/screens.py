@@ -26,9 +26,10 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 from bot.context import TongxinContext
 from handlers.kit.drafts import SHOWN_KEY
 from handlers.kit.replies import lead, reply
-from handlers.kit.ui import Option, choice_keyboard, layout, match_option
+from handlers.kit.ui import Option, choice_rows, keyboard_rows, layout, match_option
 from models.core.base import utcnow
 from models.core.phrases import choice_number
+from models.core.screens import reply_keyboard
 from models.core.words import Means, Understood, understand
 
 PICKED_KEY = "picked"  # user_data: a choice confirmed after "您是说……吗？", for this update
@@ -115,22 +116,26 @@ async def _show(
         pages = (len(every) + per_page - 1) // per_page
         screen["page"] = page = screen.get("page", 0) % pages
         options = [*every[page * per_page : (page + 1) * per_page], Option(KIT_MORE, t("nav.more"))]
-    keyboard = choice_keyboard(
-        options,
-        t,
-        columns=screen["columns"],
-        back=screen["back"],
-        extra_rows=[[o.label] for o in extra],
-        top_rows=[[_unbutton(b) for b in row] for row in screen["top_rows"]],
-        shape=shape,
+    rows = keyboard_rows(
+        choice_rows(
+            options,
+            t,
+            columns=screen["columns"],
+            back=screen["back"],
+            extra_rows=[[o.label] for o in extra],
+            top_rows=[[_unbutton(b) for b in row] for row in screen["top_rows"]],
+            shape=shape,
+        )
     )
+    # Kept small (it is copied and stored at every flush): the page's keys, not its choices
+    # again; the keyboard's labels, not its Bot API form.
     _user_data(context)[SHOWN_KEY] = {
-        "options": [_stored(o) for o in options],  # the page shown: what its numbers mean
+        "options": [o.key for o in options],  # the page shown: what its numbers mean
         "text": screen["text"],
-        "keyboard": keyboard.to_dict(),
+        "rows": rows,
         "screen": screen,
     }
-    await reply(update, context, lead(first, screen["text"]), keyboard)
+    await reply(update, context, lead(first, screen["text"]), reply_keyboard(rows))
     return screen["state"]
 
 
@@ -160,8 +165,11 @@ async def ask_more(update: Update, context: TongxinContext) -> Any:
 
 
 def _stored(option: Option) -> list[Any]:
+    """[key, label, meaning, destructive], the last two only when they say something."""
     means = option.means.stored() if option.means is not None else {}
-    return [option.key, option.label, means, option.destructive]
+    if option.destructive:
+        return [option.key, option.label, means, True]
+    return [option.key, option.label, means] if means else [option.key, option.label]
 
 
 def _option(stored: Any) -> Option:
@@ -182,8 +190,15 @@ def _part(context: TongxinContext, key: str) -> Any:
 
 
 def shown(context: TongxinContext) -> list[Option]:
-    """The numbered choices the current screen showed."""
-    return [_option(stored) for stored in _screen(context).get("options", [])]
+    """The numbered choices the current screen showed (the kit's "more" among them)."""
+    stored = _screen(context)
+    every = {o.key: o for o in _whole_list(context)}
+    every[KIT_MORE] = Option(KIT_MORE, context.t("nav.more"))
+    # A key names a choice of the screen; a list is a choice kept whole (before 2026-12-03).
+    return [
+        _option(item) if isinstance(item, list) else every.get(str(item), Option(str(item), ""))
+        for item in stored.get("options", [])
+    ]
 
 
 def _whole_list(context: TongxinContext) -> list[Option]:
@@ -205,7 +220,9 @@ def keeps_voice(context: TongxinContext) -> bool:
 def screen_again(context: TongxinContext) -> tuple[str, ReplyKeyboardMarkup] | None:
     """The current screen's question and keyboard, to show it again as it was."""
     stored = _screen(context)
-    text, keyboard = stored.get("text"), stored.get("keyboard")
+    text, rows, keyboard = stored.get("text"), stored.get("rows"), stored.get("keyboard")
+    if isinstance(rows, list):
+        keyboard = reply_keyboard(rows)
     if not isinstance(text, str) or not isinstance(keyboard, dict):
         return None
     return text, ReplyKeyboardMarkup.de_json(keyboard, context.bot)

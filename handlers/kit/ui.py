@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import KeyboardButton, ReplyKeyboardMarkup
 
@@ -122,7 +122,7 @@ def nav_row(t: Translator, *, back: bool = True, home: bool = True) -> list[str]
     return row
 
 
-def choice_keyboard(
+def choice_rows(
     options: Sequence[Option],
     t: Translator,
     *,
@@ -132,8 +132,8 @@ def choice_keyboard(
     extra_rows: Sequence[Sequence[KeyboardButton | str]] = (),
     top_rows: Sequence[Sequence[KeyboardButton | str]] = (),
     shape: Layout = DENSE,
-) -> ReplyKeyboardMarkup:
-    """A reply keyboard: top rows, numbered choices, extra rows, then Back / Main menu.
+) -> list[list[KeyboardButton | str]]:
+    """A reply keyboard's rows: top rows, numbered choices, extra rows, then Back / Main menu.
 
     ``columns`` is what the screen would like; ``shape`` caps it (elder mode: one a row), and
     the choices and extra rows together must fit ``shape`` (page them with ``page_of``)."""
@@ -151,7 +151,38 @@ def choice_keyboard(
     nav = nav_row(t, back=back, home=home)
     if nav:
         rows.append(list(nav))
+    return rows
+
+
+def choice_keyboard(
+    options: Sequence[Option],
+    t: Translator,
+    *,
+    columns: int = 1,
+    back: bool = True,
+    home: bool = True,
+    extra_rows: Sequence[Sequence[KeyboardButton | str]] = (),
+    top_rows: Sequence[Sequence[KeyboardButton | str]] = (),
+    shape: Layout = DENSE,
+) -> ReplyKeyboardMarkup:
+    """The reply keyboard of ``choice_rows`` (same arguments)."""
+    rows = choice_rows(
+        options,
+        t,
+        columns=columns,
+        back=back,
+        home=home,
+        extra_rows=extra_rows,
+        top_rows=top_rows,
+        shape=shape,
+    )
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def keyboard_rows(rows: Sequence[Sequence[KeyboardButton | str]]) -> list[list[Any]]:
+    """``choice_rows`` as stored with a screen: labels, and the Bot API dict of a button with
+    more than a label (``models.core.screens.reply_keyboard`` makes the keyboard of them)."""
+    return [[b if isinstance(b, str) else b.to_dict() for b in row] for row in rows]
 
 
 def room(context: TongxinContext, fixed: int = 0) -> int:

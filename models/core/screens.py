@@ -35,7 +35,7 @@ from models.core.runtime import PtbState
 
 SEEN_KEY = "seen_at"  # user_data: when the person last did anything (POSIX seconds)
 # user_data: what the kit's last screen showed (handlers.kit.screens keeps it under this key),
-# among it {"text": …, "keyboard": …} of the question asked.
+# among it {"text": …, "rows": …} of the question asked (``reply_keyboard`` makes the keyboard).
 SCREEN_KEY = "shown"
 SCREEN_IDLE = timedelta(minutes=30)  # an open screen closes after this long without an answer
 
@@ -48,6 +48,21 @@ class OpenScreen:
     chat_id: int
     text: str
     keyboard: dict[str, Any] | None
+
+
+def reply_keyboard(rows: Iterable[Iterable[str | dict[str, Any]]]) -> dict[str, Any]:
+    """A screen's reply keyboard in its Bot API form, from its rows of labels (a button with
+    more than a label, e.g. "share my number", is kept as its Bot API dict)."""
+    keyboard = [[{"text": b} if isinstance(b, str) else b for b in row] for row in rows]
+    return {"is_persistent": True, "keyboard": keyboard, "resize_keyboard": True}
+
+
+def _keyboard(screen: dict[str, Any]) -> dict[str, Any] | None:
+    rows = screen.get("rows")
+    if isinstance(rows, list):
+        return reply_keyboard(rows)
+    keyboard = screen.get("keyboard")  # kept whole by the kit before 2026-12-03
+    return keyboard if isinstance(keyboard, dict) else None
 
 
 def _seen(data: dict[str, Any], tz: Any) -> datetime | None:
@@ -113,11 +128,8 @@ async def open_screens(
         if pid in replaced or last is None or now - last > SCREEN_IDLE:
             continue
         if isinstance(screen, dict):
-            keyboard = screen.get("keyboard")
-            text, markup = str(screen.get("text") or ""), keyboard
-            candidates[tg] = OpenScreen(
-                pid, chat, text, markup if isinstance(markup, dict) else None
-            )
+            text = str(screen.get("text") or "")
+            candidates[tg] = OpenScreen(pid, chat, text, _keyboard(screen))
     if not candidates:
         return {}
     clauses = [_conversation_of(s.chat_id, tg) for tg, s in candidates.items()]
