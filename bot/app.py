@@ -16,7 +16,7 @@ from bot.errors import handle_error
 from bot.i18n import load_catalogues
 from bot.logs import silence_noisy_loggers
 from bot.metrics import Metrics
-from bot.persistence import DatabasePersistence
+from bot.persistence import DatabasePersistence, UserData
 from bot.registry import FEATURES, register_all
 from bot.settings import Settings
 from handlers.kit import Feature
@@ -67,7 +67,7 @@ def build_application(
         .token(settings.token())
         .base_url(settings.bot_api_url)
         .base_file_url(settings.file_url)
-        .context_types(ContextTypes(context=TongxinContext))
+        .context_types(ContextTypes(context=TongxinContext, user_data=UserData))
         .persistence(DatabasePersistence(services.sessions, gate=services.write_gate))
         .defaults(
             Defaults(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.sqlite_driver import one_trip_creator
+from models.core.base import store_json
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Emptying the WAL after an erasure: each try waits this long for readers, then backs off.
@@ -32,6 +33,7 @@ SessionFactory = async_sessionmaker[AsyncSession]
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     """Build the async engine; SQLite gets WAL, a busy timeout and foreign keys."""
     url = make_url(database_url)
+    kwargs.setdefault("json_serializer", store_json)
     if url.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **kwargs)

@@ -8,6 +8,11 @@ calls ``flush`` right after each round of ``update_persistence``, under a lock, 
 never run at once and an older state can never overwrite a newer one.
 
 ``chat_data`` and ``bot_data`` are not stored: no handler keeps anything there.
+
+Each person's ``user_data`` is a ``UserData``: PTB deep-copies every used one for the
+persistence at each round, and its copy is its JSON (``JsonText``), which is what the
+comparison needs and what the upsert writes as it is. One encoding per person per round, where
+a deep copy, an encoding to compare and another to write cost three times as much (issue 16).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.db import SessionFactory, WriteGate
+from models.core.base import JsonText
 from models.core.runtime import StateKey, load_ui_state, save_ui_state
 
 logger = logging.getLogger(__name__)
@@ -35,8 +41,17 @@ def conversation_row_key(name: str, key: ConversationKey) -> str:
     return f"{name}:{json.dumps(list(key))}"
 
 
-def _as_json(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+def _as_json(data: Any) -> JsonText:
+    if isinstance(data, JsonText):
+        return data
+    return JsonText(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str))
+
+
+class UserData(dict[str, Any]):
+    """A person's ``user_data`` (JSON by contract): its deep copy is its JSON text."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> JsonText:
+        return _as_json(self)
 
 
 class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
@@ -52,17 +67,18 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._sessions = sessions
         self._gate = gate or contextlib.nullcontext()
         self._stored: dict[StateKey, str] = {}  # what the database holds, as JSON
-        self._changed: dict[StateKey, Any] = {}
+        self._changed: dict[StateKey, JsonText] = {}
         self._removed: set[StateKey] = set()
         self._lock = asyncio.Lock()
 
     def _note(self, kind: str, key: str, data: Any) -> None:
         row = (kind, key)
         self._removed.discard(row)
-        if self._stored.get(row) == _as_json(data):
+        encoded = _as_json(data)
+        if self._stored.get(row) == encoded:
             self._changed.pop(row, None)  # back to what is stored: nothing to write
         else:
-            self._changed[row] = data
+            self._changed[row] = encoded
 
     def _forget(self, kind: str, key: str) -> None:
         row = (kind, key)
@@ -79,9 +95,9 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         """Load every user's data."""
-        data: dict[int, dict[str, Any]] = defaultdict(dict)
+        data: dict[int, dict[str, Any]] = defaultdict(UserData)
         for key, value in await self._load(USER):
-            data[int(key)] = dict(value or {})
+            data[int(key)] = UserData(value or {})
         return data
 
     async def get_chat_data(self) -> dict[int, dict[str, Any]]:
@@ -165,4 +181,4 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             for row in removed:
                 self._stored.pop(row, None)
             for row, data in changed.items():
-                self._stored[row] = _as_json(data)
+                self._stored[row] = data

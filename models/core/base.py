@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -98,3 +99,16 @@ def row_id(row: Any) -> int:
     if not isinstance(value, int):
         raise RuntimeError(f"{type(row).__name__} has no id yet: flush it first")
     return value
+
+
+class JsonText(str):
+    """A value already encoded as JSON: a JSON column stores it as it is (``store_json``)."""
+
+
+def store_json(value: Any) -> str:
+    """Every engine's JSON encoder: ``JsonText`` as it is, anything else with ``json.dumps``.
+
+    The bot's UI state is encoded once, to tell whether it changed (``bot/persistence.py``);
+    this lets the same text be written without encoding it again.
+    """
+    return str(value) if isinstance(value, JsonText) else json.dumps(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,7 +13,8 @@ from sqlalchemy import event
 from sqlmodel import col, select
 
 from bot.context import Services
-from bot.persistence import DatabasePersistence
+from bot.persistence import DatabasePersistence, UserData
+from models.core.base import JsonText
 from models.core.runtime import PtbState
 
 
@@ -96,3 +99,31 @@ async def test_a_failed_flush_keeps_its_notes_for_the_next_one(services: Service
     async with services.sessions() as session:
         keys = (await session.execute(select(col(PtbState.key)))).scalars().all()
     assert sorted(keys) == ["5", "6"]
+
+
+async def test_ptbs_copy_of_user_data_is_written_as_it_is(services: Services) -> None:
+    """PTB deep-copies user_data for the persistence: the copy is the JSON the upsert writes
+    unchanged (one encoding), and it reads back as the same data, text and numbers alike."""
+    persistence = DatabasePersistence(services.sessions)
+    await persistence.get_user_data()
+    data = UserData({"draft": {"kind": "canteen", "party": 2}, "shown": {"text": "几位？"}})
+    copied = copy.deepcopy(data)
+    assert isinstance(copied, JsonText)
+    assert json.loads(copied) == data
+    await persistence.update_user_data(9, copied)  # type: ignore[arg-type]  # as PTB hands it
+    await persistence.update_conversation("booking", (9, 9), "party")
+    await persistence.flush()
+
+    stored = await _stored(services)
+    assert stored["user_data:9"] == {
+        "draft": {"kind": "canteen", "party": 2},
+        "shown": {"text": "几位？"},
+    }
+    assert stored["conversation:booking:[9, 9]"] == "party"
+    again = DatabasePersistence(services.sessions)
+    loaded = await again.get_user_data()
+    assert isinstance(loaded[9], UserData) and loaded[9] == data
+    with counted(services) as seen:  # the same data again: nothing to write
+        await again.update_user_data(9, copy.deepcopy(loaded[9]))  # type: ignore[arg-type]
+        await again.flush()
+    assert seen == []
