@@ -14,7 +14,7 @@ from telegram import InputFile, Update
 
 from bot.context import TongxinContext
 from bot.timefmt import format_clock, format_day, format_span
-from handlers.kit import Means, Option, chosen, error_text, room
+from handlers.kit import Means, Option, chosen, error_text, room, send_file, send_text
 from jobs.qr import qr_image, start_link
 from models.booking import CHECKIN_LINK, DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
 from models.core.places import VenueKind
@@ -192,10 +192,9 @@ async def send_receipt(
 ) -> None:
     """The receipt text, then the calendar file; a confirmed booking also gets its QR code."""
     settings = context.services.settings
-    await context.bot.send_message(chat_id, receipt_text(context, view, moved=moved))
-    await context.bot.send_document(
-        chat_id, ics_file(view, context.lang, settings.tz), caption=context.t("booking.ics")
-    )
+    await send_text(context.bot, chat_id, receipt_text(context, view, moved=moved), None)
+    calendar = ics_file(view, context.lang, settings.tz)
+    await send_file(context.bot, chat_id, "document", calendar, context.t("booking.ics"))
     await send_qr(context, chat_id, view)
 
 
@@ -205,5 +204,5 @@ async def send_qr(context: TongxinContext, chat_id: int, view: BookingView) -> b
     if view.booking.status != BookingStatus.CONFIRMED.value:
         return False
     link = checkin_link(context.bot.username, view.booking.code)
-    await context.bot.send_photo(chat_id, qr_png(link), caption=context.t("booking.qr"))
+    await send_file(context.bot, chat_id, "photo", qr_png(link), context.t("booking.qr"))
     return True

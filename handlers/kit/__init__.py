@@ -49,6 +49,8 @@ from handlers.kit.ptb import (
     end_conversations,
     forget_ui_state,
     open_conversation,
+    send_file,
+    send_text,
     set_conversation_state,
 )
 from handlers.kit.replies import (
@@ -182,6 +184,8 @@ __all__ = [
     "room",
     "run",
     "screen",
+    "send_file",
+    "send_text",
     "set_conversation_state",
     "show_help",
     "show_main_menu",

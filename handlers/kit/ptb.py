@@ -7,17 +7,25 @@ public way to ask "is this person in any flow?" or to end another flow's state. 
 with the reading and setting of one person's state that tests need, and a PTB upgrade that
 renames the attribute breaks one module.
 
-``send_text`` posts ``sendMessage`` through the bot's own ``_post`` (defaults, rate limiter and
-errors as ``send_message``) but skips turning Telegram's answer into a ``Message``: the kit never
-reads it, and that parsing was an eighth of each update's CPU time (bench/README.md, issue 16).
+``send_text`` and ``send_file`` post through the bot's own ``_post`` (defaults, rate limiter and
+errors as ``send_message`` / ``send_photo``) but skip turning Telegram's answer into a
+``Message``: the flows never read it, and that parsing was an eighth of each update's CPU time
+(bench/README.md, issue 16).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping
-from typing import Any
+from typing import Any, Literal
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram import (
+    Bot,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.ext import Application, BaseHandler, ConversationHandler
 
@@ -139,3 +147,23 @@ async def send_text(bot: Bot, chat_id: int, text: str, markup: SentMarkup | None
         "protect_content": DEFAULT_NONE,
     }
     await bot._post("sendMessage", data)
+
+
+async def send_file(
+    bot: Bot,
+    chat_id: int,
+    kind: Literal["photo", "document"],
+    file: InputFile,
+    caption: str | None = None,
+) -> None:
+    """Send a photo or a document as ``bot.send_photo`` / ``send_document`` would, without
+    parsing the sent ``Message`` out of the answer."""
+    data: dict[str, object] = {
+        "chat_id": chat_id,
+        kind: file,
+        "caption": caption,
+        "parse_mode": DEFAULT_NONE,
+        "disable_notification": DEFAULT_NONE,
+        "protect_content": DEFAULT_NONE,
+    }
+    await bot._post("sendPhoto" if kind == "photo" else "sendDocument", data)
