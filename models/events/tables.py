@@ -49,7 +49,7 @@ class RegStatus(StrEnum):
 
 
 ACTIVE = (RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value, RegStatus.OFFERED.value)
-_ACTIVE_SQL = "status IN ('confirmed', 'waitlisted', 'offered')"
+ACTIVE_SQL = "status IN ('confirmed', 'waitlisted', 'offered')"
 HOLDING = (RegStatus.CONFIRMED.value, RegStatus.OFFERED.value, RegStatus.ATTENDED.value)
 
 
@@ -156,8 +156,8 @@ class Registration(SQLModel, table=True):
             "event_id",
             "person_id",
             unique=True,
-            sqlite_where=text(_ACTIVE_SQL),
-            postgresql_where=text(_ACTIVE_SQL),
+            sqlite_where=text(ACTIVE_SQL),
+            postgresql_where=text(ACTIVE_SQL),
         ),
         Index("ix_event_registration_line", "event_id", "status", "id"),
         Index("ix_event_registration_person", "person_id", "status"),
