@@ -36,6 +36,13 @@ REMINDERS = (("1d", timedelta(days=1)), ("2h", timedelta(hours=2)))
 REMINDER_QUESTION = "events.reminder"  # question kinds, answered by the events conversations
 OFFER_QUESTION = "events.offer"
 RATING_QUESTION = "events.rating"
+STARS = (
+    (5, N_("events.rating.stars.5")),
+    (4, N_("events.rating.stars.4")),
+    (3, N_("events.rating.stars.3")),
+    (2, N_("events.rating.stars.2")),
+    (1, N_("events.rating.stars.1")),
+)
 CHECKIN_LINK = "ev_"  # /start ev_<registration code>: the receipt's check-in QR code
 
 
@@ -172,7 +179,7 @@ async def plan_reminders(
 
 async def drop_reminders(session: AsyncSession, registration: Registration) -> int:
     """Cancel every pending reminder of a registration, whatever its revision."""
-    return await cancel_reminders(session, f"event:{registration.id}:")
+    return await cancel_reminders(session, f"event:{registration.id}")
 
 
 async def send_offer(session: AsyncSession, registration: Registration, event: Event) -> None:
@@ -211,7 +218,7 @@ async def ask_rating(session: AsyncSession, registration: Registration, event: E
     payload[QUESTION] = question(
         RATING_QUESTION,
         registration.id,
-        *((str(stars), f"events.rating.stars.{stars}") for stars in (5, 4, 3, 2, 1)),
+        *((str(stars), label) for stars, label in STARS),
     )
     return await notify(
         session,
