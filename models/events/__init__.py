@@ -16,6 +16,15 @@ from models.events.after import (
     rate_event,
     send_closing_report,
 )
+from models.events.answers import (
+    RegistrationView,
+    answer_offer,
+    answer_reminder,
+    cancel_and_view,
+    change_and_view,
+    register_and_view,
+    registration_view,
+)
 from models.events.door import (
     NO_SHOW_AFTER,
     RosterLine,
@@ -112,12 +121,14 @@ __all__ = [
     "EventRating", "EventStatus", "Listing", "MyEvents", "NoRoom", "NotCheckable",
     "NotInAudience", "NotRateable", "NotYourRegistration", "OfferGone", "OptionDraft",
     "PartyTooLarge", "QuestionKind", "RegStatus", "Registered", "Registration",
-    "RegistrationClosed", "RegistrationGone", "RosterLine", "WalkIn", "accept_offer",
-    "active_registration", "cancel_event", "cancel_registration", "change_party", "check_in",
-    "check_in_code", "close_ended_events", "closing_report", "copy_event", "create_event",
-    "decline_offer", "describe_event", "edit_event", "event_details", "lapse_offers",
-    "managed_event", "mark_no_shows", "my_events", "offer_freed_places", "owned_registration",
-    "places_left", "publish_event", "quotas_of", "rate_event", "record_walk_in", "register",
+    "RegistrationClosed", "RegistrationGone", "RegistrationView", "RosterLine", "WalkIn",
+    "accept_offer", "active_registration", "answer_offer", "answer_reminder",
+    "cancel_and_view", "cancel_event", "cancel_registration", "change_and_view",
+    "change_party", "check_in", "check_in_code", "close_ended_events", "closing_report",
+    "copy_event", "create_event", "decline_offer", "describe_event", "edit_event",
+    "event_details", "lapse_offers", "managed_event", "mark_no_shows", "my_events",
+    "offer_freed_places", "owned_registration", "places_left", "publish_event", "quotas_of",
+    "rate_event", "record_walk_in", "register", "register_and_view", "registration_view",
     "release_due_held_back", "roster", "send_closing_report", "staff_event", "topics",
     "upcoming_events", "waiting_position",
 ]  # fmt: skip

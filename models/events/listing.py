@@ -3,9 +3,10 @@ event's details with the places left for the person's town, and "my events"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from sqlmodel import col, select
 
 from models.core.base import get_or_raise, utcnow
 from models.core.people import Person
+from models.events.notices import describe_event
 from models.events.places import places_left
 from models.events.rules import EventNotFound
 from models.events.tables import ACTIVE, Event, EventOption, EventStatus, Registration, RegStatus
@@ -58,9 +60,11 @@ async def upcoming_events(
     topic: str | None = None,
     page: int = 0,
     now: datetime | None = None,
+    per_page: int = PER_PAGE,
 ) -> EventPage:
-    """Published events still ahead that the person may join, nearest first, ``PER_PAGE`` a
-    page (one indexed query: ``ix_event_status_starts``)."""
+    """Published events still ahead that the person may join, nearest first, ``per_page`` (at
+    most ``PER_PAGE``) a page (one indexed query: ``ix_event_status_starts``)."""
+    per_page = max(1, min(per_page, PER_PAGE))
     now = now or utcnow()
     query = select(Event).where(
         col(Event.status) == EventStatus.PUBLISHED.value, col(Event.starts_at) > now
@@ -81,13 +85,13 @@ async def upcoming_events(
         ),
     )
     query = query.order_by(col(Event.starts_at), col(Event.id))
-    rows = (await session.execute(query.offset(page * PER_PAGE).limit(PER_PAGE + 1))).scalars()
+    rows = (await session.execute(query.offset(page * per_page).limit(per_page + 1))).scalars()
     events = list(rows)
     lines = [
         EventLine(event, *await places_left(session, event, person.town_id))
-        for event in events[:PER_PAGE]
+        for event in events[:per_page]
     ]
-    return EventPage(lines, page, more=len(events) > PER_PAGE)
+    return EventPage(lines, page, more=len(events) > per_page)
 
 
 def hosted_by(town_id: int | None) -> ColumnElement[bool]:
@@ -119,6 +123,8 @@ class EventDetails:
     options: list[EventOption]
     mine: Registration | None
     position: int | None  # in the waiting line, when waiting
+    # what, when, where and directions as message parameters (``describe_event``)
+    described: dict[str, Any] = field(default_factory=dict)
 
 
 async def event_details(session: AsyncSession, *, event_id: int, person: Person) -> EventDetails:
@@ -145,7 +151,8 @@ async def event_details(session: AsyncSession, *, event_id: int, person: Person)
     mine = (await session.execute(query)).scalars().first()
     waiting = mine is not None and mine.status == RegStatus.WAITLISTED.value
     place = await waiting_position(session, mine) if mine is not None and waiting else None
-    return EventDetails(event, left, for_town, options, mine, place)
+    described = await describe_event(session, event)
+    return EventDetails(event, left, for_town, options, mine, place, described)
 
 
 @dataclass(frozen=True)
