@@ -196,5 +196,9 @@ async def rate_event(
         set_={"rating": rating, "comment": comment, "voice_file_id": voice_file_id},
     )
     await session.execute(statement)
-    session.expire_all()  # the upsert bypassed the identity map
-    return await get_or_raise(session, EventRating, registration_id, NotRateable)
+    # The upsert bypassed the identity map: read the row again (expiring everything would
+    # expire the caller's person too, which then cannot load itself outside an await).
+    rated = await session.get(EventRating, registration_id, populate_existing=True)
+    if rated is None:
+        raise NotRateable()
+    return rated
