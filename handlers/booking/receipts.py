@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, TypedDict
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
 from telegram import InputFile, Update
 
 from bot.context import TongxinContext
@@ -17,6 +16,7 @@ from bot.timefmt import format_clock, format_day, format_span
 from handlers.kit import Means, Option, chosen, error_text, room, send_file, send_text
 from jobs.qr import qr_image, start_link
 from models.booking import CHECKIN_LINK, DAYS_PER_PAGE, BookingStatus, BookingView, OpenSlot
+from models.core.ics import calendar_file
 from models.core.places import VenueKind
 
 MORE_DAYS = "__more_days__"
@@ -161,20 +161,17 @@ def ics_file(view: BookingView, language: str, tz: ZoneInfo) -> InputFile:
     The UID is the booking's, and SEQUENCE counts its moves: a moved booking's file updates
     the entry the phone already has instead of adding a second one.
     """
-    calendar = Calendar()
-    calendar.add("prodid", "-//Tongxin//booking//ZH")
-    calendar.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"booking-{view.booking.id}@tongxin")
-    event.add("sequence", view.booking.revision)
-    event.add("dtstamp", datetime.now(tz))
-    event.add("dtstart", view.slot.starts_at)
-    event.add("dtend", view.slot.ends_at)
-    event.add("summary", view.venue.name(language))
     address = view.venue.address_zh or view.centre.address_zh
-    event.add("location", f"{view.centre.name(language)} {address}".strip())
-    calendar.add_component(event)
-    return InputFile(io.BytesIO(calendar.to_ical()), filename=f"booking-{view.booking.id}.ics")
+    data = calendar_file(
+        uid=f"booking-{view.booking.id}@tongxin",
+        sequence=view.booking.revision,
+        starts_at=view.slot.starts_at,
+        ends_at=view.slot.ends_at,
+        summary=view.venue.name(language),
+        location=f"{view.centre.name(language)} {address}".strip(),
+        stamp=datetime.now(tz),
+    )
+    return InputFile(io.BytesIO(data), filename=f"booking-{view.booking.id}.ics")
 
 
 def checkin_link(bot_username: str, code: str) -> str:

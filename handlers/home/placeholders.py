@@ -40,7 +40,6 @@ def placeholder(key: str, label: str, order: int, words: tuple[str, ...] = ()) -
 
 
 PLACEHOLDERS = (
-    placeholder("events", N_("menu.events"), 20, ("活动", "联合活动", "event", "events")),
     placeholder(
         "disputes", N_("menu.disputes"), 30, ("调解", "矛盾", "纠纷", "mediation", "dispute")
     ),

@@ -7,7 +7,6 @@ then asked to rate it (``models.booking.feedback``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,12 +27,11 @@ from models.core.base import get_or_raise, utcnow
 from models.core.errors import DomainError, NotAllowed
 from models.core.people import Person
 from models.core.places import ServiceCentre, Town, Venue
+from models.core.tickets import looks_like_code
 
 SLOTS_PER_PAGE = 8
 PEOPLE_PER_PAGE = 10
 SAME_DAY = timedelta(hours=12)  # how far from the slot's start a check-in still counts
-# What a receipt's code looks like (secrets.token_urlsafe); anything else is refused unread.
-CODE = re.compile(r"[A-Za-z0-9_-]{1,24}")
 ON_ROSTER = (
     BookingStatus.CONFIRMED.value,
     BookingStatus.ATTENDED.value,
@@ -216,7 +214,7 @@ async def check_in_with_code(
     scopes = list(scopes)
     if not holds(scopes, Action.CHECK_IN):
         raise StaffOnly()
-    if not CODE.fullmatch(code):
+    if not looks_like_code(code):
         raise CodeRefused()
     query = select(col(Booking.id)).where(col(Booking.code) == code)
     booking_id = (await session.execute(query)).scalar_one_or_none()

@@ -10,7 +10,6 @@ transaction rolls all of it back.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +26,7 @@ from models.core.audit import record_audit
 from models.core.base import get_or_raise, upsert_insert
 from models.core.people import Person
 from models.core.places import Venue
+from models.core.tickets import new_code
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ async def create_booking(
             booked_by_id=booked_by.id if booked_by else None,
             party_size=party_size,
             status=status.value,
-            code=secrets.token_urlsafe(12),
+            code=new_code(),
             created_at=now,
             updated_at=now,
         )

@@ -1,9 +1,10 @@
 """Capacity: a slot's places taken and given back, slots generated from opening hours, and the
 search for slots with places left. The database guards the capacity.
 
-``taken`` counts places held by bookings and by open waitlist offers. It only ever changes by a
-conditional ``UPDATE … WHERE taken + n <= capacity`` (never read-then-write), and a CHECK
-constraint backs it, so 200 concurrent bookers of a 40-seat slot get exactly 40 places.
+``taken`` counts places held by bookings and by open waitlist offers. It only ever changes through
+the shared counter engine (``models.core.capacity``: a conditional ``UPDATE … WHERE taken + n <=
+capacity``, never read-then-write), and a CHECK constraint backs it, so 200 concurrent bookers
+of a 40-seat slot get exactly 40 places.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, update
+from sqlalchemy import and_, case
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 from sqlmodel import col, select
 from sqlmodel.sql.expression import Select
 
 from models.booking.calendar import TOWNS_TZ, hours_of, slot_windows, venue_calendars
 from models.booking.tables import Blackout, Slot
 from models.core.base import upsert_insert
+from models.core.capacity import Counter, give_back, set_limit, take
 from models.core.catalogue import catalogue_of, places
 from models.core.errors import DomainError, NotFound
 from models.core.places import ServiceCentre, Venue
@@ -34,50 +34,28 @@ class CapacityBelowTaken(DomainError):
     plural = "taken"
 
 
+SLOT_PLACES = Counter(Slot, open_when=(col(Slot.closed).is_(False),))
+
+
 async def take_places(session: AsyncSession, slot_id: int, places: int) -> bool:
     """Hold ``places`` in an open slot if they are free; False when the slot is full or closed."""
-    result = await session.execute(
-        update(Slot)
-        .where(
-            col(Slot.id) == slot_id,
-            col(Slot.closed).is_(False),
-            col(Slot.taken) + places <= col(Slot.capacity),
-        )
-        .values(taken=col(Slot.taken) + places)
-        .returning(col(Slot.taken))
-        .execution_options(synchronize_session=False)
-    )
-    taken = result.scalar_one_or_none()
-    if taken is None:
-        return False
-    loaded = session.identity_map.get(identity_key(Slot, slot_id))
-    if loaded is not None:  # the row as the database now has it, without reading it again
-        set_committed_value(loaded, "taken", taken)
-    return True
+    return await take(session, SLOT_PLACES, places, id=slot_id)
 
 
 async def release_places(session: AsyncSession, slot_id: int, places: int) -> None:
     """Give back ``places`` held in a slot."""
-    await session.execute(
-        update(Slot)
-        .where(col(Slot.id) == slot_id, col(Slot.taken) >= places)
-        .values(taken=col(Slot.taken) - places)
-    )
+    await give_back(session, SLOT_PLACES, places, id=slot_id)
 
 
 async def set_capacity(session: AsyncSession, slot_id: int, capacity: int) -> Slot:
     """Change a slot's places; refused below what is already taken."""
     if capacity < 1:
         raise CapacityBelowTaken(taken=0)
-    result = await session.execute(
-        update(Slot)
-        .where(col(Slot.id) == slot_id, col(Slot.taken) <= capacity)
-        .values(capacity=capacity)
-    )
+    changed = await set_limit(session, SLOT_PLACES, capacity, id=slot_id)
     slot = await session.get(Slot, slot_id, populate_existing=True)
     if slot is None:
         raise NotFound()
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not changed:
         raise CapacityBelowTaken(taken=slot.taken)
     return slot
 

@@ -1,9 +1,10 @@
 """Waitlists: when a slot is full, residents queue; freed places are offered in turn.
 
-An offer holds the places (``slot.taken`` includes them, taken by the same conditional update
-as a booking), so nobody else can book them while the offered person decides. The offer is an
-outbox message with accept/decline buttons; it lapses after ``OFFER_WINDOW`` (or at the slot's
-start), and ``expire_offers`` passes the places on to the next person.
+The line and its offers are the shared engine's (``models.core.offers``, a ``Queue`` over
+``waitlist_entry``). An offer holds the places (``slot.taken`` includes them, taken by the same
+conditional update as a booking), so nobody else can book them while the offered person
+decides. The offer is an outbox message with accept/decline buttons; it lapses after
+``OFFER_WINDOW`` (or at the slot's start), and ``expire_offers`` passes the places on.
 """
 
 from __future__ import annotations
@@ -20,10 +21,18 @@ from models.booking.slots import release_places, take_places
 from models.booking.tables import OPEN_ENTRY, Slot, WaitlistEntry, WaitStatus, id_of
 from models.core.base import utcnow
 from models.core.errors import DomainError
+from models.core.offers import Queue, lapse_due, offer_deadline, offer_in_turn, position
 from models.core.people import Person
 from models.core.places import Venue
 
 OFFER_WINDOW = timedelta(hours=2)
+WAITLIST = Queue(
+    WaitlistEntry,
+    "slot_id",
+    waiting=WaitStatus.WAITING.value,
+    offered=WaitStatus.OFFERED.value,
+    lapsed=WaitStatus.EXPIRED.value,
+)
 
 
 class OfferGone(DomainError):
@@ -54,12 +63,7 @@ async def join_waitlist(
 
 async def queue_position(session: AsyncSession, entry: WaitlistEntry) -> int:
     """1 for the first person waiting."""
-    query = select(WaitlistEntry.id).where(
-        col(WaitlistEntry.slot_id) == entry.slot_id,
-        col(WaitlistEntry.status) == WaitStatus.WAITING.value,
-        col(WaitlistEntry.id) <= entry.id,
-    )
-    return len((await session.execute(query)).all())
+    return await position(session, WAITLIST, entry)
 
 
 async def leave_waitlist(session: AsyncSession, entry: WaitlistEntry) -> None:
@@ -80,25 +84,23 @@ async def offer_freed_places(
     slot = await session.get(Slot, slot_id, populate_existing=True)
     if slot is None or slot.closed or slot.starts_at <= now:
         return 0
-    query = (
-        select(WaitlistEntry)
-        .where(
-            col(WaitlistEntry.slot_id) == slot_id,
-            col(WaitlistEntry.status) == WaitStatus.WAITING.value,
-        )
-        .order_by(col(WaitlistEntry.id))
+    open_slot = slot
+
+    async def hold(entry: WaitlistEntry) -> bool:
+        return await take_places(session, slot_id, entry.party_size)
+
+    async def send(entry: WaitlistEntry) -> None:
+        await send_offer(session, entry, open_slot)
+
+    return await offer_in_turn(
+        session,
+        WAITLIST,
+        slot_id,
+        hold=hold,
+        send=send,
+        now=now,
+        expires_at=offer_deadline(now, slot.starts_at, OFFER_WINDOW),
     )
-    offers = 0
-    for entry in (await session.execute(query)).scalars().all():
-        if not await take_places(session, slot_id, entry.party_size):
-            continue  # a larger party may not fit where a smaller one behind it does
-        entry.status = WaitStatus.OFFERED.value
-        entry.offered_at = now
-        entry.offer_expires_at = min(now + OFFER_WINDOW, slot.starts_at)
-        await session.flush()
-        await send_offer(session, entry, slot)
-        offers += 1
-    return offers
 
 
 async def open_offer(session: AsyncSession, entry_id: int, person: Person) -> WaitlistEntry:
@@ -145,14 +147,8 @@ async def decline_offer(session: AsyncSession, entry_id: int, person: Person) ->
 async def expire_offers(session: AsyncSession, now: datetime | None = None) -> int:
     """Lapse offers past their time and pass their places on; returns how many lapsed."""
     now = now or utcnow()
-    query = select(WaitlistEntry).where(
-        col(WaitlistEntry.status) == WaitStatus.OFFERED.value,
-        col(WaitlistEntry.offer_expires_at) <= now,
-    )
-    lapsed = list((await session.execute(query.with_for_update(skip_locked=True))).scalars())
+    lapsed = await lapse_due(session, WAITLIST, now)
     for entry in lapsed:
-        entry.status = WaitStatus.EXPIRED.value
-        await session.flush()
         await release_places(session, entry.slot_id, entry.party_size)
         await offer_freed_places(session, entry.slot_id, now=now)
     return len(lapsed)

@@ -19,7 +19,8 @@ async def test_abandoned_settings_screen_does_not_swallow_later_answers(
     await admin.send("/invite")  # a different flow: settings must be closed now
     replies = await admin.send("2")  # so "2" is the main menu's item 2 (events) again
 
-    assert [m["text"] for m in replies] == [t("home.coming_soon")]
+    heading = t("events_resident.list.all")
+    assert [m["text"] for m in replies] == [t("events_resident.list.ask", heading=heading)]
 
 
 async def test_reentering_the_same_flow_keeps_it_open(
