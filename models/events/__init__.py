@@ -5,7 +5,7 @@ no-shows), notices, ratings and the closing report. Built on the shared capacity
 
 Modules in import order: ``tables``, ``rules`` (typed refusals), ``places`` (the counters),
 ``notices`` (outbox rows), ``waitlist`` (offers), ``registering``, ``door``, ``managing``,
-``listing``, ``after``. Outside ``models.events`` import these names, never the modules.
+``listing``, ``after``, ``staffing`` (what staff screens read). Outside ``models.events`` import these names, never the modules.
 See docs/events.md.
 """
 
@@ -81,6 +81,21 @@ from models.events.rules import (
     RegistrationClosed,
     RegistrationGone,
 )
+from models.events.staffing import (
+    ROSTER_COLUMNS,
+    Choices,
+    DoorLine,
+    EventCard,
+    ManagedPage,
+    Rider,
+    RideStop,
+    creation_choices,
+    door_csv,
+    door_events,
+    event_card,
+    managed_events,
+    ride_list,
+)
 from models.events.tables import (
     ACTIVE,
     HOLDING,
@@ -120,4 +135,7 @@ __all__ = [
     "places_left", "publish_event", "quotas_of", "rate_event", "record_walk_in", "register",
     "release_due_held_back", "roster", "send_closing_report", "staff_event", "topics",
     "upcoming_events", "waiting_position",
+    # staff screens (models.events.staffing)
+    "ROSTER_COLUMNS", "Choices", "DoorLine", "EventCard", "ManagedPage", "Rider", "RideStop",
+    "creation_choices", "door_csv", "door_events", "event_card", "managed_events", "ride_list",
 ]  # fmt: skip

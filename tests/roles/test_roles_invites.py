@@ -137,7 +137,7 @@ async def test_town_admin_invites_only_volunteers_and_mediators_of_own_town(
 ) -> None:
     town_admin = await make_town_admin(services, 3001, "D")
     admin_scopes = await scopes(services, town_admin)
-    assert invitable_roles(admin_scopes) == [Role.VOLUNTEER, Role.MEDIATOR]
+    assert invitable_roles(admin_scopes) == [Role.VOLUNTEER, Role.MEDIATOR, Role.ORGANISER]
     volunteer = await make_invite(services, town_admin, Role.VOLUNTEER, "D")
     mediator = await make_invite(services, town_admin, Role.MEDIATOR, "D")
     assert {volunteer.role, mediator.role} == {"volunteer", "mediator"}

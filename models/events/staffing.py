@@ -1,0 +1,280 @@
+"""What staff screens read: the events an organiser manages, the choices of the creation
+conversation, today's events at the door, the driver's ride list and the door's CSV files.
+
+Every function checks the person's towns: managing needs ``Action.EVENT_MANAGE`` in the host
+town, the door ``Action.CHECK_IN`` in a host town (``staff_event``); a forged id is
+``NotAllowed`` and reads nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from models.core.authz import Action, Scope, can
+from models.core.base import utcnow
+from models.core.people import Person
+from models.core.places import Community, ServiceCentre, Town, Venue
+from models.events.door import ON_ROSTER, staff_event
+from models.events.managing import managed_event
+from models.events.tables import (
+    HOLDING,
+    Event,
+    EventOption,
+    EventQuota,
+    EventStatus,
+    Registration,
+    RegStatus,
+    WalkIn,
+)
+
+MANAGE_PAGE = 5  # events a screen on the organiser's list (with ➕, ⬅️ and 🏠 under them)
+KEPT_AFTER = timedelta(days=1)  # an event stays on the organiser's list a day after it ends
+
+
+@dataclass(frozen=True)
+class ManagedPage:
+    """One page of the events an organiser manages, and how many pages there are."""
+
+    events: list[Event]
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the creation conversation offers: towns to host, every town, venues, communities."""
+
+    hosts: list[Town]
+    towns: list[Town]
+    venues: list[tuple[Venue, int]]  # the venue and its town
+    communities: list[Community]
+
+
+@dataclass(frozen=True)
+class DoorLine:
+    """An event at the door today: places booked (people) and people checked in."""
+
+    event: Event
+    booked: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class Rider:
+    """Someone who asked for a ride: name, phone when they shared it, people with them."""
+
+    name: str
+    phone: str | None
+    party: int
+
+
+@dataclass(frozen=True)
+class RideStop:
+    """A pick-up point with its time and riders."""
+
+    option: EventOption
+    riders: list[Rider]
+
+
+def managing_towns(scopes: Iterable[Scope], towns: Iterable[int]) -> list[int]:
+    """The towns of ``towns`` whose events the scopes may manage."""
+    scopes = list(scopes)
+    return [t for t in towns if can(scopes, Action.EVENT_MANAGE, t)]
+
+
+async def _town_ids(session: AsyncSession) -> list[int]:
+    ids = (await session.execute(select(col(Town.id)).order_by(col(Town.id)))).scalars()
+    return [t or 0 for t in ids]
+
+
+async def managed_events(
+    session: AsyncSession,
+    *,
+    scopes: Iterable[Scope],
+    page: int = 0,
+    now: datetime | None = None,
+) -> ManagedPage:
+    """Events hosted by the organiser's towns, soonest first (drafts too; cancelled ones and
+    those ended more than a day ago are left off)."""
+    now = now or utcnow()
+    towns = managing_towns(scopes, await _town_ids(session))
+    where = (
+        col(Event.host_town_id).in_(towns),
+        col(Event.status) != EventStatus.CANCELLED.value,
+        col(Event.ends_at) >= now - KEPT_AFTER,
+    )
+    total = (await session.execute(select(func.count()).select_from(Event).where(*where))).scalar()
+    pages = max(1, -(-int(total or 0) // MANAGE_PAGE))
+    page = page % pages
+    query = (
+        select(Event)
+        .where(*where)
+        .order_by(col(Event.starts_at), col(Event.id))
+        .offset(page * MANAGE_PAGE)
+        .limit(MANAGE_PAGE)
+    )
+    return ManagedPage(list((await session.execute(query)).scalars()), page, pages)
+
+
+async def creation_choices(session: AsyncSession, *, scopes: Iterable[Scope]) -> Choices:
+    """The towns the organiser may host in, every town, their venues and communities."""
+    towns = list((await session.execute(select(Town).order_by(col(Town.id)))).scalars())
+    hosts = [t for t in towns if t.id in managing_towns(scopes, [t.id or 0])]
+    venues = (
+        await session.execute(
+            select(Venue, ServiceCentre.town_id)
+            .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+            .where(col(Venue.active).is_(True))
+            .order_by(col(Venue.id))
+        )
+    ).all()
+    communities = (await session.execute(select(Community).order_by(col(Community.id)))).scalars()
+    return Choices(hosts, towns, [(v, t) for v, t in venues], list(communities))
+
+
+async def door_events(
+    session: AsyncSession, *, scopes: Iterable[Scope], day_start: datetime, day_end: datetime
+) -> list[DoorLine]:
+    """Published events of the staff's towns starting between ``day_start`` and ``day_end``."""
+    towns = [t for t in await _town_ids(session) if can(list(scopes), Action.CHECK_IN, t)]
+    query = (
+        select(Event)
+        .where(
+            or_(col(Event.host_town_id).in_(towns), col(Event.cohost_town_id).in_(towns)),
+            col(Event.status) == EventStatus.PUBLISHED.value,
+            col(Event.starts_at) >= day_start,
+            col(Event.starts_at) < day_end,
+        )
+        .order_by(col(Event.starts_at), col(Event.id))
+    )
+    lines = []
+    for event in (await session.execute(query)).scalars():
+        counts = await session.execute(
+            select(col(Registration.status), func.sum(col(Registration.party_size)))
+            .where(col(Registration.event_id) == event.id, col(Registration.status).in_(ON_ROSTER))
+            .group_by(col(Registration.status))
+        )
+        by_status = {status: int(n or 0) for status, n in counts.all()}
+        lines.append(DoorLine(event, sum(by_status.values()), by_status.get("attended", 0)))
+    return lines
+
+
+async def ride_list(
+    session: AsyncSession, *, event_id: int, scopes: Iterable[Scope]
+) -> tuple[Event, list[RideStop]]:
+    """For each pick-up point of the event, who asked for a ride (confirmed or attended)."""
+    event = await staff_event(session, event_id, scopes)
+    options = (
+        await session.execute(
+            select(EventOption)
+            .where(col(EventOption.event_id) == event_id, col(EventOption.ride).is_(True))
+            .order_by(col(EventOption.pickup_at), col(EventOption.position))
+        )
+    ).scalars()
+    stops = []
+    for option in options:
+        rows = await session.execute(
+            select(Registration, Person)
+            .join(Person, col(Person.id) == col(Registration.person_id))
+            .where(
+                col(Registration.option_id) == option.id,
+                col(Registration.status).in_(
+                    (RegStatus.CONFIRMED.value, RegStatus.ATTENDED.value)
+                ),
+            )
+            .order_by(col(Registration.id))
+        )
+        riders = [Rider(p.display_name or "—", p.phone, r.party_size) for r, p in rows.all()]
+        stops.append(RideStop(option, riders))
+    return event, stops
+
+
+ROSTER_COLUMNS = ("registration", "name", "town", "party_size", "status", "answer", "checked_in_at")
+
+
+async def door_csv(
+    session: AsyncSession, *, event_id: int, scopes: Iterable[Scope], attendance: bool
+) -> tuple[Event, str]:
+    """The roster (everyone expected) or the attendance (who came, walk-ins too) as CSV."""
+    event = await staff_event(session, event_id, scopes)
+    codes = {t.id: t.code for t in (await session.execute(select(Town))).scalars()}
+    options = {
+        o.id: o.label_zh
+        for o in (
+            await session.execute(select(EventOption).where(col(EventOption.event_id) == event_id))
+        ).scalars()
+    }
+    statuses = (RegStatus.ATTENDED.value,) if attendance else ON_ROSTER
+    rows = await session.execute(
+        select(Registration, Person)
+        .join(Person, col(Person.id) == col(Registration.person_id))
+        .where(col(Registration.event_id) == event_id, col(Registration.status).in_(statuses))
+        .order_by(col(Registration.id))
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ROSTER_COLUMNS)
+    for r, p in rows.all():
+        answer = options.get(r.option_id, "") if r.option_id else (r.answer_text or "")
+        checked = r.checked_in_at.isoformat() if r.checked_in_at else ""
+        writer.writerow(
+            (r.id, p.display_name or "", codes.get(r.town_id, ""), r.party_size, r.status,
+             answer, checked)
+        )  # fmt: skip
+    if attendance:
+        walk_ins = await session.execute(
+            select(WalkIn).where(col(WalkIn.event_id) == event_id).order_by(col(WalkIn.id))
+        )
+        for w in walk_ins.scalars():
+            writer.writerow(
+                ("", "", codes.get(w.town_id, ""), w.party_size, "walk_in", "",
+                 w.recorded_at.isoformat())
+            )  # fmt: skip
+    return event, out.getvalue()
+
+
+@dataclass(frozen=True)
+class EventCard:
+    """An event an organiser manages, with its place, host towns and town quotas by name."""
+
+    event: Event
+    place: tuple[str, str]  # zh, en
+    hosts: list[Town]
+    quotas: list[tuple[Town, int, int]]  # town, quota, taken
+    registered: int  # people holding places (confirmed, offered, attended)
+
+
+async def event_card(session: AsyncSession, *, event_id: int, scopes: Iterable[Scope]) -> EventCard:
+    """One event the organiser manages, for its card; ``NotAllowed`` otherwise."""
+    event = await managed_event(session, event_id, scopes)
+    place = (event.place_zh, event.place_en or event.place_zh)
+    if event.venue_id is not None:
+        venue = await session.get(Venue, event.venue_id)
+        if venue is not None:
+            place = (venue.name_zh, venue.name_en)
+    towns = {t.id: t for t in (await session.execute(select(Town))).scalars()}
+    quotas = (
+        await session.execute(select(EventQuota).where(col(EventQuota.event_id) == event_id))
+    ).scalars()
+    registered = (
+        await session.execute(
+            select(func.coalesce(func.sum(col(Registration.party_size)), 0)).where(
+                col(Registration.event_id) == event_id, col(Registration.status).in_(HOLDING)
+            )
+        )
+    ).scalar()
+    return EventCard(
+        event,
+        place,
+        [towns[t] for t in event.host_towns if t in towns],
+        [(towns[q.town_id], q.quota, q.taken) for q in quotas if q.town_id in towns],
+        int(registered or 0),
+    )
