@@ -1,8 +1,8 @@
 """Admins create, copy, edit, publish and cancel events.
 
-An event is managed by admins and organisers of its host town (``Action.EVENT_MANAGE``). Editing returns what
-changed; a change of time or place raises the event's ``revision``, so reminders are planned
-again under new keys and the old ones cancelled (never sent), and every registrant and proxy is
+An event is managed by admins and organisers of its host town (``Action.EVENT_MANAGE``).
+Editing returns what changed; a change of time or place raises the event's ``revision``, so
+reminders are planned again under new keys and the old ones cancelled (never sent), and every registrant and proxy is
 told through the outbox once per change. Cancelling tells each of them exactly once.
 """
 

@@ -22,7 +22,15 @@ from models.core.authz import Action, Scope, can
 from models.core.base import utcnow
 from models.core.people import Person
 from models.core.places import Community, ServiceCentre, Town, Venue
-from models.events.door import ON_ROSTER, staff_event
+from models.events.door import (
+    ON_ROSTER,
+    RosterLine,
+    check_in,
+    check_in_code,
+    record_walk_in,
+    roster,
+    staff_event,
+)
 from models.events.managing import managed_event
 from models.events.tables import (
     HOLDING,
@@ -186,9 +194,7 @@ async def ride_list(
             .join(Person, col(Person.id) == col(Registration.person_id))
             .where(
                 col(Registration.option_id) == option.id,
-                col(Registration.status).in_(
-                    (RegStatus.CONFIRMED.value, RegStatus.ATTENDED.value)
-                ),
+                col(Registration.status).in_((RegStatus.CONFIRMED.value, RegStatus.ATTENDED.value)),
             )
             .order_by(col(Registration.id))
         )
@@ -278,3 +284,82 @@ async def event_card(session: AsyncSession, *, event_id: int, scopes: Iterable[S
         [(towns[q.town_id], q.quota, q.taken) for q in quotas if q.town_id in towns],
         int(registered or 0),
     )
+
+
+@dataclass(frozen=True)
+class DoorRoster:
+    """An event at the door: its roster (in registration order) and the towns for walk-ins."""
+
+    event: Event
+    lines: list[RosterLine]
+    towns: list[Town]
+
+
+async def door_roster(
+    session: AsyncSession, *, event_id: int, scopes: Iterable[Scope]
+) -> DoorRoster:
+    """The event's roster for staff of a host town; ``NotAllowed`` for anyone else."""
+    lines = await roster(session, event_id=event_id, scopes=scopes)
+    event = await staff_event(session, event_id, scopes)
+    towns = list((await session.execute(select(Town).order_by(col(Town.id)))).scalars())
+    return DoorRoster(event, lines, towns)
+
+
+async def tick(
+    session: AsyncSession,
+    *,
+    registration_id: int,
+    staff: Person,
+    scopes: Iterable[Scope],
+    now: datetime | None = None,
+) -> DoorRoster:
+    """Check a person in from the roster; the roster as it is then."""
+    scopes = list(scopes)
+    done = await check_in(
+        session, registration_id=registration_id, staff=staff, scopes=scopes, now=now
+    )
+    return await door_roster(session, event_id=done.event_id, scopes=scopes)
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    """Who was checked in by their code, how many people, at which event."""
+
+    event: Event
+    name: str
+    party: int
+
+
+async def scan_in(
+    session: AsyncSession,
+    *,
+    code: str,
+    staff: Person,
+    scopes: Iterable[Scope],
+    now: datetime | None = None,
+) -> CheckedIn:
+    """Check in by the receipt's QR code (``/start ev_<code>``)."""
+    done = await check_in_code(session, code=code, staff=staff, scopes=scopes, now=now)
+    event = await session.get(Event, done.event_id)
+    person = await session.get(Person, done.person_id)
+    assert event is not None
+    return CheckedIn(event, (person.display_name if person else None) or "—", done.party_size)
+
+
+async def walk_in(
+    session: AsyncSession,
+    *,
+    event_id: int,
+    town_id: int | None,
+    party_size: int,
+    staff: Person,
+    scopes: Iterable[Scope],
+    now: datetime | None = None,
+) -> DoorRoster:
+    """Record people who came without registering; the roster as it is then."""
+    scopes = list(scopes)
+    await record_walk_in(
+        session, event_id=event_id, town_id=town_id or None, party_size=party_size,
+        staff=staff, scopes=scopes, now=now,
+    )  # fmt: skip
+    return await door_roster(session, event_id=event_id, scopes=scopes)
