@@ -3,7 +3,8 @@
 An event is managed by admins and organisers of its host town (``Action.EVENT_MANAGE``).
 Editing returns what changed; a change of time or place raises the event's ``revision``, so
 reminders are planned again under new keys and the old ones cancelled (never sent), and every
-registrant and proxy is told through the outbox once per change. Cancelling tells each of them exactly once.
+registrant and proxy is told through the outbox once per change. Cancelling tells each of
+them exactly once.
 """
 
 from __future__ import annotations
