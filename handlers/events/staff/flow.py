@@ -45,8 +45,6 @@ logger = logging.getLogger(__name__)
 @requires(Action.EVENT_MANAGE)
 async def start_creation(update: Update, context: TongxinContext, _tap: Tap) -> Any:
     """➕ New event: the first question (which languages the event is written in)."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     clear_draft(context)
     return await go(update, context, STATES[0])
 
