@@ -112,7 +112,7 @@ async def test_another_towns_admin_is_refused_and_nothing_changes(
     t = services.i18n.translator("zh_CN")
     await staff(services, Q_ADMIN_TG, Role.ADMIN, "Q", name="管理员小周")
     event_id = await make_event(services.sessions)  # hosted by D town (Q co-hosts)
-    residents, proxy = await _signed_up(services, event_id)
+    await _signed_up(services, event_id)
     before = await event_of(services, event_id)
     user = harness.user(Q_ADMIN_TG, language_code="zh-hans")
     await user.send("/eventadmin")
