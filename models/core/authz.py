@@ -170,7 +170,7 @@ def invitable_roles(scopes: Iterable[Scope]) -> list[Role]:
     if not holds(scopes, Action.INVITE_CREATE):
         return []
     if towns is None:
-        return [Role.VOLUNTEER, Role.MEDIATOR, Role.ORGANISER, Role.ADMIN]
+        return [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN, Role.ORGANISER]
     return [Role.VOLUNTEER, Role.MEDIATOR, Role.ORGANISER] if towns else []
 
 

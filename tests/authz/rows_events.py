@@ -20,7 +20,7 @@ EVENT_ROWS: tuple[Row, ...] = (
         Action.EVENT_MANAGE,
         ADMINS,
         text_of("events_staff.ask.langs"),
-    ),  # fmt: skip
+    ),
     Row("evm:e:forged", "callback", "evm:e:999999", Action.EVENT_MANAGE, NOBODY, literal("")),
     Row("evm:xx:forged", "callback", "evm:xx:999999", Action.EVENT_MANAGE, NOBODY, literal("")),
     Row(
@@ -30,7 +30,7 @@ EVENT_ROWS: tuple[Row, ...] = (
         Action.EVENT_MANAGE,
         NOBODY,
         literal(""),
-    ),  # fmt: skip
+    ),
     Row("evd:home", "callback", "evd:home", Action.CHECK_IN, BROADCASTERS, text_of("home.prompt")),
     Row(
         "evd:e:forged",
@@ -40,6 +40,6 @@ EVENT_ROWS: tuple[Row, ...] = (
         NOBODY,
         literal(""),
         scope_refusal="events.error.not_found",
-    ),  # fmt: skip
+    ),
     Row("evd:r:forged", "callback", "evd:r:999999:0", Action.CHECK_IN, NOBODY, literal("")),
 )

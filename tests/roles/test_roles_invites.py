@@ -153,7 +153,12 @@ async def test_town_admin_invites_only_volunteers_and_mediators_of_own_town(
 async def test_only_global_admins_invite_town_admins_and_nobody_global(services: Services) -> None:
     admin = await make_person(services.sessions, ADMIN_ID)
     admin_scopes = await scopes(services, admin)
-    assert invitable_roles(admin_scopes) == [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN]
+    assert invitable_roles(admin_scopes) == [
+        Role.VOLUNTEER,
+        Role.MEDIATOR,
+        Role.ADMIN,
+        Role.ORGANISER,
+    ]
     invite = await make_invite(services, admin, Role.ADMIN, "Q")
     async with services.sessions() as session:
         for role in (Role.ADMIN, Role.VOLUNTEER):
