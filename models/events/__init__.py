@@ -5,7 +5,7 @@ no-shows), notices, ratings and the closing report. Built on the shared capacity
 
 Modules in import order: ``tables``, ``rules`` (typed refusals), ``places`` (the counters),
 ``notices`` (outbox rows), ``waitlist`` (offers), ``registering``, ``door``, ``managing``,
-``listing``, ``after``, ``staffing`` (what staff screens read), ``announcing``.
+``listing``, ``after``, ``staffing`` (what organisers' screens read), ``at_door``, ``announcing``.
 Outside ``models.events`` import these names, never the modules.
 See docs/events.md.
 """
@@ -18,6 +18,21 @@ from models.events.after import (
     send_closing_report,
 )
 from models.events.announcing import announce_event
+from models.events.at_door import (
+    ROSTER_COLUMNS,
+    CheckedIn,
+    DoorLine,
+    DoorRoster,
+    Rider,
+    RideStop,
+    door_csv,
+    door_events,
+    door_roster,
+    ride_list,
+    scan_in,
+    tick,
+    walk_in,
+)
 from models.events.door import (
     NO_SHOW_AFTER,
     RosterLine,
@@ -84,25 +99,12 @@ from models.events.rules import (
     RegistrationGone,
 )
 from models.events.staffing import (
-    ROSTER_COLUMNS,
-    CheckedIn,
     Choices,
-    DoorLine,
-    DoorRoster,
     EventCard,
     ManagedPage,
-    Rider,
-    RideStop,
     creation_choices,
-    door_csv,
-    door_events,
-    door_roster,
     event_card,
     managed_events,
-    ride_list,
-    scan_in,
-    tick,
-    walk_in,
 )
 from models.events.tables import (
     ACTIVE,
