@@ -36,6 +36,7 @@ from handlers.kit import (
     hear_voice,
     load_person,
     private_chats_only,
+    publish_checkin_rows,
     publish_deep_links,
     publish_main_menu,
     publish_questions,
@@ -114,6 +115,7 @@ def register_all(
     publish_main_menu(application, menu)
     publish_deep_links(application, [link for f in features for link in f.deep_links])
     publish_questions(application, [q for f in features for q in f.questions])
+    publish_checkin_rows(application, [rows for f in features for rows in f.checkin])
     wiring = Wiring(i18n=application.services.i18n, menu=menu)
     flows = [list(feature.handlers(wiring)) for feature in features]
     every = [handler for handlers in flows for handler in handlers]

@@ -1,11 +1,15 @@
 """联合活动: joint events of the two towns, for residents (and family members registering for
 them) and for the staff who run them.
 
-Each side is a sub-package exporting a ``PART`` (a ``Feature`` of its handlers, questions,
-deep links and callback codes); ``FEATURE`` joins them with the menu entry and the jobs:
+Each side is a sub-package; ``FEATURE`` joins them with the menu entry and the jobs:
 
 - ``resident``: the list, details, registering, my events, and answers to reminders, offers
-  and ratings (``handlers/events/resident/``).
+  and ratings (``handlers/events/resident/``; ``/events``, ``/myevents``, the menu item).
+- ``staff``: organisers create, manage and announce events (``/eventadmin``), volunteers work
+  the door under ``/checkin`` (``handlers/events/staff/``).
+
+``/events`` is the residents' list for everyone, staff included (they register for events
+too); organisers manage theirs with ``/eventadmin``, listed in their /help.
 """
 
 from __future__ import annotations
@@ -14,28 +18,35 @@ from telegram.ext import BaseHandler
 
 from bot.i18n import N_
 from handlers.events.resident.flow import PART as RESIDENT
+from handlers.events.staff import (
+    STAFF_CALLBACKS,
+    STAFF_CHECKIN,
+    STAFF_DEEP_LINKS,
+    STAFF_QUESTIONS,
+    staff_handlers,
+)
 from handlers.kit import Feature, MenuEntry, Wiring
 from jobs.events import JOBS
 
 # What people ask for the menu item by, in either language (read at the main menu).
 EVENT_WORDS = ("活动", "联合活动", "我的活动", "event", "events", "my events")
-# Order matters: the parts' handlers are added in this order (the first that takes an update
-# handles it).
-PARTS: tuple[Feature, ...] = (RESIDENT,)
 
 
 def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [handler for part in PARTS for handler in part.handlers(wiring)]
+    # Staff first: their conversations' entry taps (new, a detail, copy) come before the
+    # general evm: handler, and no resident screen takes them.
+    return [*staff_handlers(wiring), *RESIDENT.handlers(wiring)]
 
 
 FEATURE = Feature(
     name="events",
     handlers=_handlers,
-    questions=[question for part in PARTS for question in part.questions],
+    questions=[*RESIDENT.questions, *STAFF_QUESTIONS],
     jobs=JOBS,
     menu=[MenuEntry("events", N_("menu.events"), 20, EVENT_WORDS)],
-    deep_links=[link for part in PARTS for link in part.deep_links],
-    callbacks=[code for part in PARTS for code in part.callbacks],
+    deep_links=[*RESIDENT.deep_links, *STAFF_DEEP_LINKS],
+    callbacks=[*RESIDENT.callbacks, *STAFF_CALLBACKS],
+    checkin=STAFF_CHECKIN,
 )
 
 __all__ = ["FEATURE"]

@@ -8,6 +8,7 @@ from handlers.kit.chats import private_chats_only
 from handlers.kit.current import SCREEN_IDLE, current_screen, publish_questions
 from handlers.kit.db import run
 from handlers.kit.deeplinks import deep_link_for, follow_deep_link, publish_deep_links
+from handlers.kit.door import checkin_rows, publish_checkin_rows
 from handlers.kit.drafts import clear_draft, draft
 from handlers.kit.entries import guard_entries
 from handlers.kit.feature import DeepLink, Feature, Handlers, MenuEntry, Question, Wiring
@@ -129,6 +130,7 @@ __all__ = [
     "all_conversations",
     "answer_stale_tap",
     "ask",
+    "checkin_rows",
     "choice_keyboard",
     "chosen",
     "clear_draft",
@@ -172,6 +174,7 @@ __all__ = [
     "private_chats_only",
     "prompt",
     "prompt_n",
+    "publish_checkin_rows",
     "publish_deep_links",
     "publish_main_menu",
     "publish_questions",

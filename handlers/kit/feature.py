@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler
 
 from bot.context import TongxinContext
@@ -28,6 +28,8 @@ Handlers = Sequence[BaseHandler]  # type: ignore[type-arg]
 DeepLinkCallback = Callable[[Update, TongxinContext, str], Awaitable[None]]
 # Answers a question sent by message: (update, context, the question's subject, the choice's key).
 QuestionCallback = Callable[[Update, TongxinContext, str, str], Awaitable[None]]
+# Inline button rows a feature adds under ``/checkin``'s list of today's slots (today's events).
+CheckinRows = Callable[[TongxinContext], Awaitable[list[list[InlineKeyboardButton]]]]
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Feature:
     ``answers`` build handlers that must see a message before any flow does; ``questions``
     answer the questions the domain sends by message (each is the current screen once
     delivered: ``handlers.kit.current``); ``callbacks`` are the callback codes whose prefixes
-    the domain owns.
+    the domain owns; ``checkin`` adds rows under ``/checkin``'s slots (``handlers.kit.door``).
     """
 
     name: str
@@ -92,3 +94,4 @@ class Feature:
     deep_links: Sequence[DeepLink] = ()
     questions: Sequence[Question] = ()
     callbacks: Sequence[CallbackCode] = field(default=())
+    checkin: Sequence[CheckinRows] = ()

@@ -28,6 +28,8 @@ class Role(StrEnum):
     VOLUNTEER = "volunteer"
     MEDIATOR = "mediator"
     ADMIN = "admin"
+    # A volunteer an admin has allowed to create and manage joint events in their town.
+    ORGANISER = "organiser"
 
 
 class Action(StrEnum):
@@ -39,6 +41,7 @@ class Action(StrEnum):
     CASE_HANDLE = "case.handle"
     CHECK_IN = "check_in"
     VENUE_MANAGE = "venue.manage"
+    EVENT_MANAGE = "event.manage"
     STATS_VIEW = "stats.view"
 
 
@@ -50,6 +53,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CASE_HANDLE: frozenset({Role.MEDIATOR, Role.ADMIN}),
     Action.CHECK_IN: frozenset({Role.VOLUNTEER, Role.ADMIN}),
     Action.VENUE_MANAGE: frozenset({Role.ADMIN}),
+    Action.EVENT_MANAGE: frozenset({Role.ORGANISER, Role.ADMIN}),
     Action.STATS_VIEW: frozenset({Role.ADMIN}),
 }
 
@@ -166,8 +170,8 @@ def invitable_roles(scopes: Iterable[Scope]) -> list[Role]:
     if not holds(scopes, Action.INVITE_CREATE):
         return []
     if towns is None:
-        return [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN]
-    return [Role.VOLUNTEER, Role.MEDIATOR] if towns else []
+        return [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN, Role.ORGANISER]
+    return [Role.VOLUNTEER, Role.MEDIATOR, Role.ORGANISER] if towns else []
 
 
 async def grant_role(

@@ -1,6 +1,6 @@
 """Choosing a display name: the one validator, and no passing for a member of staff.
 
-Staff are the people who hold a volunteer, mediator or admin role (an active grant, or an
+Staff are the people who hold a volunteer, mediator, organiser or admin role (an active grant, or an
 administrator id from the settings). A name is refused when, normalised and case-folded
 (``name_key``), it is exactly the name of a staff member whose role covers the chooser's town
 (a grant of that town, or of both towns); a staff member keeps their own name. Only exact
@@ -19,7 +19,7 @@ from models.core.authz import Role, RoleGrant
 from models.core.errors import DomainError
 from models.core.people import Person, clean_display_name, name_key
 
-STAFF_ROLES = (Role.VOLUNTEER.value, Role.MEDIATOR.value, Role.ADMIN.value)
+STAFF_ROLES = (Role.VOLUNTEER.value, Role.MEDIATOR.value, Role.ORGANISER.value, Role.ADMIN.value)
 
 
 class NameLikeStaff(DomainError):

@@ -1,9 +1,10 @@
 """Admins create, copy, edit, publish and cancel events.
 
-An event is managed by admins of its host town (``Action.VENUE_MANAGE``). Editing returns what
-changed; a change of time or place raises the event's ``revision``, so reminders are planned
-again under new keys and the old ones cancelled (never sent), and every registrant and proxy is
-told through the outbox once per change. Cancelling tells each of them exactly once.
+An event is managed by admins and organisers of its host town (``Action.EVENT_MANAGE``).
+Editing returns what changed; a change of time or place raises the event's ``revision``, so
+reminders are planned again under new keys and the old ones cancelled (never sent), and every
+registrant and proxy is told through the outbox once per change. Cancelling tells each of
+them exactly once.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def _id(person: Person | None) -> int | None:
 
 def may_manage(scopes: Iterable[Scope], town_id: int) -> bool:
     """Whether the scopes let a person manage events hosted by the town."""
-    return can(scopes, Action.VENUE_MANAGE, town_id)
+    return can(scopes, Action.EVENT_MANAGE, town_id)
 
 
 async def managed_event(session: AsyncSession, event_id: int, scopes: Iterable[Scope]) -> Event:

@@ -8,6 +8,7 @@ ids, which must be listed in ``DYNAMIC_IDS`` with the values they are filled wit
 from __future__ import annotations
 
 import ast
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,11 +103,19 @@ STAFF_COMMANDS = (
     "broadcast",
     "broadcasts",
     "checkin",
+    "eventadmin",
     "invite",
     "noshows",
     "roles",
     "venues",
 )
+
+
+def _events_staff(module: str, name: str) -> tuple[str, ...]:
+    """A tuple of names from a module of handlers.events.staff (the keys its ids are built of)."""
+    return tuple(getattr(importlib.import_module(f"handlers.events.staff.{module}"), name))
+
+
 DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
     "nav.{}": lambda: ("back", "home", "more"),
     "nav.{}.word": lambda: ("back", "home", "more"),
@@ -135,6 +144,23 @@ DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
     "mine.cancel.{}": lambda: _mine("screens", "CANCEL_ANSWERS"),
     "mine.move.{}": lambda: _mine("move", "MOVE_ANSWERS"),
     "mine.entry.{}": lambda: _mine("wait", "ENTRY_ACTIONS"),
+    "events_staff.ask.{}": lambda: _events_staff("steps", "STATES"),
+    "events_staff.field.{}": lambda: _events_staff("screens", "FIELDS"),
+    "events_staff.edit.ask.{}": lambda: (*_events_staff("screens", "FIELDS"), "copy"),
+    "events_staff.door.csv_caption.{}": lambda: ("roster", "attendance"),
+    "events_staff.status.{}": lambda: ("draft", "published", "cancelled"),
+    # The refusals of models.events.check_draft named in words (others: the model's own text).
+    "events_staff.invalid.{}": lambda: (
+        "ends_at",
+        "capacity",
+        "quotas",
+        "held_back",
+        "registration_closes_at",
+        "name_zh",
+        "name_en",
+        "place_zh",
+        "status",
+    ),
 }
 
 

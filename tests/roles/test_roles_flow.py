@@ -161,7 +161,13 @@ async def test_town_admin_gets_own_town_and_no_admin_option(
         await grant_role(session, town_admin.id, Role.ADMIN, town_admin.town_id)
     user = harness.user(8100)
     await user.send("/invite")
-    assert labels(current(user)) == ["1. 🙋 志愿者", "2. 🤝 调解员", "⬅️ 返回", "🏠 主菜单"]
+    assert labels(current(user)) == [
+        "1. 🙋 志愿者",
+        "2. 🤝 调解员",
+        "3. 🎪 活动组织者",
+        "⬅️ 返回",
+        "🏠 主菜单",
+    ]
     await user.tap(current(user), "inv:role:mediator")
     assert "邀请链接已生成：崇明区D镇的调解员" in user.last_text()
     await user.tap(current(user), "inv:home")

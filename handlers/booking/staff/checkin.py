@@ -1,6 +1,7 @@
 """Check-in: volunteers and admins mark attendance from the day's list, or by the receipt's QR.
 
-``/checkin`` lists today's slots with bookings at the staff member's towns; a slot shows its
+``/checkin`` lists today's slots with bookings at the staff member's towns (and, under them,
+what other features add: today's events); a slot shows its
 roster, one button per person, and a tap checks them in (the button turns ✅ in place). Callback
 data (``models.booking.CHECK_IN``) carries the state and every tap is checked again for the
 venue's town. The QR code opens ``/start ci_<code>``: :func:`check_in_by_code`.
@@ -20,6 +21,7 @@ from handlers.booking.staff.words import Inline, staff_name
 from handlers.kit import (
     Buttons,
     Tap,
+    checkin_rows,
     current_scopes,
     error_text,
     leave_to_main_menu,
@@ -57,12 +59,15 @@ def _button(label: str, action: str, *fields: int) -> list[InlineKeyboardButton]
     return [InlineKeyboardButton(label, callback_data=CHECK_IN.data(action, *fields))]
 
 
-def day_screen(context: TongxinContext, found: CheckInDay) -> Inline:
-    """Today's slots with people to check in, one button each."""
+def day_screen(context: TongxinContext, found: CheckInDay, others: Buttons | None = None) -> Inline:
+    """Today's slots with people to check in, one button each, then ``others``: rows other
+    features add (today's events: ``handlers.kit.checkin_rows``)."""
     t, lang, tz = context.t, context.lang, context.services.settings.tz
-    day, slots = format_day(found.day, lang), found.slots
-    if not slots.total:
+    day, slots, others = format_day(found.day, lang), found.slots, others or []
+    if not slots.total and not others:
         return t("checkin.empty", day=day), [nav_buttons(t, HOME, HOME)]
+    if not slots.total:
+        return t("checkin.others", day=day), [*others, nav_buttons(t, HOME, HOME)]
     buttons = []
     for item in slots.items:
         label = t(
@@ -74,6 +79,7 @@ def day_screen(context: TongxinContext, found: CheckInDay) -> Inline:
             booked=item.booked,
         )
         buttons.append(_button(label, "s", item.slot.id or 0, 0))
+    buttons.extend(others)
     more = functools.partial(CHECK_IN.data, "list")
     buttons.extend(page_rows(t, slots.page, slots.pages, more, back=HOME, home=HOME))
     text = t.n(
@@ -146,7 +152,7 @@ async def checkin_command(update: Update, context: TongxinContext) -> None:
     found = await run(
         context, checkin_day, scopes=await current_scopes(context), tz=context.services.settings.tz
     )
-    await show_screen(update, context, *day_screen(context, found))
+    await show_screen(update, context, *day_screen(context, found, await checkin_rows(context)))
 
 
 @requires(Action.CHECK_IN)
@@ -157,7 +163,8 @@ async def on_checkin_tap(update: Update, context: TongxinContext, tap: Tap) -> N
         match tap.action:
             case "list":
                 found = await run(context, checkin_day, scopes=scopes, page=tap.id(), tz=tz)
-                await show_screen(update, context, *day_screen(context, found))
+                others = await checkin_rows(context)
+                await show_screen(update, context, *day_screen(context, found, others))
             case "s":
                 roster = await run(
                     context, checkin_roster, scopes=scopes, slot_id=tap.id(), page=tap.id(1)
