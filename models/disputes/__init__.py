@@ -1,23 +1,163 @@
-"""Disputes (矛盾调解): reporting, routing, accepting, mediation, relay, escalation, follow-up."""
+"""Disputes (矛盾调解): reporting (for oneself or as a proxy), routing to each town's mediators,
+accepting (one winner), joint cases and lead handovers, the lifecycle with notes and outcome,
+the relay, SLA escalation, the follow-up, confidentiality, retention and documents.
 
+Modules by meaning, in import order: ``tables``, ``errors``, ``codes`` (buttons), ``labels``
+(message ids of categories and statuses), ``access`` (the one permission function), ``routing``
+(who gets a case), ``notices`` (outbox messages), ``lifecycle`` (legal moves), then the use
+cases: ``reporting``, ``accepting``, ``handover``, ``handling``, ``relay``, ``escalation``,
+``followup``, ``mine``, ``staff``. Outside ``models.disputes`` import these names only.
+"""
+
+from models.disputes.accepting import Accepted, accept_case, transfer_candidates, transfer_case
+from models.disputes.access import (
+    CaseAction,
+    Viewer,
+    authorised_case,
+    may,
+    may_count,
+    record_refusal,
+)
+from models.disputes.codes import CASE, PROXY_REPORT
+from models.disputes.errors import (
+    CaseNotFound,
+    CaseTaken,
+    ChaseTooSoon,
+    DescriptionTooLong,
+    EmptyReport,
+    FollowUpClosed,
+    HandoverAnswered,
+    HandoverPending,
+    IllegalTransition,
+    NotAMediator,
+    NotJoint,
+    RatingInvalid,
+    ReasonRequired,
+)
+from models.disputes.escalation import Chased, chase, escalate_due
+from models.disputes.followup import answer_followup, send_followups
+from models.disputes.handling import (
+    Moved,
+    add_note,
+    change_status,
+    record_outcome,
+    set_expected,
+    withdraw_case,
+)
+from models.disputes.handover import answer_handover, pending_handover, request_handover
+from models.disputes.labels import CATEGORY, CONTACT, PARTIES, REFERRAL, STATUS
+from models.disputes.lifecycle import TRANSITIONS
+from models.disputes.mine import CaseCard, CaseLine, NoteView, case_card, my_cases
+from models.disputes.relay import RelayClosed, Relayed, relay_to_mediator, relay_to_reporter
+from models.disputes.reporting import (
+    PROXY_ANSWERS,
+    Attachment,
+    Receipt,
+    Report,
+    answer_proxy_report,
+    report_case,
+)
+from models.disputes.staff import link_group, on_duty, set_duty, set_policy, set_routes, town_counts
 from models.disputes.tables import (
+    CLOSED,
+    OPEN,
     CaseCounter,
     CaseNote,
+    CaseStatus,
+    Category,
     CategoryRoute,
+    Contact,
     DisputeCase,
     HandoverRequest,
+    HandoverStatus,
     MediatorDuty,
+    Parties,
+    Referral,
     RelayMessage,
     TownPolicy,
 )
 
 __all__ = [
+    "CASE",
+    "CATEGORY",
+    "CLOSED",
+    "CONTACT",
+    "OPEN",
+    "PARTIES",
+    "PROXY_ANSWERS",
+    "PROXY_REPORT",
+    "REFERRAL",
+    "STATUS",
+    "TRANSITIONS",
+    "Accepted",
+    "Attachment",
+    "CaseAction",
+    "CaseCard",
     "CaseCounter",
+    "CaseLine",
+    "CaseNotFound",
     "CaseNote",
+    "CaseStatus",
+    "CaseTaken",
+    "Category",
     "CategoryRoute",
+    "ChaseTooSoon",
+    "Chased",
+    "Contact",
+    "DescriptionTooLong",
     "DisputeCase",
+    "EmptyReport",
+    "FollowUpClosed",
+    "HandoverAnswered",
+    "HandoverPending",
     "HandoverRequest",
+    "HandoverStatus",
+    "IllegalTransition",
     "MediatorDuty",
+    "Moved",
+    "NotAMediator",
+    "NotJoint",
+    "NoteView",
+    "Parties",
+    "RatingInvalid",
+    "ReasonRequired",
+    "Receipt",
+    "Referral",
+    "RelayClosed",
     "RelayMessage",
+    "Relayed",
+    "Report",
     "TownPolicy",
+    "Viewer",
+    "accept_case",
+    "add_note",
+    "answer_followup",
+    "answer_handover",
+    "answer_proxy_report",
+    "authorised_case",
+    "case_card",
+    "change_status",
+    "chase",
+    "escalate_due",
+    "link_group",
+    "may",
+    "may_count",
+    "my_cases",
+    "on_duty",
+    "pending_handover",
+    "record_outcome",
+    "record_refusal",
+    "relay_to_mediator",
+    "relay_to_reporter",
+    "report_case",
+    "request_handover",
+    "send_followups",
+    "set_duty",
+    "set_expected",
+    "set_policy",
+    "set_routes",
+    "town_counts",
+    "transfer_candidates",
+    "transfer_case",
+    "withdraw_case",
 ]
