@@ -23,6 +23,14 @@ from models.disputes.notices import tell_handling
 from models.disputes.routing import policy_of
 from models.disputes.tables import CaseStatus, DisputeCase
 
+STARS = (
+    N_("disputes.followup.star1"),
+    N_("disputes.followup.star2"),
+    N_("disputes.followup.star3"),
+    N_("disputes.followup.star4"),
+    N_("disputes.followup.star5"),
+)
+
 
 async def send_followups(session: AsyncSession, now: datetime | None = None) -> int:
     """Ask the reporters of cases resolved long enough ago; each case is asked once."""
@@ -47,7 +55,7 @@ async def send_followups(session: AsyncSession, now: datetime | None = None) -> 
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue
         cid = row_id(case)
-        stars = [(f"disputes.followup.star{n}", CASE.data("star", cid, n)) for n in range(5, 0, -1)]
+        stars = [(STARS[n - 1], CASE.data("star", cid, n)) for n in range(5, 0, -1)]
         payload = {
             **message_payload(N_("disputes.followup.ask"), number=case.number),
             "reply_markup": inline_keyboard(
