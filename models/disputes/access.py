@@ -110,19 +110,20 @@ def may(viewer: Viewer, case: DisputeCase, action: CaseAction) -> bool:
     own = pid in (case.reporter_id, case.proxy_id)
     handling = pid in (case.assignee_id, case.co_mediator_id)
     town_staff = any(viewer.staff_of(town) for town in case_towns(case))
-    head = viewer.staff_of(case.lead_town_id, frozenset({Role.MEDIATION_HEAD}))
+    # Nobody handles their own case, whatever roles they hold.
+    head = not own and viewer.staff_of(case.lead_town_id, frozenset({Role.MEDIATION_HEAD}))
     if action in REPORTER_ACTIONS and own:
         return True
-    if action is CaseAction.VIEW or action is CaseAction.VIEW_INTERNAL:
+    if action is CaseAction.VIEW:
         return handling or town_staff
-    if action is CaseAction.ACCEPT:
-        return town_staff
+    if action is CaseAction.VIEW_INTERNAL or action is CaseAction.ACCEPT:
+        return not own and (handling or town_staff)
     if action is CaseAction.RELAY_TO_REPORTER:
         return handling
     if action is CaseAction.HANDOVER:
         return case.joint and (pid == case.assignee_id or head)
     if action is CaseAction.ANSWER_HANDOVER:
-        return case.joint and viewer.staff_of(other_town(case))
+        return case.joint and not own and viewer.staff_of(other_town(case))
     if action in HANDLING_ACTIONS:
         return handling or head
     return False

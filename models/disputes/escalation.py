@@ -12,6 +12,7 @@ an unaccepted case one level at once, or tells an accepted case's mediator and h
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -178,7 +179,7 @@ async def chase(
     await session.refresh(case)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         left = (case.chase_used_at or now) + period - now
-        raise ChaseTooSoon(hours=max(1, int(left.total_seconds() // 3600) + 1))
+        raise ChaseTooSoon(hours=max(1, math.ceil(left.total_seconds() / 3600)))
     level = None
     if case.status == CaseStatus.NEW.value:
         level = await raise_level(session, case, now) or case.escalation_level
