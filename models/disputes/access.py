@@ -108,7 +108,9 @@ def may(viewer: Viewer, case: DisputeCase, action: CaseAction) -> bool:
     """Whether ``viewer`` may do ``action`` with ``case`` (roles and relation, not the status)."""
     pid = viewer.person_id
     own = pid in (case.reporter_id, case.proxy_id)
-    handling = pid in (case.assignee_id, case.co_mediator_id)
+    # A mediator whose role was taken back no longer handles the cases they held.
+    staff = any(s.role in STAFF for s in viewer.scopes)
+    handling = staff and pid in (case.assignee_id, case.co_mediator_id)
     town_staff = any(viewer.staff_of(town) for town in case_towns(case))
     # Nobody handles their own case, whatever roles they hold.
     head = not own and viewer.staff_of(case.lead_town_id, frozenset({Role.MEDIATION_HEAD}))
@@ -121,7 +123,7 @@ def may(viewer: Viewer, case: DisputeCase, action: CaseAction) -> bool:
     if action is CaseAction.RELAY_TO_REPORTER:
         return handling
     if action is CaseAction.HANDOVER:
-        return case.joint and (pid == case.assignee_id or head)
+        return case.joint and ((handling and pid == case.assignee_id) or head)
     if action is CaseAction.ANSWER_HANDOVER:
         return case.joint and not own and viewer.staff_of(other_town(case))
     if action in HANDLING_ACTIONS:
