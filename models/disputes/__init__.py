@@ -48,6 +48,7 @@ from models.disputes.handover import answer_handover, pending_handover, request_
 from models.disputes.labels import CATEGORY, CONTACT, PARTIES, REFERRAL, STATUS
 from models.disputes.lifecycle import TRANSITIONS
 from models.disputes.mine import CaseCard, CaseLine, NoteView, case_card, my_cases
+from models.disputes.privacy import anonymise_closed, forget_reporter
 from models.disputes.relay import RelayClosed, Relayed, relay_to_mediator, relay_to_reporter
 from models.disputes.reporting import (
     PROXY_ANSWERS,
@@ -131,6 +132,7 @@ __all__ = [
     "Viewer",
     "accept_case",
     "add_note",
+    "anonymise_closed",
     "answer_followup",
     "answer_handover",
     "answer_proxy_report",
@@ -139,6 +141,7 @@ __all__ = [
     "change_status",
     "chase",
     "escalate_due",
+    "forget_reporter",
     "link_group",
     "may",
     "may_count",

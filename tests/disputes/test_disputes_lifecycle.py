@@ -91,7 +91,8 @@ async def test_case_from_report_to_follow_up_with_notes_relay_and_reopen(
     await _as(services, res, relay_to_mediator, case_id=case.case_id, kind="voice",
               file_id="VOICE-1")  # fmt: skip
     await _as(services, med, record_outcome, case_id=case.case_id,
-              outcome="晚上十点后不拖椅子", agreed_terms="加装椅脚垫", carry_out="一周内")  # fmt: skip
+              outcome="晚上十点后不拖椅子", agreed_terms="加装椅脚垫",
+              carry_out="一周内")  # fmt: skip
     told = [r.payload for r in await outbox_rows(services) if r.person_id == res]
     texts = json.dumps(told, ensure_ascii=False)
     assert "周六上午在活动室见面" in texts and "内部：楼上是租户" not in texts
