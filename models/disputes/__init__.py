@@ -34,6 +34,7 @@ from models.disputes.errors import (
     RatingInvalid,
     ReasonRequired,
 )
+from models.disputes.documents import Translate, agreement_docx, case_file_docx
 from models.disputes.escalation import Chased, chase, escalate_due
 from models.disputes.followup import answer_followup, send_followups
 from models.disputes.handling import (
@@ -129,15 +130,18 @@ __all__ = [
     "Relayed",
     "Report",
     "TownPolicy",
+    "Translate",
     "Viewer",
     "accept_case",
     "add_note",
+    "agreement_docx",
     "anonymise_closed",
     "answer_followup",
     "answer_handover",
     "answer_proxy_report",
     "authorised_case",
     "case_card",
+    "case_file_docx",
     "change_status",
     "chase",
     "escalate_due",
