@@ -19,6 +19,7 @@ from models.disputes.access import (
     record_refusal,
 )
 from models.disputes.codes import CASE, PROXY_REPORT
+from models.disputes.documents import Translate, agreement_docx, case_file_docx
 from models.disputes.errors import (
     CaseNotFound,
     CaseTaken,
@@ -34,7 +35,6 @@ from models.disputes.errors import (
     RatingInvalid,
     ReasonRequired,
 )
-from models.disputes.documents import Translate, agreement_docx, case_file_docx
 from models.disputes.escalation import Chased, chase, escalate_due
 from models.disputes.followup import answer_followup, send_followups
 from models.disputes.handling import (

@@ -61,8 +61,8 @@ async def make_cast(services: Services) -> Cast:
     """Every person of ``ROLES``, onboarded, with their grant in their own town."""
     towns: dict[str, int] = {}
     async with services.sessions() as session:
-        for town in (await session.execute(select(Town))).scalars():
-            towns[town.code] = town.id or 0
+        for row in (await session.execute(select(Town))).scalars():
+            towns[row.code] = row.id or 0
     ids: dict[str, int] = {}
     for key, (tg, town, community, role) in ROLES.items():
         person = await make_person(

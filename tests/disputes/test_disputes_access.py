@@ -3,6 +3,8 @@ town, joint, and being its mediator), against the one permission function; and a
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlmodel import col, select
 
@@ -29,28 +31,31 @@ HANDLING = {A.CHANGE_STATUS, A.NOTE, A.SET_EXPECTED, A.RECORD_OUTCOME, A.DOCUMEN
 SEE = {A.VIEW, A.VIEW_INTERNAL, A.ACCEPT}
 
 
+def _new(**columns: Any) -> DisputeCase:
+    return DisputeCase(number="X", category="noise", parties="same_community", **columns)
+
+
 def _case(relation: str) -> DisputeCase:
     """A case in ``relation`` to a viewer ``ME`` of town D."""
-    base = {"number": "X", "category": "noise", "parties": "same_community", "status": "new"}
     if relation == "own":
-        return DisputeCase(town_id=D, lead_town_id=D, reporter_id=ME, reporter_town_id=D, **base)
+        return _new(town_id=D, lead_town_id=D, reporter_id=ME, reporter_town_id=D)
     if relation == "same_town":
-        return DisputeCase(town_id=D, lead_town_id=D, reporter_id=OTHER, reporter_town_id=D, **base)
+        return _new(town_id=D, lead_town_id=D, reporter_id=OTHER, reporter_town_id=D)
     if relation == "other_town":
-        return DisputeCase(town_id=Q, lead_town_id=Q, reporter_id=OTHER, reporter_town_id=Q, **base)
+        return _new(town_id=Q, lead_town_id=Q, reporter_id=OTHER, reporter_town_id=Q)
     if relation == "joint":  # led by Q, reported from D: D is the other town on it
-        return DisputeCase(
+        return _new(
             town_id=Q, lead_town_id=Q, joint=True, reporter_id=OTHER, reporter_town_id=D,
-            assignee_id=ASSIGNEE, **base,
+            assignee_id=ASSIGNEE,
         )  # fmt: skip
     if relation == "mine":  # D's case, ME its mediator
-        return DisputeCase(
-            town_id=D, lead_town_id=D, reporter_id=OTHER, reporter_town_id=D, assignee_id=ME, **base
+        return _new(
+            town_id=D, lead_town_id=D, reporter_id=OTHER, reporter_town_id=D, assignee_id=ME
         )
     if relation == "joint_mine":  # a joint case led by D, ME its mediator
-        return DisputeCase(
+        return _new(
             town_id=D, lead_town_id=D, joint=True, reporter_id=OTHER, reporter_town_id=Q,
-            assignee_id=ME, **base,
+            assignee_id=ME,
         )  # fmt: skip
     raise ValueError(relation)
 
