@@ -52,7 +52,9 @@ from models.disputes.mine import CaseCard, CaseLine, NoteView, case_card, my_cas
 from models.disputes.privacy import anonymise_closed, forget_reporter
 from models.disputes.relay import RelayClosed, Relayed, relay_to_mediator, relay_to_reporter
 from models.disputes.reporting import (
+    MAX_ATTACHMENTS,
     PROXY_ANSWERS,
+    PROXY_REPORT_QUESTION,
     Attachment,
     Receipt,
     Report,
@@ -62,6 +64,7 @@ from models.disputes.reporting import (
 from models.disputes.staff import link_group, on_duty, set_duty, set_policy, set_routes, town_counts
 from models.disputes.tables import (
     CLOSED,
+    DESCRIPTION_MAX,
     OPEN,
     CaseCounter,
     CaseNote,
@@ -84,10 +87,13 @@ __all__ = [
     "CATEGORY",
     "CLOSED",
     "CONTACT",
+    "DESCRIPTION_MAX",
+    "MAX_ATTACHMENTS",
     "OPEN",
     "PARTIES",
     "PROXY_ANSWERS",
     "PROXY_REPORT",
+    "PROXY_REPORT_QUESTION",
     "REFERRAL",
     "STATUS",
     "TRANSITIONS",

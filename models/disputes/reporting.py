@@ -22,6 +22,7 @@ from models.core.errors import NotRegistered
 from models.core.outbox import OutboxKind, inline_keyboard, message_payload, notify
 from models.core.people import Person, mask_name
 from models.core.places import Town
+from models.core.questions import QUESTION, question
 from models.disputes.codes import PROXY_REPORT
 from models.disputes.errors import CaseNotFound, DescriptionTooLong, EmptyReport, IllegalTransition
 from models.disputes.notices import alert, tell_reporter
@@ -38,6 +39,8 @@ from models.disputes.tables import (
 
 ATTACHMENT_KINDS = ("voice", "photo")
 MAX_ATTACHMENTS = 10
+# The resident's answer to a proxy's report, typed or tapped (``handlers.disputes``).
+PROXY_REPORT_QUESTION = "disputes.proxy"
 
 
 @dataclass(frozen=True)
@@ -111,11 +114,15 @@ async def report_case(
     person: Person,
     report: Report,
     resident: Person | None = None,
+    resident_id: int | None = None,
     now: datetime | None = None,
 ) -> Receipt:
-    """File a case for ``person``, or as a proxy for ``resident`` (found by the proxy lookup)."""
+    """File a case for ``person``, or as a proxy for ``resident`` (or ``resident_id``: found by
+    the proxy lookup)."""
     now = now or utcnow()
     _check(report)
+    if resident is None and resident_id is not None:
+        resident = await get_or_raise(session, Person, resident_id, NotRegistered)
     reporter = resident or person
     if reporter.onboarded_at is None or reporter.town_id is None:
         raise NotRegistered()
@@ -184,6 +191,15 @@ async def _ask_resident(
             [("disputes.proxy.no", PROXY_REPORT.data("no", cid))],
         ),
     }
+    # The current screen once delivered (its reply keyboard replaces the inline buttons): a
+    # typed "1" answers it; refusing comes last and only its own words pick it.
+    payload[QUESTION] = question(
+        PROXY_REPORT_QUESTION,
+        cid,
+        ("ok", N_("disputes.proxy.ok"), N_("disputes.proxy.words.ok")),
+        ("always", N_("disputes.proxy.always"), N_("disputes.proxy.words.always")),
+        ("no", N_("disputes.proxy.no")),
+    )
     key = f"dispute:{cid}:proxy-ask"
     await notify(session, resident, OutboxKind.STATUS, payload, dedupe_key=key)
 
