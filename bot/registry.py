@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinApplication
-from handlers import booking, broadcasts, home, onboarding, roles, settings
+from handlers import booking, broadcasts, disputes, home, onboarding, roles, settings
 from handlers.kit import (
     Feature,
     MainMenu,
@@ -50,6 +50,7 @@ FEATURES: tuple[Feature, ...] = (
     roles.FEATURE,
     broadcasts.FEATURE,
     booking.FEATURE,
+    disputes.FEATURE,
     *home.PLACEHOLDERS,
     home.FEATURE,
 )
