@@ -154,6 +154,5 @@ async def on_reply(
         return END
     clear_draft(context)
     draft(context, MineDraft)["case_id"] = case_id
-    await update.callback_query.answer()
     await ask_relay(update, context)
     return RELAY
