@@ -3,7 +3,8 @@
 Payload contract: ``{"msgid": ..., "params": {...}}``, rendered in the recipient's language
 (words someone wrote are a parameter, never the text itself), plus optional ``"photo"`` (a
 file_id: sent with the text as its caption, or alone before the text when the caption would be
-too long; ``"voice"`` and ``"document"`` file ids go the same way, e.g. a relayed voice note) and ``"reply_markup"`` (an InlineKeyboardMarkup as a dict, put on the last message).
+too long; ``"voice"`` and ``"document"`` file ids go the same way, e.g. a relayed voice note)
+and ``"reply_markup"`` (an InlineKeyboardMarkup as a dict, put on the last message).
 Never a parse_mode: user text must never fail to parse. Text over 4096 characters becomes
 several messages. A payload without a message id is refused (``UnreadablePayload``).
 
@@ -150,10 +151,13 @@ def render(
 
 def _media(payload: dict[str, Any]) -> Part | None:
     """The payload's photo, voice note or document (a file_id), as a part without text yet."""
-    for kind in ("photo", "voice", "document"):
-        file_id = payload.get(kind)
-        if file_id:
-            return Part(None, **{kind: str(file_id)})
+    photo, voice, document = (payload.get(k) for k in ("photo", "voice", "document"))
+    if photo:
+        return Part(None, photo=str(photo))
+    if voice:
+        return Part(None, voice=str(voice))
+    if document:
+        return Part(None, document=str(document))
     return None
 
 
