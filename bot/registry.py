@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinApplication
-from handlers import booking, broadcasts, events, home, onboarding, roles, settings
+from handlers import booking, broadcasts, disputes, events, home, onboarding, roles, settings
 from handlers.kit import (
     Feature,
     MainMenu,
@@ -52,6 +52,7 @@ FEATURES: tuple[Feature, ...] = (
     broadcasts.FEATURE,
     booking.FEATURE,
     events.FEATURE,
+    disputes.FEATURE,
     *home.PLACEHOLDERS,
     home.FEATURE,
 )

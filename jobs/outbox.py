@@ -256,6 +256,14 @@ class OutboxPump(Outcomes, MidFlow):
                 await self.bot.send_photo(
                     row.chat_id, part.photo, caption=part.text, reply_markup=part.markup, **extra
                 )
+            elif part.voice is not None:
+                await self.bot.send_voice(
+                    row.chat_id, part.voice, caption=part.text, reply_markup=part.markup, **extra
+                )
+            elif part.document is not None:
+                await self.bot.send_document(
+                    row.chat_id, part.document, caption=part.text, reply_markup=part.markup, **extra
+                )
             else:
                 await self.bot.send_message(
                     row.chat_id, part.text or "", reply_markup=part.markup, **extra

@@ -3,7 +3,8 @@
 Payload contract: ``{"msgid": ..., "params": {...}}``, rendered in the recipient's language
 (words someone wrote are a parameter, never the text itself), plus optional ``"photo"`` (a
 file_id: sent with the text as its caption, or alone before the text when the caption would be
-too long) and ``"reply_markup"`` (an InlineKeyboardMarkup as a dict, put on the last message).
+too long; ``"voice"`` and ``"document"`` file ids go the same way, e.g. a relayed voice note)
+and ``"reply_markup"`` (an InlineKeyboardMarkup as a dict, put on the last message).
 Never a parse_mode: user text must never fail to parse. Text over 4096 characters becomes
 several messages. A payload without a message id is refused (``UnreadablePayload``).
 
@@ -51,6 +52,8 @@ class Part:
     text: str | None
     photo: str | bytes | None = None  # a file_id, or a picture drawn here (a QR code)
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+    voice: str | None = None  # a voice note's file_id (sent with the text as its caption)
+    document: str | None = None  # a file's file_id (likewise)
 
 
 def _translated_buttons(
@@ -133,16 +136,29 @@ def render(
     choices = question_choices(payload, translate)
     if choices:
         markup = _question_keyboard(choices, translate)
-    photo = payload.get("photo")
-    if photo and utf16_len(text) <= MAX_CAPTION:
-        return [Part(text or None, str(photo), markup), *_qr(payload, translate, bot)]
+    media = _media(payload)
+    if media is not None and utf16_len(text) <= MAX_CAPTION:
+        media.text, media.markup = text or None, markup
+        return [media, *_qr(payload, translate, bot)]
     parts = [Part(piece) for piece in split_text(text)] if text else []
-    if photo:
-        parts.insert(0, Part(None, str(photo)))
+    if media is not None:
+        parts.insert(0, media)
     parts.extend(_qr(payload, translate, bot))
     if parts:
         parts[-1].markup = markup
     return parts
+
+
+def _media(payload: dict[str, Any]) -> Part | None:
+    """The payload's photo, voice note or document (a file_id), as a part without text yet."""
+    photo, voice, document = (payload.get(k) for k in ("photo", "voice", "document"))
+    if photo:
+        return Part(None, photo=str(photo))
+    if voice:
+        return Part(None, voice=str(voice))
+    if document:
+        return Part(None, document=str(document))
+    return None
 
 
 def _qr(payload: dict[str, Any], translate: Translator, bot: Bot | None) -> list[Part]:

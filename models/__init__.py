@@ -22,6 +22,7 @@ from models.core.people import NotificationOptOut, Person
 from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
 from models.core.questions import PendingQuestion
 from models.core.runtime import ProcessedUpdate, PtbState
+from models.disputes import DisputeCase
 from models.events import Event
 from models.roles import Invite
 
@@ -36,6 +37,7 @@ __all__ = [
     "BroadcastStatus",
     "CatalogueVersion",
     "Community",
+    "DisputeCase",
     "DomainError",
     "Event",
     "Invite",

@@ -1,6 +1,6 @@
 """Main-menu items whose flows arrive with later work: each is a feature that says so politely.
 
-When a domain lands (events, disputes, suggestions), its package's ``FEATURE`` takes the menu
+When a domain lands (events, suggestions; disputes has), its package's ``FEATURE`` takes the menu
 entry and the placeholder goes from ``PLACEHOLDERS``; nothing else changes.
 """
 
@@ -40,8 +40,5 @@ def placeholder(key: str, label: str, order: int, words: tuple[str, ...] = ()) -
 
 
 PLACEHOLDERS = (
-    placeholder(
-        "disputes", N_("menu.disputes"), 30, ("调解", "矛盾", "纠纷", "mediation", "dispute")
-    ),
     placeholder("suggest", N_("menu.suggest"), 50, ("建议", "意见", "suggestion", "suggestions")),
 )

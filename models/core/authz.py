@@ -27,6 +27,7 @@ class Role(StrEnum):
     RESIDENT = "resident"
     VOLUNTEER = "volunteer"
     MEDIATOR = "mediator"
+    MEDIATION_HEAD = "mediation_head"  # a town's head of mediation: unaccepted cases escalate
     ADMIN = "admin"
     # A volunteer an admin has allowed to create and manage joint events in their town.
     ORGANISER = "organiser"

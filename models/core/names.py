@@ -19,7 +19,13 @@ from models.core.authz import Role, RoleGrant
 from models.core.errors import DomainError
 from models.core.people import Person, clean_display_name, name_key
 
-STAFF_ROLES = (Role.VOLUNTEER.value, Role.MEDIATOR.value, Role.ORGANISER.value, Role.ADMIN.value)
+STAFF_ROLES = (
+    Role.VOLUNTEER.value,
+    Role.MEDIATOR.value,
+    Role.MEDIATION_HEAD.value,
+    Role.ORGANISER.value,
+    Role.ADMIN.value,
+)
 
 
 class NameLikeStaff(DomainError):

@@ -16,6 +16,8 @@ async def tell_revoked(session: AsyncSession, grant: RoleGrant) -> None:
         if grant.role == Role.VOLUNTEER
         else "roles.revoked.mediator"
         if grant.role == Role.MEDIATOR
+        else "roles.revoked.mediation_head"
+        if grant.role == Role.MEDIATION_HEAD
         else "roles.revoked.admin"
     )
     person = await session.get(Person, grant.person_id)

@@ -227,10 +227,19 @@ async def _give_back_places(session: AsyncSession, person: Person) -> None:
         await leave_waitlist(session, entry)
 
 
+async def _forget_in_disputes(session: AsyncSession, person: Person) -> None:
+    """What the person wrote in their dispute cases goes before the foreign keys unlink them;
+    the mediators of their open cases are told."""
+    from models.disputes import forget_reporter
+
+    await forget_reporter(session, person)
+
+
 async def erase_person(session: AsyncSession, person: Person) -> None:
     """Delete the person and everything tied to them; audit rows stay, anonymised."""
     pid = person.id
     await _give_back_places(session, person)
+    await _forget_in_disputes(session, person)
     for row in await _audit_about(session, person):
         if row.actor_id == pid:
             row.actor_id = None
