@@ -75,3 +75,13 @@ def now_of(harness: BotHarness, chat: int, message: Message) -> Message:
     found = [m for m in harness.state.messages(chat) if m["message_id"] == message["message_id"]]
     assert found
     return found[0]
+
+
+async def speak(services: Services, person_id: int, lang: str) -> None:
+    """Make the person use ``lang``."""
+    from models.core.people import Person
+
+    async with services.sessions() as session, session.begin():
+        person = await session.get(Person, person_id)
+        assert person is not None
+        person.language = lang
