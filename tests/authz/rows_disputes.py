@@ -14,36 +14,71 @@ FORGED = "999999"
 
 def _forged(data: str) -> Row:
     return Row(
-        f"{data}:forged", "callback", f"{data}:{FORGED}", Action.CASE_HANDLE, HANDLERS,
-        literal(""), writes=HANDLERS,
-    )  # fmt: skip
+        f"{data}:forged",
+        "callback",
+        f"{data}:{FORGED}",
+        Action.CASE_HANDLE,
+        HANDLERS,
+        literal(""),
+        writes=HANDLERS,
+    )
 
 
 DISPUTE_ROWS: tuple[Row, ...] = (
     Row(
-        "/cases", "command", "/cases", Action.CASE_HANDLE, HANDLERS,
+        "/cases",
+        "command",
+        "/cases",
+        Action.CASE_HANDLE,
+        HANDLERS,
         text_of("disputes_mediator.counts.title"),
         expect_by_role={"mediator": text_of("disputes_mediator.list.empty")},
     ),
     Row(
-        "dm:list", "callback", "dm:list:0", Action.CASE_HANDLE, HANDLERS,
+        "dm:list",
+        "callback",
+        "dm:list:0",
+        Action.CASE_HANDLE,
+        HANDLERS,
         text_of("disputes_mediator.counts.title"),
         expect_by_role={"mediator": text_of("disputes_mediator.list.empty")},
     ),
     Row("dm:home", "callback", "dm:home", Action.CASE_HANDLE, HANDLERS, text_of("home.prompt")),
-    Row("/duty", "command", "/duty", Action.CASE_HANDLE, HANDLERS, text_of("disputes_mediator.duty.on")),
     Row(
-        "dm:duty", "callback", "dm:duty:0", Action.CASE_HANDLE, frozenset({"mediator"}),
-        text_of("disputes_mediator.duty.off"), writes=frozenset({"mediator"}),
+        "/duty",
+        "command",
+        "/duty",
+        Action.CASE_HANDLE,
+        HANDLERS,
+        text_of("disputes_mediator.duty.on"),
+    ),
+    Row(
+        "dm:duty",
+        "callback",
+        "dm:duty:0",
+        Action.CASE_HANDLE,
+        frozenset({"mediator"}),
+        text_of("disputes_mediator.duty.off"),
+        writes=frozenset({"mediator"}),
     ),
     *(_forged(f"dc:{a}") for a in ("acc", "view", "tr", "hok", "reply")),
-    *(_forged(f"dm:{a}") for a in ("case", "med", "note", "pub", "out", "ho", "relay", "agr", "tr")),
+    *(_forged(f"dm:{a}") for a in ("case", "med", "note", "pub", "out", "ho", "relay")),
+    *(_forged(f"dm:{a}") for a in ("agr", "tr")),
     Row(
-        "dm:to:forged", "callback", f"dm:to:{FORGED}:1", Action.CASE_HANDLE, HANDLERS,
-        literal(""), writes=HANDLERS,
+        "dm:to:forged",
+        "callback",
+        f"dm:to:{FORGED}:1",
+        Action.CASE_HANDLE,
+        HANDLERS,
+        literal(""),
+        writes=HANDLERS,
     ),
     Row(
-        "dc:hno", "callback", f"dc:hno:{FORGED}", Action.CASE_HANDLE, HANDLERS,
+        "dc:hno",
+        "callback",
+        f"dc:hno:{FORGED}",
+        Action.CASE_HANDLE,
+        HANDLERS,
         text_of("disputes_mediator.ask.decline"),
     ),
-)  # fmt: skip
+)

@@ -14,7 +14,9 @@ from tests.harness import BotHarness, Message, SimUser
 LANG_CODE = {"zh_CN": "zh-hans", "en": "en"}
 
 
-async def cast_with_users(harness: BotHarness, services: Services) -> tuple[Cast, dict[str, SimUser]]:
+async def cast_with_users(
+    harness: BotHarness, services: Services
+) -> tuple[Cast, dict[str, SimUser]]:
     """The disputes cast (tests.disputes.disputes_support) and a SimUser for each of them."""
     cast = await make_cast(services)
     users = {key: harness.user(tg) for key, (tg, *_rest) in ROLES.items()}

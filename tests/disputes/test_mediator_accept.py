@@ -32,7 +32,9 @@ from tests.harness import BotHarness
 GROUP = -100_777
 
 
-async def test_private_accept_one_winner_loser_told_who(harness: BotHarness, services: Services) -> None:
+async def test_private_accept_one_winner_loser_told_who(
+    harness: BotHarness, services: Services
+) -> None:
     cast, users = await cast_with_users(harness, services)
     t = tr(services)
     receipt = await file_report(services, cast.ids["d_res"])
@@ -44,7 +46,9 @@ async def test_private_accept_one_winner_loser_told_who(harness: BotHarness, ser
 
     await med.tap(alert, accept)
     screen = now_of(harness, med.id, alert)
-    assert t("disputes_mediator.taken.lead", name=NAMES["d_med"], number=receipt.number) in text_of(screen)
+    assert t("disputes_mediator.taken.lead", name=NAMES["d_med"], number=receipt.number) in text_of(
+        screen
+    )
     assert MEDIATOR.data("med", receipt.case_id) in datas(screen)  # the case's work is on screen
     assert MEDIATOR.data("list", 0) in datas(screen) and MEDIATOR.data("home") in datas(screen)
 
@@ -57,7 +61,9 @@ async def test_private_accept_one_winner_loser_told_who(harness: BotHarness, ser
     assert case.assignee_id == cast.ids["d_med"] and case.status == CaseStatus.ACCEPTED.value
 
 
-async def test_view_never_names_an_anonymous_reporter(harness: BotHarness, services: Services) -> None:
+async def test_view_never_names_an_anonymous_reporter(
+    harness: BotHarness, services: Services
+) -> None:
     cast, users = await cast_with_users(harness, services)
     receipt = await file_report(services, cast.ids["d_res"], anonymous=True)
     named = await file_report(services, cast.ids["d_res2"], contact=Contact.PHONE)
@@ -83,7 +89,9 @@ async def test_transfer_from_the_alert(harness: BotHarness, services: Services) 
     await med.tap(alert, CASE.data("tr", receipt.case_id))
     pick = MEDIATOR.data("to", receipt.case_id, cast.ids["d_med2"])
     assert pick in datas(now_of(harness, med.id, alert))
-    assert MEDIATOR.data("to", receipt.case_id, cast.ids["q_med"]) not in datas(now_of(harness, med.id, alert))
+    assert MEDIATOR.data("to", receipt.case_id, cast.ids["q_med"]) not in datas(
+        now_of(harness, med.id, alert)
+    )
     await med.tap(now_of(harness, med.id, alert), pick)
     case = await case_row(services, receipt.case_id)
     assert case.assignee_id == cast.ids["d_med2"] and case.status == CaseStatus.ACCEPTED.value
@@ -100,8 +108,12 @@ async def test_forged_view_of_another_towns_case_is_refused_and_audited(
     d_med = users["d_med"]
     await d_med.send("/cases")
     before = text_of(last(harness, d_med.id))
-    for data in (CASE.data("view", receipt.case_id), MEDIATOR.data("case", receipt.case_id),
-                 MEDIATOR.data("med", receipt.case_id), CASE.data("acc", receipt.case_id)):
+    for data in (
+        CASE.data("view", receipt.case_id),
+        MEDIATOR.data("case", receipt.case_id),
+        MEDIATOR.data("med", receipt.case_id),
+        CASE.data("acc", receipt.case_id),
+    ):
         await d_med.forge_tap(data)
         told = answers(harness, d_med)[-1]
         assert told["show_alert"] and told["text"] == tr(services)("disputes.error.not_found")
@@ -109,7 +121,15 @@ async def test_forged_view_of_another_towns_case_is_refused_and_audited(
     case = await case_row(services, receipt.case_id)
     assert case.assignee_id is None and case.status == CaseStatus.NEW.value
     async with services.sessions() as session:
-        refused = (await session.execute(select(AuditLog).where(col(AuditLog.action) == "dispute.refused"))).scalars().all()
+        refused = (
+            (
+                await session.execute(
+                    select(AuditLog).where(col(AuditLog.action) == "dispute.refused")
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert len(refused) == 4 and {r.actor_id for r in refused} == {cast.ids["d_med"]}
     assert q_med.id  # the Q mediator could have: the case exists
 
@@ -139,7 +159,9 @@ async def test_twenty_concurrent_group_taps_one_assignee(
     await _group_linked(harness, services, users)
     mediators = []
     for i in range(20):
-        person = await make_person(services.sessions, 7500 + i, "D", "d-changjiang", name=f"调解员{i}", language=lang)
+        person = await make_person(
+            services.sessions, 7500 + i, "D", "d-changjiang", name=f"调解员{i}", language=lang
+        )
         async with services.sessions() as session, session.begin():
             await grant_role(session, person.id or 0, Role.MEDIATOR, cast.towns["D"])
         mediators.append(harness.user(7500 + i, language_code="en" if lang == "en" else "zh-hans"))
@@ -173,6 +195,8 @@ async def test_twenty_concurrent_group_taps_one_assignee(
             assert got[0]["text"] == t("disputes.error.taken", name=winner_name)
     edited = harness.state.messages(GROUP)[-1]
     assert edited["message_id"] == posted["message_id"]
-    assert t("disputes_mediator.taken.lead", name=winner_name, number=receipt.number) in text_of(edited)
+    assert t("disputes_mediator.taken.lead", name=winner_name, number=receipt.number) in text_of(
+        edited
+    )
     assert datas(edited) == []  # the button is gone
     assert ROLES  # the cast is intact

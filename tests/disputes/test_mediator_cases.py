@@ -51,19 +51,30 @@ async def test_lifecycle_to_resolved_with_outcome_and_agreement(
     await med.tap(listed, MEDIATOR.data("case", cid))
     await med.tap(now_of(harness, med.id, listed), MEDIATOR.data("med", cid))
     assert (await case_row(services, cid)).status == CaseStatus.IN_MEDIATION.value
-    assert t("disputes_mediator.done.mediating", number=receipt.number) in text_of(now_of(harness, med.id, listed))
+    assert t("disputes_mediator.done.mediating", number=receipt.number) in text_of(
+        now_of(harness, med.id, listed)
+    )
 
     await med.tap(now_of(harness, med.id, listed), MEDIATOR.data("note", cid))
     assert t("disputes_mediator.ask.note", number=receipt.number) in med.last_text()
     await med.send("双方情绪较大，需要分开谈")
-    await med.tap(with_button(harness, med.id, MEDIATOR.data("pub", cid)), MEDIATOR.data("pub", cid))
+    await med.tap(
+        with_button(harness, med.id, MEDIATOR.data("pub", cid)), MEDIATOR.data("pub", cid)
+    )
     await med.send("下周二上午在社区调解室面谈")
     screen = with_button(harness, med.id, MEDIATOR.data("exp", cid))
     await med.tap(screen, MEDIATOR.data("exp", cid))
     await med.tap(now_of(harness, med.id, screen), MEDIATOR.data("expd", cid, 7))
     async with services.sessions() as session:
-        notes = (await session.execute(select(CaseNote).where(col(CaseNote.case_id) == cid))).scalars().all()
-    assert [(n.public, n.text) for n in notes] == [(False, "双方情绪较大，需要分开谈"), (True, "下周二上午在社区调解室面谈")]
+        notes = (
+            (await session.execute(select(CaseNote).where(col(CaseNote.case_id) == cid)))
+            .scalars()
+            .all()
+        )
+    assert [(n.public, n.text) for n in notes] == [
+        (False, "双方情绪较大，需要分开谈"),
+        (True, "下周二上午在社区调解室面谈"),
+    ]
     assert (await case_row(services, cid)).expected_on is not None
 
     screen = with_button(harness, med.id, MEDIATOR.data("out", cid))
@@ -77,7 +88,11 @@ async def test_lifecycle_to_resolved_with_outcome_and_agreement(
     assert TERMS in med.last_text()
     await med.send("1")
     case = await case_row(services, cid)
-    assert case.status == CaseStatus.RESOLVED.value and case.agreed_terms == TERMS and case.outcome == FACTS
+    assert (
+        case.status == CaseStatus.RESOLVED.value
+        and case.agreed_terms == TERMS
+        and case.outcome == FACTS
+    )
 
     screen = with_button(harness, med.id, MEDIATOR.data("agr", cid))
     await med.tap(screen, MEDIATOR.data("agr", cid))
@@ -86,7 +101,12 @@ async def test_lifecycle_to_resolved_with_outcome_and_agreement(
     stored = harness.state.file_by_id(sent["file"]["file_id"])
     assert stored is not None
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(stored.data)).paragraphs)
-    tables = "\n".join(c.text for tb in docx.Document(io.BytesIO(stored.data)).tables for r in tb.rows for c in r.cells)
+    tables = "\n".join(
+        c.text
+        for tb in docx.Document(io.BytesIO(stored.data)).tables
+        for r in tb.rows
+        for c in r.cells
+    )
     assert TERMS in text + tables and NAMES["d_res"] not in text + tables
     await med.tap(screen, MEDIATOR.data("file", cid))
     assert last(harness, med.id).get("kind") == "document"
@@ -108,11 +128,28 @@ async def test_relay_text_voice_photo_then_home(harness: BotHarness, services: S
     await med.send(t("nav.home"))
     assert t("home.prompt") in med.last_text()
     async with services.sessions() as session:
-        relayed = (await session.execute(select(RelayMessage).where(col(RelayMessage.case_id) == cid))).scalars().all()
-        rows = (await session.execute(select(OutboxMessage).where(col(OutboxMessage.dedupe_key).contains(f"dispute:{cid}:relay")))).scalars().all()
+        relayed = (
+            (await session.execute(select(RelayMessage).where(col(RelayMessage.case_id) == cid)))
+            .scalars()
+            .all()
+        )
+        rows = (
+            (
+                await session.execute(
+                    select(OutboxMessage).where(
+                        col(OutboxMessage.dedupe_key).contains(f"dispute:{cid}:relay")
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert [r.kind for r in relayed] == ["text", "voice", "photo"]
     assert {r.person_id for r in rows} == {cast.ids["d_res"]} and len(rows) == 3
-    assert sum("voice" in r.payload for r in rows) == 1 and sum("photo" in r.payload for r in rows) == 1
+    assert (
+        sum("voice" in r.payload for r in rows) == 1
+        and sum("photo" in r.payload for r in rows) == 1
+    )
     await harness.drain_outbox()
     said = [text_of(m) for m in harness.state.messages(users["d_res"].id)]
     assert any(receipt.number in s and "明天上午给您打电话" in s for s in said)
@@ -146,5 +183,17 @@ async def test_duty_switch(harness: BotHarness, services: Services) -> None:
     assert t("disputes_mediator.duty.off") in med.last_text()
     receipt = await file_report(services, cast.ids["d_res"])
     async with services.sessions() as session:
-        rows = (await session.execute(select(OutboxMessage).where(col(OutboxMessage.dedupe_key).contains(f"dispute:{receipt.case_id}:alert0")))).scalars().all()
-    assert cast.ids["d_med2"] not in {r.person_id for r in rows} and cast.ids["d_med"] in {r.person_id for r in rows}
+        rows = (
+            (
+                await session.execute(
+                    select(OutboxMessage).where(
+                        col(OutboxMessage.dedupe_key).contains(f"dispute:{receipt.case_id}:alert0")
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert cast.ids["d_med2"] not in {r.person_id for r in rows} and cast.ids["d_med"] in {
+        r.person_id for r in rows
+    }
