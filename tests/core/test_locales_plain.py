@@ -15,7 +15,9 @@ from bot.i18n import LANGUAGES
 from tests.core.locale_catalogues import LOCALES_DIR, read_language
 
 # Catalogues only staff read (volunteers' notices, admins' approvals, venues and role screens).
-STAFF_CATALOGUES = frozenset({"booking_staff.po", "broadcast.po", "venues_admin.po"})
+STAFF_CATALOGUES = frozenset(
+    {"booking_staff.po", "broadcast.po", "disputes_mediator.po", "venues_admin.po"}
+)
 # Staff messages in catalogues residents also read, and the help's list of staff commands.
 STAFF_IDS = frozenset(
     {
@@ -24,6 +26,8 @@ STAFF_IDS = frozenset(
         "help.staff",
         "help.staff.command",
         "help.command.approvals",
+        "help.command.cases",
+        "help.command.duty",
         "booking.approval.request",
         "booking.button.approve",
         "booking.words.approve",  # words an admin types to approve a request

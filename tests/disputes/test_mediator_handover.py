@@ -57,12 +57,9 @@ async def test_joint_case_handover_declined_then_accepted(
     assert t("disputes_mediator.ask.decline") in d_med.last_text()
     await d_med.send("我们这边调解员这周都不在")
     async with services.sessions() as session:
-        first = await session.get(HandoverRequest, first.id)
-    assert (
-        first is not None
-        and first.status == "declined"
-        and first.decline_reason == "我们这边调解员这周都不在"
-    )
+        answered = await session.get(HandoverRequest, first.id)
+    assert answered is not None and answered.status == "declined"
+    assert answered.decline_reason == "我们这边调解员这周都不在"
     await harness.drain_outbox()
     told = [text_of(m) for m in harness.state.messages(q_med.id)]
     assert any("我们这边调解员这周都不在" in s for s in told)  # the requester hears why

@@ -14,6 +14,7 @@ from datetime import timedelta
 from telegram import Update
 
 from bot.context import TongxinContext
+from bot.i18n import N_
 from handlers.disputes.mediator.common import attempt, load_case, refuse
 from handlers.disputes.mediator.screens import (
     Inline,
@@ -49,7 +50,13 @@ from models.disputes import (
     staff_cases,
 )
 
-EXPECT_DAYS = (3, 7, 14, 30)
+EXPECT_IN = {
+    3: N_("disputes_mediator.expected.in_3"),
+    7: N_("disputes_mediator.expected.in_7"),
+    14: N_("disputes_mediator.expected.in_14"),
+    30: N_("disputes_mediator.expected.in_30"),
+}
+EXPECT_DAYS = tuple(EXPECT_IN)
 
 
 async def show_case(update: Update, context: TongxinContext, case_id: int, note: str = "") -> None:
@@ -100,8 +107,7 @@ def expected_screen(context: TongxinContext, case_id: int) -> Inline:
     """By when the mediator expects news: in 3 days, a week, two weeks, a month."""
     t = context.t
     rows = [
-        [button(t(f"disputes_mediator.expected.in_{days}"), MEDIATOR.data("expd", case_id, days))]
-        for days in EXPECT_DAYS
+        [button(t(EXPECT_IN[days]), MEDIATOR.data("expd", case_id, days))] for days in EXPECT_DAYS
     ]
     back = MEDIATOR.data("case", case_id)
     return t("disputes_mediator.expected.ask"), [*rows, nav_buttons(t, back, MEDIATOR.data("home"))]

@@ -20,6 +20,7 @@ from models.disputes import (
     MEDIATOR,
     OPEN,
     PARTIES,
+    STATUS,
     CaseAction,
     Caseload,
     CaseStatus,
@@ -98,7 +99,7 @@ def case_text(context: TongxinContext, case: StaffCase) -> str:
         t(
             "disputes_mediator.case.head",
             number=card.number,
-            status=t(f"disputes.status.{card.status.value}"),
+            status=t(STATUS[card.status]),
         ),
         t("disputes_mediator.case.category", category=t(card.category)),
         t("disputes_mediator.case.parties", parties=t(PARTIES[Parties(card.parties)])),
@@ -211,7 +212,7 @@ def counts_screen(context: TongxinContext, towns: list[TownCounts]) -> Inline:
         rows = [
             t(
                 "disputes_mediator.counts.line",
-                status=t(f"disputes.status.{s.value}"),
+                status=t(STATUS[s]),
                 count=town.counts.get(s.value, 0),
             )
             for s in CaseStatus

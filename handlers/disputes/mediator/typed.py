@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import TongxinContext
+from bot.i18n import N_
 from handlers.disputes.mediator.cases import show_case
 from handlers.disputes.mediator.common import attempt, load_case
 from handlers.kit import (
@@ -54,6 +55,16 @@ NOTE, PUBLIC, FACTS, TERMS, CARRY, CONFIRM, HANDOVER, DECLINE, RELAY = (
     "decline",
     "relay",
 )
+ASK = {
+    NOTE: N_("disputes_mediator.ask.note"),
+    PUBLIC: N_("disputes_mediator.ask.public"),
+    FACTS: N_("disputes_mediator.ask.facts"),
+    TERMS: N_("disputes_mediator.ask.terms"),
+    CARRY: N_("disputes_mediator.ask.carry"),
+    HANDOVER: N_("disputes_mediator.ask.handover"),
+    DECLINE: N_("disputes_mediator.ask.decline"),
+    RELAY: N_("disputes_mediator.ask.relay"),
+}
 FIRST = {"note": NOTE, "pub": PUBLIC, "out": FACTS, "ho": HANDOVER, "relay": RELAY}
 
 
@@ -82,7 +93,7 @@ async def _ask(update: Update, context: TongxinContext, state: str, first: str =
         )
         options = [Option("yes", t("disputes_mediator.outcome.save"))]
         return await ask(update, context, text, options, CONFIRM, first=first)
-    text = t(f"disputes_mediator.ask.{state}", number=data.get("number", ""))
+    text = t(ASK[state], number=data.get("number", ""))
     return await ask(
         update, context, text, [], state, first=first, free_text=True, keeps_voice=state == RELAY
     )
