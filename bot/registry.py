@@ -123,6 +123,12 @@ def register_all(
     _unique("conversation name", _conversation_names(every))
     guard_entries(every)
     application.add_handler(TypeHandler(Update, load_person), group=PERSON_GROUP)
+    # Order matters: the features' group-chat handlers come before the guard in its group (the
+    # first that takes an update is the only one of the group to run; each stops the update).
+    for feature in features:
+        in_groups = list(feature.groups(wiring))
+        if in_groups:
+            application.add_handlers(in_groups, group=CHATS_GROUP)
     application.add_handler(TypeHandler(Update, private_chats_only), group=CHATS_GROUP)
     application.add_handler(TypeHandler(Update, hear_voice), group=HEARING_GROUP)
     application.add_handler(TypeHandler(Update, current_screen), group=SCREEN_GROUP)

@@ -2,35 +2,38 @@
 
 - ``reporter``: reporting (the 矛盾调解 menu item and /report), /mycases, and the reporter's
   answers (follow-up, a proxy report's consent, ✏️ reply to the mediator);
-- ``mediator`` (built alongside): alerts with 接案/查看/转交, /duty, /linkgroup, handling.
+- ``mediator``: case alerts with 接案/查看/转交 (in private or in a linked mediators' group,
+  where the first 接案 wins), /cases with each case's work, /duty, /linkgroup.
 
-Both answer taps of the same callback codes (``models.disputes.CASE``, ``PROXY_REPORT``),
-which this feature owns; the ✏️ reply tap is one handler (the reporter's), which hands a
-mediator's tap to the mediator side's answer (``staff_reply``).
+Both answer taps of the same callback code (``models.disputes.CASE``), each its own actions.
+The ✏️ reply button is the same under messages to both sides, so one handler (the reporter's)
+takes it and hands a mediator's tap to ``mediator.reply_as_staff``.
 """
 
 from telegram.ext import BaseHandler
 
 from bot.i18n import N_
 from handlers.disputes import reporter
+from handlers.disputes.mediator import mediator_group_handlers, mediator_handlers, reply_as_staff
 from handlers.kit import Feature, MenuEntry, Wiring
 from jobs.disputes import JOBS
-from models.disputes import CASE, PROXY_REPORT
+from models.disputes import CASE, MEDIATOR, PROXY_REPORT
 
 WORDS = ("调解", "矛盾", "纠纷", "mediation", "dispute")
 
 
 def _handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [*reporter.handlers(wiring, staff_reply=None)]
+    return [*reporter.handlers(wiring, staff_reply=reply_as_staff), *mediator_handlers(wiring)]
 
 
 FEATURE = Feature(
     name="disputes",
     handlers=_handlers,
+    groups=mediator_group_handlers,
     questions=[*reporter.QUESTIONS],
     jobs=JOBS,
     menu=[MenuEntry("disputes", N_("menu.disputes"), 30, WORDS)],
-    callbacks=[CASE, PROXY_REPORT],
+    callbacks=[CASE, MEDIATOR, PROXY_REPORT],
 )
 
 __all__ = ["FEATURE"]

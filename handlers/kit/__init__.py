@@ -25,6 +25,7 @@ from handlers.kit.flow import (
     leave_to_help,
     screen,
 )
+from handlers.kit.groups import group_command, group_tap_handler
 from handlers.kit.hearing import hear_request, hear_voice
 from handlers.kit.menu import (
     MainMenu,
@@ -147,6 +148,8 @@ __all__ = [
     "error_text",
     "follow_deep_link",
     "forget_ui_state",
+    "group_command",
+    "group_tap_handler",
     "guard_entries",
     "hear_request",
     "hear_voice",

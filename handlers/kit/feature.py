@@ -82,13 +82,16 @@ class Feature:
     ``handlers`` build the domain's conversations and commands (group 0, in registry order);
     ``answers`` build handlers that must see a message before any flow does; ``questions``
     answer the questions the domain sends by message (each is the current screen once
-    delivered: ``handlers.kit.current``); ``callbacks`` are the callback codes whose prefixes
-    the domain owns; ``checkin`` adds rows under ``/checkin``'s slots (``handlers.kit.door``).
+    delivered: ``handlers.kit.current``); ``groups`` build the few handlers that act in group
+    chats (``handlers.kit.groups``: they run before the private-chat guard); ``callbacks``
+    are the callback codes whose prefixes the domain owns; ``checkin`` adds rows under
+    ``/checkin``'s slots (``handlers.kit.door``).
     """
 
     name: str
     handlers: Callable[[Wiring], Handlers] = _none
     answers: Callable[[Wiring], Handlers] = _none
+    groups: Callable[[Wiring], Handlers] = _none
     jobs: Sequence[Job] = ()
     menu: Sequence[MenuEntry] = ()
     deep_links: Sequence[DeepLink] = ()

@@ -51,7 +51,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INVITE_CREATE: frozenset({Role.ADMIN}),
     Action.ROLES_MANAGE: frozenset({Role.ADMIN}),
     Action.BROADCAST: frozenset({Role.VOLUNTEER, Role.ADMIN}),
-    Action.CASE_HANDLE: frozenset({Role.MEDIATOR, Role.ADMIN}),
+    Action.CASE_HANDLE: frozenset({Role.MEDIATOR, Role.MEDIATION_HEAD, Role.ADMIN}),
     Action.CHECK_IN: frozenset({Role.VOLUNTEER, Role.ADMIN}),
     Action.VENUE_MANAGE: frozenset({Role.ADMIN}),
     Action.EVENT_MANAGE: frozenset({Role.ORGANISER, Role.ADMIN}),

@@ -18,7 +18,16 @@ from models.disputes.access import (
     may_count,
     record_refusal,
 )
-from models.disputes.codes import CASE, PROXY_REPORT
+from models.disputes.caseload import (
+    Caseload,
+    StaffCase,
+    TownCounts,
+    counts_for,
+    is_staff,
+    staff_case,
+    staff_cases,
+)
+from models.disputes.codes import CASE, MEDIATOR, PROXY_REPORT
 from models.disputes.documents import Translate, agreement_docx, case_file_docx
 from models.disputes.errors import (
     CaseNotFound,
@@ -89,6 +98,7 @@ __all__ = [
     "CONTACT",
     "DESCRIPTION_MAX",
     "MAX_ATTACHMENTS",
+    "MEDIATOR",
     "OPEN",
     "PARTIES",
     "PROXY_ANSWERS",
@@ -107,6 +117,7 @@ __all__ = [
     "CaseNote",
     "CaseStatus",
     "CaseTaken",
+    "Caseload",
     "Category",
     "CategoryRoute",
     "ChaseTooSoon",
@@ -135,6 +146,8 @@ __all__ = [
     "RelayMessage",
     "Relayed",
     "Report",
+    "StaffCase",
+    "TownCounts",
     "TownPolicy",
     "Translate",
     "Viewer",
@@ -150,8 +163,10 @@ __all__ = [
     "case_file_docx",
     "change_status",
     "chase",
+    "counts_for",
     "escalate_due",
     "forget_reporter",
+    "is_staff",
     "link_group",
     "may",
     "may_count",
@@ -169,6 +184,8 @@ __all__ = [
     "set_expected",
     "set_policy",
     "set_routes",
+    "staff_case",
+    "staff_cases",
     "town_counts",
     "transfer_candidates",
     "transfer_case",

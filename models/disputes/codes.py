@@ -22,3 +22,28 @@ CASE = CallbackCode(
 )
 # The resident's answer to a case a proxy reported for them: ``dp:ok|always|no:<case>``.
 PROXY_REPORT = CallbackCode("dp", {"ok": (Field.ID,), "always": (Field.ID,), "no": (Field.ID,)})
+# The mediator's own screens (/cases and a case's buttons), written by the handlers only:
+# ``dm:list:<page>``, ``dm:case:<id>``, ``dm:<op>:<id>`` and ``dm:to:<case>:<person>``.
+MEDIATOR = CallbackCode(
+    "dm",
+    {
+        "list": (Field.NUMBER,),  # /cases, a page
+        "case": (Field.ID,),  # one case's screen
+        "med": (Field.ID,),  # status: in mediation
+        "ref": (Field.ID, Field.WORD),  # status: referred to court / police / 12345
+        "refask": (Field.ID,),  # where to refer it (asks)
+        "note": (Field.ID,),  # an internal note (typed)
+        "pub": (Field.ID,),  # a public note (typed; the reporter is told)
+        "exp": (Field.ID,),  # the expected date (asks)
+        "expd": (Field.ID, Field.NUMBER),  # the expected date: in this many days
+        "out": (Field.ID,),  # the outcome with the agreed terms (typed, resolves)
+        "ho": (Field.ID,),  # hand the lead over (typed reason)
+        "relay": (Field.ID,),  # write to the reporter (typed, voice, photo)
+        "agr": (Field.ID,),  # the mediation agreement (.docx)
+        "file": (Field.ID,),  # the case file summary (.docx)
+        "tr": (Field.ID,),  # pick whom to transfer to
+        "to": (Field.ID, Field.ID),  # transfer to that mediator
+        "duty": (Field.NUMBER,),  # /duty: 1 on, 0 off
+        "home": (),  # 🏠
+    },
+)

@@ -25,15 +25,16 @@ from tests.authz.authz_cast import ROLE_OF, ROLES, USER_IDS, forge_tap, populate
 from tests.authz.authz_rows import Row, fill
 from tests.authz.rows_booking import BOOKING_ROWS
 from tests.authz.rows_broadcasts import BROADCAST_ROWS
+from tests.authz.rows_disputes import DISPUTE_ROWS
 from tests.authz.rows_events import EVENT_ROWS
 from tests.authz.rows_roles import ROLE_ROWS
 from tests.conftest import make_settings
 from tests.databases import Databases
 from tests.harness import BotHarness
 
-MATRIX: tuple[Row, ...] = (*ROLE_ROWS, *BROADCAST_ROWS, *BOOKING_ROWS, *EVENT_ROWS)
+MATRIX: tuple[Row, ...] = (*ROLE_ROWS, *BROADCAST_ROWS, *BOOKING_ROWS, *EVENT_ROWS, *DISPUTE_ROWS)
 # Actions whose commands arrive with later issues; a row replaces the entry when they do.
-AWAITING_FEATURE = frozenset({Action.CASE_HANDLE, Action.STATS_VIEW})
+AWAITING_FEATURE = frozenset({Action.STATS_VIEW})
 CAST = "authz-cast"
 
 

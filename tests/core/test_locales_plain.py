@@ -16,7 +16,13 @@ from tests.core.locale_catalogues import LOCALES_DIR, read_language
 
 # Catalogues only staff read (volunteers' notices, admins' approvals, venues and role screens).
 STAFF_CATALOGUES = frozenset(
-    {"booking_staff.po", "broadcast.po", "events_staff.po", "venues_admin.po"}
+    {
+        "booking_staff.po",
+        "broadcast.po",
+        "disputes_mediator.po",
+        "events_staff.po",
+        "venues_admin.po",
+    }
 )
 # Staff messages in catalogues residents also read, and the help's list of staff commands.
 STAFF_IDS = frozenset(
@@ -26,6 +32,8 @@ STAFF_IDS = frozenset(
         "help.staff",
         "help.staff.command",
         "help.command.approvals",
+        "help.command.cases",
+        "help.command.duty",
         "booking.approval.request",
         "booking.button.approve",
         "booking.words.approve",  # words an admin types to approve a request
