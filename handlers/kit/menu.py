@@ -33,6 +33,7 @@ from models.core.catalogue import list_centres
 from models.core.words import Means
 
 MENU_KEY = "tongxin.main_menu"
+PICKS_KEPT = 4096  # texts whose menu item is remembered (MainMenu.picked)
 
 
 class MainMenu:
@@ -40,6 +41,25 @@ class MainMenu:
 
     def __init__(self, entries: Sequence[MenuEntry]) -> None:
         self.entries = tuple(sorted(entries, key=lambda entry: entry.order))
+        self._picks: dict[tuple[int, str], frozenset[str]] = {}
+
+    def picked(self, i18n: Catalogues, text: str) -> frozenset[str]:
+        """The items ``text`` picks in any language (its label, number or words).
+
+        Every entry point's ``MenuButton`` asks this of each message outside a flow; the answer
+        is kept (a few thousand texts), so the matcher runs once per text, not once per button.
+        """
+        key = (id(i18n), text)
+        found = self._picks.get(key)
+        if found is None:
+            if len(self._picks) > PICKS_KEPT:
+                self._picks.clear()
+            menus = [self.options(i18n.translator(lang)) for lang in i18n.languages]
+            found = frozenset(
+                chosen.key for options in menus if (chosen := match_option(text, options))
+            )
+            self._picks[key] = found
+        return found
 
     def options(self, t: Translator) -> list[Option]:
         """The items, translated."""
@@ -119,18 +139,14 @@ class MenuButton(filters.MessageFilter):
         super().__init__(name=f"MenuButton({key})", data_filter=False)
         if key not in {entry.key for entry in menu.entries}:
             raise ValueError(f"no main-menu item {key!r}")
-        self._key = key
-        self._menus = [menu.options(i18n.translator(lang)) for lang in i18n.languages]
+        self._key, self._i18n, self._menu = key, i18n, menu
 
     def filter(self, message: Message) -> bool:
         """True when the message picks this menu item."""
         text = message.text
         if not text or text.startswith("/"):
             return False
-        return any(
-            (chosen := match_option(text, options)) is not None and chosen.key == self._key
-            for options in self._menus
-        )
+        return self._key in self._menu.picked(self._i18n, text)
 
 
 STAFF_COMMANDS_KEY = "tongxin.staff_commands"
