@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import Select
@@ -203,9 +204,12 @@ def booking_rows() -> Select[Booking, Slot, Venue, ServiceCentre]:
     return _BOOKING_ROWS
 
 
+_BOOKING_VIEW = _BOOKING_ROWS.where(col(Booking.id) == bindparam("booking_id"))  # built once
+
+
 async def booking_view(session: AsyncSession, booking_id: int) -> BookingView:
     """One booking with what a receipt shows."""
-    row = (await session.execute(booking_rows().where(col(Booking.id) == booking_id))).first()
+    row = (await session.execute(_BOOKING_VIEW, {"booking_id": booking_id})).first()
     if row is None:
         raise NotFound()
     return BookingView(*row)

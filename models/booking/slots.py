@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case
+from sqlalchemy import and_, bindparam, case
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import Select
@@ -230,10 +230,13 @@ async def venues_of_kind(
     return [(v, c) for v, c in (await session.execute(query)).all()]
 
 
+# Built once: constructing the statement cost more than running it (bench/README.md).
+_SLOT_WITH_PLACE = _SLOT_ROWS.where(col(Slot.id) == bindparam("slot_id"))
+
+
 async def slot_with_place(session: AsyncSession, slot_id: int) -> OpenSlot | None:
     """A slot with its venue and centre, whether or not it has places left."""
-    query = slot_rows().where(col(Slot.id) == slot_id)
-    row = (await session.execute(query)).first()
+    row = (await session.execute(_SLOT_WITH_PLACE, {"slot_id": slot_id})).first()
     return OpenSlot(*row) if row else None
 
 
