@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.booking.catalogue.text import TextInvalid, parse_int
+from models.core.csvfile import TextInvalid, parse_int
 from models.booking.slots import Slot
 from models.core.audit import record_audit
 from models.core.base import utcnow
