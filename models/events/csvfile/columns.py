@@ -114,7 +114,8 @@ def town_parser(towns: Mapping[str, Town], *, optional: bool) -> Callable[[str],
             return None
         town = towns.get(value.casefold())
         if town is None:
-            raise TextInvalid(f"there is no town {value!r} ({', '.join(sorted(towns))})")
+            codes = ", ".join(sorted(t.code for t in towns.values()))
+            raise TextInvalid(f"there is no town {value!r} ({codes})")
         return town.id
 
     return parse
