@@ -17,11 +17,9 @@ from sqlmodel import col, select
 from bot.context import Services
 from models.core.base import TOWNS_TZ
 from models.core.csvfile import CatalogueRejected
-from models.core.people import Person
 from models.core.places import Community, Venue
 from models.events import (
     Event,
-    EventOption,
     Registration,
     RegStatus,
     export_events,
@@ -91,14 +89,16 @@ async def test_a_good_file_imports_every_column(services: Services, pinned_now: 
     assert (border.status, border.host_town_id, border.cohost_town_id) == (
         "published", ids["Q"], ids["D"]
     )  # fmt: skip
-    assert (border.place_zh, border.place_en, border.venue_id) == ("界河公园", "Border River Park", None)
+    assert (border.place_zh, border.place_en, border.venue_id) == (
+        "界河公园",
+        "Border River Park",
+        None,
+    )
     assert border.starts_at == datetime.combine(day, time(9), tz)
     assert border.ends_at == datetime.combine(day, time(12), tz)
     assert (border.capacity, border.held_back, border.taken, border.max_party) == (60, 10, 10, 2)
     assert border.held_back_until == datetime.combine(day - timedelta(days=3), time(9), tz)
-    assert border.registration_closes_at == datetime.combine(
-        day - timedelta(days=1), time(18), tz
-    )
+    assert border.registration_closes_at == datetime.combine(day - timedelta(days=1), time(18), tz)
     assert (border.audience_town_id, border.audience_community_id, border.topic) == (
         None, None, "events"
     )  # fmt: skip
@@ -107,7 +107,8 @@ async def test_a_good_file_imports_every_column(services: Services, pinned_now: 
     )  # fmt: skip
     assert await quotas(services, border.id or 0) == {ids["D"]: 25, ids["Q"]: 25}
     assert [
-        (o.label_zh, o.label_en, o.ride, o.pickup_at) for o in await options(services, border.id or 0)
+        (o.label_zh, o.label_en, o.ride, o.pickup_at)
+        for o in await options(services, border.id or 0)
     ] == [
         ("长江新村站", "Changjiang stop", True, datetime.combine(day, time(8), tz)),
         ("不需要接送", "No ride", False, None),
@@ -127,7 +128,12 @@ async def test_a_good_file_imports_every_column(services: Services, pinned_now: 
         activity.id, hongmei.id, "culture"
     )  # fmt: skip
     assert tea.starts_at == datetime.combine(later, time(14), tz)
-    assert (tea.question_kind, tea.question_zh, tea.held_back, tea.taken) == ("text", "饮食要求", 0, 0)
+    assert (tea.question_kind, tea.question_zh, tea.held_back, tea.taken) == (
+        "text",
+        "饮食要求",
+        0,
+        0,
+    )
     assert await quotas(services, tea.id or 0) == {}
     assert await options(services, tea.id or 0) == []
 
@@ -140,11 +146,12 @@ async def test_a_bad_file_reports_every_problem_and_stores_nothing(
         "code,status,name_zh,name_en,host_town,place_zh,starts_at,ends_at,capacity,quota_D,"
         "quota_Q,audience,topic,question_kind,options,colour"
     )
+    good = f"好活动,Good event,D,公园,{day} 09:00,{day} 11:00,30,10,10,all,events,,,"
     rows = [
         header,
-        f"ok-event,published,好活动,Good event,D,公园,{day} 09:00,{day} 11:00,30,10,10,all,events,,,",
+        f"ok-event,published,{good}",
         f"bad one,soon,名,Name,X,公园,{day} 25:00,{day} 11:00,0,many,,town:Z,sports,choice,,",
-        f"ok-event,draft,好活动,Good event,D,公园,{day} 09:00,{day} 11:00,30,10,10,all,events,,,",
+        f"ok-event,draft,{good}",
         f"new-one,,新活动,New,D,,{day} 09:00,{day} 08:00,30,20,20,all,events,,,",
         f"q-only,published,名,Name,D,公园,{day} 09:00,{day} 11:00,30,20,20,all,events,text,"
         "长江站 / stop 08:00,",
@@ -166,8 +173,7 @@ async def test_a_bad_file_reports_every_problem_and_stores_nothing(
         "line 3: column topic: 'sports' is not one of events, health, culture, services",
         "line 4: column code: ok-event is already on line 2",
         "line 5: column ends_at: must be after starts_at",
-        "line 6: column options: options are only for question_kind choice: empty the options "
-        "cell",
+        "line 6: column options: options are only for question_kind choice: empty the options cell",
         "line 6: column quota_D: the town quotas add up to more than the capacity",
         "line 7: column -: more cells than the header has columns",
         "line 8: column ends_at: must not be empty",
@@ -241,8 +247,7 @@ async def test_changes_reach_registrants_and_what_people_hold_is_kept(
         await run_import(services, "\n".join((HEADER, refused.replace("draft,", "published,", 1))))
     assert [str(e) for e in rejected.value.errors] == [
         "line 2: column capacity: 12 is below the 6 places already taken and the 10 held back",
-        "line 2: column host_town: an event's host town cannot change (import it under a new "
-        "code)",
+        "line 2: column host_town: an event's host town cannot change (import it under a new code)",
         "line 2: column options: option 1 (长江新村站) was chosen by 1 registration(s): it must "
         "stay as it is, in its place",
         "line 2: column quota_D: 5 is below the 6 places D residents already hold",

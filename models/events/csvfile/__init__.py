@@ -10,4 +10,10 @@ from models.events.csvfile.exporting import (
 )
 from models.events.csvfile.importing import import_events, is_events_file
 
-__all__ = ["REGISTRATION_COLUMNS", "export_events", "export_registrations", "import_events", "is_events_file"]
+__all__ = [
+    "REGISTRATION_COLUMNS",
+    "export_events",
+    "export_registrations",
+    "import_events",
+    "is_events_file",
+]

@@ -39,7 +39,7 @@ NEW_EVENT_NEEDS = ("name_zh", "name_en", "host_town", "starts_at", "ends_at", "c
 LANGUAGES = {"zh_cn": "zh_CN", "zh": "zh_CN", "en": "en"}
 EVERYONE = "all"
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_PICKUP = re.compile(r"\s+(?:(\d{4}-\d{1,2}-\d{1,2})\s+)?(\d{1,2}):(\d{2})$")
+_PICKUP = re.compile(r"\s+(?:(\d{4}-\d{1,2}-\d{1,2})\s+)?(\d{1,2})[:：](\d{2})$")
 
 
 def event_columns(towns: Iterable[Town]) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -32,9 +33,9 @@ REGISTRATION_COLUMNS = (
 )  # fmt: skip
 
 
-def _between(first: date | None, last: date | None, tz: ZoneInfo) -> list[object]:
+def _between(first: date | None, last: date | None, tz: ZoneInfo) -> list[ColumnElement[bool]]:
     """Conditions on the start: local days ``first``..``last`` (inclusive; None: open)."""
-    where: list[object] = []
+    where: list[ColumnElement[bool]] = []
     if first is not None:
         where.append(col(Event.starts_at) >= datetime.combine(first, time(), tz))
     if last is not None:
@@ -61,7 +62,7 @@ async def export_events(
     town_codes = {t.id or 0: t.code for t in towns}
     query = (
         select(Event)
-        .where(*_between(first, last, tz))  # type: ignore[arg-type]
+        .where(*_between(first, last, tz))
         .order_by(col(Event.starts_at), col(Event.code))
     )
     rows = []
@@ -110,7 +111,7 @@ async def export_registrations(
         .join(Event, col(Event.id) == col(Registration.event_id))
         .join(Person, col(Person.id) == col(Registration.person_id))
         .outerjoin(EventOption, col(EventOption.id) == col(Registration.option_id))
-        .where(*_between(first, last, tz))  # type: ignore[arg-type]
+        .where(*_between(first, last, tz))
         .order_by(col(Event.starts_at), col(Event.code), col(Registration.id))
     )
     rows = []

@@ -182,7 +182,9 @@ async def _set_quotas(
             held = await town_holding(session, event_id, town_id)
             session.add(EventQuota(event_id=event_id, town_id=town_id, quota=quota, taken=held))
         elif found.quota != quota:
-            if not await set_limit(session, QUOTA_PLACES, quota, event_id=event_id, town_id=town_id):
+            if not await set_limit(
+                session, QUOTA_PLACES, quota, event_id=event_id, town_id=town_id
+            ):
                 column = QUOTA + (towns[town_id].code if town_id in towns else str(town_id))
                 raise _refused(row, column, "below the places the town's residents hold now")
             await session.refresh(found)
