@@ -256,6 +256,7 @@ async def test_changes_reach_registrants_and_what_people_hold_is_kept(
 
     moved = line.replace(f"{day} 09:00,{day} 12:00", f"{day} 10:00,{day} 13:00")
     moved = moved.replace(",60,25,25,10,", ",70,30,30,0,")
+    moved = moved.replace("Changjiang stop 08:00", "Changjiang stop 09:00")  # with the time
     assert await run_import(services, "\n".join((HEADER, moved))) == (
         "events: created 0, updated 1, unchanged 0"
     )
@@ -263,6 +264,8 @@ async def test_changes_reach_registrants_and_what_people_hold_is_kept(
     assert border.starts_at == datetime.combine(day, time(10), TOWNS_TZ)
     assert (border.capacity, border.held_back, border.taken, border.revision) == (70, 0, 6, 1)
     assert set((await quotas(services, event_id)).values()) == {30}
+    pickup = (await options(services, event_id))[0].pickup_at
+    assert pickup == datetime.combine(day, time(9), TOWNS_TZ)
     told = await outbox(services, f"event:{event_id}:changed:")
     assert sorted(m.person_id for m in told if ":time:" in m.dedupe_key) == sorted(residents)
     reminders = await outbox(services, "reminder:event:")

@@ -1,6 +1,7 @@
 """What a row of events.csv may change on an event as it is now: its status only forward, never
 its host town, never fewer places than people hold (overall and per town), and never an
-option someone chose. Each refusal is one ``line N: column X`` problem."""
+answer someone chose (its pick-up time only with the event's time). Each refusal is one
+``line N: column X`` problem."""
 
 from __future__ import annotations
 
@@ -100,13 +101,24 @@ async def _quotas(
     return errors
 
 
-async def _options(session: AsyncSession, row: EventRow, event_id: int) -> list[CsvError]:
+def _same(new: OptionDraft, old: EventOption, moved: bool) -> bool:
+    """Whether a chosen answer is kept: its labels, and its pick-up time unless the event
+    moved (the riders' reminders are then planned again, with the new time)."""
+    if (new.label_zh, new.label_en, new.ride) != (old.label_zh, old.label_en, old.ride):
+        return False
+    return moved or new.pickup_at == old.pickup_at
+
+
+async def _options(
+    session: AsyncSession, row: EventRow, event_id: int, before: EventDraft
+) -> list[CsvError]:
     chosen = await _chosen(session, event_id)
+    moved = row.draft.starts_at != before.starts_at
     errors = []
     for n, option in enumerate(await options_of(session, event_id)):
         times = chosen.get(option.id or 0, 0)
-        kept = OptionDraft(option.label_zh, option.label_en, option.ride, option.pickup_at)
-        if times and (n >= len(row.draft.options) or row.draft.options[n] != kept):
+        new = row.draft.options[n] if n < len(row.draft.options) else None
+        if times and (new is None or not _same(new, option, moved)):
             problem = (
                 f"option {n + 1} ({option.label_zh}) was chosen by {times} registration(s): "
                 "it must stay as it is, in its place"
@@ -131,5 +143,5 @@ async def blockers(
         errors.append(CsvError(row.line, "host_town", problem))
     errors += _places(row, event)
     errors += await _quotas(session, row, event.id or 0, towns)
-    errors += await _options(session, row, event.id or 0)
+    errors += await _options(session, row, event.id or 0, before)
     return errors
