@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,65 +18,12 @@ from bot.context import Services
 from models.core.base import TOWNS_TZ
 from models.core.csvfile import CatalogueRejected
 from models.core.places import Community, Venue
-from models.events import (
-    Event,
-    Registration,
-    RegStatus,
-    export_events,
-    export_registrations,
-    import_events,
-    register,
-)
+from models.events import Registration, RegStatus, register
 from tests.booking.test_catalogue_csv import table_counts
 from tests.core.test_cli import TONGXIN, _run
+from tests.events.csv_support import HEADER, days, event_by_code, export, good_file, run_import
 from tests.events.events_support import people, person, towns
 from tests.events.staff_support import options, outbox, quotas
-
-HEADER = (
-    "code,status,name_zh,name_en,missing_language,host_town,cohost_town,venue_code,place_zh,"
-    "place_en,starts_at,ends_at,capacity,quota_D,quota_Q,held_back,held_back_until,"
-    "registration_closes_at,audience,topic,max_party,question_kind,question_zh,question_en,"
-    "options"
-)
-
-
-def days(now: datetime) -> tuple[date, date]:
-    """Two local days ahead of the pinned clock (whatever its time, month or year)."""
-    today = now.astimezone(TOWNS_TZ).date()
-    return today + timedelta(days=12), today + timedelta(days=15)
-
-
-def good_file(now: datetime) -> str:
-    day, later = days(now)
-    border = (
-        f"border-x,published,界河联谊会,Border gathering,,Q,D,,界河公园,Border River Park,"
-        f"{day} 09:00,{day} 12:00,60,25,25,10,{day - timedelta(days=3)} 09:00,"
-        f"{day - timedelta(days=1)} 18:00,all,events,2,choice,是否需要接送,Need a ride?,"
-        '"长江新村站 / Changjiang stop 08:00 | 不需要接送 / No ride"'
-    )
-    tea = (
-        f"tea-talk,,茶话会,,en,D,,d-activity,,,{later} 14:00,{later} 16:00,20,,,0,,,"
-        "community:d-hongmei,culture,1,text,饮食要求,,"
-    )
-    return "\n".join((HEADER, border, tea)) + "\n"
-
-
-async def run_import(services: Services, text: str) -> str:
-    async with services.sessions() as session, session.begin():
-        report = await import_events(session, text=text, tz=services.settings.tz)
-    return report.summary()
-
-
-async def export(services: Services, kind: str = "events") -> str:
-    write = export_events if kind == "events" else export_registrations
-    async with services.sessions() as session:
-        return await write(session, tz=services.settings.tz)
-
-
-async def event_by_code(services: Services, code: str) -> Event:
-    async with services.sessions() as session:
-        query = select(Event).where(col(Event.code) == code)
-        return (await session.execute(query)).scalar_one()
 
 
 async def test_a_good_file_imports_every_column(services: Services, pinned_now: datetime) -> None:
