@@ -46,14 +46,19 @@ def _parser() -> argparse.ArgumentParser:
         "--exit-after", type=float, default=None, metavar="SECONDS", help="stop after SECONDS"
     )
     importing = commands.add_parser(
-        "import", help="import venues.csv or slots.csv: every row, or nothing if any row is bad"
+        "import",
+        help="import venues.csv, slots.csv or events.csv: every row, or nothing if any row is bad",
     )
     importing.add_argument("file", type=Path, help="CSV file, UTF-8 (Excel's BOM is fine)")
     importing.add_argument(
-        "--kind", choices=("venues", "slots"), help="default: told by the header (starts_at: slots)"
+        "--kind",
+        choices=("venues", "slots", "events"),
+        help="default: told by the header (an events-only column: events; starts_at: slots)",
     )
-    exporting = commands.add_parser("export", help="write the venues or slots as CSV")
-    exporting.add_argument("kind", choices=("venues", "slots"))
+    exporting = commands.add_parser(
+        "export", help="write the venues, slots, events or registrations as CSV"
+    )
+    exporting.add_argument("kind", choices=("venues", "slots", "events", "registrations"))
     exporting.add_argument("file", type=Path, nargs="?", help="default: standard output")
     exporting.add_argument("--from", dest="first", type=date.fromisoformat, metavar="DATE")
     exporting.add_argument("--to", dest="last", type=date.fromisoformat, metavar="DATE")
@@ -91,11 +96,15 @@ async def _seed_demo(settings: Settings) -> dict[str, int]:
 
 async def _import(settings: Settings, text: str, kind: str | None) -> str:
     from models.booking import import_catalogue
+    from models.events import import_events, is_events_file
 
     services = build_services(settings)
     try:
         async with services.sessions() as session, session.begin():
-            report = await import_catalogue(session, text=text, kind=kind, tz=settings.tz)
+            if kind == "events" or (kind is None and is_events_file(text)):
+                report = await import_events(session, text=text, tz=settings.tz)
+            else:
+                report = await import_catalogue(session, text=text, kind=kind, tz=settings.tz)
     finally:
         await services.engine.dispose()
     return report.summary()
@@ -103,10 +112,14 @@ async def _import(settings: Settings, text: str, kind: str | None) -> str:
 
 async def _export(settings: Settings, kind: str, first: date | None, last: date | None) -> str:
     from models.booking import export_catalogue
+    from models.events import export_events, export_registrations
 
     services = build_services(settings)
     try:
         async with services.sessions() as session:
+            if kind in ("events", "registrations"):
+                export = export_events if kind == "events" else export_registrations
+                return await export(session, first=first, last=last, tz=settings.tz)
             return await export_catalogue(
                 session, kind=kind, first=first, last=last, tz=settings.tz
             )

@@ -45,7 +45,6 @@ from models.booking.calendar import (
     slot_windows,
     within_hours,
 )
-from models.booking.catalogue.csvfile import CatalogueRejected
 from models.booking.catalogue.text import Period, format_periods
 from models.booking.catalogue.venues import export_catalogue, import_catalogue
 from models.booking.checkin import (
@@ -265,4 +264,5 @@ from models.booking.waitlist import (
     owned_entry,
     queue_position,
 )
+from models.core.csvfile import CatalogueRejected
 from models.core.reasons import REASON_MAX, Wording

@@ -13,10 +13,10 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from models.booking.catalogue.text import TextInvalid, parse_int
 from models.booking.slots import Slot
 from models.core.audit import record_audit
 from models.core.base import utcnow
+from models.core.csvfile import TextInvalid, parse_int
 from models.core.errors import DomainError, NotFound
 from models.core.people import Person
 from models.core.places import Venue

@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models.booking.calendar import TOWNS_TZ
-from models.booking.catalogue.text import TextInvalid, parse_int
 from models.booking.slots import Slot, day_bounds, generate_slots, set_capacity, set_closed
 from models.booking.staff import row_id
 from models.booking.venue_rules import MAX_PLACES, NumberInvalid
 from models.core.audit import record_audit
+from models.core.csvfile import TextInvalid, parse_int
 from models.core.people import Person
 from models.core.places import Venue
 

@@ -5,7 +5,8 @@ no-shows), notices, ratings and the closing report. Built on the shared capacity
 
 Modules in import order: ``tables``, ``rules`` (typed refusals), ``places`` (the counters),
 ``notices`` (outbox rows), ``waitlist`` (offers), ``registering``, ``door``, ``managing``,
-``listing``, ``after``, ``staffing`` (what organisers' screens read), ``at_door``, ``announcing``.
+``listing``, ``after``, ``staffing`` (what organisers' screens read), ``at_door``, ``announcing``,
+``csvfile`` (events.csv and registrations.csv for ``tongxin import`` / ``export``).
 Outside ``models.events`` import these names, never the modules.
 See docs/events.md.
 """
@@ -41,6 +42,13 @@ from models.events.at_door import (
     scan_in,
     tick,
     walk_in,
+)
+from models.events.csvfile import (
+    REGISTRATION_COLUMNS,
+    export_events,
+    export_registrations,
+    import_events,
+    is_events_file,
 )
 from models.events.door import (
     NO_SHOW_AFTER,
@@ -147,6 +155,7 @@ __all__ = [
     "OFFER_WINDOW",
     "PER_PAGE",
     "RATING_QUESTION",
+    "REGISTRATION_COLUMNS",
     "REMINDER_QUESTION",
     "ROSTER_COLUMNS",
     "AlreadyCheckedIn",
@@ -217,6 +226,10 @@ __all__ = [
     "edit_event",
     "event_card",
     "event_details",
+    "export_events",
+    "export_registrations",
+    "import_events",
+    "is_events_file",
     "lapse_offers",
     "managed_event",
     "managed_events",

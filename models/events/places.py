@@ -90,6 +90,22 @@ async def use_held_back(session: AsyncSession, event_id: int, places: int) -> bo
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def set_held_back(session: AsyncSession, event_id: int, old: int, new: int) -> bool:
+    """Hold back ``new`` places instead of ``old`` (they are in ``taken``): one conditional
+    update; False when the count changed meanwhile or the places are not free."""
+    result = await session.execute(
+        update(Event)
+        .where(
+            col(Event.id) == event_id,
+            col(Event.held_back) == old,
+            col(Event.taken) + (new - old) <= col(Event.capacity),
+        )
+        .values(taken=col(Event.taken) + (new - old), held_back=new)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def places_left(session: AsyncSession, event: Event, town_id: int | None) -> tuple[int, int]:
     """Places left overall and for a resident of ``town_id`` (the smaller of the two when the
     town has a quota)."""

@@ -6,9 +6,8 @@ below what is already booked; ``taken`` is exported for reading and ignored on i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from models.booking.calendar import TOWNS_TZ
-from models.booking.catalogue.csvfile import (
+from models.booking.slots import CapacityBelowTaken, Slot, day_bounds, set_capacity
+from models.booking.staff import row_id
+from models.core.audit import record_audit
+from models.core.csvfile import (
     ABSENT,
     CatalogueRejected,
     CsvError,
@@ -24,41 +26,21 @@ from models.booking.catalogue.csvfile import (
     RowCells,
     Table,
     check_header,
+    format_bool,
+    format_local,
+    parse_local,
     write_table,
 )
-from models.booking.catalogue.text import TextInvalid, format_bool, normalise
-from models.booking.slots import CapacityBelowTaken, Slot, day_bounds, set_capacity
-from models.booking.staff import row_id
-from models.core.audit import record_audit
 from models.core.places import Venue
 
 SLOT_COLUMNS = ("venue_code", "starts_at", "ends_at", "capacity", "closed", "taken")
 SLOT_REQUIRED = ("venue_code", "starts_at", "ends_at")
 MAX_SLOT_PLACES = 1000
 T = TypeVar("T")
-_WHEN = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})$")
-
-
-def parse_local(raw: str, tz: ZoneInfo) -> datetime:
-    """``2026-12-01 09:00`` in the towns' zone, as an aware UTC instant."""
-    found = _WHEN.match(normalise(raw))
-    if not found:
-        raise TextInvalid(f"{raw.strip()!r} is not a local time like 2026-12-01 09:00")
-    try:
-        year, month, day, hour, minute = (int(part) for part in found.groups())
-        local = datetime(year, month, day, hour, minute, tzinfo=tz)
-    except ValueError as exc:
-        raise TextInvalid(f"{raw.strip()!r} is not a real date and time") from exc
-    return local.astimezone(UTC)
 
 
 def _given(value: T) -> T | None:
     return None if value is ABSENT else value
-
-
-def format_local(moment: datetime, tz: ZoneInfo) -> str:
-    """An instant as local ``2026-12-01 09:00``."""
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 async def import_slot_table(session: AsyncSession, table: Table, tz: ZoneInfo) -> ImportReport:

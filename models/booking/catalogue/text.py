@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from models.core.csvfile import TextInvalid, normalise
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLOSED_WORDS = frozenset({"休息", "关闭", "不开放", "闭馆", "closed", "close", "none", "-"})
-TRUE_WORDS = frozenset({"yes", "y", "true", "1", "是", "对"})
-FALSE_WORDS = frozenset({"no", "n", "false", "0", "否", "不"})
 MAX_BLACKOUT_DAYS = 366
 Period = tuple[time, time]
 _PERIOD = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-~至到]\s*(\d{1,2})(?::(\d{2}))?$")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-
-
-class TextInvalid(ValueError):
-    """A text field does not follow its format; the message says what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -37,40 +32,6 @@ class BlackoutText:
     last_day: date
     reason_zh: str
     reason_en: str
-
-
-def normalise(text: str) -> str:
-    """Full-width digits and punctuation to ASCII, dashes unified, outer spaces trimmed."""
-    text = unicodedata.normalize("NFKC", text)
-    for dash in ("–", "—", "－", "〜", "～"):
-        text = text.replace(dash, "-")
-    return text.strip()
-
-
-def parse_int(text: str, low: int, high: int) -> int:
-    """A whole number within [low, high]."""
-    value = normalise(text)
-    if not re.fullmatch(r"\d{1,9}", value):
-        raise TextInvalid(f"a whole number from {low} to {high} is needed")
-    number = int(value)
-    if not low <= number <= high:
-        raise TextInvalid(f"{number} is not between {low} and {high}")
-    return number
-
-
-def parse_bool(text: str) -> bool:
-    """yes/no (also true/false, 1/0, 是/否)."""
-    value = normalise(text).casefold()
-    if value in TRUE_WORDS:
-        return True
-    if value in FALSE_WORDS:
-        return False
-    raise TextInvalid("yes or no is needed")
-
-
-def format_bool(value: bool) -> str:
-    """``yes`` or ``no``."""
-    return "yes" if value else "no"
 
 
 def _clock(hour: str, minute: str | None) -> time:

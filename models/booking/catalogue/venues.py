@@ -26,24 +26,11 @@ from models.booking.calendar import (
     hours_of,
     set_hours,
 )
-from models.booking.catalogue.csvfile import (
-    ABSENT,
-    CatalogueRejected,
-    CsvError,
-    ImportReport,
-    RowCells,
-    Table,
-    check_header,
-    read_table,
-    write_table,
-)
 from models.booking.catalogue.slots import SLOT_REQUIRED, export_slots, import_slot_table
 from models.booking.catalogue.text import (
     BlackoutText,
     Period,
-    TextInvalid,
     format_blackout,
-    format_bool,
     format_week,
     parse_blackouts,
     parse_week,
@@ -52,6 +39,19 @@ from models.booking.slots import generate_slots
 from models.booking.staff import row_id
 from models.booking.venue_rules import MAX_PLACES, apply_capacity
 from models.core.audit import record_audit
+from models.core.csvfile import (
+    ABSENT,
+    CatalogueRejected,
+    CsvError,
+    ImportReport,
+    RowCells,
+    Table,
+    TextInvalid,
+    check_header,
+    format_bool,
+    read_table,
+    write_table,
+)
 from models.core.places import ServiceCentre, Venue, VenueKind
 
 __all__ = ["CatalogueRejected", "export_catalogue", "export_slots", "import_catalogue"]

@@ -1,17 +1,79 @@
-"""CSV plumbing for catalogue import/export: reading with file line numbers, cell checks that
-collect every problem as ``line N: column X: what is wrong``, and writing."""
+"""CSV plumbing shared by the operators' files (venues, slots, events; docs/catalogue-csv.md):
+reading with file line numbers, cell checks that collect every problem as ``line N: column X:
+what is wrong``, the plain cell formats (numbers, yes/no, local times), and writing."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
-
-from models.booking.catalogue.text import TextInvalid, normalise, parse_bool, parse_int
+from zoneinfo import ZoneInfo
 
 T = TypeVar("T")
+TRUE_WORDS = frozenset({"yes", "y", "true", "1", "是", "对"})
+FALSE_WORDS = frozenset({"no", "n", "false", "0", "否", "不"})
+_WHEN = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})$")
+
+
+class TextInvalid(ValueError):
+    """A text field does not follow its format; the message says what is wrong."""
+
+
+def normalise(text: str) -> str:
+    """Full-width digits and punctuation to ASCII, dashes unified, outer spaces trimmed."""
+    text = unicodedata.normalize("NFKC", text)
+    for dash in ("–", "—", "－", "〜", "～"):
+        text = text.replace(dash, "-")
+    return text.strip()
+
+
+def parse_int(text: str, low: int, high: int) -> int:
+    """A whole number within [low, high]."""
+    value = normalise(text)
+    if not re.fullmatch(r"\d{1,9}", value):
+        raise TextInvalid(f"a whole number from {low} to {high} is needed")
+    number = int(value)
+    if not low <= number <= high:
+        raise TextInvalid(f"{number} is not between {low} and {high}")
+    return number
+
+
+def parse_bool(text: str) -> bool:
+    """yes/no (also true/false, 1/0, 是/否)."""
+    value = normalise(text).casefold()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise TextInvalid("yes or no is needed")
+
+
+def format_bool(value: bool) -> str:
+    """``yes`` or ``no``."""
+    return "yes" if value else "no"
+
+
+def parse_local(raw: str, tz: ZoneInfo) -> datetime:
+    """``2026-12-01 09:00`` in the towns' zone, as an aware UTC instant."""
+    found = _WHEN.match(normalise(raw))
+    if not found:
+        raise TextInvalid(f"{raw.strip()!r} is not a local time like 2026-12-01 09:00")
+    try:
+        year, month, day, hour, minute = (int(part) for part in found.groups())
+        local = datetime(year, month, day, hour, minute, tzinfo=tz)
+    except ValueError as exc:
+        raise TextInvalid(f"{raw.strip()!r} is not a real date and time") from exc
+    return local.astimezone(UTC)
+
+
+def format_local(moment: datetime, tz: ZoneInfo) -> str:
+    """An instant as local ``2026-12-01 09:00``."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 class _Absent:
