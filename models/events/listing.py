@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
@@ -74,7 +74,7 @@ async def upcoming_events(
     elif listing is Listing.MY_TOWN:
         query = query.where(hosted_by(person.town_id))
     elif listing is Listing.OTHER_TOWN:
-        query = query.where(~hosted_by(person.town_id))
+        query = query.where(not_hosted_by(person.town_id))
     if topic is not None:
         query = query.where(col(Event.topic) == topic)
     query = query.where(
@@ -97,6 +97,15 @@ async def upcoming_events(
 def hosted_by(town_id: int | None) -> ColumnElement[bool]:
     """Events hosted or co-hosted by the town."""
     return or_(col(Event.host_town_id) == town_id, col(Event.cohost_town_id) == town_id)
+
+
+def not_hosted_by(town_id: int | None) -> ColumnElement[bool]:
+    """Events neither hosted nor co-hosted by the town (a missing co-host is not the town: the
+    negation of ``hosted_by`` would be NULL there, and leave such events out)."""
+    return and_(
+        col(Event.host_town_id) != town_id,
+        or_(col(Event.cohost_town_id).is_(None), col(Event.cohost_town_id) != town_id),
+    )
 
 
 async def topics(session: AsyncSession, now: datetime | None = None) -> list[str]:
