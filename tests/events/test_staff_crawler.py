@@ -1,0 +1,130 @@
+"""A crawler over the staff screens of joint events: from ``/eventadmin`` (the list, cards,
+the cancel question, the details to change, copy, a new event's first question) and from
+``/checkin`` (today's events, roster pages, walk-ins, the ride list, the CSV files), every
+inline button of every screen reached is tapped from a fresh start. Every screen ends in ⬅️
+and 🏠, and a sticker on any of them is answered politely with nothing changed.
+
+Taps that change something (publish, announce, cancel, a tick, a walk-in) are not followed by
+the crawl but tried once each at the end, on screens checked the same way.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.context import Services
+from models.core.authz import Role
+from models.core.outbox import OutboxMessage
+from models.events import Event, EventStatus, Registration, WalkIn
+from tests.booking.booking_staff_support import staff
+from tests.events.events_support import make_event
+from tests.events.staff_support import event_today, inline_data, inline_labels, last, sign_up
+from tests.harness import BotHarness, Message, SimUser
+
+ADMIN_TG = 9641
+CHANGES = ("evm:pub:", "evm:ann:", "evm:xx:", "evd:r:", "evd:wp:")
+LEAVES = ("evm:home", "evd:home")
+OTHERS = ("ci:",)  # booking's own /checkin screens (its crawler covers them)
+
+
+async def snapshot(services: Services) -> tuple[object, ...]:
+    """What a stray sticker must not change: events, registrations, walk-ins, the outbox."""
+    async with services.sessions() as session:
+
+        async def one(query):  # type: ignore[no-untyped-def]
+            return (await session.execute(query)).all()
+
+        return (
+            await one(select(Event.id, Event.status, Event.taken, Event.capacity, Event.starts_at)),
+            await one(select(Registration.id, Registration.status, Registration.party_size)),
+            await one(select(func.count()).select_from(WalkIn)),
+            await one(select(func.count()).select_from(OutboxMessage)),
+        )
+
+
+class Crawl:
+    """One staff member's crawl: screens seen, checked, and the taps found on them."""
+
+    def __init__(self, harness: BotHarness, services: Services, user: SimUser) -> None:
+        self.harness, self.services, self.user = harness, services, user
+        self.t = services.i18n.translator("zh_CN")
+        self.seen: set[str] = set()
+
+    def screen(self) -> Message:
+        """The bot's latest message as it reads now."""
+        return last(self.user)
+
+    async def check(self, data: str) -> list[str]:
+        """⬅️ and 🏠 on the screen a tap led to; a sticker answered, nothing changed."""
+        t, shown = self.t, self.screen()
+        labels = inline_labels(shown) or self.user.buttons()
+        assert t("nav.back") in labels and t("nav.home") in labels, (data, shown.get("text"))
+        before = await snapshot(self.services)
+        replies = await self.user.sticker()
+        assert len(replies) == 1 and (replies[0].get("text") or "").strip(), (data, replies)
+        assert await snapshot(self.services) == before, data
+        return inline_data(shown)
+
+    async def visit(self, start: str, data: str) -> list[str]:
+        """From a fresh ``start`` command, tap ``data`` and check the screen it shows."""
+        await self.user.send(start)
+        replies = await self.user.forge_tap(data)
+        answers = self.user.state.callback_answers(self.user.id)
+        assert replies or answers, f"no answer to {data}"
+        return await self.check(data)
+
+    async def crawl(self, start: str, first: list[str]) -> None:
+        """Every screen reachable from ``start`` through taps that change nothing."""
+        todo = list(first)
+        while todo:
+            data = todo.pop()
+            if data in self.seen or data.startswith((*CHANGES, *LEAVES, *OTHERS)):
+                continue
+            self.seen.add(data)
+            found = await self.visit(start, data)
+            todo += [d for d in found if d not in self.seen]
+
+
+async def test_no_dead_ends_in_the_staff_screens(harness: BotHarness, services: Services) -> None:
+    await staff(services, ADMIN_TG, Role.ADMIN, "D", name="管理员老张")
+    today = await event_today(services, capacity=20)
+    for n in range(4):  # 8 people: two roster pages
+        await sign_up(services, today, 79_500 + 10 * n, ride=True)
+    later = await make_event(services.sessions, code="later")
+    draft = await make_event(services.sessions, code="draft")
+    async with services.sessions() as session, session.begin():
+        row = await session.get(Event, draft)
+        assert row is not None
+        row.status = EventStatus.DRAFT.value
+    user = harness.user(ADMIN_TG, language_code="zh-hans")
+    crawl = Crawl(harness, services, user)
+    t = crawl.t
+
+    await user.send("/eventadmin")
+    await crawl.crawl("/eventadmin", await crawl.check("/eventadmin"))
+    for e in (today, later, draft):
+        expected = {f"evm:{a}:{e}" for a in ("e", "ed", "x", "cp")} | {f"evm:f:{e}:when"}
+        assert expected <= crawl.seen, expected - crawl.seen
+    assert "evm:new" in crawl.seen
+
+    await user.send("/checkin")
+    await crawl.crawl(
+        "/checkin", [d for d in await crawl.check("/checkin") if d.startswith("evd:")]
+    )
+    expected = {f"evd:e:{today}:{page}" for page in (0, 1)}
+    expected |= {f"evd:w:{today}", f"evd:ride:{today}", f"evd:csv:{today}:0"}
+    assert expected <= crawl.seen, expected - crawl.seen
+
+    # The taps that change something, once each, on screens checked the same way.
+    for start, data in (
+        ("/eventadmin", f"evm:pub:{draft}"),
+        ("/eventadmin", f"evm:ann:{later}"),
+        ("/eventadmin", f"evm:xx:{later}"),
+        ("/checkin", f"evd:wp:{today}:0:1"),
+    ):
+        await crawl.visit(start, data)
+    assert (await snapshot(services))[0] != ()
+    for leave in LEAVES:  # 🏠 leaves to the main menu
+        await user.send("/eventadmin")
+        await user.forge_tap(leave)
+        assert user.buttons()[0] == "1. " + t("menu.book"), leave
