@@ -11,6 +11,7 @@ the crawl but tried once each at the end, on screens checked the same way.
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from bot.context import Services
 from models.core.authz import Role
@@ -30,15 +31,19 @@ OTHERS = ("ci:",)  # booking's own /checkin screens (its crawler covers them)
 async def snapshot(services: Services) -> tuple[object, ...]:
     """What a stray sticker must not change: events, registrations, walk-ins, the outbox."""
     async with services.sessions() as session:
-
-        async def one(query):  # type: ignore[no-untyped-def]
-            return (await session.execute(query)).all()
-
+        events = await session.execute(
+            select(col(Event.id), col(Event.status), col(Event.taken), col(Event.starts_at))
+        )
+        registrations = await session.execute(
+            select(col(Registration.id), col(Registration.status), col(Registration.party_size))
+        )
+        walk_ins = await session.execute(select(func.count()).select_from(WalkIn))
+        outbox = await session.execute(select(func.count()).select_from(OutboxMessage))
         return (
-            await one(select(Event.id, Event.status, Event.taken, Event.capacity, Event.starts_at)),
-            await one(select(Registration.id, Registration.status, Registration.party_size)),
-            await one(select(func.count()).select_from(WalkIn)),
-            await one(select(func.count()).select_from(OutboxMessage)),
+            sorted(events.all()),
+            sorted(registrations.all()),
+            walk_ins.scalar_one(),
+            outbox.scalar_one(),
         )
 
 
