@@ -22,6 +22,7 @@ from handlers.events.staff.screens import (
     fields_screen,
     list_screen,
 )
+from handlers.events.staff.shares import SCREENS, shares_screen
 from handlers.kit import (
     END,
     Tap,
@@ -116,6 +117,8 @@ async def _screen(context: TongxinContext, tap: Tap) -> Inline | None:
             done = await _announce(context, e)
             card = await run(context, event_card, event_id=e, scopes=scopes)
             return card_screen(context, card, done)
+        case action if action in SCREENS:
+            return await shares_screen(context, tap)
     return None
 
 
