@@ -47,11 +47,12 @@ async def _for(services: Services, event_id: int, kind: str) -> None:
         community = (
             await session.execute(select(Community).where(col(Community.code) == "d-hongmei"))
         ).scalar_one()
-        values = {
+        audiences: dict[str, dict[str, object]] = {
             "all": {},
             "town": {"audience_town_id": ids["Q"]},
             "community": {"audience_community_id": community.id},
-        }[kind]
+        }
+        values = audiences[kind]
         if values:
             await session.execute(update(Event).where(col(Event.id) == event_id).values(**values))
 
