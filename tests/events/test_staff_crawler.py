@@ -1,10 +1,12 @@
 """A crawler over the staff screens of joint events: from ``/eventadmin`` (the list, cards,
-the cancel question, the details to change, copy, a new event's first question) and from
+the cancel question, the details to change, copy, a new event's first question, each town's
+quota and the question's answers) and from
 ``/checkin`` (today's events, roster pages, walk-ins, the ride list, the CSV files), every
 inline button of every screen reached is tapped from a fresh start. Every screen ends in ⬅️
 and 🏠, and a sticker on any of them is answered politely with nothing changed.
 
-Taps that change something (publish, announce, cancel, a tick, a walk-in) are not followed by
+Taps that change something (publish, announce, cancel, a tick, a walk-in, no limit for a town,
+removing an answer) are not followed by
 the crawl but tried once each at the end, on screens checked the same way.
 """
 
@@ -18,14 +20,23 @@ from models.core.authz import Role
 from models.core.outbox import OutboxMessage
 from models.events import Event, EventStatus, Registration, WalkIn
 from tests.booking.booking_staff_support import staff
-from tests.events.events_support import make_event
-from tests.events.staff_support import event_today, inline_data, inline_labels, last, sign_up
+from tests.events.events_support import make_event, towns
+from tests.events.staff_support import (
+    event_today,
+    inline_data,
+    inline_labels,
+    last,
+    names_of_towns,
+    options,
+    sign_up,
+)
 from tests.harness import BotHarness, Message, SimUser
 
 ADMIN_TG = 9641
-CHANGES = ("evm:pub:", "evm:ann:", "evm:xx:", "evd:r:", "evd:wp:")
+CHANGES = ("evm:pub:", "evm:ann:", "evm:xx:", "evm:qn:", "evm:oxx:", "evd:r:", "evd:wp:")
 LEAVES = ("evm:home", "evd:home")
 OTHERS = ("ci:",)  # booking's own /checkin screens (its crawler covers them)
+SAME_AS_START = {"/eventadmin": "evm:list:0"}  # a tap that shows the screen already shown
 
 
 async def snapshot(services: Services) -> tuple[object, ...]:
@@ -73,9 +84,13 @@ class Crawl:
     async def visit(self, start: str, data: str) -> list[str]:
         """From a fresh ``start`` command, tap ``data`` and check the screen it shows."""
         await self.user.send(start)
+        shown, answered = self.screen(), len(self.user.state.callback_answers(self.user.id))
+        before = (shown.get("text"), shown.get("reply_markup"))
         replies = await self.user.forge_tap(data)
-        answers = self.user.state.callback_answers(self.user.id)
-        assert replies or answers, f"no answer to {data}"
+        after = (self.screen().get("text"), self.screen().get("reply_markup"))
+        alerts = [a for a in self.user.state.callback_answers(self.user.id)[answered:] if a["text"]]
+        same = data == SAME_AS_START.get(start)
+        assert replies or alerts or after != before or same, f"no answer to {data}"
         return await self.check(data)
 
     async def crawl(self, start: str, first: list[str]) -> None:
@@ -101,6 +116,8 @@ async def test_no_dead_ends_in_the_staff_screens(harness: BotHarness, services: 
         row = await session.get(Event, draft)
         assert row is not None
         row.status = EventStatus.DRAFT.value
+    ride_stop = (await options(services, today))[0].id
+    d_town = (await towns(services.sessions))["D"]
     user = harness.user(ADMIN_TG, language_code="zh-hans")
     crawl = Crawl(harness, services, user)
     t = crawl.t
@@ -111,6 +128,12 @@ async def test_no_dead_ends_in_the_staff_screens(harness: BotHarness, services: 
         expected = {f"evm:{a}:{e}" for a in ("e", "ed", "x", "cp")} | {f"evm:f:{e}:when"}
         assert expected <= crawl.seen, expected - crawl.seen
     assert "evm:new" in crawl.seen
+    shares = {f"evm:{a}:{today}" for a in ("q", "o", "oa")}
+    assert shares <= crawl.seen, shares - crawl.seen
+    assert {d.rsplit(":", 1)[0] for d in crawl.seen if d.startswith("evm:o")} >= {
+        f"evm:{a}:{today}" for a in ("oe", "or", "ox")
+    }
+    assert any(d.startswith(f"evm:qt:{today}:") for d in crawl.seen)
 
     await user.send("/checkin")
     await crawl.crawl(
@@ -126,6 +149,8 @@ async def test_no_dead_ends_in_the_staff_screens(harness: BotHarness, services: 
         ("/eventadmin", f"evm:ann:{later}"),
         ("/eventadmin", f"evm:xx:{later}"),
         ("/checkin", f"evd:wp:{today}:0:1"),
+        ("/eventadmin", f"evm:oxx:{today}:{ride_stop}"),  # chosen: kept, said why
+        ("/eventadmin", f"evm:qn:{today}:{d_town}"),
     ):
         await crawl.visit(start, data)
     assert (await snapshot(services))[0] != ()
@@ -133,3 +158,27 @@ async def test_no_dead_ends_in_the_staff_screens(harness: BotHarness, services: 
         await user.send("/eventadmin")
         await user.forge_tap(leave)
         assert user.buttons()[0] == "1. " + t("menu.book"), leave
+
+
+async def test_a_question_left_open_does_not_swallow_another_screens_tap(
+    harness: BotHarness, services: Services
+) -> None:
+    t = services.i18n.translator("zh_CN")
+    await staff(services, ADMIN_TG, Role.ADMIN, "D", name="管理员老张")
+    event_id = await make_event(services.sessions, ride=True)
+    d_town = (await towns(services.sessions))["D"]
+    town, free = (await names_of_towns(services, "zh_CN"))[d_town], t("events_staff.opt.no_limit")
+    user = harness.user(ADMIN_TG, language_code="zh-hans")
+    await user.send("/eventadmin")
+    for data, asked in (
+        (f"evm:f:{event_id}:capacity", t("events_staff.edit.ask.capacity")),
+        (f"evm:qt:{event_id}:{d_town}", t("events_staff.quota.ask", town=town, now=free, taken=0)),
+        (f"evm:f:{event_id}:party", t("events_staff.edit.ask.party")),
+        (f"evm:oa:{event_id}", t("events_staff.option.ask_new")),
+        ("evm:new", t("events_staff.ask.langs")),
+        (f"evm:cp:{event_id}", t("events_staff.edit.ask.copy")),
+    ):  # each tapped while the question before it still waits for its answer
+        await user.forge_tap(data)  # an older screen's button
+        assert user.last_text().startswith(asked), (data, user.last_text())
+    await user.send("明天 10:00")  # the copy's answer reaches the copy
+    assert user.last_text().startswith(t("events_staff.copied"))

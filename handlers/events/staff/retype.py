@@ -18,7 +18,7 @@ from telegram.ext import ConversationHandler
 from bot.context import TongxinContext
 from handlers.events.staff.codes import MANAGE
 from handlers.events.staff.edit import invalid_text
-from handlers.events.staff.manage import on_manage_tap
+from handlers.events.staff.manage import hand_on, on_manage_tap
 from handlers.events.staff.screens import HOME, Inline, button
 from handlers.events.staff.shares import offered_line, one_option, options_screen, quotas_screen
 from handlers.events.staff.words import find_number, read_options
@@ -194,6 +194,8 @@ async def back_to_screen(update: Update, context: TongxinContext) -> object:
 
 def retype_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """The typed answers of ``evm:qt``, ``evm:oa`` and ``evm:or``."""
+    for action in ACTIONS:
+        hand_on(action, on_question_tap, "events_shares")
     return conversation(
         "events_shares",
         entry_points=[tap_handler(MANAGE, on_question_tap, actions=ACTIONS)],
