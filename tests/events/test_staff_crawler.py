@@ -12,6 +12,7 @@ the crawl but tried once each at the end, on screens checked the same way.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -19,7 +20,7 @@ from bot.context import Services
 from models.core.authz import Role
 from models.core.outbox import OutboxMessage
 from models.events import Event, EventStatus, Registration, WalkIn
-from tests.booking.booking_staff_support import staff
+from tests.booking.booking_staff_support import LANGS, staff
 from tests.events.events_support import make_event, towns
 from tests.events.staff_support import (
     event_today,
@@ -61,9 +62,9 @@ async def snapshot(services: Services) -> tuple[object, ...]:
 class Crawl:
     """One staff member's crawl: screens seen, checked, and the taps found on them."""
 
-    def __init__(self, harness: BotHarness, services: Services, user: SimUser) -> None:
+    def __init__(self, harness: BotHarness, services: Services, user: SimUser, lang: str) -> None:
         self.harness, self.services, self.user = harness, services, user
-        self.t = services.i18n.translator("zh_CN")
+        self.t = services.i18n.translator(lang)
         self.seen: set[str] = set()
 
     def screen(self) -> Message:
@@ -105,8 +106,11 @@ class Crawl:
             todo += [d for d in found if d not in self.seen]
 
 
-async def test_no_dead_ends_in_the_staff_screens(harness: BotHarness, services: Services) -> None:
-    await staff(services, ADMIN_TG, Role.ADMIN, "D", name="管理员老张")
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+async def test_no_dead_ends_in_the_staff_screens(
+    harness: BotHarness, services: Services, lang: str
+) -> None:
+    await staff(services, ADMIN_TG, Role.ADMIN, "D", name="管理员老张", language=lang)
     today = await event_today(services, capacity=20)
     for n in range(4):  # 8 people: two roster pages
         await sign_up(services, today, 79_500 + 10 * n, ride=True)
@@ -118,8 +122,8 @@ async def test_no_dead_ends_in_the_staff_screens(harness: BotHarness, services: 
         row.status = EventStatus.DRAFT.value
     ride_stop = (await options(services, today))[0].id
     d_town = (await towns(services.sessions))["D"]
-    user = harness.user(ADMIN_TG, language_code="zh-hans")
-    crawl = Crawl(harness, services, user)
+    user = harness.user(ADMIN_TG, language_code=LANGS[lang])
+    crawl = Crawl(harness, services, user, lang)
     t = crawl.t
 
     await user.send("/eventadmin")
