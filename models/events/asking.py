@@ -1,25 +1,21 @@
 """A proxy registers a resident who has not given standing consent: the resident is asked once.
 
-Booking's proxy rules (``models.booking``): with the resident's standing consent the proxy's
-registration goes through at once; without it the request is kept as an ``event_proxy_request``
-(``asked``) and the resident gets one urgent question in their language, 1 yes this time /
-2 yes, and from now on / 3 no (``models.booking.consent_question``, the question booking and
-disputes ask). Yes registers them as ``register(…, resident_agreed=True)`` would (confirmed, or
-in the waiting line, by the usual rules); "from now on" also records the standing consent; no
-keeps nothing. The proxy is told the outcome once. Unanswered, the request lapses at
-``expires_at`` (``lapse_requests``, every minute in ``jobs.events``); the proxy may withdraw it
-before the answer (the question is then never sent, or followed by the news).
+With standing consent the proxy's registration goes through at once (booking's rules). Without
+it the request is kept (``event_proxy_request``, ``asked``) and the resident gets one urgent
+question in their language, 1 yes this time / 2 yes, and from now on / 3 no (the question
+booking and disputes ask: ``models.booking.consent_question``). Yes registers them as
+``register(…, resident_agreed=True)`` (confirmed, or in the waiting line, by the usual rules);
+"from now on" also records the standing consent; no keeps nothing. The proxy is told once.
+Unanswered, it lapses at ``expires_at`` (``lapse_requests``, in ``jobs.events``); the proxy may
+withdraw it before the answer.
 
-**A request holds no places.** Booking holds a slot while it asks (a slot is one family's
-hour), but an event's places are shared with a waiting line in arrival order: places held for
-someone who may never answer would be kept from people who are ready to come, and the line
-would wait on one unanswered phone. So the places are taken when the resident says yes, as if
-they had signed up then (full by then: they join the end of the line). Nothing of capacity or
-quotas changes while a request waits, so their invariants cannot be broken by one.
+**A request holds no places.** An event's places are shared with a waiting line in arrival
+order: places held for someone who may never answer would be kept from people ready to come.
+So they are taken at the yes, as if the resident signed up then (full: the end of the line),
+and capacity and quotas never change while a request waits.
 
-**It lapses** after ``ASK_WINDOW`` (a day: an older resident may look at their phone once a
-day, and a request costs nobody a place), or when sign-up closes (the deadline, else the start)
-if that comes first: a yes after that could not register anyone.
+**It lapses** a day on (``ASK_WINDOW``: an older resident may look at their phone once a day,
+and a waiting request costs nobody a place), or when sign-up closes if that is sooner.
 """
 
 from __future__ import annotations
