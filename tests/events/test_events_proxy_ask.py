@@ -278,3 +278,31 @@ async def test_a_forged_answer_is_refused(harness: BotHarness, services: Service
     [request] = await _requests(services)
     assert request.status == "asked"
     assert await registrations(services) == [] and await _consents(services) == 0
+
+
+@pytest.mark.parametrize(
+    ("rlang", "how", "status", "lasting"),
+    [
+        ("zh_CN", "以后都可以", "agreed", True),  # the words typed
+        ("zh_CN", "好的", "agreed", False),
+        ("en", "tap:events.proxy.no", "declined", False),  # the button tapped
+        ("en", "tap:events.proxy.yes_once", "agreed", False),
+    ],
+)
+async def test_words_and_taps_answer_too(
+    harness: BotHarness, services: Services, rlang: str, how: str, status: str, lasting: bool
+) -> None:
+    who, proxy = await _people(harness, services, rlang, "zh_CN")
+    await event(services)
+    await _ask(proxy, services, "zh_CN")
+    await harness.drain_outbox()
+
+    if how.startswith("tap:"):
+        await who.choose(tr(services, rlang)(how[4:]))
+    else:
+        await who.send(how)
+
+    [request] = await _requests(services)
+    assert request.status == status
+    assert (await _consents(services) == 1) is lasting
+    assert len(await registrations(services)) == (status == "agreed")
