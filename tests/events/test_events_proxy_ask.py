@@ -26,7 +26,15 @@ from models.events import (
     answer_proxy_request,
     withdraw_request,
 )
-from tests.events.resident_support import NAME, event, registrations, resident, texts, tr
+from tests.events.resident_support import (
+    NAME,
+    event,
+    register_tg,
+    registrations,
+    resident,
+    texts,
+    tr,
+)
 from tests.harness import BotHarness, SimUser
 
 PHONE = "13955558888"
@@ -306,3 +314,48 @@ async def test_words_and_taps_answer_too(
     assert request.status == status
     assert (await _consents(services) == 1) is lasting
     assert len(await registrations(services)) == (status == "agreed")
+
+
+async def test_keeping_a_request_and_nonsense_change_nothing(
+    harness: BotHarness, services: Services
+) -> None:
+    _who, proxy = await _people(harness, services, "zh_CN", "zh_CN")
+    await event(services)
+    await _ask(proxy, services, "zh_CN")
+    t = tr(services, "zh_CN")
+    await proxy.send("/myevents")
+    await proxy.choose("王*姨")
+    shown = proxy.last_text()
+
+    replies = await proxy.sticker()  # not an answer: asked again, nothing changes
+
+    assert texts(replies)[0].startswith(t("events_resident.not_understood"))
+    assert shown in texts(replies)[0]
+    assert any("⬅️" in b for b in proxy.buttons()) and any("🏠" in b for b in proxy.buttons())
+    assert proxy.buttons()[0].startswith("1. " + t("events_resident.asked.keep"))
+    replies = await proxy.choose(t("events_resident.asked.keep"))
+    assert texts(replies)[0].startswith(t("events_resident.asked.kept"))
+    [request] = await _requests(services)
+    assert request.status == "asked"
+
+
+async def test_a_yes_to_a_full_event_joins_the_line(
+    harness: BotHarness, services: Services
+) -> None:
+    who, proxy = await _people(harness, services, "zh_CN", "en")
+    await resident(harness, services, STRANGER, "zh_CN", name="李叔")
+    event_id = await event(services, capacity=1)
+    await _ask(proxy, services, "en")
+    await register_tg(services, STRANGER, event_id)  # the last place goes meanwhile
+    await harness.drain_outbox()
+
+    await who.send("1")
+
+    mine = [r for r in await registrations(services) if r.booked_by_id is not None]
+    assert [r.status for r in mine] == ["waitlisted"]
+    assert await _taken(services, event_id) == 1
+    told = await _told(harness, PROXY)
+    pt = tr(services, "en")
+    line = start(pt, "events.proxy.told.waitlisted", name="王*姨", position=CUT, event="", when="")
+    assert len(told) == 1 and told[0].startswith(line)
+    assert told[0].startswith(line + "1 ")
