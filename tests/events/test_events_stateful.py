@@ -128,9 +128,17 @@ class EventMachine(RuleBasedStateMachine):
 
             self.run(self._act(self.people[who], work))
 
-    @rule(who=st.integers(0, 7), by=st.integers(0, 7), party=st.integers(1, 2))
-    def proxy_asks(self, who: int, by: int, party: int) -> None:
-        """A proxy without standing consent: the resident is asked, no place is held."""
+    @rule(
+        who=st.integers(0, 7),
+        by=st.integers(0, 7),
+        party=st.integers(1, 2),
+        then=st.sampled_from([None, "ok", "always", "no", "withdraw"]),
+        pick=st.integers(0, 7),
+    )
+    def proxy_asks(self, who: int, by: int, party: int, then: str | None, pick: int) -> None:
+        """A proxy without standing consent: the resident is asked, no place is held; then
+        (often at once, so the answers are explored) a waiting request is answered or
+        withdrawn, or left waiting."""
 
         async def work(session: Any, p: Any) -> None:
             await register_or_ask(
@@ -139,36 +147,40 @@ class EventMachine(RuleBasedStateMachine):
             )  # fmt: skip
 
         self.run(self._act(self.people[by], work))
+        if then == "withdraw":
+            self.proxy_withdraws(pick)
+        elif then is not None:
+            self.resident_answers(pick, then)
 
-    async def _asked(self, person_id: int, by_proxy: bool = False) -> ProxyRequest | None:
-        column = ProxyRequest.proxy_id if by_proxy else ProxyRequest.person_id
+    async def _open_request(self, pick: int) -> ProxyRequest | None:
+        """One of the requests still waiting for an answer (``pick`` modulo how many)."""
         async with self.sessions() as session:
             query = select(ProxyRequest).where(
                 col(ProxyRequest.event_id) == self.event_id,
-                col(column) == person_id,
                 col(ProxyRequest.status) == RequestStatus.ASKED.value,
             )
-            return (await session.execute(query)).scalars().first()
+            waiting = list((await session.execute(query.order_by(col(ProxyRequest.id)))).scalars())
+        return waiting[pick % len(waiting)] if waiting else None
 
-    @rule(who=st.integers(0, 7), answer=st.sampled_from(["ok", "always", "no"]))
-    def resident_answers(self, who: int, answer: str) -> None:
-        asked = self.run(self._asked(self.people[who]))
+    @rule(pick=st.integers(0, 7), answer=st.sampled_from(["ok", "always", "no"]))
+    def resident_answers(self, pick: int, answer: str) -> None:
+        asked = self.run(self._open_request(pick))
         if asked is not None:
 
             async def work(session: Any, p: Any) -> None:
                 await answer_proxy_request(session, person=p, request_id=asked.id, answer=answer)
 
-            self.run(self._act(self.people[who], work))
+            self.run(self._act(asked.person_id, work))
 
-    @rule(by=st.integers(0, 7))
-    def proxy_withdraws(self, by: int) -> None:
-        asked = self.run(self._asked(self.people[by], by_proxy=True))
+    @rule(pick=st.integers(0, 7))
+    def proxy_withdraws(self, pick: int) -> None:
+        asked = self.run(self._open_request(pick))
         if asked is not None:
 
             async def work(session: Any, p: Any) -> None:
                 await withdraw_request(session, request_id=asked.id, person=p)
 
-            self.run(self._act(self.people[by], work))
+            self.run(self._act(asked.proxy_id, work))
 
     @rule()
     def requests_lapse(self) -> None:
