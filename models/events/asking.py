@@ -198,6 +198,8 @@ async def answer_proxy_request(
         raise NotYourRegistration()
     if request.status != RequestStatus.ASKED.value:
         raise _not_open(request)
+    if request.expires_at <= now:  # past its time; the minute job lapses it and tells the proxy
+        raise RequestLapsed()
     event = await get_or_raise(session, Event, request.event_id, EventNotFound)
     refused: DomainError | None = None
     if answer != "no":

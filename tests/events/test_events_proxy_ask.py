@@ -359,3 +359,26 @@ async def test_a_yes_to_a_full_event_joins_the_line(
     line = start(pt, "events.proxy.told.waitlisted", name="王*姨", position=CUT, event="", when="")
     assert len(told) == 1 and told[0].startswith(line)
     assert told[0].startswith(line + "1 ")
+
+
+async def test_a_yes_to_a_cancelled_event_registers_nobody(
+    harness: BotHarness, services: Services
+) -> None:
+    who, proxy = await _people(harness, services, "en", "zh_CN")
+    event_id = await event(services)
+    await _ask(proxy, services, "zh_CN")
+    await harness.drain_outbox()
+    async with services.sessions() as session, session.begin():
+        found = await session.get(Event, event_id)
+        assert found is not None
+        found.status = "cancelled"
+
+    replies = await who.send("2")
+
+    assert texts(replies)[0] == tr(services, "en")("events.error.closed")
+    [request] = await _requests(services)
+    assert request.status == "closed" and await registrations(services) == []
+    assert await _consents(services) == 1  # "from now on" stands on its own
+    told = await _told(harness, PROXY)
+    closed = start(tr(services, "zh_CN"), "events.proxy.told.closed", name=CUT, event="", when="")
+    assert len(told) == 1 and told[0].startswith(closed)
