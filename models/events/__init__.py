@@ -29,6 +29,15 @@ from models.events.answers import (
     register_and_view,
     registration_view,
 )
+from models.events.asking import (
+    ASK_WINDOW,
+    Asked,
+    RequestAnswered,
+    answer_proxy_request,
+    lapse_requests,
+    register_or_ask,
+    withdraw_request,
+)
 from models.events.at_door import (
     ROSTER_COLUMNS,
     CheckedIn,
@@ -102,6 +111,7 @@ from models.events.notices import (
     describe_event,
 )
 from models.events.places import places_left, quotas_of
+from models.events.proxy_notices import PROXY_QUESTION
 from models.events.registering import (
     Registered,
     active_registration,
@@ -110,6 +120,7 @@ from models.events.registering import (
     owned_registration,
     register,
 )
+from models.events.requests import RequestView, asked_requests, request_view
 from models.events.rules import (
     AlreadyCheckedIn,
     AnswerNeeded,
@@ -127,6 +138,7 @@ from models.events.rules import (
     QuotaBelowTaken,
     RegistrationClosed,
     RegistrationGone,
+    RequestLapsed,
 )
 from models.events.staffing import (
     Choices,
@@ -144,9 +156,11 @@ from models.events.tables import (
     EventQuota,
     EventRating,
     EventStatus,
+    ProxyRequest,
     QuestionKind,
     Registration,
     RegStatus,
+    RequestStatus,
     WalkIn,
 )
 from models.events.waitlist import (
@@ -161,6 +175,7 @@ from models.events.waitlist import (
 
 __all__ = [
     "ACTIVE",
+    "ASK_WINDOW",
     "CHECKIN_LINK",
     "HOLDING",
     "MOST_OPTIONS",
@@ -168,12 +183,14 @@ __all__ = [
     "OFFER_QUESTION",
     "OFFER_WINDOW",
     "PER_PAGE",
+    "PROXY_QUESTION",
     "RATING_QUESTION",
     "REGISTRATION_COLUMNS",
     "REMINDER_QUESTION",
     "ROSTER_COLUMNS",
     "AlreadyCheckedIn",
     "AnswerNeeded",
+    "Asked",
     "CheckedIn",
     "Choices",
     "ClosingReport",
@@ -205,6 +222,7 @@ __all__ = [
     "OptionChosen",
     "OptionDraft",
     "PartyTooLarge",
+    "ProxyRequest",
     "QuestionKind",
     "QuotaBelowTaken",
     "RegStatus",
@@ -213,6 +231,10 @@ __all__ = [
     "RegistrationClosed",
     "RegistrationGone",
     "RegistrationView",
+    "RequestAnswered",
+    "RequestLapsed",
+    "RequestStatus",
+    "RequestView",
     "RideStop",
     "Rider",
     "RosterLine",
@@ -223,7 +245,9 @@ __all__ = [
     "add_option",
     "announce_event",
     "answer_offer",
+    "answer_proxy_request",
     "answer_reminder",
+    "asked_requests",
     "cancel_and_view",
     "cancel_event",
     "cancel_registration",
@@ -250,6 +274,7 @@ __all__ = [
     "import_events",
     "is_events_file",
     "lapse_offers",
+    "lapse_requests",
     "managed_event",
     "managed_events",
     "mark_no_shows",
@@ -263,10 +288,12 @@ __all__ = [
     "record_walk_in",
     "register",
     "register_and_view",
+    "register_or_ask",
     "registration_view",
     "release_due_held_back",
     "remove_option",
     "rename_option",
+    "request_view",
     "ride_list",
     "roster",
     "scan_in",
@@ -279,4 +306,5 @@ __all__ = [
     "upcoming_events",
     "waiting_position",
     "walk_in",
+    "withdraw_request",
 ]  # fmt: skip
