@@ -90,6 +90,9 @@ async def test_a_towns_quota_changes_within_what_it_holds(
     await user.tap(screen, f"evm:qn:{event_id}:{ids['Q']}")
     assert ids["Q"] not in await quotas(services, event_id)
     assert now_of(user, screen)["text"].startswith(t("events_staff.quota.saved_free"))
+    await user.tap(screen, f"evm:qt:{event_id}:{ids['D']}")  # the same, typed in words
+    await user.send(t("events_staff.opt.no_limit"))
+    assert await quotas(services, event_id) == {}
 
 
 async def test_a_new_quota_row_counts_what_the_town_holds(services: Services) -> None:

@@ -49,6 +49,10 @@ AWAIT = 1
 ACTIONS = ("qt", "oa", "or")
 
 
+class Again(Exception):
+    """The answer could not be read or was refused: the words say why; asked again."""
+
+
 async def _question(context: TongxinContext, data: dict[str, Any]) -> Inline:
     """The question the tap opened, with its ways back; ``NotAllowed`` for another town's event
     or another event's answer (forged data)."""
@@ -116,12 +120,10 @@ async def _save(context: TongxinContext, data: dict[str, Any], text: str | None)
     t, e, what = context.t, int(data["event"]), str(data["what"])
     scopes, person = await current_scopes(context), me(context)
     if what == "qt":
-        typed = (text or "").strip()
-        quota = None if typed.lower() == t("events_staff.opt.no_limit").lower() else -1
-        if quota is not None:
-            quota = find_number(text)
-            if quota is None:
-                raise Again(t("events_staff.again.quota"))
+        no_limit = (text or "").strip().lower() == t("events_staff.opt.no_limit").lower()
+        quota = None if no_limit else find_number(text)
+        if quota is None and not no_limit:
+            raise Again(t("events_staff.again.quota"))
         offered = await run(
             context, set_quota, event_id=e, town_id=int(data["town"]), quota=quota, by=person,
             scopes=scopes,
@@ -148,10 +150,6 @@ async def _save(context: TongxinContext, data: dict[str, Any], text: str | None)
         label_en=en, pickup_at=pickup, by=person, scopes=scopes,
     )  # fmt: skip
     return await options_screen(context, e, t.n("events_staff.option.renamed", told, told=told))
-
-
-class Again(Exception):
-    """The answer could not be read or was refused: the words say why; asked again."""
 
 
 @requires(Action.EVENT_MANAGE)
