@@ -56,6 +56,7 @@ from models.disputes.handling import (
 )
 from models.disputes.handover import answer_handover, pending_handover, request_handover
 from models.disputes.labels import CATEGORY, CONTACT, PARTIES, REFERRAL, STATUS
+from models.disputes.lapsing import lapse_proxy_reports
 from models.disputes.lifecycle import TRANSITIONS
 from models.disputes.mine import CaseCard, CaseLine, NoteView, case_card, my_cases
 from models.disputes.privacy import anonymise_closed, forget_reporter
@@ -167,6 +168,7 @@ __all__ = [
     "escalate_due",
     "forget_reporter",
     "is_staff",
+    "lapse_proxy_reports",
     "link_group",
     "may",
     "may_count",

@@ -200,8 +200,13 @@ async def _ask_resident(
         ("always", N_("disputes.proxy.always"), N_("disputes.proxy.words.always")),
         ("no", N_("disputes.proxy.no")),
     )
-    key = f"dispute:{cid}:proxy-ask"
+    key = proxy_ask_key(cid)
     await notify(session, resident, OutboxKind.STATUS, payload, dedupe_key=key)
+
+
+def proxy_ask_key(case_id: int) -> str:
+    """The dedupe key of the resident's question about a proxy's report."""
+    return f"dispute:{case_id}:proxy-ask"
 
 
 PROXY_ANSWERS = ("ok", "always", "no")
