@@ -6,7 +6,8 @@ Modules by meaning, in import order: ``tables``, ``errors``, ``codes`` (buttons)
 (message ids of categories and statuses), ``access`` (the one permission function), ``routing``
 (who gets a case), ``notices`` (outbox messages), ``lifecycle`` (legal moves), then the use
 cases: ``reporting``, ``accepting``, ``handover``, ``handling``, ``relay``, ``escalation``,
-``followup``, ``mine``, ``staff``. Outside ``models.disputes`` import these names only.
+``followup``, ``mine``, ``staff``, ``lapsing`` (proxy reports left unanswered),
+``town_settings`` (the admins' /mediation). Outside ``models.disputes`` import these names only.
 """
 
 from models.disputes.accepting import Accepted, accept_case, transfer_candidates, transfer_case
@@ -27,7 +28,7 @@ from models.disputes.caseload import (
     staff_case,
     staff_cases,
 )
-from models.disputes.codes import CASE, MEDIATOR, PROXY_REPORT
+from models.disputes.codes import CASE, MEDIATOR, PROXY_REPORT, TOWN_SETTINGS
 from models.disputes.documents import Translate, agreement_docx, case_file_docx
 from models.disputes.errors import (
     CaseNotFound,
@@ -91,6 +92,17 @@ from models.disputes.tables import (
     RelayMessage,
     TownPolicy,
 )
+from models.disputes.town_settings import (
+    TIMINGS,
+    TimingInvalid,
+    TimingsOutOfOrder,
+    TownSettings,
+    change_timing,
+    choose_route,
+    managed_towns,
+    record_settings_refusal,
+    town_settings,
+)
 
 __all__ = [
     "CASE",
@@ -107,6 +119,8 @@ __all__ = [
     "PROXY_REPORT_QUESTION",
     "REFERRAL",
     "STATUS",
+    "TIMINGS",
+    "TOWN_SETTINGS",
     "TRANSITIONS",
     "Accepted",
     "Attachment",
@@ -148,8 +162,11 @@ __all__ = [
     "Relayed",
     "Report",
     "StaffCase",
+    "TimingInvalid",
+    "TimingsOutOfOrder",
     "TownCounts",
     "TownPolicy",
+    "TownSettings",
     "Translate",
     "Viewer",
     "accept_case",
@@ -163,13 +180,16 @@ __all__ = [
     "case_card",
     "case_file_docx",
     "change_status",
+    "change_timing",
     "chase",
+    "choose_route",
     "counts_for",
     "escalate_due",
     "forget_reporter",
     "is_staff",
     "lapse_proxy_reports",
     "link_group",
+    "managed_towns",
     "may",
     "may_count",
     "my_cases",
@@ -177,6 +197,7 @@ __all__ = [
     "pending_handover",
     "record_outcome",
     "record_refusal",
+    "record_settings_refusal",
     "relay_to_mediator",
     "relay_to_reporter",
     "report_case",
@@ -189,6 +210,7 @@ __all__ = [
     "staff_case",
     "staff_cases",
     "town_counts",
+    "town_settings",
     "transfer_candidates",
     "transfer_case",
     "withdraw_case",
