@@ -55,7 +55,12 @@ from models.disputes.handling import (
     set_expected,
     withdraw_case,
 )
-from models.disputes.handover import answer_handover, pending_handover, request_handover
+from models.disputes.handover import (
+    answer_handover,
+    handover_to_answer,
+    pending_handover,
+    request_handover,
+)
 from models.disputes.labels import CATEGORY, CONTACT, PARTIES, REFERRAL, STATUS
 from models.disputes.lapsing import lapse_proxy_reports
 from models.disputes.lifecycle import TRANSITIONS
@@ -186,6 +191,7 @@ __all__ = [
     "counts_for",
     "escalate_due",
     "forget_reporter",
+    "handover_to_answer",
     "is_staff",
     "lapse_proxy_reports",
     "link_group",

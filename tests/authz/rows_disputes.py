@@ -81,14 +81,7 @@ DISPUTE_ROWS: tuple[Row, ...] = (
         literal(""),
         writes=HANDLERS,
     ),
-    Row(
-        "dc:hno",
-        "callback",
-        f"dc:hno:{FORGED}",
-        Action.CASE_HANDLE,
-        HANDLERS,
-        text_of("disputes_mediator.ask.decline"),
-    ),
+    _forged("dc:hno"),  # checked at the tap: nobody is asked for a reason for nothing
     Row(
         "/mediation",
         "command",

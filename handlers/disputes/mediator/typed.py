@@ -26,20 +26,30 @@ from handlers.kit import (
     ask,
     chosen,
     conversation,
+    current_scopes,
     draft,
     enter_at,
+    error_text,
     leave,
+    me,
     message_text,
+    reply,
     requires,
+    run,
     tap_handler,
 )
 from models.core.authz import Action
+from models.core.errors import DomainError
 from models.disputes import (
     CASE,
     MEDIATOR,
+    CaseNotFound,
+    ReasonRequired,
     add_note,
     answer_handover,
+    handover_to_answer,
     record_outcome,
+    record_refusal,
     relay_to_reporter,
     request_handover,
 )
@@ -132,7 +142,13 @@ async def reply_as_staff(update: Update, context: TongxinContext, tap: Tap) -> N
 
 @requires(Action.CASE_HANDLE)
 async def on_decline_tap(update: Update, context: TongxinContext, tap: Tap) -> object:
-    """不同意 under a handover request: ask why (the answer is checked when given)."""
+    """不同意 under a handover request: ask why, if it still waits for an answer (else say so
+    now, before anyone writes a reason for nothing); checked again when the reason comes."""
+    request = await attempt(
+        update, context, "handover_decline", None, handover_to_answer, request_id=tap.id()
+    )
+    if request is None:
+        return None  # answered, withdrawn or out of reach: explained, nothing asked
     data = draft(context, TypedDraft)
     data["request"] = tap.id()
     return await _ask(update, context, DECLINE)
@@ -254,20 +270,23 @@ async def on_handover(update: Update, context: TongxinContext) -> object:
 
 
 async def on_decline(update: Update, context: TongxinContext) -> object:
-    """The reason for declining a handover."""
+    """The reason for declining a handover: sent, asked again (no reason), or, when the request
+    was answered or the case closed meanwhile, explained and left."""
     data = draft(context, TypedDraft)
-    answered = await attempt(
-        update,
-        context,
-        "handover_decline",
-        None,
-        answer_handover,
-        request_id=data.get("request", 0),
-        accept=False,
-        reason=_words(update),
-    )
-    if answered is None:
-        return DECLINE
+    try:
+        await run(
+            context, answer_handover, person=me(context), scopes=await current_scopes(context),
+            request_id=data.get("request", 0), accept=False, reason=_words(update),
+        )  # fmt: skip
+    except ReasonRequired as error:
+        return await _ask(update, context, DECLINE, error_text(context, error))
+    except CaseNotFound as error:
+        await run(context, record_refusal, person=me(context), case_id=None, action="decline")
+        await reply(update, context, error_text(context, error))
+        return await leave(update, context, "disputes_mediator.nothing_saved")
+    except DomainError as error:  # answered by someone else, or the case closed, meanwhile
+        await reply(update, context, error_text(context, error))
+        return await leave(update, context, "disputes_mediator.nothing_saved")
     return await leave(update, context, "disputes_mediator.done.declined")
 
 
