@@ -130,16 +130,22 @@ from models.booking.proxies import (
     TooManyLookups,
     answer_proxy_booking,
     find_resident_by_phone,
-    grant_consent,
     lapse_unanswered,
     look_up_resident,
     revoke_consent,
 )
-from models.booking.proxy_consent import has_consent, name_for_proxy
+from models.booking.proxy_consent import (
+    PROXY_ANSWERS,
+    ConsentWords,
+    consent_question,
+    grant_consent,
+    has_consent,
+    name_for_proxy,
+    take_consent_answer,
+)
 from models.booking.proxy_notices import ask_resident, tell_proxy_answer, tell_resident_booked
 from models.booking.proxying import (
     PHONE_MAX,
-    PROXY_ANSWERS,
     AlreadyAnswered,
     PhoneLookup,
     ProxyAnswered,

@@ -27,7 +27,7 @@ from sqlmodel import col, select
 
 from models.booking.bookings import cancel_booking
 from models.booking.creation import announce, slot_and_venue
-from models.booking.proxy_consent import has_consent
+from models.booking.proxy_consent import take_consent_answer
 from models.booking.rules import BookingNotActive, NotYourBooking, initial_status
 from models.booking.tables import Booking, BookingStatus, ProxyConsent, id_of
 from models.core.audit import AuditLog, record_audit
@@ -130,15 +130,6 @@ async def _lookups_since(
     return int(made), oldest
 
 
-async def grant_consent(session: AsyncSession, resident: Person, proxy_id: int) -> None:
-    """Record standing consent (idempotent)."""
-    resident_id = id_of(resident)
-    if not await has_consent(session, resident_id, proxy_id):
-        session.add(ProxyConsent(resident_id=resident_id, proxy_id=proxy_id))
-        await session.flush()
-        await record_audit(session, resident_id, "proxy.consent", "person", proxy_id)
-
-
 async def revoke_consent(session: AsyncSession, resident: Person, proxy_id: int) -> None:
     """Withdraw standing consent."""
     await session.execute(
@@ -161,10 +152,8 @@ async def answer_proxy_booking(
         raise NotYourBooking()
     if booking.status != BookingStatus.AWAITING_RESIDENT.value:
         raise BookingNotActive()
-    if answer == "no":
+    if not await take_consent_answer(session, resident, booking.booked_by_id, answer):
         return await cancel_booking(session, booking, resident, status=BookingStatus.DECLINED)
-    if answer == "always" and booking.booked_by_id is not None:
-        await grant_consent(session, resident, booking.booked_by_id)
     slot, venue = await slot_and_venue(session, booking.slot_id)
     now = utcnow()
     status = initial_status(venue, resident_agreed=True)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.booking.codes import CHECKIN_LINK
 from models.booking.notices import PROXY_QUESTION, describe_booking
-from models.booking.proxy_consent import name_for_proxy
+from models.booking.proxy_consent import ConsentWords, consent_question, name_for_proxy
 from models.booking.tables import Booking, BookingStatus, Slot, id_of
 from models.core.base import N_
 from models.core.catalogue import centre_of
@@ -27,8 +27,15 @@ from models.core.outbox import (
 )
 from models.core.people import Person
 from models.core.places import Venue
-from models.core.questions import QUESTION, question
+from models.core.questions import QUESTION
 
+CONSENT_WORDS = ConsentWords(
+    once=N_("proxy.button.yes_once"),
+    once_words=N_("proxy.words.yes_once"),
+    always=N_("proxy.button.yes_always"),
+    always_words=N_("proxy.words.yes_always"),
+    no=N_("proxy.button.no"),
+)
 WITHDRAWN = "withdrawn"  # a booking's decline_reason when its proxy withdrew it unanswered
 
 
@@ -44,13 +51,8 @@ async def ask_resident(session: AsyncSession, booking: Booking, slot: Slot, venu
         proxy=(proxy.display_name if proxy else None) or "—",
         **await describe_booking(session, slot, venue),
     )
-    payload[QUESTION] = question(  # the current screen once delivered; refusing comes last
-        PROXY_QUESTION,
-        booking_id,
-        ("ok", N_("proxy.button.yes_once"), N_("proxy.words.yes_once")),
-        ("always", N_("proxy.button.yes_always"), N_("proxy.words.yes_always")),
-        ("no", N_("proxy.button.no")),  # refusing cancels: only its own words pick it
-    )
+    # the current screen once delivered; refusing (it cancels) comes last
+    payload[QUESTION] = consent_question(PROXY_QUESTION, booking_id, CONSENT_WORDS)
     key = _ask_key(booking_id)
     await notify(session, resident, OutboxKind.STATUS, payload, dedupe_key=key, urgent=True)
 

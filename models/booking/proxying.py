@@ -22,7 +22,6 @@ from models.core.people import Person
 from models.core.places import Town
 
 PHONE_MAX = 40
-PROXY_ANSWERS = ("ok", "always", "no")
 
 
 class AlreadyAnswered(DomainError):

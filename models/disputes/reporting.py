@@ -15,14 +15,20 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models.booking import grant_consent, has_consent
+from models.booking import (
+    PROXY_ANSWERS,
+    ConsentWords,
+    consent_question,
+    has_consent,
+    take_consent_answer,
+)
 from models.core.audit import record_audit
 from models.core.base import N_, TOWNS_TZ, get_or_raise, row_id, upsert_insert, utcnow
 from models.core.errors import NotRegistered
 from models.core.outbox import OutboxKind, inline_keyboard, message_payload, notify
 from models.core.people import Person, mask_name
 from models.core.places import Town
-from models.core.questions import QUESTION, question
+from models.core.questions import QUESTION
 from models.disputes.codes import PROXY_REPORT
 from models.disputes.errors import CaseNotFound, DescriptionTooLong, EmptyReport, IllegalTransition
 from models.disputes.notices import alert, tell_reporter
@@ -41,6 +47,13 @@ ATTACHMENT_KINDS = ("voice", "photo")
 MAX_ATTACHMENTS = 10
 # The resident's answer to a proxy's report, typed or tapped (``handlers.disputes``).
 PROXY_REPORT_QUESTION = "disputes.proxy"
+CONSENT_WORDS = ConsentWords(
+    once=N_("disputes.proxy.ok"),
+    once_words=N_("disputes.proxy.words.ok"),
+    always=N_("disputes.proxy.always"),
+    always_words=N_("disputes.proxy.words.always"),
+    no=N_("disputes.proxy.no"),
+)
 
 
 @dataclass(frozen=True)
@@ -193,13 +206,7 @@ async def _ask_resident(
     }
     # The current screen once delivered (its reply keyboard replaces the inline buttons): a
     # typed "1" answers it; refusing comes last and only its own words pick it.
-    payload[QUESTION] = question(
-        PROXY_REPORT_QUESTION,
-        cid,
-        ("ok", N_("disputes.proxy.ok"), N_("disputes.proxy.words.ok")),
-        ("always", N_("disputes.proxy.always"), N_("disputes.proxy.words.always")),
-        ("no", N_("disputes.proxy.no")),
-    )
+    payload[QUESTION] = consent_question(PROXY_REPORT_QUESTION, cid, CONSENT_WORDS)
     key = proxy_ask_key(cid)
     await notify(session, resident, OutboxKind.STATUS, payload, dedupe_key=key)
 
@@ -207,9 +214,6 @@ async def _ask_resident(
 def proxy_ask_key(case_id: int) -> str:
     """The dedupe key of the resident's question about a proxy's report."""
     return f"dispute:{case_id}:proxy-ask"
-
-
-PROXY_ANSWERS = ("ok", "always", "no")
 
 
 async def answer_proxy_report(
@@ -229,9 +233,7 @@ async def answer_proxy_report(
         raise CaseNotFound()
     if case.status != CaseStatus.AWAITING_RESIDENT.value:
         raise IllegalTransition(status=case.status)
-    if answer == "always" and case.proxy_id is not None:
-        await grant_consent(session, person, case.proxy_id)
-    if answer == "no":
+    if not await take_consent_answer(session, person, case.proxy_id, answer):
         case.status, case.closed_at, case.last_update_at = CaseStatus.WITHDRAWN.value, now, now
     else:
         await open_case(session, case, now)

@@ -28,6 +28,15 @@ from models.events.answers import (
     register_and_view,
     registration_view,
 )
+from models.events.asking import (
+    ASK_WINDOW,
+    Asked,
+    RequestAnswered,
+    answer_proxy_request,
+    lapse_requests,
+    register_or_ask,
+    withdraw_request,
+)
 from models.events.at_door import (
     ROSTER_COLUMNS,
     CheckedIn,
@@ -91,6 +100,7 @@ from models.events.notices import (
     describe_event,
 )
 from models.events.places import places_left, quotas_of
+from models.events.proxy_notices import PROXY_QUESTION
 from models.events.registering import (
     Registered,
     active_registration,
@@ -99,6 +109,7 @@ from models.events.registering import (
     owned_registration,
     register,
 )
+from models.events.requests import RequestView, asked_requests, request_view
 from models.events.rules import (
     AlreadyCheckedIn,
     AnswerNeeded,
@@ -114,6 +125,7 @@ from models.events.rules import (
     PartyTooLarge,
     RegistrationClosed,
     RegistrationGone,
+    RequestLapsed,
 )
 from models.events.staffing import (
     Choices,
@@ -131,9 +143,11 @@ from models.events.tables import (
     EventQuota,
     EventRating,
     EventStatus,
+    ProxyRequest,
     QuestionKind,
     Registration,
     RegStatus,
+    RequestStatus,
     WalkIn,
 )
 from models.events.waitlist import (
@@ -148,18 +162,21 @@ from models.events.waitlist import (
 
 __all__ = [
     "ACTIVE",
+    "ASK_WINDOW",
     "CHECKIN_LINK",
     "HOLDING",
     "NO_SHOW_AFTER",
     "OFFER_QUESTION",
     "OFFER_WINDOW",
     "PER_PAGE",
+    "PROXY_QUESTION",
     "RATING_QUESTION",
     "REGISTRATION_COLUMNS",
     "REMINDER_QUESTION",
     "ROSTER_COLUMNS",
     "AlreadyCheckedIn",
     "AnswerNeeded",
+    "Asked",
     "CheckedIn",
     "Choices",
     "ClosingReport",
@@ -190,6 +207,7 @@ __all__ = [
     "OfferGone",
     "OptionDraft",
     "PartyTooLarge",
+    "ProxyRequest",
     "QuestionKind",
     "RegStatus",
     "Registered",
@@ -197,6 +215,10 @@ __all__ = [
     "RegistrationClosed",
     "RegistrationGone",
     "RegistrationView",
+    "RequestAnswered",
+    "RequestLapsed",
+    "RequestStatus",
+    "RequestView",
     "RideStop",
     "Rider",
     "RosterLine",
@@ -205,7 +227,9 @@ __all__ = [
     "active_registration",
     "announce_event",
     "answer_offer",
+    "answer_proxy_request",
     "answer_reminder",
+    "asked_requests",
     "cancel_and_view",
     "cancel_event",
     "cancel_registration",
@@ -231,6 +255,7 @@ __all__ = [
     "import_events",
     "is_events_file",
     "lapse_offers",
+    "lapse_requests",
     "managed_event",
     "managed_events",
     "mark_no_shows",
@@ -244,8 +269,10 @@ __all__ = [
     "record_walk_in",
     "register",
     "register_and_view",
+    "register_or_ask",
     "registration_view",
     "release_due_held_back",
+    "request_view",
     "ride_list",
     "roster",
     "scan_in",
@@ -256,4 +283,5 @@ __all__ = [
     "upcoming_events",
     "waiting_position",
     "walk_in",
+    "withdraw_request",
 ]  # fmt: skip

@@ -38,9 +38,10 @@ class RegistrationView:
     position: int | None
 
 
-async def _view(
+async def view_of(
     session: AsyncSession, registration: Registration, person: Person
 ) -> RegistrationView:
+    """The registration as ``person`` (the resident, or their proxy) sees it."""
     resident = person
     if registration.person_id != person.id:
         resident = await session.get(Person, registration.person_id) or person
@@ -56,7 +57,7 @@ async def registration_view(
 ) -> RegistrationView:
     """One of the person's registrations (own, or made as proxy); others' are refused."""
     registration = await owned_registration(session, registration_id, person)
-    return await _view(session, registration, person)
+    return await view_of(session, registration, person)
 
 
 async def register_and_view(
@@ -89,7 +90,7 @@ async def register_and_view(
         booked_by=person if resident is not person else None,
         now=now,
     )
-    return made, await _view(session, made.registration, person)
+    return made, await view_of(session, made.registration, person)
 
 
 async def cancel_and_view(
@@ -99,7 +100,7 @@ async def cancel_and_view(
     registration = await cancel_registration(
         session, registration_id=registration_id, person=person, now=now
     )
-    return await _view(session, registration, person)
+    return await view_of(session, registration, person)
 
 
 async def answer_reminder(
@@ -122,7 +123,7 @@ async def answer_reminder(
     registration.attendance_reply, registration.updated_at = "coming", now
     await session.flush()
     await record_audit(session, person.id, "event.coming", "event_registration", registration.id)
-    return await _view(session, registration, person)
+    return await view_of(session, registration, person)
 
 
 async def answer_offer(
@@ -136,7 +137,7 @@ async def answer_offer(
     """Accept (the held places become the person's) or decline (passed on at once) an offer."""
     use_case = accept_offer if accept else decline_offer
     registration = await use_case(session, registration_id=registration_id, person=person, now=now)
-    return await _view(session, registration, person)
+    return await view_of(session, registration, person)
 
 
 async def change_and_view(
@@ -151,4 +152,4 @@ async def change_and_view(
     registration = await change_party(
         session, registration_id=registration_id, person=person, party_size=party_size, now=now
     )
-    return await _view(session, registration, person)
+    return await view_of(session, registration, person)

@@ -17,6 +17,7 @@ from models.core.base import get_or_raise, utcnow
 from models.core.people import Person
 from models.events.notices import describe_event
 from models.events.places import places_left
+from models.events.requests import RequestView, asked_requests
 from models.events.rules import EventNotFound
 from models.events.tables import ACTIVE, Event, EventOption, EventStatus, Registration, RegStatus
 from models.events.waitlist import waiting_position
@@ -166,17 +167,20 @@ async def event_details(session: AsyncSession, *, event_id: int, person: Person)
 
 @dataclass(frozen=True)
 class MyEvents:
-    """The person's registrations: coming (confirmed or offered), waiting, and past."""
+    """The person's registrations: coming (confirmed or offered), waiting, and past; and
+    the requests they made as proxy that wait for the resident's answer."""
 
     coming: list[tuple[Registration, Event]]
     waiting: list[tuple[Registration, Event, int]]
     past: list[tuple[Registration, Event]]
+    asked: list[RequestView] = field(default_factory=list)  # as proxy, awaiting the answer
 
 
 async def my_events(
     session: AsyncSession, *, person: Person, now: datetime | None = None, past_limit: int = 6
 ) -> MyEvents:
-    """The person's own registrations (and those they made for others as proxy)."""
+    """The person's own registrations (and those they made for others as proxy, and their
+    requests still waiting for the resident's answer)."""
     now = now or utcnow()
     query = (
         select(Registration, Event)
@@ -202,4 +206,5 @@ async def my_events(
             waiting.append((registration, event, await waiting_position(session, registration)))
         elif registration.status in (RegStatus.CONFIRMED.value, RegStatus.OFFERED.value):
             coming.append((registration, event))
-    return MyEvents(coming, waiting, list(reversed(past))[:past_limit])
+    asked = await asked_requests(session, person)
+    return MyEvents(coming, waiting, list(reversed(past))[:past_limit], asked)

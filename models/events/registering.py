@@ -95,6 +95,23 @@ async def _check_answer(
     return None, None
 
 
+async def check_registrable(
+    session: AsyncSession,
+    event: Event,
+    person: Person,
+    party_size: int,
+    option_id: int | None,
+    answer_text: str | None,
+    now: datetime,
+) -> tuple[int | None, str | None]:
+    """Refuse what ``register`` would refuse before any place is taken (closed, audience,
+    party, the question's answer); the answer as kept."""
+    check_open(event, now)
+    check_audience(event, person)
+    check_party(event, party_size)
+    return await _check_answer(session, event, option_id, answer_text)
+
+
 async def _check_proxy(
     session: AsyncSession, person: Person, booked_by: Person | None, resident_agreed: bool
 ) -> int | None:
@@ -125,10 +142,9 @@ async def register(
     else waiting with a position."""
     now = now or utcnow()
     event = await get_or_raise(session, Event, event_id, EventNotFound)
-    check_open(event, now)
-    check_audience(event, person)
-    check_party(event, party_size)
-    option_id, answer_text = await _check_answer(session, event, option_id, answer_text)
+    option_id, answer_text = await check_registrable(
+        session, event, person, party_size, option_id, answer_text, now
+    )
     proxy_id = await _check_proxy(session, person, booked_by, resident_agreed)
     statement = (
         upsert_insert(session, Registration, orm=True)

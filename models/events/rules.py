@@ -70,6 +70,12 @@ class ConsentNeeded(DomainError):
     message_id = "events.error.consent_needed"
 
 
+class RequestLapsed(DomainError):
+    """A proxy's request was not answered in time; answering it now changes nothing."""
+
+    message_id = "events.error.request_lapsed"
+
+
 class EventInvalid(DomainError):
     """An event's details do not hold together (``field`` names what is wrong)."""
 

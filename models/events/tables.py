@@ -1,5 +1,5 @@
 """The event tables: events, per-town quotas, registration question options, registrations,
-walk-ins and ratings.
+proxies' requests waiting for the resident's answer, walk-ins and ratings.
 
 Every other events module builds on these. The database holds half of the rules: ``taken``
 never exceeds ``capacity`` (event) or ``quota`` (town quota), held-back places never exceed
@@ -51,6 +51,7 @@ class RegStatus(StrEnum):
 ACTIVE = (RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value, RegStatus.OFFERED.value)
 ACTIVE_SQL = "status IN ('confirmed', 'waitlisted', 'offered')"
 HOLDING = (RegStatus.CONFIRMED.value, RegStatus.OFFERED.value, RegStatus.ATTENDED.value)
+ASKED_SQL = "status = 'asked'"  # one open proxy request per resident and event
 
 
 class Event(Bilingual, SQLModel, table=True):
@@ -186,6 +187,53 @@ class Registration(SQLModel, table=True):
     checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     checked_in_by_id: int | None = Field(
         default=None, sa_column_args=[ForeignKey("person.id", ondelete="SET NULL")]
+    )
+
+
+class RequestStatus(StrEnum):
+    """Where a proxy's request to register a resident (without standing consent) is."""
+
+    ASKED = "asked"  # the resident was asked; no places are held meanwhile
+    AGREED = "agreed"  # yes (this once or from now on): ``registration_id`` was made
+    DECLINED = "declined"
+    LAPSED = "lapsed"  # no answer by ``expires_at``
+    WITHDRAWN = "withdrawn"  # the proxy took it back before the answer
+    CLOSED = "closed"  # yes, but the event no longer took this registration
+
+
+class ProxyRequest(SQLModel, table=True):
+    """A proxy's request to register a resident who has not given standing consent: the
+    registration as drafted, waiting for the resident's answer. It holds no places."""
+
+    __tablename__ = "event_proxy_request"
+    __table_args__ = (
+        Index(
+            "uq_event_proxy_request_asked",
+            "event_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text(ASKED_SQL),
+            postgresql_where=text(ASKED_SQL),
+        ),
+        Index("ix_event_proxy_request_due", "status", "expires_at"),
+        Index("ix_event_proxy_request_proxy", "proxy_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(sa_column_args=[ForeignKey("event.id", ondelete="CASCADE")])
+    person_id: int = Field(sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")])
+    proxy_id: int = Field(sa_column_args=[ForeignKey("person.id", ondelete="CASCADE")])
+    party_size: int = Field(default=1, ge=1)
+    option_id: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("event_option.id", ondelete="SET NULL")]
+    )
+    answer_text: str | None = Field(default=None, max_length=256)
+    status: str = Field(default=RequestStatus.ASKED.value, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    registration_id: int | None = Field(
+        default=None, sa_column_args=[ForeignKey("event_registration.id", ondelete="SET NULL")]
     )
 
 

@@ -204,7 +204,7 @@ async def test_erasing_a_person_gives_their_places_back(services: Services) -> N
 async def test_demo_proxy_finds_her_mother_by_phone_and_holds_her_consent(
     services: Services,
 ) -> None:
-    from models.booking.proxies import find_resident_by_phone, has_consent
+    from models.booking import find_resident_by_phone, has_consent
     from models.demo.people import seed_demo_people
 
     async with services.sessions() as session, session.begin():

@@ -1,6 +1,7 @@
 """A hypothesis state machine over one event: register, cancel, accept, decline, offer expiry,
-held-back release, walk-in and restart (a new engine), checking the capacity invariants after
-every step, on SQLite and PostgreSQL."""
+held-back release, walk-in, a proxy's request without consent (asked, answered, withdrawn,
+lapsed) and restart (a new engine), checking the capacity invariants after every step, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -26,16 +27,22 @@ from models.core.errors import DomainError
 from models.events import (
     Event,
     EventQuota,
+    ProxyRequest,
     Registration,
     RegStatus,
+    RequestStatus,
     WalkIn,
     accept_offer,
+    answer_proxy_request,
     cancel_registration,
     decline_offer,
     lapse_offers,
+    lapse_requests,
     record_walk_in,
     register,
+    register_or_ask,
     release_due_held_back,
+    withdraw_request,
 )
 from tests.events.events_support import ADMIN, make_event, people, person
 
@@ -121,6 +128,67 @@ class EventMachine(RuleBasedStateMachine):
 
             self.run(self._act(self.people[who], work))
 
+    @rule(
+        who=st.integers(0, 7),
+        by=st.integers(0, 7),
+        party=st.integers(1, 2),
+        then=st.sampled_from([None, "ok", "always", "no", "withdraw"]),
+        pick=st.integers(0, 7),
+    )
+    def proxy_asks(self, who: int, by: int, party: int, then: str | None, pick: int) -> None:
+        """A proxy without standing consent: the resident is asked, no place is held; then
+        (often at once, so the answers are explored) a waiting request is answered or
+        withdrawn, or left waiting."""
+
+        async def work(session: Any, p: Any) -> None:
+            await register_or_ask(
+                session, person=p, event_id=self.event_id, party_size=party,
+                resident_id=self.people[who],
+            )  # fmt: skip
+
+        self.run(self._act(self.people[by], work))
+        if then == "withdraw":
+            self.proxy_withdraws(pick)
+        elif then is not None:
+            self.resident_answers(pick, then)
+
+    async def _open_request(self, pick: int) -> ProxyRequest | None:
+        """One of the requests still waiting for an answer (``pick`` modulo how many)."""
+        async with self.sessions() as session:
+            query = select(ProxyRequest).where(
+                col(ProxyRequest.event_id) == self.event_id,
+                col(ProxyRequest.status) == RequestStatus.ASKED.value,
+            )
+            waiting = list((await session.execute(query.order_by(col(ProxyRequest.id)))).scalars())
+        return waiting[pick % len(waiting)] if waiting else None
+
+    @rule(pick=st.integers(0, 7), answer=st.sampled_from(["ok", "always", "no"]))
+    def resident_answers(self, pick: int, answer: str) -> None:
+        asked = self.run(self._open_request(pick))
+        if asked is not None:
+
+            async def work(session: Any, p: Any) -> None:
+                await answer_proxy_request(session, person=p, request_id=asked.id, answer=answer)
+
+            self.run(self._act(asked.person_id, work))
+
+    @rule(pick=st.integers(0, 7))
+    def proxy_withdraws(self, pick: int) -> None:
+        asked = self.run(self._open_request(pick))
+        if asked is not None:
+
+            async def work(session: Any, p: Any) -> None:
+                await withdraw_request(session, request_id=asked.id, person=p)
+
+            self.run(self._act(asked.proxy_id, work))
+
+    @rule()
+    def requests_lapse(self) -> None:
+        async def work(session: Any, _p: Any) -> None:
+            await lapse_requests(session, utcnow() + timedelta(hours=25))
+
+        self.run(self._act(None, work))
+
     @rule()
     def offers_lapse(self) -> None:
         async def work(session: Any, _p: Any) -> None:
@@ -185,6 +253,18 @@ class EventMachine(RuleBasedStateMachine):
                     )
                 ).scalars()
             )
+            requests = list(
+                (
+                    await session.execute(
+                        select(ProxyRequest).where(col(ProxyRequest.event_id) == self.event_id)
+                    )
+                ).scalars()
+            )
+        asked = [q.person_id for q in requests if q.status == RequestStatus.ASKED.value]
+        assert len(asked) == len(set(asked))  # one open question per resident
+        for q in requests:  # a yes made a registration; nothing else did
+            made = q.status == RequestStatus.AGREED.value
+            assert (q.registration_id is not None) is made, q
         holding = [r for r in regs if r.status in HOLDING]
         assert event.taken == event.held_back + sum(r.party_size for r in holding) + walk_ins
         assert event.taken <= event.capacity

@@ -4,10 +4,12 @@ delivered (``handlers.kit.current``), typed or tapped on its own keyboard:
 - the day-before reminder: 1 coming (noted), 2 cancel (the places are offered on at once);
 - a freed place offered: 1 accept (a receipt with the QR code), 2 no thanks (passed on);
 - the rating after the event: 5 … 1, stored at once; then a few words, typed or spoken, or
-  不用了 (the comment screen of ``RATING_FLOW``, entered with ``kit.enter_at``).
+  不用了 (the comment screen of ``RATING_FLOW``, entered with ``kit.enter_at``);
+- a family member's request to sign the resident up: 1 yes this time, 2 yes and from now on
+  (the receipt with the calendar file and the QR code), 3 no.
 
-Each use case loads the named registration as the person's own, so an answer about someone
-else's registration (a forged subject) is refused and changes nothing.
+Each use case loads the named registration (or request) as the person's own, so an answer
+about someone else's (a forged subject) is refused and changes nothing.
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ from handlers.kit import (
 from models.core.errors import DomainError
 from models.events import (
     OFFER_QUESTION,
+    PROXY_QUESTION,
     RATING_QUESTION,
     REMINDER_QUESTION,
     NotRateable,
     answer_offer,
+    answer_proxy_request,
     answer_reminder,
     rate_event,
 )
@@ -106,6 +110,45 @@ async def on_offer_answer(
         await show_main_menu(update, context, "events_resident.done")
     else:
         await show_main_menu(update, context, "events_resident.offer.declined")
+
+
+async def on_proxy_answer(
+    update: Update, context: TongxinContext, subject: str, choice: str
+) -> None:
+    """1 同意这一次 / 2 以后也可以 / 3 不同意, typed or tapped on a family member's request."""
+    try:
+        answered = await run(
+            context,
+            answer_proxy_request,
+            person=me(context),
+            request_id=parse_id(subject) or 0,
+            answer=choice,
+        )
+    except DomainError as error:  # answered, withdrawn or lapsed already, or not theirs
+        await reply(update, context, error_text(context, error), main_menu_keyboard(context))
+        return
+    view = answered.view
+    if view is None:  # no, or a yes the event could no longer take
+        refused = answered.refused
+        no = context.t("events_resident.proxy.answered.no", proxy=answered.proxy)
+        text = error_text(context, refused) if refused is not None else no
+        await reply(update, context, text, main_menu_keyboard(context))
+        return
+    event = view.details.event
+    always = answered.answer == "always"
+    msgid = (
+        "events_resident.proxy.answered.always" if always else "events_resident.proxy.answered.ok"
+    )
+    text = context.t(
+        msgid,
+        proxy=answered.proxy,
+        name=event_name(context, event),
+        when=when_words(context, event),
+    )
+    await reply(update, context, text, main_menu_keyboard(context))
+    chat = update.effective_chat
+    if chat is not None:
+        await send_receipt(context, chat.id, view)
 
 
 async def on_rating_answer(
@@ -186,4 +229,5 @@ QUESTIONS = (
     Question(REMINDER_QUESTION, on_reminder_answer),
     Question(OFFER_QUESTION, on_offer_answer),
     Question(RATING_QUESTION, on_rating_answer),
+    Question(PROXY_QUESTION, on_proxy_answer),
 )

@@ -23,7 +23,8 @@ from models.core.people import Person
     MY_ONE,
     CANCEL,
     CHANGE,
-) = range(14)
+    ASKED,
+) = range(15)
 NEXT = "__next__"  # the list's next page of events
 FILTER_KEY = "__filter__"  # the list's "other ways to look"
 MINE_KEY = "__mine__"  # the list's "my events"
@@ -42,6 +43,7 @@ class EventsDraft(TypedDict, total=False):
     option: int
     answer: str
     registration: int  # my events: the one looked at
+    request: int  # my events: a request of mine (as proxy) waiting for the resident's answer
     mine_page: int
 
 

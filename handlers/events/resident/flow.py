@@ -3,9 +3,10 @@ conversation, from the list of events to a registration, and my events.
 
 Screens, one question each, numbered buttons and ⬅️/🏠: the list (→ other ways to look →
 a topic) → the details → (a family member: their phone → "is this them?") → how many → the
-registration question → confirm (or, when full, line up) → the receipt. My events: the list →
-one registration → cancel / change how many. Each step calls one use case of
-``models.events``.
+registration question → confirm (or, when full, line up) → the receipt (or, for a resident
+without standing consent, "we have asked them"). My events: the list → one registration →
+cancel / change how many; or a request waiting for the resident's answer → withdraw it.
+Each step calls one use case of ``models.events``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from telegram.ext import BaseHandler
 
 from bot.context import TongxinContext
 from handlers.events.resident import answers
+from handlers.events.resident.asked import on_asked
 from handlers.events.resident.browse import (
     ask_filter,
     back_from_list,
@@ -27,6 +29,7 @@ from handlers.events.resident.browse import (
 from handlers.events.resident.details import load_details, show_details
 from handlers.events.resident.draft import (
     ANSWER,
+    ASKED,
     CANCEL,
     CHANGE,
     CONFIRM,
@@ -148,6 +151,7 @@ def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
                 MY_ONE: Screen(on_one, back=back_to_mine),
                 CANCEL: Screen(on_cancel, back=back_to_one),
                 CHANGE: Screen(on_change, back=back_to_one),
+                ASKED: Screen(on_asked, back=back_to_mine),
             },
         ),
         *answers.handlers(),

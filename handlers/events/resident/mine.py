@@ -1,6 +1,7 @@
 """我的活动: registered, lined up and past events; for one of them: resend the receipt, change
 how many come, cancel (or leave the line), take up or turn down a freed place, and past
-attendance.
+attendance. A family member also sees the requests waiting for the resident's answer
+(``handlers.events.resident.asked``: withdraw one).
 
 The draft only remembers which registration was looked at; each step loads it again as the
 person's own (``models.events.registration_view``), so a stale or forged choice changes
@@ -13,6 +14,7 @@ from telegram import Update
 
 from bot.context import TongxinContext
 from bot.i18n import N_
+from handlers.events.resident.asked import ASKED_KEY, asked_options, show_asked
 from handlers.events.resident.draft import (
     CANCEL,
     CHANGE,
@@ -78,6 +80,7 @@ async def show_mine(update: Update, context: TongxinContext, first: str = "") ->
         )
         for r, e, position in found.waiting
     ]
+    options += asked_options(context, found.asked)
     options += [
         Option(f"r{r.id}", _label(context, r, e, "events_resident.mine.past"))
         for r, e in found.past
@@ -91,10 +94,13 @@ async def show_mine(update: Update, context: TongxinContext, first: str = "") ->
 async def on_mine(update: Update, context: TongxinContext) -> int:
     """One registration chosen."""
     key = chosen(update, context)
-    registration_id = parse_id(key[1:]) if key else None
-    if registration_id is None:
+    picked = parse_id(key[1:]) if key else None
+    if key is None or picked is None:
         return await show_mine(update, context, not_understood(context))
-    events_draft(context)["registration"] = registration_id
+    if key.startswith(ASKED_KEY):  # a request of mine waiting for the resident's answer
+        events_draft(context)["request"] = picked
+        return await show_asked(update, context)
+    events_draft(context)["registration"] = picked
     return await show_one(update, context)
 
 

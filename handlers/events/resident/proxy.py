@@ -2,10 +2,14 @@
 registered with, confirmed ("is this them?"), then the same steps as for oneself.
 
 Booking's rules apply (``models.booking``: lookups limited per hour, the name masked until
-the resident agreed). Events register a resident only with their standing consent (given
-when they agreed, in booking, that this person may book for them from now on): the events
-model refuses otherwise (``ConsentNeeded``), and this flow does not ask the resident a
-one-time question yet; the refusal says how to get the consent.
+the resident agreed). With the resident's standing consent (given when they answered "yes,
+and from now on" once, in booking or here) the registration goes through at once and the
+resident gets the receipt by message. Without it the last step asks the resident instead
+(``models.events.register_or_ask``): they get one urgent question in their own language,
+1 yes this time / 2 yes, and from now on / 3 no, and this screen says "we have asked 王*姨;
+we will tell you the answer". The answer comes to the proxy by message; until then the
+request is in 我的活动, where the proxy may withdraw it. A request holds no places: a yes
+registers the resident by the usual rules, confirmed or in the waiting line (docs/events.md).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ restated to confirm, then the receipt (text, calendar file, check-in QR code).
 When the person's town has no places left (the event is full, or the town's share is used
 up) the confirmation asks whether to line up for a place instead, and the answer says where
 they stand. ``register`` is idempotent per person and event, so a double tap registers once.
+A family member registering a resident without their standing consent is told the resident
+was asked (``register_or_ask``); the answer comes to them by message.
 """
 
 from __future__ import annotations
@@ -44,12 +46,12 @@ from handlers.kit import (
 from models.core.errors import DomainError
 from models.events import (
     AnswerNeeded,
-    ConsentNeeded,
+    Asked,
     EventDetails,
     EventNotFound,
     PartyTooLarge,
     QuestionKind,
-    register_and_view,
+    register_or_ask,
 )
 
 logger = logging.getLogger(__name__)
@@ -236,9 +238,9 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
         return await ask_confirm(update, context, not_understood(context))
     data = events_draft(context)
     try:
-        made, view = await run(
+        done = await run(
             context,
-            register_and_view,
+            register_or_ask,
             person=me(context),
             event_id=data.get("event", 0),
             party_size=data.get("party", 1),
@@ -248,11 +250,11 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
         )
     except (PartyTooLarge, AnswerNeeded) as error:
         return await ask_party(update, context, error_text(context, error))
-    except ConsentNeeded:  # no standing consent: the events do not ask the resident (yet)
-        words = context.t("events_resident.consent_needed", name=data.get("resident_name", "—"))
-        return await show_details(update, context, words)
     except DomainError as error:
         return await show_details(update, context, error_text(context, error))
+    if isinstance(done, Asked):  # no standing consent: the resident was asked
+        return await _asked(update, context, done)
+    made, view = done
     logger.info(
         "person %s registered %s (registration %s)",
         me(context).id,
@@ -268,3 +270,15 @@ async def on_confirm(update: Update, context: TongxinContext) -> int:
     if chat is not None:
         await send_receipt(context, chat.id, view)
     return await leave(update, context, "events_resident.done")
+
+
+async def _asked(update: Update, context: TongxinContext, asked: Asked) -> int:
+    """The proxy is told the resident was asked (or had been asked already), and that the
+    answer will come to them."""
+    logger.info("person %s asked a resident: request %s", me(context).id, asked.request.id)
+    msgid = "events_resident.asked" if asked.created else "events_resident.asked.already"
+    name, event = asked.resident, asked.event
+    return await leave(
+        update, context, msgid, name=name, event=event_name(context, event),
+        when=when_words(context, event),
+    )  # fmt: skip
