@@ -1,9 +1,10 @@
 """Demo joint events, made through the events model's own use cases (``create_event``).
 
-The border friendship gathering is a real joint event: hosted by Q town (in its hall) and
-co-hosted by D town, so the admins of both towns get its closing report; 40 places shared
-20/20 by the towns, up to 3 people a registration, and the question 是否需要接送 whose
-answers are pick-up points (with their times) and 不用，自己去.
+The border friendship gathering is a real joint event: 40 places shared 20/20 by the two
+towns, up to 3 people a registration, and the question 是否需要接送 whose answers are pick-up
+points (with their times) and 不用，自己去. Q town hosts it alone, in its hall: D town takes
+part through its quota, and the closing report (to Q's admins) counts D's residents as "from
+the other town" (with D as co-host that line would count nobody).
 
 Seeding is idempotent: an event whose code exists is left alone (an admin may have changed it
 since), except that an event seeded before the demo had these details (no description in
@@ -106,7 +107,7 @@ EVENTS = [
             "身份证或社保卡、水杯、平时吃的药。",
             "Your ID or social security card, a cup, and the medicines you usually take.",
         ),
-        cohost="D", capacity=40, quotas=(("D", 20), ("Q", 20)), max_party=3,
+        capacity=40, quotas=(("D", 20), ("Q", 20)), max_party=3,
         question=("是否需要接送？", "Do you need a ride?"),
         options=(
             Pickup("长江新村社区门口上车（8:00）", "Changjiang Xincun gate (8:00)", time(8)),
