@@ -1,7 +1,8 @@
 """A cross-border dispute in the web chat: 李大爷 (Q town) reports noise from across the border,
 one question a screen, and gets a numbered receipt; the mediators of both towns see the alert
 in their own pages; the lead town's mediator (the other side's town, D) accepts it and relays
-a message, 李大爷 answers, and the mediator reads the answer. Side by side for the docs."""
+a message, 李大爷 answers, and the mediator reads the answer; Q town's mediator then joins as
+co-mediator. Side by side for the docs."""
 
 from __future__ import annotations
 
@@ -124,6 +125,16 @@ async def test_cross_border_report_reaches_both_towns_and_the_lead_mediator_rela
         (ids[D_MEDIATOR], ids[REPORTER], "text", TO_REPORTER),
         (ids[REPORTER], ids[D_MEDIATOR], "text", ANSWER),
     ]
+
+    # Q town's mediator may still tap 接案 on the same alert: the co-mediator's seat.
+    await _tap(q_med, Q_MEDIATOR, case.number, t("disputes.button.accept"))
+    await bot_said(
+        q_med, Q_MEDIATOR, t("disputes_mediator.taken.co", name="刘调解员", number=case.number)
+    )
+    async with services.sessions() as session:
+        joined = await session.get(DisputeCase, case.id, populate_existing=True)
+    assert joined is not None and joined.co_mediator_id == ids[Q_MEDIATOR]
+    assert joined.assignee_id == ids[D_MEDIATOR]
     await _side_by_side(page)
 
 
