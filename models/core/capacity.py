@@ -70,7 +70,7 @@ def _take_statement(counter: Counter, names: tuple[str, ...]) -> Update:
     statement = _TAKES.get((id(counter), names))
     if statement is None:
         taken, limit = counter.column(counter.taken), counter.column(counter.limit)
-        places = bindparam("places")
+        places: Any = bindparam("places")
         statement = (
             update(counter.model)
             .where(
