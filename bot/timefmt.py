@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,18 +20,23 @@ def _locale(language: str) -> str:
     return _LOCALE.get(language, _LOCALE["zh_CN"])
 
 
+# Babel parses the locale and the pattern on every call; a morning's screens show the same few
+# hundred slot times again and again, so each text is made once (equal instants, equal text).
+@lru_cache(maxsize=4096)
 def format_when(moment: datetime, language: str, tz: ZoneInfo) -> str:
     """A moment as a date with weekday and a 24-hour time: ``11月28日 星期六 09:00``."""
     pattern = _WHEN.get(language, _WHEN["zh_CN"])
     return format_datetime(moment.astimezone(tz), pattern, tzinfo=tz, locale=_locale(language))
 
 
+@lru_cache(maxsize=1024)
 def format_day(day: date, language: str, *, short: bool = False) -> str:
     """A calendar day with its weekday: ``11月28日 星期六`` (short: ``11月28日 周六``)."""
     patterns = _SHORT_DAY if short else _DAY
     return format_date(day, patterns.get(language, patterns["zh_CN"]), locale=_locale(language))
 
 
+@lru_cache(maxsize=1024)
 def format_clock(moment: datetime, tz: ZoneInfo) -> str:
     """The local time of day, 24-hour: ``09:00``."""
     return format_time(moment.astimezone(tz), "HH:mm", tzinfo=tz, locale="en_GB")

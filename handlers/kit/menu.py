@@ -42,6 +42,7 @@ class MainMenu:
     def __init__(self, entries: Sequence[MenuEntry]) -> None:
         self.entries = tuple(sorted(entries, key=lambda entry: entry.order))
         self._picks: dict[tuple[int, str], frozenset[str]] = {}
+        self._keyboards: dict[tuple[str, Layout, int], ReplyKeyboardMarkup] = {}
 
     def picked(self, i18n: Catalogues, text: str) -> frozenset[str]:
         """The items ``text`` picks in any language (its label, number or words).
@@ -73,7 +74,15 @@ class MainMenu:
 
         When the items do not fit the layout (elder mode), the first page ends in "more" and
         the second holds the rest with ⬅️; items keep their numbers on either page, so a typed
-        number always means the same item."""
+        number always means the same item. Made once per language, layout and page (a frozen
+        keyboard, shown after every finished flow)."""
+        key = (t.language, shape, page % 2)
+        found = self._keyboards.get(key)
+        if found is None:
+            found = self._keyboards[key] = self._keyboard(t, shape, page)
+        return found
+
+    def _keyboard(self, t: Translator, shape: Layout, page: int) -> ReplyKeyboardMarkup:
         options = self.options(t)
         if len(options) <= shape.choices:
             return choice_keyboard(options, t, columns=2, back=False, home=False, shape=shape)

@@ -133,13 +133,33 @@ def read_as_typed(message: Message, text: str) -> None:
         message.text = text
 
 
+# The same keyboard objects (the main menu, made once per language and layout) are sent again
+# and again: their Bot API form is made once. Keyed by identity, not equality (PTB's equality
+# ignores a keyboard's options), holding the object so its id cannot be reused meanwhile.
+_SENT_FORMS: dict[int, tuple[object, dict[str, Any]]] = {}
+_SENT_FORMS_KEPT = 256
+
+
+def _bot_api(
+    markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | InlineKeyboardMarkup,
+) -> dict[str, Any]:
+    found = _SENT_FORMS.get(id(markup))
+    if found is not None and found[0] is markup:
+        return found[1]
+    if len(_SENT_FORMS) >= _SENT_FORMS_KEPT:
+        _SENT_FORMS.clear()
+    form = markup.to_dict()
+    _SENT_FORMS[id(markup)] = (markup, form)
+    return form
+
+
 async def send_text(bot: Bot, chat_id: int, text: str, markup: SentMarkup | None) -> None:
     """Send a text message (and keyboard) as ``bot.send_message`` would, without parsing the
     sent ``Message`` out of the answer."""
     data: dict[str, object] = {
         "chat_id": chat_id,
         "text": text,
-        "reply_markup": markup,
+        "reply_markup": markup if markup is None or isinstance(markup, dict) else _bot_api(markup),
         # DefaultValue placeholders: _post puts the application's Defaults in, as send_message.
         "link_preview_options": DEFAULT_NONE,
         "parse_mode": DEFAULT_NONE,

@@ -230,18 +230,20 @@ async def my_bookings(
     session: AsyncSession, person: Person, *, now: datetime | None = None, limit: int = 20
 ) -> list[BookingView]:
     """Upcoming bookings the person holds or made for someone else, soonest first."""
-    now = now or utcnow()
-    query = (
-        booking_rows()
-        .where(
-            (col(Booking.person_id) == person.id) | (col(Booking.booked_by_id) == person.id),
-            col(Booking.status).in_(ACTIVE),
-            col(Slot.ends_at) > now,
-        )
-        .order_by(col(Slot.starts_at))
-        .limit(limit)
+    params = {"me": person.id, "now": now or utcnow(), "limit": limit}
+    return [BookingView(*row) for row in (await session.execute(_MY_BOOKINGS, params)).all()]
+
+
+_MY_BOOKINGS = (  # built once ("my bookings" is opened after every booking)
+    _BOOKING_ROWS.where(
+        (col(Booking.person_id) == bindparam("me"))
+        | (col(Booking.booked_by_id) == bindparam("me")),
+        col(Booking.status).in_(ACTIVE),
+        col(Slot.ends_at) > bindparam("now"),
     )
-    return [BookingView(*row) for row in (await session.execute(query)).all()]
+    .order_by(col(Slot.starts_at))
+    .limit(bindparam("limit"))
+)
 
 
 async def confirm_attendance(

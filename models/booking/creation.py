@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,6 +53,36 @@ async def active_booking(session: AsyncSession, slot_id: int, person_id: int) ->
     return (await session.execute(_ACTIVE_BOOKING, params)).scalars().first()
 
 
+_BOOKING_VALUES = (
+    "slot_id",
+    "person_id",
+    "booked_by_id",
+    "party_size",
+    "status",
+    "code",
+    "created_at",
+    "updated_at",
+)
+_INSERTS: dict[str, Any] = {}  # the booking INSERT, built once per SQL dialect
+
+
+def _insert_booking(session: AsyncSession) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING booking, its values bound at execution."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    statement = _INSERTS.get(dialect)
+    if statement is None:
+        statement = (
+            upsert_insert(session, Booking, orm=True)
+            .values({name: bindparam(name) for name in _BOOKING_VALUES})
+            .on_conflict_do_nothing(
+                index_elements=["slot_id", "person_id"], index_where=text(ACTIVE_SQL)
+            )
+            .returning(Booking)
+        )
+        _INSERTS[dialect] = statement
+    return statement
+
+
 async def create_booking(
     session: AsyncSession,
     *,
@@ -71,24 +102,18 @@ async def create_booking(
     """
     person_id, slot_id = id_of(person), id_of(slot)
     status = initial_status(venue, resident_agreed=resident_agreed)
-    statement = (
-        upsert_insert(session, Booking, orm=True)
-        .values(
-            slot_id=slot_id,
-            person_id=person_id,
-            booked_by_id=booked_by.id if booked_by else None,
-            party_size=party_size,
-            status=status.value,
-            code=new_code(),
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(
-            index_elements=["slot_id", "person_id"], index_where=text(ACTIVE_SQL)
-        )
-        .returning(Booking)
-    )
-    booking = (await session.scalars(statement)).one_or_none()
+    values = {
+        "slot_id": slot_id,
+        "person_id": person_id,
+        "booked_by_id": booked_by.id if booked_by else None,
+        "party_size": party_size,
+        "status": status.value,
+        "code": new_code(),
+        "created_at": now,
+        "updated_at": now,
+    }
+    statement = _insert_booking(session)
+    booking = (await session.scalars(statement, values)).one_or_none()
     if booking is None:  # the person holds a booking here already (a double tap committed first)
         existing = await active_booking(session, slot_id, person_id)
         if existing is None:  # and it ended in the meantime: nothing to show, nothing made

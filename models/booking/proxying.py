@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -85,15 +85,19 @@ async def resident_by_phone(
 async def has_booked_for_others(session: AsyncSession, *, person: Person) -> bool:
     """Whether ``person`` ever booked for someone else (or was given standing consent to): only
     then does the booking flow open by asking whom it is for."""
-    me = id_of(person)
-    booked = select(col(Booking.id)).where(
-        col(Booking.booked_by_id) == me, col(Booking.person_id) != me
-    )
-    consented = select(col(ProxyConsent.id)).where(col(ProxyConsent.proxy_id) == me)
-    for query in (booked, consented):
-        if (await session.execute(query.limit(1))).first() is not None:
+    params = {"me": id_of(person)}
+    for query in _BOOKED_FOR_OTHERS:
+        if (await session.execute(query, params)).first() is not None:
             return True
     return False
+
+
+_BOOKED_FOR_OTHERS = (  # built once: every booking flow opens with this question
+    select(col(Booking.id))
+    .where(col(Booking.booked_by_id) == bindparam("me"), col(Booking.person_id) != bindparam("me"))
+    .limit(1),
+    select(col(ProxyConsent.id)).where(col(ProxyConsent.proxy_id) == bindparam("me")).limit(1),
+)
 
 
 async def proxied_resident(session: AsyncSession, *, person: Person, resident_id: int) -> Resident:

@@ -143,6 +143,36 @@ async def _blackouts_between(
     }
 
 
+_OPEN_SLOTS: dict[tuple[bool, bool], Select[Slot, Venue, ServiceCentre]] = {}
+
+
+def _open_slots_query(in_town: bool, at_venue: bool) -> Select[Slot, Venue, ServiceCentre]:
+    """The open-slots search, built once per shape with bind parameters (every "when?" screen
+    runs it; building it cost more than running it)."""
+    query = _OPEN_SLOTS.get((in_town, at_venue))
+    if query is None:
+        own_town_first = case((col(ServiceCentre.town_id) == bindparam("home_town"), 0), else_=1)
+        query = (
+            slot_rows()
+            .where(
+                col(Slot.starts_at) >= bindparam("since"),
+                col(Slot.starts_at) < bindparam("until"),
+                col(Slot.closed).is_(False),
+                col(Slot.capacity) - col(Slot.taken) >= bindparam("places"),
+                col(Venue.kind) == bindparam("kind"),
+                col(Venue.active).is_(True),
+            )
+            .order_by(col(Slot.starts_at), own_town_first, col(Venue.id))
+        )
+        if in_town:
+            query = query.where(col(ServiceCentre.town_id) == bindparam("town"))
+        if at_venue:
+            query = query.where(col(Slot.venue_id) == bindparam("venue"))
+        query = query.offset(bindparam("offset")).limit(bindparam("size"))
+        _OPEN_SLOTS[(in_town, at_venue)] = query
+    return query
+
+
 async def open_slots(
     session: AsyncSession,
     *,
@@ -162,30 +192,24 @@ async def open_slots(
     resident's own town (``home_town_id``) comes first. Slots on a blackout day or of an
     inactive venue are left out. One indexed query (``ix_slot_open_starts``).
     """
-    own_town_first = case((col(ServiceCentre.town_id) == (home_town_id or 0), 0), else_=1)
-    query = (
-        slot_rows()
-        .where(
-            col(Slot.starts_at) >= since,
-            col(Slot.starts_at) < until,
-            col(Slot.closed).is_(False),
-            col(Slot.capacity) - col(Slot.taken) >= places,
-            col(Venue.kind) == kind,
-            col(Venue.active).is_(True),
-        )
-        .order_by(col(Slot.starts_at), own_town_first, col(Venue.id))
-    )
-    if town_id is not None:
-        query = query.where(col(ServiceCentre.town_id) == town_id)
-    if venue_id is not None:
-        query = query.where(col(Slot.venue_id) == venue_id)
+    query = _open_slots_query(town_id is not None, venue_id is not None)
+    params = {
+        "since": since,
+        "until": until,
+        "places": places,
+        "kind": kind,
+        "home_town": home_town_id or 0,
+        "town": town_id,
+        "venue": venue_id,
+        "size": limit * 2,
+    }
     blackouts = await _blackouts_between(
         session, since.astimezone(tz).date(), until.astimezone(tz).date()
     )
     found: list[OpenSlot] = []
     offset = 0
     while len(found) < limit:
-        rows = (await session.execute(query.offset(offset).limit(limit * 2))).all()
+        rows = (await session.execute(query, {**params, "offset": offset})).all()
         if not rows:
             break
         offset += len(rows)

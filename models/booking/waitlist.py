@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -158,18 +159,22 @@ async def my_waitlist(
     session: AsyncSession, person: Person, now: datetime | None = None
 ) -> list[tuple[WaitlistEntry, Slot, Venue]]:
     """The person's open waitlist entries (waiting or offered) for slots still ahead."""
-    query = (
-        select(WaitlistEntry, Slot, Venue)
-        .join(Slot, col(Slot.id) == col(WaitlistEntry.slot_id))
-        .join(Venue, col(Venue.id) == col(Slot.venue_id))
-        .where(
-            col(WaitlistEntry.person_id) == person.id,
-            col(WaitlistEntry.status).in_(OPEN_ENTRY),
-            col(Slot.starts_at) > (now or utcnow()),
-        )
-        .order_by(col(Slot.starts_at))
+    params = {"me": person.id, "now": now or utcnow()}
+    rows = (await session.execute(_MY_WAITLIST, params)).all()
+    return [(entry, slot, venue) for entry, slot, venue in rows]
+
+
+_MY_WAITLIST = (  # built once: "my bookings" shows it after every booking
+    select(WaitlistEntry, Slot, Venue)
+    .join(Slot, col(Slot.id) == col(WaitlistEntry.slot_id))
+    .join(Venue, col(Venue.id) == col(Slot.venue_id))
+    .where(
+        col(WaitlistEntry.person_id) == bindparam("me"),
+        col(WaitlistEntry.status).in_(OPEN_ENTRY),
+        col(Slot.starts_at) > bindparam("now"),
     )
-    return [(entry, slot, venue) for entry, slot, venue in (await session.execute(query)).all()]
+    .order_by(col(Slot.starts_at))
+)
 
 
 async def owned_entry(session: AsyncSession, entry_id: int, person: Person) -> WaitlistEntry:

@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.dml import Update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
@@ -58,16 +59,38 @@ def _sync(session: AsyncSession, counter: Counter, key: Mapping[str, object], ta
         set_committed_value(loaded, counter.taken, taken)
 
 
+# Each counter's take statement, by the names of its key, built once with bind parameters: a
+# booking confirm and every registration run it, and building it cost more than running it.
+# Keyed by the counter's id: counters are module constants, and comparing two of them would
+# compare their SQL conditions.
+_TAKES: dict[tuple[int, tuple[str, ...]], Update] = {}
+
+
+def _take_statement(counter: Counter, names: tuple[str, ...]) -> Update:
+    statement = _TAKES.get((id(counter), names))
+    if statement is None:
+        taken, limit = counter.column(counter.taken), counter.column(counter.limit)
+        places: Any = bindparam("places")
+        statement = (
+            update(counter.model)
+            .where(
+                *[counter.column(name) == bindparam(f"key_{name}") for name in names],
+                *counter.open_when,
+                taken + places <= limit,
+            )
+            .values({counter.taken: taken + places})
+            .returning(taken)
+            .execution_options(synchronize_session=False)
+        )
+        _TAKES[(id(counter), names)] = statement
+    return statement
+
+
 async def take(session: AsyncSession, counter: Counter, places: int, **key: object) -> bool:
     """Hold ``places`` in the open row named by ``key`` if they are free; False otherwise."""
-    taken, limit = counter.column(counter.taken), counter.column(counter.limit)
-    result = await session.execute(
-        update(counter.model)
-        .where(*counter.keyed(key), *counter.open_when, taken + places <= limit)
-        .values({counter.taken: taken + places})
-        .returning(taken)
-        .execution_options(synchronize_session=False)
-    )
+    statement = _take_statement(counter, tuple(key))
+    params = {"places": places, **{f"key_{name}": value for name, value in key.items()}}
+    result = await session.execute(statement, params)
     now_taken = result.scalar_one_or_none()
     if now_taken is None:
         return False

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, delete, text, update
+from sqlalchemy import BigInteger, ForeignKey, Index, bindparam, delete, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, select
@@ -198,10 +198,14 @@ def _mask_word(word: str) -> str:
     return word[0] + "*" * (len(word) - 1)
 
 
+# Built once (building a statement costs more than running it, on a hot path).
+_PERSON_BY_TG_ID = select(Person).where(Person.tg_user_id == bindparam("tg_user_id"))
+
+
 async def find_person(session: AsyncSession, tg_user_id: int) -> Person | None:
     """The person with this Telegram user id, if they have consented."""
-    query = select(Person).where(Person.tg_user_id == tg_user_id)
-    return (await session.execute(query)).scalar_one_or_none()
+    params = {"tg_user_id": tg_user_id}
+    return (await session.execute(_PERSON_BY_TG_ID, params)).scalar_one_or_none()
 
 
 async def get_registered(session: AsyncSession, tg_user_id: int) -> Person:
