@@ -1,5 +1,6 @@
-"""Disputes housekeeping on PTB's JobQueue: SLA escalation, nudges and follow-ups (every
-minute), and anonymising closed cases past their town's retention (daily).
+"""Disputes housekeeping on PTB's JobQueue: SLA escalation, nudges, follow-ups and proxy
+reports left unanswered past their window (every minute), and anonymising closed cases past
+their town's retention (daily).
 
 Everything lives in the case rows (levels raised by conditional updates, messages deduped by
 key), so a restart loses nothing and a level never fires twice. The disputes Feature lists
@@ -14,7 +15,12 @@ from datetime import datetime, timedelta
 from bot.context import Services, TongxinContext
 from jobs import Job
 from models.core.base import utcnow
-from models.disputes import anonymise_closed, escalate_due, send_followups
+from models.disputes import (
+    anonymise_closed,
+    escalate_due,
+    lapse_proxy_reports,
+    send_followups,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +34,7 @@ async def tick_once(services: Services, now: datetime | None = None) -> dict[str
     async with services.sessions() as session, session.begin():
         counts = await escalate_due(session, now)
         counts["followups"] = await send_followups(session, now)
+        counts["proxy_lapsed"] = await lapse_proxy_reports(session, now)
     if any(counts.values()):
         logger.info("disputes housekeeping: %s", counts)
     return counts

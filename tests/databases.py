@@ -1,6 +1,7 @@
 """Fresh databases for tests, fast: named snapshots restored per test (one set per xdist worker).
 
-The ``base`` snapshot is the migrated database with the demo places seeded (slots included).
+The ``base`` snapshot is the migrated database with the demo places seeded (slots and events
+included) and an empty audit log.
 Tests may add snapshots of their own once per worker (``await Databases.snapshot(name, build)``,
 e.g. the authorisation matrix's cast of people) and start from them.
 
@@ -25,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Table, text
+from sqlalchemy import Table, delete, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from bot.db import create_engine, create_session_factory
 from bot.migrate import upgrade_to_head
+from models.core.audit import AuditLog
 from models.core.base import metadata
 from models.demo.places import seed_places
 
@@ -47,6 +49,9 @@ async def migrate_and_seed(url: str) -> None:
         await upgrade_to_head(engine)
         async with create_session_factory(engine)() as session, session.begin():
             await seed_places(session)
+            # The demo events are made with create_event, which audits them; tests read the
+            # audit log as their own, so the snapshot starts with an empty one.
+            await session.execute(delete(AuditLog))
     finally:
         await engine.dispose()
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.dml import Update
-from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 
@@ -70,7 +70,7 @@ def _take_statement(counter: Counter, names: tuple[str, ...]) -> Update:
     statement = _TAKES.get((id(counter), names))
     if statement is None:
         taken, limit = counter.column(counter.taken), counter.column(counter.limit)
-        places: BindParameter[int] = bindparam("places")
+        places: Any = bindparam("places")
         statement = (
             update(counter.model)
             .where(

@@ -2,6 +2,7 @@
 hours and slots), joint events, and an onboarded person for every role. Loading is idempotent."""
 
 from models.demo.booking import KIND_SETUP, SLOT_DAYS, seed_booking
+from models.demo.events import EVENTS, DemoEvent, seed_events
 from models.demo.people import (
     DEMO_ID_RANGE,
     DEMO_PEOPLE,
@@ -9,7 +10,7 @@ from models.demo.people import (
     demo_phone,
     seed_demo_people,
 )
-from models.demo.places import CENTRES, COMMUNITIES, EVENTS, TOWNS, VENUES, seed_places
+from models.demo.places import CENTRES, COMMUNITIES, TOWNS, VENUES, seed_places
 
 __all__ = [
     "CENTRES",
@@ -22,8 +23,10 @@ __all__ = [
     "SLOT_DAYS",
     "TOWNS",
     "VENUES",
+    "DemoEvent",
     "demo_phone",
     "seed_booking",
     "seed_demo_people",
+    "seed_events",
     "seed_places",
 ]

@@ -1,11 +1,12 @@
-"""Demo data from the source article: both towns, their communities, centres, venues, events.
+"""Demo data from the source article: both towns, their communities, centres, venues, events
+(the events themselves are ``models.demo.events``).
 
 Loading is idempotent: rows are matched by their ``code`` and created only when missing.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from sqlmodel import SQLModel, col, select
 
 from models.core.places import Community, ServiceCentre, Town, Venue, VenueKind
 from models.demo.booking import seed_booking
-from models.events import Event
+from models.demo.events import seed_events
 
 T = TypeVar("T", bound=SQLModel)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -155,42 +156,6 @@ VENUES = [
         "First floor, lift available",
     ),
 ]
-# (code, host town, venue, name_zh, name_en, topic, days from today, start hour, hours)
-EVENTS = [
-    (
-        "border-friendship",
-        "Q",
-        "q-hall",
-        "两镇交界老年联谊会",
-        "Border friendship gathering for seniors",
-        "events",
-        10,
-        9,
-        3,
-    ),
-    (
-        "mid-autumn",
-        "D",
-        "d-activity",
-        "中秋“同心”游园会",
-        "Mid-Autumn 'Tongxin' garden party",
-        "events",
-        20,
-        14,
-        2,
-    ),
-    (
-        "zhiqing-exhibition",
-        "Q",
-        "q-hall",
-        "知青文化与垦拓精神展",
-        "Exhibition: educated youth and land reclamation",
-        "culture",
-        30,
-        9,
-        6,
-    ),
-]
 
 
 async def _ensure(session: AsyncSession, model: type[T], code: str, **values: Any) -> int:
@@ -257,19 +222,5 @@ async def seed_places(session: AsyncSession, today: datetime | None = None) -> d
         ids[code] = row_id
     base = (today or datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
     await seed_booking(session, {code: ids[code] for _c, code, *_ in VENUES}, base)
-    for code, town_code, venue, zh, en, topic, days, hour, hours in EVENTS:
-        starts = datetime.combine(base + timedelta(days=days), time(hour), SHANGHAI)
-        row_id = await _ensure(
-            session,
-            Event,
-            code,
-            host_town_id=ids[town_code],
-            venue_id=ids[venue],
-            name_zh=zh,
-            name_en=en,
-            topic=topic,
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=hours),
-        )
-        ids[code] = row_id
+    ids |= await seed_events(session, ids, base)
     return ids

@@ -6,7 +6,8 @@ Modules by meaning, in import order: ``tables``, ``errors``, ``codes`` (buttons)
 (message ids of categories and statuses), ``access`` (the one permission function), ``routing``
 (who gets a case), ``notices`` (outbox messages), ``lifecycle`` (legal moves), then the use
 cases: ``reporting``, ``accepting``, ``handover``, ``handling``, ``relay``, ``escalation``,
-``followup``, ``mine``, ``staff``. Outside ``models.disputes`` import these names only.
+``followup``, ``mine``, ``staff``, ``lapsing`` (proxy reports left unanswered),
+``town_settings`` (the admins' /mediation). Outside ``models.disputes`` import these names only.
 """
 
 from models.disputes.accepting import Accepted, accept_case, transfer_candidates, transfer_case
@@ -27,7 +28,7 @@ from models.disputes.caseload import (
     staff_case,
     staff_cases,
 )
-from models.disputes.codes import CASE, MEDIATOR, PROXY_REPORT
+from models.disputes.codes import CASE, MEDIATOR, PROXY_REPORT, TOWN_SETTINGS
 from models.disputes.documents import Translate, agreement_docx, case_file_docx
 from models.disputes.errors import (
     CaseNotFound,
@@ -54,8 +55,14 @@ from models.disputes.handling import (
     set_expected,
     withdraw_case,
 )
-from models.disputes.handover import answer_handover, pending_handover, request_handover
+from models.disputes.handover import (
+    answer_handover,
+    handover_to_answer,
+    pending_handover,
+    request_handover,
+)
 from models.disputes.labels import CATEGORY, CONTACT, PARTIES, REFERRAL, STATUS
+from models.disputes.lapsing import lapse_proxy_reports
 from models.disputes.lifecycle import TRANSITIONS
 from models.disputes.mine import CaseCard, CaseLine, NoteView, case_card, my_cases
 from models.disputes.privacy import anonymise_closed, forget_reporter
@@ -90,6 +97,17 @@ from models.disputes.tables import (
     RelayMessage,
     TownPolicy,
 )
+from models.disputes.town_settings import (
+    TIMINGS,
+    TimingInvalid,
+    TimingsOutOfOrder,
+    TownSettings,
+    change_timing,
+    choose_route,
+    managed_towns,
+    record_settings_refusal,
+    town_settings,
+)
 
 __all__ = [
     "CASE",
@@ -106,6 +124,8 @@ __all__ = [
     "PROXY_REPORT_QUESTION",
     "REFERRAL",
     "STATUS",
+    "TIMINGS",
+    "TOWN_SETTINGS",
     "TRANSITIONS",
     "Accepted",
     "Attachment",
@@ -147,8 +167,11 @@ __all__ = [
     "Relayed",
     "Report",
     "StaffCase",
+    "TimingInvalid",
+    "TimingsOutOfOrder",
     "TownCounts",
     "TownPolicy",
+    "TownSettings",
     "Translate",
     "Viewer",
     "accept_case",
@@ -162,12 +185,17 @@ __all__ = [
     "case_card",
     "case_file_docx",
     "change_status",
+    "change_timing",
     "chase",
+    "choose_route",
     "counts_for",
     "escalate_due",
     "forget_reporter",
+    "handover_to_answer",
     "is_staff",
+    "lapse_proxy_reports",
     "link_group",
+    "managed_towns",
     "may",
     "may_count",
     "my_cases",
@@ -175,6 +203,7 @@ __all__ = [
     "pending_handover",
     "record_outcome",
     "record_refusal",
+    "record_settings_refusal",
     "relay_to_mediator",
     "relay_to_reporter",
     "report_case",
@@ -187,6 +216,7 @@ __all__ = [
     "staff_case",
     "staff_cases",
     "town_counts",
+    "town_settings",
     "transfer_candidates",
     "transfer_case",
     "withdraw_case",

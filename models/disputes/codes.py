@@ -47,3 +47,18 @@ MEDIATOR = CallbackCode(
         "home": (),  # 🏠
     },
 )
+# A town's disputes settings (/mediation), its admins' screens, written by the handlers only:
+# ``ds:<action>:<town>[:<timing or category>[:<mediator>]]``.
+TOWN_SETTINGS = CallbackCode(
+    "ds",
+    {
+        "towns": (),  # the towns this admin manages (one: straight to it)
+        "town": (Field.ID,),  # the town's timings
+        "ask": (Field.ID, Field.WORD),  # change one timing (typed)
+        "cats": (Field.ID,),  # which mediators take which category
+        "cat": (Field.ID, Field.WORD),  # one category's mediators
+        "rt": (Field.ID, Field.WORD, Field.ID),  # choose that mediator, or take them off
+        "all": (Field.ID, Field.WORD),  # all of the town's mediators take the category
+        "home": (),  # 🏠
+    },
+)

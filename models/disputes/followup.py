@@ -80,21 +80,29 @@ async def answer_followup(
     stars: int | None = None,
     now: datetime | None = None,
 ) -> CaseStatus:
-    """Record the reporter's answer; not solved reopens the case and alerts its mediator."""
+    """Record the reporter's answer, once; not solved reopens the case and alerts its mediator."""
     now = now or utcnow()
     viewer = Viewer.of(person, scopes)
-    case = await authorised_case(session, viewer, case_id, CaseAction.ANSWER_FOLLOWUP)
+    case = await authorised_case(session, viewer, case_id, CaseAction.ANSWER_FOLLOWUP, lock=True)
     if stars is not None and not 1 <= stars <= 5:
         raise RatingInvalid()
-    if case.followup_sent_at is None or case.status != CaseStatus.RESOLVED.value:
+    if (
+        case.followup_sent_at is None
+        or case.followup_answered_at is not None  # answered: a second tap changes nothing
+        or case.status != CaseStatus.RESOLVED.value
+    ):
         raise FollowUpClosed()
     values: dict[str, object] = {"followup_answered_at": now, "solved": solved}
     if stars is not None:
         values["rating"] = stars
     if solved:
-        await session.execute(
-            update(DisputeCase).where(col(DisputeCase.id) == case_id).values(**values)
+        answered = await session.execute(
+            update(DisputeCase)
+            .where(col(DisputeCase.id) == case_id, col(DisputeCase.followup_answered_at).is_(None))
+            .values(**values)
         )
+        if answered.rowcount != 1:  # type: ignore[attr-defined]
+            raise FollowUpClosed()
         await session.refresh(case)
     else:
         await move(session, case, CaseStatus.IN_MEDIATION, actor_id=viewer.person_id, now=now,

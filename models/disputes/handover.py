@@ -112,10 +112,7 @@ async def answer_handover(
     """Accept the lead (the answering mediator becomes the assignee) or decline with a reason."""
     now = now or utcnow()
     viewer = Viewer.of(person, scopes)
-    request = await session.get(HandoverRequest, request_id)
-    if request is None:
-        raise CaseNotFound()
-    case = await authorised_case(session, viewer, request.case_id, CaseAction.ANSWER_HANDOVER)
+    request, case = await _answerable(session, viewer, request_id)
     decline = None if accept else _reason(reason)
     status = HandoverStatus.ACCEPTED if accept else HandoverStatus.DECLINED
     result = await session.execute(
@@ -131,7 +128,7 @@ async def answer_handover(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise HandoverAnswered()
     if accept:
-        if case.lead_town_id != request.from_town_id or CaseStatus(case.status) not in OPEN:
+        if case.lead_town_id != request.from_town_id:
             raise IllegalTransition(status=case.status)
         previous = case.assignee_id
         case.lead_town_id = request.to_town_id
@@ -153,6 +150,34 @@ async def answer_handover(
     )  # fmt: skip
     key = f"dispute:{case.id}:handover{request_id}:answer"
     await notify(session, requester, OutboxKind.STATUS, payload, dedupe_key=key)
+    return request
+
+
+async def _answerable(
+    session: AsyncSession, viewer: Viewer, request_id: int
+) -> tuple[HandoverRequest, DisputeCase]:
+    """The request and its case, if the viewer may answer it and there is still something to
+    answer: ``HandoverAnswered`` once decided, ``IllegalTransition`` once the case is closed."""
+    request = await session.get(HandoverRequest, request_id, populate_existing=True)
+    if request is None:
+        raise CaseNotFound()
+    if request.status != HandoverStatus.PENDING.value:
+        # answered: perhaps the lead moved to the viewer's town, so they may no longer answer;
+        # staff of the case's towns are told it was answered, anyone else learns nothing
+        await authorised_case(session, viewer, request.case_id, CaseAction.VIEW_INTERNAL)
+        raise HandoverAnswered()
+    case = await authorised_case(session, viewer, request.case_id, CaseAction.ANSWER_HANDOVER)
+    if CaseStatus(case.status) not in OPEN:
+        raise IllegalTransition(status=case.status)
+    return request, case
+
+
+async def handover_to_answer(
+    session: AsyncSession, *, person: Person, scopes: Iterable[Scope], request_id: int
+) -> HandoverRequest:
+    """The request a mediator is about to answer, checked before they write a reason to decline
+    it (``answer_handover`` checks again: someone may answer it meanwhile)."""
+    request, _case = await _answerable(session, Viewer.of(person, scopes), request_id)
     return request
 
 

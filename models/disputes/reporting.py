@@ -207,8 +207,13 @@ async def _ask_resident(
     # The current screen once delivered (its reply keyboard replaces the inline buttons): a
     # typed "1" answers it; refusing comes last and only its own words pick it.
     payload[QUESTION] = consent_question(PROXY_REPORT_QUESTION, cid, CONSENT_WORDS)
-    key = f"dispute:{cid}:proxy-ask"
+    key = proxy_ask_key(cid)
     await notify(session, resident, OutboxKind.STATUS, payload, dedupe_key=key)
+
+
+def proxy_ask_key(case_id: int) -> str:
+    """The dedupe key of the resident's question about a proxy's report."""
+    return f"dispute:{case_id}:proxy-ask"
 
 
 async def answer_proxy_report(

@@ -272,3 +272,5 @@ class TownPolicy(SQLModel, table=True):
     chase_hours: int = Field(default=24, ge=1)
     followup_days: int = Field(default=7, ge=1)
     retention_days: int = Field(default=730, ge=1)
+    # a proxy's report the resident has not answered lapses (withdrawn) after this long
+    proxy_answer_hours: int = Field(default=48, ge=1)

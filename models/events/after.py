@@ -52,6 +52,12 @@ class ClosingReport:
     by_town: dict[int | None, int]  # town → people who came (attendees and walk-ins)
 
     @property
+    def from_host_towns(self) -> int:
+        """People who came from a town that hosted the event (host or co-host)."""
+        hosts = set(self.event.host_towns)
+        return sum(n for town, n in self.by_town.items() if town in hosts)
+
+    @property
     def from_other_towns(self) -> int:
         """People who came from a town that did not host the event."""
         hosts = set(self.event.host_towns)
@@ -104,7 +110,6 @@ async def closing_report(session: AsyncSession, event_id: int) -> ClosingReport:
 async def send_closing_report(session: AsyncSession, report: ClosingReport) -> int:
     """The report to the admins of both host towns, once each."""
     event = report.event
-    host = report.by_town.get(event.host_town_id, 0)
     payload = message_payload(
         N_("events.report"),
         registered=report.registered,
@@ -113,7 +118,7 @@ async def send_closing_report(session: AsyncSession, report: ClosingReport) -> i
         no_shows=report.no_shows,
         ratings=report.ratings,
         average=f"{report.rating_average:.1f}" if report.rating_average is not None else "—",
-        host_town=host,
+        host_town=report.from_host_towns,
         other_towns=report.from_other_towns,
         **await describe_event(session, event),
     )

@@ -102,6 +102,7 @@ async def populate(services: Services) -> dict[str, int]:
     assert grant.id is not None
     grants["q_volunteer"] = grant.id
     grants["broadcast"] = await _pending_broadcast(services)
+    grants["town_D"], grants["town_Q"] = towns["D"] or 0, towns["Q"] or 0  # /mediation's rows
     return grants
 
 

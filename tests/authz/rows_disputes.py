@@ -1,6 +1,10 @@
 """The authz matrix's rows for the mediator's side of disputes: /cases, /duty and the case
 buttons. A forged case id is refused to everyone; for those who hold the role the refusal is
-audited (``dispute.refused``: one audit row), for the others nothing changes."""
+audited (``dispute.refused``: one audit row), for the others nothing changes.
+
+And /mediation, a town admin's settings: a tap naming the other town (Q; the town admin is D's)
+is refused to the D admin and audited (``dispute.settings_refused``); the admin of both towns
+may see it (and "all mediators" for a category is a change: audited)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from tests.authz.authz_rows import Row, literal, text_of
 
 HANDLERS = ADMINS | {"mediator"}
 FORGED = "999999"
+D_ADMIN = frozenset({"town_admin_d"})
+TOWN_D, TOWN_Q = "{grant:town_D}", "{grant:town_Q}"
 
 
 def _forged(data: str) -> Row:
@@ -75,12 +81,59 @@ DISPUTE_ROWS: tuple[Row, ...] = (
         literal(""),
         writes=HANDLERS,
     ),
+    _forged("dc:hno"),  # checked at the tap: nobody is asked for a reason for nothing
     Row(
-        "dc:hno",
+        "/mediation",
+        "command",
+        "/mediation",
+        Action.ROLES_MANAGE,
+        ADMINS,
+        text_of("disputes_settings.towns.ask"),
+        expect_by_role={"town_admin_d": text_of("disputes_settings.timing.realert_minutes")},
+    ),
+    Row(
+        "ds:towns",
         "callback",
-        f"dc:hno:{FORGED}",
-        Action.CASE_HANDLE,
-        HANDLERS,
-        text_of("disputes_mediator.ask.decline"),
+        "ds:towns",
+        Action.ROLES_MANAGE,
+        ADMINS,
+        text_of("disputes_settings.towns.ask"),
+        expect_by_role={"town_admin_d": text_of("disputes_settings.timing.realert_minutes")},
+    ),
+    Row(
+        "ds:town",
+        "callback",
+        f"ds:town:{TOWN_D}",
+        Action.ROLES_MANAGE,
+        ADMINS,
+        text_of("disputes_settings.timing.realert_minutes"),
+    ),
+    Row("ds:home", "callback", "ds:home", Action.ROLES_MANAGE, ADMINS, text_of("home.prompt")),
+    *(
+        Row(
+            f"{data}:other-town",
+            "callback",
+            data,
+            Action.ROLES_MANAGE,
+            ADMINS,
+            literal(""),
+            writes=D_ADMIN,
+        )
+        for data in (
+            f"ds:town:{TOWN_Q}",
+            f"ds:cats:{TOWN_Q}",
+            f"ds:cat:{TOWN_Q}:noise",
+            f"ds:rt:{TOWN_Q}:noise:{FORGED}",
+            f"ds:ask:{TOWN_Q}:realert_minutes",
+        )
+    ),
+    Row(
+        "ds:all:other-town",
+        "callback",
+        f"ds:all:{TOWN_Q}:noise",
+        Action.ROLES_MANAGE,
+        ADMINS,
+        literal(""),
+        writes=ADMINS,
     ),
 )

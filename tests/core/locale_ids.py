@@ -107,6 +107,7 @@ STAFF_COMMANDS = (
     "duty",
     "eventadmin",
     "invite",
+    "mediation",
     "noshows",
     "roles",
     "venues",

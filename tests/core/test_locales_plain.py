@@ -20,6 +20,7 @@ STAFF_CATALOGUES = frozenset(
         "booking_staff.po",
         "broadcast.po",
         "disputes_mediator.po",
+        "disputes_settings.po",
         "events_staff.po",
         "venues_admin.po",
     }

@@ -84,4 +84,4 @@ async def test_the_minute_job_escalates(services: Services) -> None:
     cast = await make_cast(services)
     await file_report(services, cast.ids["d_res"])
     counts = await tick_once(services, utcnow() + timedelta(hours=3))
-    assert counts == {"raised": 1, "nudged": 0, "followups": 0}
+    assert counts == {"raised": 1, "nudged": 0, "followups": 0, "proxy_lapsed": 0}

@@ -60,6 +60,8 @@ async def test_anonymous_report_keeps_the_reporter_out_of_every_mediator_message
 ) -> None:
     cast, users = await cast_in_chats(harness)
     user, t = users["d_res"], tr(services, "zh_CN")
+    username = "wang_ayi_1958"  # Telegram shows it in every update the reporter sends
+    harness.state.user(ROLES["d_res"][0], username=username)
     await walk_to_describe(user, t, "disputes.category.noise", "disputes.parties.other_town")
     await user.send("对面镇的工地晚上一直施工")
     await user.choose(t("report.describe.done"))
@@ -78,7 +80,7 @@ async def test_anonymous_report_keeps_the_reporter_out_of_every_mediator_message
     rows = [r for r in await outbox_rows(services) if r.person_id in staff]
     assert {r.person_id for r in rows} >= {cast.ids["d_med"], cast.ids["q_med"]}
     tg_id = str(ROLES["d_res"][0])
-    secrets = (NAMES["d_res"], PHONES["d_res"], tg_id, PHONES["d_res"][-4:])
+    secrets = (NAMES["d_res"], PHONES["d_res"], tg_id, PHONES["d_res"][-4:], username)
     for row in rows:
         assert not any(s in str(row.payload) for s in secrets), row.payload
     for key in ("d_med", "d_med2", "q_med"):

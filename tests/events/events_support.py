@@ -61,8 +61,10 @@ async def make_event(
     code: str = "test-event",
     ride: bool = False,
     now: datetime | None = None,
+    cohosted: bool = True,
 ) -> int:
-    """A published event hosted by D town (co-hosted by Q) with the given quotas."""
+    """A published event hosted by D town (co-hosted by Q unless not ``cohosted``) with the
+    given quotas."""
     ids = await towns(sessions)
     starts = (now or utcnow()) + starts_in
     draft = EventDraft(
@@ -70,7 +72,7 @@ async def make_event(
         name_zh="边界联谊会",
         name_en="Border gathering",
         host_town_id=ids["D"],
-        cohost_town_id=ids["Q"],
+        cohost_town_id=ids["Q"] if cohosted else None,
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
         capacity=capacity,

@@ -79,10 +79,13 @@ async def test_the_ride_question_is_asked_and_kept(
     assert texts(sticker)[0].startswith(t("events_resident.not_understood"))
     await user.choose(stop)
     assert t("events_resident.confirm.answer", answer=stop).strip() in user.last_text()
-    await user.choose(t("events_resident.confirm.yes"))
+    sent = await user.choose(t("events_resident.confirm.yes"))
 
     [made] = await registrations(services)
     assert made.status == "confirmed" and made.option_id is not None
+    receipt = next(text for text in texts(sent) if "🕘" in text)
+    ride = next(line for line in receipt.splitlines() if line.startswith("🚐"))
+    assert stop in ride  # the receipt says where (and when) to wait for the ride
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])

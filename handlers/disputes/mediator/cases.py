@@ -34,7 +34,7 @@ from handlers.kit import (
     run,
     today,
 )
-from models.core.authz import Action
+from models.core.authz import Action, holds
 from models.core.errors import DomainError, NotAllowed
 from models.disputes import (
     MEDIATOR,
@@ -77,6 +77,7 @@ async def show_list(update: Update, context: TongxinContext, page: int = 0) -> N
                 list_screen(
                     context,
                     await run(context, staff_cases, person=me(context), scopes=scopes, page=page),
+                    admin=holds(scopes, Action.ROLES_MANAGE),
                 ),
             )
         else:

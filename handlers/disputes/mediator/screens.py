@@ -21,6 +21,7 @@ from models.disputes import (
     OPEN,
     PARTIES,
     STATUS,
+    TOWN_SETTINGS,
     CaseAction,
     Caseload,
     CaseStatus,
@@ -47,12 +48,22 @@ def pairs(buttons: list[InlineKeyboardButton]) -> Buttons:
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
-def list_screen(context: TongxinContext, load: Caseload, note: str = "") -> Inline:
-    """/cases: the mediator's cases a page at a time, each a button to open it."""
+def settings_row(context: TongxinContext) -> list[InlineKeyboardButton]:
+    """⚙️ the town's disputes settings (/mediation), under /cases for town admins."""
+    return [button(context.t("disputes_settings.button.open"), TOWN_SETTINGS.data("towns"))]
+
+
+def list_screen(
+    context: TongxinContext, load: Caseload, note: str = "", admin: bool = False
+) -> Inline:
+    """/cases: the mediator's cases a page at a time, each a button to open it (and ⚙️ the
+    town's settings, for an admin)."""
     t = context.t
     head = [note] if note else []
+    extra = [settings_row(context)] if admin else []
     if not load.total:
-        return "\n\n".join([*head, t("disputes_mediator.list.empty")]), [nav_buttons(t, HOME, HOME)]
+        text = "\n\n".join([*head, t("disputes_mediator.list.empty")])
+        return text, [*extra, nav_buttons(t, HOME, HOME)]
     lines, rows = [], []
     for n, line in enumerate(load.lines, 1):
         words = {"n": n, "number": line.number, "category": t(line.category)}
@@ -68,6 +79,7 @@ def list_screen(context: TongxinContext, load: Caseload, note: str = "") -> Inli
         pages=load.pages,
     )
     more = lambda page: MEDIATOR.data("list", page)  # noqa: E731
+    rows.extend(extra)
     rows.extend(page_rows(t, load.page, load.pages, more, back=HOME, home=HOME))
     return "\n\n".join([*head, title, "\n".join(lines)]), rows
 
@@ -205,7 +217,8 @@ def case_screen(context: TongxinContext, case: StaffCase, note: str = "") -> Inl
 
 
 def counts_screen(context: TongxinContext, towns: list[TownCounts]) -> Inline:
-    """What a town admin who is not a mediator sees: how many cases in each status, per town."""
+    """What a town admin who is not a mediator sees: how many cases in each status, per town,
+    and ⚙️ the town's disputes settings."""
     t = context.t
     parts = [t("disputes_mediator.counts.title")]
     for town in towns:
@@ -222,7 +235,7 @@ def counts_screen(context: TongxinContext, towns: list[TownCounts]) -> Inline:
             "disputes_mediator.counts.town", total, town=town.town.name(context.lang), count=total
         )
         parts.append("\n".join([head, *rows]))
-    return "\n\n".join(parts), [nav_buttons(t, HOME, HOME)]
+    return "\n\n".join(parts), [settings_row(context), nav_buttons(t, HOME, HOME)]
 
 
 async def put(update: Update, context: TongxinContext, screen: Inline) -> None:

@@ -14,6 +14,7 @@ from typing import TypedDict
 from telegram import Update
 
 from bot.context import TongxinContext
+from bot.timefmt import format_day
 from handlers.kit import (
     Means,
     Option,
@@ -113,7 +114,7 @@ def card_text(context: TongxinContext, card: CaseCard) -> str:
         t("mycases.card.words", words=card.description or "—"),
     ]
     if card.expected_on is not None:
-        lines.append(t("mycases.card.expected", day=f"{card.expected_on:%Y-%m-%d}"))
+        lines.append(t("mycases.card.expected", day=format_day(card.expected_on, context.lang)))
     notes = [t("mycases.card.note", text=note.text) for note in card.notes if note.public]
     lines.append("\n".join(notes) if notes else t("mycases.card.no_notes"))
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from datetime import datetime
 from telegram import InputFile
 
 from bot.context import TongxinContext
+from bot.timefmt import format_when
 from handlers.events.resident.texts import described, event_name, status_words, when_words
 from jobs.qr import qr_image, start_link
 from models.core.ics import calendar_file
@@ -31,9 +32,25 @@ def receipt_text(context: TongxinContext, view: RegistrationView) -> str:
         party=registration.party_size,
         status=status_words(context, registration, view.position),
     )
+    ride = ride_words(context, view)
+    if ride:
+        text = f"{text}\n{ride}"
     if view.resident:
         return f"{context.t('events_resident.receipt.for', name=view.resident)}\n{text}"
     return text
+
+
+def ride_words(context: TongxinContext, view: RegistrationView) -> str:
+    """Where and when a rider is picked up (the reminders say it again); "" for the others."""
+    chosen = view.registration.option_id
+    option = next((o for o in view.details.options if o.id == chosen), None)
+    if option is None or not option.ride:
+        return ""
+    point = (option.label_en or option.label_zh) if context.lang == "en" else option.label_zh
+    if option.pickup_at is None:
+        return context.t("events.reminder.ride", point=point)
+    at = format_when(option.pickup_at, context.lang, context.services.settings.tz)
+    return context.t("events.reminder.ride_at", point=point, at=at)
 
 
 def ics_file(context: TongxinContext, view: RegistrationView) -> InputFile:
