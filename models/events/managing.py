@@ -38,6 +38,7 @@ from models.events.tables import (
     Registration,
     RegStatus,
 )
+from models.events.waitlist import offer_freed_places
 
 LANGUAGES = ("zh_CN", "en")
 TIME_FIELDS = ("starts_at", "ends_at")
@@ -282,6 +283,8 @@ async def edit_event(
     await record_audit(session, _id(by), "event.edit", "event", event.id, fields=list(changed))
     if event.status == EventStatus.PUBLISHED.value:
         await _tell_changes(session, event, changed, old_start, moved, now)
+        if "capacity" in changed:  # more places: the line is offered them at once
+            await offer_freed_places(session, event_id, now)
     return EventEdited(event, changed)
 
 

@@ -6,6 +6,8 @@ A registration is created in one transaction: the row is inserted first as waiti
 racing taps, finds the first registration), then the places are taken in the event and the
 person's town quota together (``models.events.places.hold_places``). Taken: confirmed, with
 reminders planned; not: it stays in the waiting line, whose order is the rows' arrival order.
+Sign-ups for one event take turns (the event's row is locked first), so the position told is
+exact even when hundreds arrive at once.
 """
 
 from __future__ import annotations
@@ -141,7 +143,12 @@ async def register(
     per person and event. Confirmed when the event and the town quota both take the places,
     else waiting with a position."""
     now = now or utcnow()
-    event = await get_or_raise(session, Event, event_id, EventNotFound)
+    # The event's row is locked first (PostgreSQL; SQLite has one writer anyway): sign-ups
+    # for one event take turns from the insert to the commit, so the line's order is the
+    # commit order and the position a person is told counts everyone ahead of them.
+    event = await session.get(Event, event_id, with_for_update=True, populate_existing=True)
+    if event is None:
+        raise EventNotFound()
     option_id, answer_text = await check_registrable(
         session, event, person, party_size, option_id, answer_text, now
     )

@@ -123,3 +123,17 @@ def check_party(event: Event, party_size: int) -> None:
     """Refuse a party larger than the event allows (or smaller than one)."""
     if party_size < 1 or party_size > event.max_party:
         raise PartyTooLarge(most=event.max_party)
+
+
+class QuotaBelowTaken(DomainError):
+    """A town's new quota is below the places its residents already hold (``taken``)."""
+
+    message_id = "events.error.quota_below_taken"
+    plural = "taken"
+
+
+class OptionChosen(DomainError):
+    """An option people chose cannot be removed (``chosen`` of them); rename it instead."""
+
+    message_id = "events.error.option_chosen"
+    plural = "chosen"

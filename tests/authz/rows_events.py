@@ -1,5 +1,5 @@
 """The authz matrix's rows for the events staff side: /eventadmin, the ``evm:`` taps (the list,
-➕ new, forged ids) and the door's ``evd:`` taps."""
+➕ new, forged ids, the quota and answer screens) and the door's ``evd:`` taps."""
 
 from __future__ import annotations
 
@@ -31,6 +31,13 @@ EVENT_ROWS: tuple[Row, ...] = (
         NOBODY,
         literal(""),
     ),
+    # Quotas and the question's answers: the shares screens and their typed questions.
+    Row("evm:q:forged", "callback", "evm:q:999999", Action.EVENT_MANAGE, NOBODY, literal("")),
+    Row("evm:qt:forged", "callback", "evm:qt:999999:1", Action.EVENT_MANAGE, NOBODY, literal("")),
+    Row("evm:qn:forged", "callback", "evm:qn:999999:1", Action.EVENT_MANAGE, NOBODY, literal("")),
+    Row("evm:oa:forged", "callback", "evm:oa:999999", Action.EVENT_MANAGE, NOBODY, literal("")),
+    Row("evm:or:forged", "callback", "evm:or:999999:1", Action.EVENT_MANAGE, NOBODY, literal("")),
+    Row("evm:oxx:forged", "callback", "evm:oxx:999999:1", Action.EVENT_MANAGE, NOBODY, literal("")),
     Row("evd:home", "callback", "evd:home", Action.CHECK_IN, BROADCASTERS, text_of("home.prompt")),
     Row(
         "evd:e:forged",

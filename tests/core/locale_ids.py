@@ -163,6 +163,8 @@ DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
         "name_en",
         "place_zh",
         "status",
+        "options",
+        "question_kind",
     ),
 }
 

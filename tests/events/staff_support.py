@@ -1,6 +1,9 @@
-"""Helpers for the events staff tests: an organiser's inline screens, stored events and rows."""
+"""Helpers for the events staff tests: an organiser's inline screens, stored events and rows,
+and an event today with people signed up (the door)."""
 
 from __future__ import annotations
+
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -8,8 +11,20 @@ from sqlmodel import col, select
 from bot.context import Services
 from models.core.outbox import OutboxMessage
 from models.core.places import Town
-from models.events import Event, EventOption, EventQuota, Registration
+from models.events import (
+    Event,
+    EventDraft,
+    EventOption,
+    EventQuota,
+    OptionDraft,
+    Registration,
+    create_event,
+    register,
+)
+from tests.events.events_support import ADMIN, people, person, towns
 from tests.harness import Message, SimUser
+
+HOUR = timedelta(hours=1)
 
 
 def inline_data(message: Message) -> list[str]:
@@ -95,3 +110,49 @@ async def names_of_towns(services: Services, lang: str) -> dict[int, str]:
     """Town names by id, in ``lang``."""
     async with services.sessions() as session:
         return {t.id or 0: t.name(lang) for t in (await session.execute(select(Town))).scalars()}
+
+
+async def event_today(
+    services: Services, *, host: str = "D", cohost: str | None = "Q", capacity: int = 10
+) -> int:
+    """A published event starting at local noon today, with a ride question."""
+    ids, tz = await towns(services.sessions), services.settings.tz
+    noon = datetime.combine(datetime.now(tz).date(), time(12), tz)
+    draft = EventDraft(
+        code=f"door-{host}-{cohost}", name_zh="边界联谊会", name_en="Border gathering",
+        host_town_id=ids[host], cohost_town_id=ids[cohost] if cohost else None,
+        starts_at=noon, ends_at=noon + timedelta(hours=2), capacity=capacity, place_zh="界河公园",
+        max_party=3, question_kind="choice",
+        options=(
+            OptionDraft("长江新村站", "Changjiang stop", ride=True, pickup_at=noon - HOUR),
+            OptionDraft("不需要接送", "No ride"),
+        ),
+    )  # fmt: skip
+    async with services.sessions() as session, session.begin():
+        event = await create_event(session, draft=draft, by=None, scopes=ADMIN, publish=True)
+        return event.id or 0
+
+
+async def sign_up(services: Services, event_id: int, first_tg: int, *, ride: bool) -> list[int]:
+    """Two D-town residents signed up (before the start), the first with a companion."""
+    tz = services.settings.tz
+    before = datetime.combine(datetime.now(tz).date(), time(12), tz) - timedelta(hours=13)
+    residents = await people(services.sessions, "D", first_tg, 2)
+    made = []
+    async with services.sessions() as session, session.begin():
+        first = await person(session, residents[0])
+        first.phone = "+8613800001111"
+        options = (
+            await session.execute(
+                select(EventOption).where(col(EventOption.event_id) == event_id)
+                .order_by(col(EventOption.position))
+            )
+        ).scalars().all()  # fmt: skip
+        for n, resident in enumerate(residents):
+            done = await register(
+                session, person=await person(session, resident), event_id=event_id,
+                party_size=2 if n == 0 else 1,
+                option_id=options[0 if ride and n == 0 else 1].id, now=before,
+            )  # fmt: skip
+            made.append(done.registration.id or 0)
+    return made

@@ -6,82 +6,28 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, time, timedelta
 
 import pytest
-from sqlmodel import col, select
 
 from bot.context import Services
 from models.core.authz import Role
-from models.events import (
-    CHECKIN_LINK,
-    EventDraft,
-    EventOption,
-    OptionDraft,
-    RegStatus,
-    WalkIn,
-    create_event,
-    register,
-)
+from models.events import CHECKIN_LINK, RegStatus, WalkIn
 from tests.booking.booking_staff_support import LANGS, staff
-from tests.events.events_support import ADMIN, people, person, towns
+from tests.events.events_support import towns
 from tests.events.staff_support import (
     count,
     event_of,
+    event_today,
     inline_data,
     inline_labels,
     last,
     now_of,
     registration,
+    sign_up,
 )
 from tests.harness import BotHarness
 
 VOLUNTEER_TG, Q_VOLUNTEER_TG = 9621, 9622
-HOUR = timedelta(hours=1)
-
-
-async def _event_today(services: Services, *, host: str = "D", cohost: str | None = "Q") -> int:
-    """A published event starting at local noon today, with a ride question."""
-    ids, tz = await towns(services.sessions), services.settings.tz
-    noon = datetime.combine(datetime.now(tz).date(), time(12), tz)
-    draft = EventDraft(
-        code=f"door-{host}-{cohost}", name_zh="边界联谊会", name_en="Border gathering",
-        host_town_id=ids[host], cohost_town_id=ids[cohost] if cohost else None,
-        starts_at=noon, ends_at=noon + timedelta(hours=2), capacity=10, place_zh="界河公园",
-        max_party=3, question_kind="choice",
-        options=(
-            OptionDraft("长江新村站", "Changjiang stop", ride=True, pickup_at=noon - HOUR),
-            OptionDraft("不需要接送", "No ride"),
-        ),
-    )  # fmt: skip
-    async with services.sessions() as session, session.begin():
-        event = await create_event(session, draft=draft, by=None, scopes=ADMIN, publish=True)
-        return event.id or 0
-
-
-async def _sign_up(services: Services, event_id: int, first_tg: int, *, ride: bool) -> list[int]:
-    """Two D-town residents signed up (before the start), the first with a companion."""
-    tz = services.settings.tz
-    before = datetime.combine(datetime.now(tz).date(), time(12), tz) - timedelta(hours=13)
-    residents = await people(services.sessions, "D", first_tg, 2)
-    made = []
-    async with services.sessions() as session, session.begin():
-        first = await person(session, residents[0])
-        first.phone = "+8613800001111"
-        options = (
-            await session.execute(
-                select(EventOption).where(col(EventOption.event_id) == event_id)
-                .order_by(col(EventOption.position))
-            )
-        ).scalars().all()  # fmt: skip
-        for n, resident in enumerate(residents):
-            done = await register(
-                session, person=await person(session, resident), event_id=event_id,
-                party_size=2 if n == 0 else 1,
-                option_id=options[0 if ride and n == 0 else 1].id, now=before,
-            )  # fmt: skip
-            made.append(done.registration.id or 0)
-    return made
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
@@ -90,8 +36,8 @@ async def test_roster_qr_walk_in_rides_and_csv(
 ) -> None:
     t = services.i18n.translator(lang)
     await staff(services, VOLUNTEER_TG, Role.VOLUNTEER, "D", name="志愿者小李", language=lang)
-    event_id = await _event_today(services)
-    first, second = await _sign_up(services, event_id, 78_000, ride=True)
+    event_id = await event_today(services)
+    first, second = await sign_up(services, event_id, 78_000, ride=True)
     user = harness.user(VOLUNTEER_TG, language_code=LANGS[lang])
 
     await user.send("/checkin")
@@ -152,9 +98,9 @@ async def test_roster_qr_walk_in_rides_and_csv(
     )
 
     await user.tap(screen, f"evd:e:{event_id}:0")  # ⬅️ from the ride list
-    await user.tap(screen, f"evd:csv:{event_id}:1")
-    document = last(user)
+    document, after = await user.tap(screen, f"evd:csv:{event_id}:1")
     assert document["kind"] == "document"
+    assert inline_data(after)[-2:] == ["ci:list:0", "evd:home"]  # the roster again below it
     assert document["file"]["file_name"].endswith("-attendance.csv")
     data = user.state.files[document["file"]["file_id"]].data.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(data)))
@@ -170,8 +116,8 @@ async def test_another_towns_volunteer_is_refused(
 ) -> None:
     t = services.i18n.translator("zh_CN")
     await staff(services, Q_VOLUNTEER_TG, Role.VOLUNTEER, "Q", name="志愿者老周")
-    event_id = await _event_today(services, cohost=None)  # D town's alone
-    first, _second = await _sign_up(services, event_id, 79_000, ride=True)
+    event_id = await event_today(services, cohost=None)  # D town's alone
+    first, _second = await sign_up(services, event_id, 79_000, ride=True)
     before = (await event_of(services, event_id)).taken
     user = harness.user(Q_VOLUNTEER_TG, language_code="zh-hans")
     await user.send("/checkin")

@@ -151,8 +151,10 @@ async def on_one(update: Update, context: TongxinContext) -> int:
     if view is None:
         return await show_mine(update, context, context.t("events_resident.mine.gone"))
     keys = [o.key for o in one_options(context, view)]
-    if key not in keys:
+    if key is None:
         return await show_one(update, context, not_understood(context))
+    if key not in keys:  # a choice of the screen shown, but the registration moved on since
+        return await show_one(update, context, context.t("events_resident.mine.gone"))
     if key == "list":
         return await show_mine(update, context)
     if key == "resend":

@@ -22,6 +22,15 @@ MANAGE = CallbackCode(
         "ed": [ID],  # which detail to change
         "f": [ID, WORD],  # change one detail (a typed answer follows)
         "cp": [ID],  # copy to another day (a typed answer follows)
+        "q": [ID],  # each town's quota
+        "qt": [ID, ID],  # … one town's (a typed number follows)
+        "qn": [ID, ID],  # … one town: no limit of its own
+        "o": [ID],  # the question's answers
+        "oe": [ID, ID],  # … one answer: change or remove
+        "or": [ID, ID],  # … its new words (typed)
+        "ox": [ID, ID],  # … remove: asked
+        "oxx": [ID, ID],  # … remove: confirmed
+        "oa": [ID],  # … a new answer (typed)
         "new": [],  # the creation conversation
         "home": [],
     },

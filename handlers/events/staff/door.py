@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import TongxinContext
 from bot.timefmt import format_clock
@@ -178,6 +178,7 @@ async def _send_csv(
             chat.id, text.encode("utf-8-sig"), filename=f"event-{event.code}-{kind}.csv",
             caption=context.t(f"events_staff.door.csv_caption.{kind}", name=event.name_zh),
         )  # fmt: skip
+    await _roster_after_file(update, context, event_id)
 
 
 async def _screen(update: Update, context: TongxinContext, tap: Tap) -> Inline | None:
@@ -207,6 +208,16 @@ async def _screen(update: Update, context: TongxinContext, tap: Tap) -> Inline |
         case "csv":
             await _send_csv(update, context, e, bool(tap.id(1)))
     return None
+
+
+async def _roster_after_file(update: Update, context: TongxinContext, event_id: int) -> None:
+    """The roster again below a CSV file, so the newest message still has ⬅️ and 🏠."""
+    found = await run(context, door_roster, event_id=event_id, scopes=await current_scopes(context))
+    text, buttons = roster_screen(context, found, 0)
+    if update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id, text, reply_markup=InlineKeyboardMarkup(buttons)
+        )
 
 
 @requires(Action.CHECK_IN)

@@ -18,7 +18,7 @@ from telegram.ext import ConversationHandler
 from bot.context import TongxinContext
 from handlers.events.staff.build import new_code
 from handlers.events.staff.codes import MANAGE
-from handlers.events.staff.manage import on_manage_tap, show_card
+from handlers.events.staff.manage import hand_on, on_manage_tap, show_card
 from handlers.events.staff.screens import HOME, Inline
 from handlers.events.staff.steps import MAX_PARTY
 from handlers.events.staff.words import find_date, find_day_time, find_number, find_time
@@ -193,6 +193,8 @@ async def back_to_card(update: Update, context: TongxinContext) -> object:
 
 def edit_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """The typed answers of ``evm:f`` and ``evm:cp``; other ``evm:`` taps leave the question."""
+    for action in ("f", "cp"):
+        hand_on(action, on_detail_tap, "events_edit")
     return conversation(
         "events_edit",
         entry_points=[tap_handler(MANAGE, on_detail_tap, actions=("f", "cp"))],

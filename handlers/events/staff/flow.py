@@ -16,7 +16,7 @@ from handlers.events.staff.answers import answer, back_from, go
 from handlers.events.staff.build import build_draft
 from handlers.events.staff.codes import MANAGE
 from handlers.events.staff.edit import invalid_text
-from handlers.events.staff.manage import show_card
+from handlers.events.staff.manage import hand_on, show_card
 from handlers.events.staff.screens import list_screen
 from handlers.events.staff.steps import STATES, event_draft
 from handlers.kit import (
@@ -89,6 +89,7 @@ def creation_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         )
         for key in STATES
     }
+    hand_on("new", start_creation, "events_create")
     return conversation(
         "events_create",
         entry_points=[tap_handler(MANAGE, start_creation, actions=("new",))],

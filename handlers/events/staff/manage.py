@@ -10,6 +10,7 @@ conversations (typed answers): ``handlers.events.staff.edit`` and ``.flow``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
@@ -22,10 +23,12 @@ from handlers.events.staff.screens import (
     fields_screen,
     list_screen,
 )
+from handlers.events.staff.shares import SCREENS, shares_screen
 from handlers.kit import (
     END,
     Tap,
     current_scopes,
+    enter_at,
     leave_to_main_menu,
     me,
     refuse_tap,
@@ -44,6 +47,17 @@ from models.events import (
 )
 
 logger = logging.getLogger(__name__)
+
+TapStep = Callable[[Update, TongxinContext, Tap], Awaitable[object]]
+# Taps that open a typed question of a conversation (a detail, copy, new, a quota, an answer):
+# while another question waits, its ``evm:`` taps come here, so these are handed on to their
+# own conversation instead of being swallowed. Filled by the conversations' modules.
+QUESTION_TAPS: dict[str, tuple[TapStep, str]] = {}
+
+
+def hand_on(action: str, step: TapStep, flow: str) -> None:
+    """Let ``on_manage_tap`` open the ``action`` tap's question in the conversation ``flow``."""
+    QUESTION_TAPS[action] = (step, flow)
 
 
 def may_manage_events(scopes: frozenset[Scope]) -> bool:
@@ -116,6 +130,8 @@ async def _screen(context: TongxinContext, tap: Tap) -> Inline | None:
             done = await _announce(context, e)
             card = await run(context, event_card, event_id=e, scopes=scopes)
             return card_screen(context, card, done)
+        case action if action in SCREENS:
+            return await shares_screen(context, tap)
     return None
 
 
@@ -125,6 +141,12 @@ async def on_manage_tap(update: Update, context: TongxinContext, tap: Tap) -> ob
     try:
         if tap.action == "home":
             await leave_to_main_menu(update, context)
+            return END
+        if tap.action in QUESTION_TAPS:  # another question was waiting: this one opens now
+            step, flow = QUESTION_TAPS[tap.action]
+            state = await step(update, context, tap)
+            if state is not None and state != END:
+                enter_at(update, context, flow, state)
             return END
         shown = await _screen(context, tap)
         if shown is not None:

@@ -9,7 +9,7 @@ from bot.context import TongxinContext
 from bot.timefmt import format_span
 from handlers.events.staff.codes import MANAGE
 from handlers.kit import Buttons, nav_buttons, page_rows
-from models.events import EventCard, EventStatus, ManagedPage
+from models.events import EventCard, EventStatus, ManagedPage, QuestionKind
 
 Inline = tuple[str, Buttons]
 HOME = MANAGE.data("home")
@@ -113,5 +113,8 @@ def fields_screen(context: TongxinContext, card: EventCard) -> Inline:
     """Which detail to change."""
     t, e = context.t, card.event.id or 0
     buttons = [button(t(f"events_staff.field.{name}"), "f", e, name) for name in FIELDS]
+    buttons.append(button(t("events_staff.field.quotas"), "q", e))
+    if card.event.question_kind == QuestionKind.CHOICE.value:
+        buttons.append(button(t("events_staff.field.options"), "o", e))
     buttons.append(nav_buttons(t, MANAGE.data("e", e), HOME))
     return t("events_staff.edit.which", name=card.event.name(context.lang)), buttons

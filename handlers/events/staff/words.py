@@ -16,6 +16,7 @@ _TIME = re.compile(
 )
 _AFTERNOON = ("下午", "晚上", "傍晚", "pm")
 _NUMBER = re.compile(r"^\s*(\d{1,6})\s*(?:个|人|位|名|places?|people)?\s*$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def find_time(text: str | None) -> time | None:
@@ -56,7 +57,7 @@ def find_day_time(text: str | None, today: date) -> tuple[date, time] | None:
     """A day and a time in one answer ("明天 14:00", "2026-05-03 9:30")."""
     if not text:
         return None
-    iso = re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    iso = _ISO_DATE.search(text)
     day = None
     rest = text
     if iso:
@@ -78,7 +79,7 @@ def find_date(text: str | None, today: date) -> date | None:
     """A day: words ("明天", "下周六", "5月3日") or ``2026-05-03``."""
     if not text:
         return None
-    iso = re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    iso = _ISO_DATE.search(text)
     if iso:
         try:
             return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
