@@ -84,3 +84,32 @@ async def test_a_single_host_counts_the_other_towns_residents_and_tells_its_admi
     zh = services.i18n.translator("zh_CN")
     [part] = render(rows[0].payload, zh, None, language="zh_CN", tz=services.settings.tz)
     assert part.text is not None and "3" in part.text
+
+
+async def test_no_shows_are_marked_once_after_the_grace_period(services: Services) -> None:
+    event_id = await make_event(services.sessions, capacity=10)
+    residents = await people(services.sessions, "D", 85_000, 3)
+    [staff_id] = await people(services.sessions, "D", 86_000, 1)
+    async with services.sessions() as session, session.begin():
+        made = [
+            await register(session, person=await person(session, r), event_id=event_id)
+            for r in residents
+        ]
+        event = await session.get(Event, event_id)
+        assert event is not None and event.taken == 3
+        starts = event.starts_at
+        await check_in_code(
+            session, code=made[0].registration.code, staff=await person(session, staff_id),
+            scopes=ADMIN, now=starts + timedelta(minutes=10),
+        )  # fmt: skip
+
+    early = await tick_once(services, now=starts + timedelta(minutes=29))
+    assert early["no_shows"] == 0  # still within the grace period
+    late = await tick_once(services, now=starts + timedelta(minutes=31))
+    again = await tick_once(services, now=starts + timedelta(minutes=40))
+    assert (late["no_shows"], again["no_shows"]) == (2, 0)
+    async with services.sessions() as session:
+        event = await session.get(Event, event_id)
+        assert event is not None and event.taken == 1  # the no-shows' places are free again
+        report = await closing_report(session, event_id)
+    assert (report.registered, report.attended, report.no_shows) == (3, 1, 2)
