@@ -208,11 +208,17 @@ async def copy_event(
     by: Person | None,
     scopes: Iterable[Scope],
 ) -> Event:
-    """A new draft with the event's details, quotas and options, at another time."""
+    """A new draft with the event's details, quotas and options, at another time (pick-up
+    times, held-back release and sign-up close move with it)."""
     event = await managed_event(session, event_id, scopes)
     shift = starts_at - event.starts_at
+    original = await draft_of(session, event)
     draft = replace(
-        await draft_of(session, event),
+        original,
+        options=tuple(
+            replace(option, pickup_at=option.pickup_at and option.pickup_at + shift)
+            for option in original.options
+        ),
         code=code,
         starts_at=starts_at,
         ends_at=ends_at,

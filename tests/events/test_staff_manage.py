@@ -124,3 +124,73 @@ async def test_another_towns_admin_is_refused_and_nothing_changes(
     after = await event_of(services, event_id)
     assert after.model_dump() == before.model_dump()
     assert not await outbox(services, f"event:{event_id}:cancelled:")
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+async def test_copying_makes_a_draft_a_week_later_with_quotas_and_answers(
+    harness: BotHarness, services: Services, lang: str
+) -> None:
+    t, tz = services.i18n.translator(lang), services.settings.tz
+    await staff(services, ADMIN_TG, Role.ADMIN, "D", name="管理员老张", language=lang)
+    event_id = await make_event(
+        services.sessions, quotas={"D": 20, "Q": 30}, ride=True, starts_in=timedelta(days=2)
+    )
+    original = await event_of(services, event_id)
+    user = harness.user(ADMIN_TG, language_code=LANGS[lang])
+
+    await user.send("/eventadmin")
+    await user.tap(last(user), f"evm:e:{event_id}")
+    card = last(user)
+    assert f"evm:cp:{event_id}" in inline_data(now_of(user, card))
+    await user.tap(card, f"evm:cp:{event_id}")
+    assert now_of(user, card)["text"] == t("events_staff.edit.ask.copy")
+    later = (original.starts_at + timedelta(days=7)).astimezone(tz)
+    await user.send(f"{later:%Y-%m-%d} {later:%H:%M}")
+    assert user.last_text().startswith(t("events_staff.copied"))
+
+    async with services.sessions() as session:
+        from sqlmodel import col, select
+
+        from models.events import Event, EventOption, EventQuota, Registration
+
+        [copy] = (
+            (
+                await session.execute(
+                    select(Event).where(
+                        col(Event.id) != event_id, col(Event.name_zh) == original.name_zh
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        quotas = {
+            q.town_id: (q.quota, q.taken)
+            for q in (
+                await session.execute(select(EventQuota).where(col(EventQuota.event_id) == copy.id))
+            ).scalars()
+        }
+        options = (
+            (await session.execute(select(EventOption).where(col(EventOption.event_id) == copy.id)))
+            .scalars()
+            .all()
+        )
+        copied_regs = (
+            (
+                await session.execute(
+                    select(Registration).where(col(Registration.event_id) == copy.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert copy.status == EventStatus.DRAFT.value  # published only when the admin says so
+    assert copy.starts_at == later.replace(second=0, microsecond=0)
+    assert copy.ends_at - copy.starts_at == original.ends_at - original.starts_at
+    assert (copy.name_zh, copy.capacity, copy.taken) == (original.name_zh, original.capacity, 0)
+    assert sorted(quota for quota, _taken in quotas.values()) == [20, 30]
+    assert all(taken == 0 for _quota, taken in quotas.values())  # nobody is signed up for it
+    assert [o.label_zh for o in options] == ["长江新村站", "不需要接送"]
+    ride = options[0]
+    assert ride.ride and ride.pickup_at == copy.starts_at - timedelta(hours=1)
+    assert copied_regs == []  # a copy starts with nobody signed up
