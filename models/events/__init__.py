@@ -26,7 +26,6 @@ from models.events.answers import (
     answer_reminder,
     cancel_and_view,
     change_and_view,
-    register_and_view,
     registration_view,
 )
 from models.events.asking import (
@@ -287,7 +286,6 @@ __all__ = [
     "rate_event",
     "record_walk_in",
     "register",
-    "register_and_view",
     "register_or_ask",
     "registration_view",
     "release_due_held_back",

@@ -9,17 +9,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.booking import ResidentNotFound
 from models.core.audit import record_audit
 from models.core.base import utcnow
 from models.core.people import Person
 from models.events.listing import EventDetails, event_details
 from models.events.registering import (
-    Registered,
     cancel_registration,
     change_party,
     owned_registration,
-    register,
 )
 from models.events.rules import RegistrationGone
 from models.events.tables import Registration, RegStatus
@@ -58,39 +55,6 @@ async def registration_view(
     """One of the person's registrations (own, or made as proxy); others' are refused."""
     registration = await owned_registration(session, registration_id, person)
     return await view_of(session, registration, person)
-
-
-async def register_and_view(
-    session: AsyncSession,
-    *,
-    person: Person,
-    event_id: int,
-    party_size: int = 1,
-    option_id: int | None = None,
-    answer_text: str | None = None,
-    resident_id: int | None = None,
-    now: datetime | None = None,
-) -> tuple[Registered, RegistrationView]:
-    """``register`` for oneself, or for the resident ``resident_id`` (``person`` is then
-    their proxy: booking's rules, ``ConsentNeeded`` without the resident's standing
-    consent), and the registration as the receipt shows it."""
-    resident = person
-    if resident_id is not None and resident_id != person.id:
-        found = await session.get(Person, resident_id)
-        if found is None or found.onboarded_at is None:
-            raise ResidentNotFound()
-        resident = found
-    made = await register(
-        session,
-        person=resident,
-        event_id=event_id,
-        party_size=party_size,
-        option_id=option_id,
-        answer_text=answer_text,
-        booked_by=person if resident is not person else None,
-        now=now,
-    )
-    return made, await view_of(session, made.registration, person)
 
 
 async def cancel_and_view(

@@ -59,7 +59,7 @@ def forget_registration(data: EventsDraft) -> None:
 
 
 class RegisterRequest(TypedDict):
-    """The drafted registration as ``register_and_view`` takes it."""
+    """The drafted registration as ``register_or_ask`` takes it."""
 
     person: Person
     event_id: int
