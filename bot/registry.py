@@ -24,7 +24,17 @@ from telegram.ext import (
 )
 
 from bot.context import TongxinApplication
-from handlers import booking, broadcasts, disputes, events, home, onboarding, roles, settings
+from handlers import (
+    booking,
+    broadcasts,
+    disputes,
+    events,
+    governance,
+    home,
+    onboarding,
+    roles,
+    settings,
+)
 from handlers.kit import (
     Feature,
     MainMenu,
@@ -53,6 +63,7 @@ FEATURES: tuple[Feature, ...] = (
     booking.FEATURE,
     events.FEATURE,
     disputes.FEATURE,
+    governance.FEATURE,
     *home.PLACEHOLDERS,
     home.FEATURE,
 )

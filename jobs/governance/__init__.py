@@ -1,0 +1,1 @@
+"""Governance's periodic jobs, one module per part (each part's ``Feature`` lists its ``JOBS``)."""
