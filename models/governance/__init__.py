@@ -1,5 +1,76 @@
 """Governance: suggestions, ratings, participation statistics, the joint meeting, the roster.
 
 It reads the other domains' rows (bookings, registrations, cases, ratings) but never changes
-them; its own tables are in ``models.governance.tables``.
+them; its own tables are in ``models.governance.tables``. Outside ``models.governance`` import
+these names, never the modules.
 """
+
+from models.governance.chartdata import (
+    ChartData,
+    MonthPoint,
+    TownBar,
+    VenueRow,
+    monthly_trend,
+    venue_usage,
+)
+from models.governance.charts import PIXELS, Chart, FontMissing, cjk_family, render_charts
+from models.governance.periods import (
+    Period,
+    PeriodKind,
+    add_months,
+    month_period,
+    period_of,
+    trend_months,
+)
+from models.governance.report import (
+    StatsReport,
+    build_report,
+    chart_data,
+    figure_rows,
+    stats_csv,
+    stats_report,
+    stats_town,
+)
+from models.governance.stats import (
+    CaseFigures,
+    ParticipationFigures,
+    Tally,
+    TownParticipation,
+    case_figures,
+    participation,
+    unreachable_residents,
+)
+
+__all__ = [
+    "PIXELS",
+    "CaseFigures",
+    "Chart",
+    "ChartData",
+    "FontMissing",
+    "MonthPoint",
+    "ParticipationFigures",
+    "Period",
+    "PeriodKind",
+    "StatsReport",
+    "Tally",
+    "TownBar",
+    "TownParticipation",
+    "VenueRow",
+    "add_months",
+    "build_report",
+    "case_figures",
+    "chart_data",
+    "cjk_family",
+    "figure_rows",
+    "month_period",
+    "monthly_trend",
+    "participation",
+    "period_of",
+    "render_charts",
+    "stats_csv",
+    "stats_report",
+    "stats_town",
+    "trend_months",
+    "unreachable_residents",
+    "venue_usage",
+]
