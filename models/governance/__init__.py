@@ -13,7 +13,15 @@ from models.governance.chartdata import (
     monthly_trend,
     venue_usage,
 )
-from models.governance.charts import PIXELS, Chart, FontMissing, cjk_family, render_charts
+from models.governance.charts import (
+    CHART_CAPTIONS,
+    PIXELS,
+    Chart,
+    FontMissing,
+    cjk_family,
+    render_charts,
+)
+from models.governance.digest import charts_of, digest_key, digest_payload, queue_digests
 from models.governance.periods import (
     Period,
     PeriodKind,
@@ -35,6 +43,7 @@ from models.governance.stats import (
     CaseFigures,
     ParticipationFigures,
     Tally,
+    Totals,
     TownParticipation,
     case_figures,
     participation,
@@ -42,6 +51,7 @@ from models.governance.stats import (
 )
 
 __all__ = [
+    "CHART_CAPTIONS",
     "PIXELS",
     "CaseFigures",
     "Chart",
@@ -53,6 +63,7 @@ __all__ = [
     "PeriodKind",
     "StatsReport",
     "Tally",
+    "Totals",
     "TownBar",
     "TownParticipation",
     "VenueRow",
@@ -60,12 +71,16 @@ __all__ = [
     "build_report",
     "case_figures",
     "chart_data",
+    "charts_of",
     "cjk_family",
+    "digest_key",
+    "digest_payload",
     "figure_rows",
     "month_period",
     "monthly_trend",
     "participation",
     "period_of",
+    "queue_digests",
     "render_charts",
     "stats_csv",
     "stats_report",

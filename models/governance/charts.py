@@ -27,6 +27,11 @@ SIZE = (8.0, 4.5)  # inches at DPI: 800 × 450 pixels
 DPI = 100
 PIXELS = (int(SIZE[0] * DPI), int(SIZE[1] * DPI))
 Translate = Callable[[str], str]
+CHART_CAPTIONS = {
+    "trend": N_("governance_stats.caption.trend"),
+    "towns": N_("governance_stats.caption.towns"),
+    "venues": N_("governance_stats.caption.venues"),
+}
 WEEKDAYS = tuple(N_(f"governance_stats.weekday.{n}") for n in range(7))
 
 

@@ -29,7 +29,7 @@ from models.governance.chartdata import (
     venue_usage,
 )
 from models.governance.periods import Period, PeriodKind, period_of, trend_months
-from models.governance.stats import ParticipationFigures, Tally, participation
+from models.governance.stats import ParticipationFigures, Tally, Totals, participation
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class StatsReport:
     period: Period
     town: Town | None
     figures: ParticipationFigures
-    totals: ParticipationFigures | None
+    totals: Totals | None
     towns: tuple[Town, ...]
     trend: tuple[MonthPoint, ...]
     venues: tuple[VenueRow, ...]
@@ -69,15 +69,12 @@ async def build_report(
     """Every figure of ``period`` for ``town_id`` (None: both towns), with the charts' numbers."""
     towns = tuple(await list_towns(session))
     figures = await participation(session, start=period.start, end=period.end, town_id=town_id)
-    totals = None
-    if town_id is not None:
-        totals = await participation(session, start=period.start, end=period.end)
     return StatsReport(
         kind=kind,
         period=period,
         town=next((t for t in towns if t.id == town_id), None),
         figures=figures,
-        totals=totals,
+        totals=figures.totals if town_id is not None else None,
         towns=towns,
         trend=await monthly_trend(session, months=trend_months(period), town_id=town_id),
         venues=await venue_usage(session, period=period, town_id=town_id),
@@ -150,9 +147,17 @@ def stats_csv(report: StatsReport) -> bytes:
     writer.writerow(["period_first", "period_last", "scope", "metric", "value"])
     first, last = report.period.first.isoformat(), report.period.last.isoformat()
     scope = report.town.code if report.town else "all"
-    blocks = [(scope, report.figures)] + ([("all", report.totals)] if report.totals else [])
-    for name, figures in blocks:
-        writer.writerows([first, last, name, m, v] for m, v in figure_rows(figures))
+    writer.writerows([first, last, scope, m, v] for m, v in figure_rows(report.figures))
+    if report.totals is not None:
+        totals = report.totals
+        writer.writerows(
+            [first, last, "all", m, v]
+            for m, v in [
+                *_tally_rows("bookings", totals.bookings),
+                *_tally_rows("registrations", totals.registrations),
+                ("participation_index", _ratio(totals.index)),
+            ]
+        )
     codes = {t.id: t.code for t in report.towns}
     for row in report.figures.by_town:
         code = codes.get(row.town_id, str(row.town_id))

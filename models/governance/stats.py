@@ -79,6 +79,20 @@ def share(part: int, whole: int) -> float | None:
 
 
 @dataclass(frozen=True)
+class Totals:
+    """Bookings and registrations of both towns together (beside a town admin's figures)."""
+
+    bookings: Tally
+    registrations: Tally
+
+    @property
+    def index(self) -> float | None:
+        """The cross-community participation index of both towns."""
+        both = self.bookings + self.registrations
+        return share(both.cross, both.known)
+
+
+@dataclass(frozen=True)
 class TownParticipation:
     """Bookings and registrations hosted in one town."""
 
@@ -109,6 +123,8 @@ class ParticipationFigures:
     median_resolution_hours: float | None
     unreachable_residents: int
     by_town: tuple[TownParticipation, ...] = field(default=())
+    # Both towns' bookings and registrations, whatever ``town_id`` (the same grouped queries).
+    totals: Totals = field(default=Totals(Tally(), Tally()))
 
     @property
     def participations(self) -> Tally:
@@ -300,4 +316,5 @@ async def participation(
         median_resolution_hours=cases.median_hours,
         unreachable_residents=await unreachable_residents(session, town_id=town_id),
         by_town=by_town,
+        totals=Totals(_sum(list(bookings.values())), _sum(list(registrations.values()))),
     )

@@ -16,7 +16,7 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import TongxinContext
-from handlers.governance.stats.summary import CAPTIONS, PERIODS, summary_text
+from handlers.governance.stats.summary import PERIODS, summary_text
 from handlers.kit import (
     Option,
     Screen,
@@ -34,6 +34,7 @@ from handlers.kit import (
 )
 from models.core.authz import Action
 from models.governance import (
+    CHART_CAPTIONS,
     FontMissing,
     PeriodKind,
     StatsReport,
@@ -91,7 +92,7 @@ async def _send_charts(update: Update, context: TongxinContext, report: StatsRep
         return
     for chart in charts:
         photo = InputFile(chart.png, filename=f"stats-{chart.name}.png")
-        await send_file(context.bot, chat.id, "photo", photo, context.t(CAPTIONS[chart.name]))
+        await send_file(context.bot, chat.id, "photo", photo, context.t(CHART_CAPTIONS[chart.name]))
 
 
 async def ask_next(update: Update, context: TongxinContext, first: str = "") -> object:

@@ -7,11 +7,6 @@ from bot.i18n import N_, Translator
 from models.governance import ParticipationFigures, PeriodKind, StatsReport
 
 PERIODS = {kind: N_(f"governance_stats.period.{kind.value}") for kind in PeriodKind}
-CAPTIONS = {
-    "trend": N_("governance_stats.caption.trend"),
-    "towns": N_("governance_stats.caption.towns"),
-    "venues": N_("governance_stats.caption.venues"),
-}
 
 
 def percent(t: Translator, value: float | None) -> str:
