@@ -5,6 +5,7 @@ them; its own tables are in ``models.governance.tables``. Outside ``models.gover
 these names, never the modules.
 """
 
+from models.governance.cases import CaseFigures, case_figures, unreachable_residents
 from models.governance.chartdata import (
     ChartData,
     MonthPoint,
@@ -40,14 +41,11 @@ from models.governance.report import (
     stats_town,
 )
 from models.governance.stats import (
-    CaseFigures,
     ParticipationFigures,
     Tally,
     Totals,
     TownParticipation,
-    case_figures,
     participation,
-    unreachable_residents,
 )
 
 __all__ = [
