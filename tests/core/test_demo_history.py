@@ -46,9 +46,11 @@ async def test_history_is_seeded_once_and_lies_in_the_past(
             select(func.count()).where(col(Person.reachable).is_(False))
         )
         assert unreachable.scalar_one() == 3
-        ratings = (await session.execute(select(func.count(BookingFeedback.booking_id)))).scalar()
+        ratings = (
+            await session.execute(select(func.count(col(BookingFeedback.booking_id))))
+        ).scalar()
         assert ratings and ratings > 100
-        cases = (await session.execute(select(DisputeCase.status))).scalars().all()
+        cases = (await session.execute(select(col(DisputeCase.status)))).scalars().all()
         assert cases.count("resolved") >= 13 and "new" in cases
 
 
@@ -58,7 +60,7 @@ async def test_visits_cross_the_border_more_in_later_months(
     await _seed(services, pinned_now)
     async with services.sessions() as session:
         result = await session.execute(
-            select(Slot.starts_at, Person.town_id, Venue.centre_id)
+            select(col(Slot.starts_at), col(Person.town_id), col(Venue.centre_id))
             .join(Booking, col(Booking.slot_id) == Slot.id)
             .join(Person, col(Person.id) == Booking.person_id)
             .join(Venue, col(Venue.id) == Slot.venue_id)
@@ -76,7 +78,7 @@ async def test_visits_cross_the_border_more_in_later_months(
 
 async def _centre_towns(services: Services) -> dict[int, int]:
     async with services.sessions() as session:
-        rows = await session.execute(select(ServiceCentre.id, ServiceCentre.town_id))
+        rows = await session.execute(select(col(ServiceCentre.id), col(ServiceCentre.town_id)))
         return {int(centre): int(town) for centre, town in rows.all()}
 
 
@@ -84,6 +86,6 @@ async def test_no_persona_or_phone_in_the_history(services: Services, pinned_now
     await _seed(services, pinned_now)
     async with services.sessions() as session:
         people = (await session.execute(select(Person))).scalars().all()
-        regs = (await session.execute(select(Registration.person_id))).scalars().all()
+        regs = (await session.execute(select(col(Registration.person_id)))).scalars().all()
     assert all(p.tg_user_id is None and p.phone is None for p in people)
     assert set(regs) <= {p.id for p in people}
