@@ -79,7 +79,7 @@ async def test_visits_cross_the_border_more_in_later_months(
 async def _centre_towns(services: Services) -> dict[int, int]:
     async with services.sessions() as session:
         rows = await session.execute(select(col(ServiceCentre.id), col(ServiceCentre.town_id)))
-        return {int(centre): int(town) for centre, town in rows.all()}
+        return {int(centre or 0): int(town) for centre, town in rows.all()}
 
 
 async def test_no_persona_or_phone_in_the_history(services: Services, pinned_now: datetime) -> None:
