@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from models.booking import Booking, Slot
 from models.core.people import Person
-from models.core.places import ServiceCentre, Venue
+from models.core.places import ServiceCentre, Town, Venue
 from models.events import Event, EventStatus, Registration
+from models.governance.cube import local_weekday, month_bucket
 from models.governance.periods import Period, add_months, local_midnight
 from models.governance.stats import COUNTED_BOOKINGS, COUNTED_REGISTRATIONS, share
 
@@ -53,11 +54,6 @@ class VenueRow:
         return self.name_en if language == "en" else self.name_zh
 
 
-def _bucket(column: Any, months: list[date]) -> ColumnElement[int]:
-    bounds = [local_midnight(add_months(m, 1)) for m in months]
-    return case(*((column < bound, n) for n, bound in enumerate(bounds)), else_=-1)
-
-
 def _known_cross(host: Any) -> list[ColumnElement[int]]:
     resident = col(Person.town_id)
     known = resident.is_not(None)
@@ -66,13 +62,18 @@ def _known_cross(host: Any) -> list[ColumnElement[int]]:
 
 
 async def monthly_trend(
-    session: AsyncSession, *, months: list[date], town_id: int | None = None
+    session: AsyncSession,
+    *,
+    months: list[date],
+    town_id: int | None = None,
+    bookings_by_month: dict[int, tuple[int, int, int]] | None = None,
 ) -> tuple[MonthPoint, ...]:
-    """Bookings, registrations and the index of each month in ``months`` (consecutive 1sts)."""
+    """Bookings, registrations and the index of each month in ``months`` (consecutive 1sts);
+    ``bookings_by_month`` (month index: total, known, cross) spares the bookings' query."""
     start, end = local_midnight(months[0]), local_midnight(add_months(months[-1], 1))
     host_b = col(ServiceCentre.town_id)
     starts_b = col(Slot.starts_at)
-    bucket_b = _bucket(starts_b, months)
+    bucket_b = month_bucket(starts_b, months)
     bookings = (
         select(bucket_b, func.count(), *_known_cross(host_b))
         .select_from(Booking)
@@ -84,7 +85,7 @@ async def monthly_trend(
         .group_by(bucket_b)
     )
     host_e, starts_e = col(Event.host_town_id), col(Event.starts_at)
-    bucket_e = _bucket(starts_e, months)
+    bucket_e = month_bucket(starts_e, months)
     registrations = (
         select(bucket_e, func.count(), *_known_cross(host_e))
         .select_from(Registration)
@@ -99,7 +100,12 @@ async def monthly_trend(
         bookings = bookings.where(host_b == town_id)
         registrations = registrations.where(host_e == town_id)
     got: dict[int, list[int]] = {n: [0, 0, 0, 0] for n in range(len(months))}
-    for kind, query in enumerate((bookings, registrations)):
+    queries = [(0, bookings), (1, registrations)]
+    if bookings_by_month is not None:
+        queries = queries[1:]
+        for n, (total, known, cross) in bookings_by_month.items():
+            got[n] = [total, 0, known, cross]
+    for kind, query in queries:
         for bucket, count, known, cross in (await session.execute(query)).all():
             if int(bucket) in got:
                 row = got[int(bucket)]
@@ -109,23 +115,12 @@ async def monthly_trend(
     return tuple(MonthPoint(m, *got[n]) for n, m in enumerate(months))
 
 
-def _weekday(session: AsyncSession, column: Any) -> ColumnElement[int]:
-    """The local weekday (0 = Monday) of a stored UTC time, in the session's SQL dialect."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    if dialect == "postgresql":
-        local = func.timezone("Asia/Shanghai", column)
-        return cast(func.extract("isodow", local), Integer) - 1
-    # SQLite keeps naive UTC text; Asia/Shanghai has had no daylight saving since 1991: +8 h.
-    sunday_first = cast(func.strftime("%w", func.datetime(column, "+8 hours")), Integer)
-    return (sunday_first + 6) % 7
-
-
 async def venue_usage(
     session: AsyncSession, *, period: Period, town_id: int | None = None
 ) -> tuple[VenueRow, ...]:
     """The busiest venues' bookings in the period by local weekday (slot start), busiest first."""
     starts = col(Slot.starts_at)
-    weekday = _weekday(session, starts)
+    weekday = local_weekday(session, starts)
     query = (
         select(col(Venue.id), weekday, func.count())
         .select_from(Booking)
@@ -141,17 +136,28 @@ async def venue_usage(
     counts: dict[int, list[int]] = {}
     for venue_id, day, count in (await session.execute(query)).all():
         counts.setdefault(int(venue_id or 0), [0] * 7)[int(day)] += int(count)
+    return await venue_rows(session, counts)
+
+
+async def venue_rows(session: AsyncSession, counts: dict[int, list[int]]) -> tuple[VenueRow, ...]:
+    """The busiest venues of ``counts`` (venue: bookings by weekday), named, busiest first."""
     busiest = sorted(counts, key=lambda v: (-sum(counts[v]), v))[:HEAT_VENUES]
     if not busiest:
         return ()
-    names = {
-        v.id: v
-        for v in (await session.execute(select(Venue).where(col(Venue.id).in_(busiest)))).scalars()
+    # Both towns have a 健康体检 and a 多功能活动室: each label says whose it is.
+    named = (
+        select(col(Venue.id), col(Venue.name_zh), col(Venue.name_en))
+        .add_columns(col(Town.name_zh), col(Town.name_en))
+        .join(ServiceCentre, col(ServiceCentre.id) == col(Venue.centre_id))
+        .join(Town, col(Town.id) == col(ServiceCentre.town_id))
+        .where(col(Venue.id).in_(busiest))
+    )
+    names: dict[int, tuple[str, str]] = {
+        int(row[0] or 0): (f"{row[1]} · {row[3]}", f"{row[2]} · {row[4]}")
+        for row in (await session.execute(named)).all()
     }
     return tuple(
-        VenueRow(v, names[v].name_zh, names[v].name_en, tuple(counts[v]))
-        for v in busiest
-        if v in names
+        VenueRow(v, names[v][0], names[v][1], tuple(counts[v])) for v in busiest if v in names
     )
 
 

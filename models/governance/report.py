@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core.authz import Action, Scope, admin_towns, holds
-from models.core.catalogue import list_towns
+from models.core.catalogue import list_towns, places
 from models.core.errors import NotAllowed
 from models.core.places import Town
 from models.governance.chartdata import (
@@ -26,10 +26,18 @@ from models.governance.chartdata import (
     TownBar,
     VenueRow,
     monthly_trend,
+    venue_rows,
     venue_usage,
 )
-from models.governance.periods import Period, PeriodKind, period_of, trend_months
-from models.governance.stats import ParticipationFigures, Tally, Totals, participation
+from models.governance.cube import booking_cells, fold
+from models.governance.periods import Period, PeriodKind, month_period, period_of, trend_months
+from models.governance.stats import (
+    ParticipationFigures,
+    Tally,
+    Totals,
+    figures_with,
+    participation,
+)
 
 
 @dataclass(frozen=True)
@@ -63,11 +71,59 @@ def stats_town(scopes: Iterable[Scope]) -> int | None:
     return next(iter(towns)) if len(towns) == 1 else None
 
 
+def _in_trend(period: Period, months: list[date]) -> list[int] | None:
+    """The trend months that make up the period exactly (None: it is not whole trend months)."""
+    inside = [n for n, m in enumerate(months) if period.first <= m <= period.last]
+    whole = month_period(period.last.replace(day=1)).last == period.last
+    if not inside or not whole or months[inside[0]] != period.first:
+        return None
+    return inside
+
+
 async def build_report(
     session: AsyncSession, *, period: Period, town_id: int | None, kind: PeriodKind | None = None
 ) -> StatsReport:
-    """Every figure of ``period`` for ``town_id`` (None: both towns), with the charts' numbers."""
+    """Every figure of ``period`` for ``town_id`` (None: both towns), with the charts' numbers.
+
+    A period of whole months (every /stats period) reads its bookings once (``cube``)."""
     towns = tuple(await list_towns(session))
+    months = trend_months(period)
+    inside = _in_trend(period, months)
+    if inside is None:
+        return await _report_by_queries(session, period, town_id, kind, towns)
+    catalogue = await places(session)
+    host_of = {
+        v: catalogue.centres[venue.centre_id].town_id
+        for v, venue in catalogue.venues.items()
+        if venue.centre_id in catalogue.centres
+    }
+    cells = await booking_cells(session, months=months)
+    folded = fold(cells, host_of, period=set(inside), town_id=town_id)
+    figures = await figures_with(
+        session, start=period.start, end=period.end, town_id=town_id, bookings=folded.bookings
+    )
+    return StatsReport(
+        kind=kind,
+        period=period,
+        town=next((t for t in towns if t.id == town_id), None),
+        figures=figures,
+        totals=figures.totals if town_id is not None else None,
+        towns=towns,
+        trend=await monthly_trend(
+            session, months=months, town_id=town_id, bookings_by_month=folded.by_month
+        ),
+        venues=await venue_rows(session, folded.weekdays),
+    )
+
+
+async def _report_by_queries(
+    session: AsyncSession,
+    period: Period,
+    town_id: int | None,
+    kind: PeriodKind | None,
+    towns: tuple[Town, ...],
+) -> StatsReport:
+    """``build_report`` for a range that is not whole months: a query per figure."""
     figures = await participation(session, start=period.start, end=period.end, town_id=town_id)
     return StatsReport(
         kind=kind,

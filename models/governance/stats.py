@@ -249,6 +249,18 @@ async def participation(
 ) -> ParticipationFigures:
     """Every participation figure for ``[start, end)``, of one town's hosting or both towns'."""
     bookings = await _booking_tallies(session, start, end)
+    return await figures_with(session, start=start, end=end, town_id=town_id, bookings=bookings)
+
+
+async def figures_with(
+    session: AsyncSession,
+    *,
+    start: datetime,
+    end: datetime,
+    town_id: int | None,
+    bookings: dict[int, Tally],
+) -> ParticipationFigures:
+    """``participation`` with the bookings already counted by host town (``cube.tallies``)."""
     registrations = await _registration_tallies(session, start, end)
     towns = sorted(set(bookings) | set(registrations))
     by_town = tuple(

@@ -1,7 +1,8 @@
 """The /stats charts: PNGs of the expected size, the numbers behind them pinned, Chinese drawn
 with the CJK font (no missing-glyph warning), and a missing font refused clearly.
 
-``TONGXIN_UPDATE_SCREENSHOTS=1`` also writes the Chinese charts to docs/screenshots/stats-*.png.
+``TONGXIN_UPDATE_SCREENSHOTS=1`` also writes the demo history's charts to
+docs/screenshots/stats-*.png.
 """
 
 from __future__ import annotations
@@ -19,16 +20,21 @@ import pytest
 from bot.context import Services
 from bot.i18n import load_catalogues
 from bot.settings import Settings
+from models.core.authz import Role, Scope
+from models.core.base import TOWNS_TZ, utcnow
+from models.demo import seed_history, seed_places
 from models.governance import (
     PIXELS,
     ChartData,
     FontMissing,
     MonthPoint,
+    PeriodKind,
     TownBar,
     build_report,
     chart_data,
     cjk_family,
     render_charts,
+    stats_report,
 )
 from tests.governance.stats_support import MARCH, NAMES, PHONES, seed_march
 
@@ -76,7 +82,26 @@ async def test_charts_are_pngs_of_the_size_with_every_glyph(
     for png in pngs:
         assert png_size(png) == PIXELS == (800, 450)
         assert len(png) > 10_000  # drawn, not blank
-    if language == "zh_CN" and os.environ.get("TONGXIN_UPDATE_SCREENSHOTS"):
+
+
+async def test_the_demo_historys_charts(
+    services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The demo's half year drawn as an admin of both towns sees this quarter's /stats (the
+    docs' screenshots, written again with ``TONGXIN_UPDATE_SCREENSHOTS=1``)."""
+    now = utcnow()
+    async with services.sessions() as session, session.begin():
+        await seed_history(session, await seed_places(session), now)
+    async with services.sessions() as session:
+        report = await stats_report(
+            session, scopes=[Scope(Role.ADMIN)], kind=PeriodKind.THIS_QUARTER,
+            today=now.astimezone(TOWNS_TZ).date(),
+        )  # fmt: skip
+    data = chart_data(report)
+    assert len(data.towns) == 2 and data.venues and sum(p.bookings for p in data.trend) > 0
+    pngs, missing = rendered(data, "zh_CN", FONT, caplog)
+    assert missing == [] and all(png_size(png) == PIXELS for png in pngs)
+    if os.environ.get("TONGXIN_UPDATE_SCREENSHOTS"):
         for name, png in zip(("trend", "towns", "venues"), pngs, strict=True):
             (SCREENSHOTS / f"stats-{name}.png").write_bytes(png)
 

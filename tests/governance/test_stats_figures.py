@@ -134,3 +134,21 @@ async def test_trend_and_heat_map_numbers(services: Services) -> None:
     assert report.totals.bookings.total == 6
     assert [v.venue_id for v in report.venues] == [fixture.venues["VD"]]
     assert report.trend[-1].bookings == 3 and report.trend[-1].registrations == 2
+
+
+@pytest.mark.parametrize("town", [None, "D", "Q"])
+async def test_a_report_of_whole_months_reads_bookings_once_to_the_same_numbers(
+    services: Services, town: str | None
+) -> None:
+    """``build_report`` folds one pass over the bookings (``cube``) for whole months: the same
+    figures, trend and heat map as a query each."""
+    fixture = await seed_march(services.sessions)
+    town_id = fixture.towns[town] if town else None
+    async with services.sessions() as session:
+        report = await build_report(session, period=MARCH, town_id=town_id)
+        figures = await participation(session, start=MARCH.start, end=MARCH.end, town_id=town_id)
+        trend = await monthly_trend(session, months=trend_months(MARCH), town_id=town_id)
+        venues = await venue_usage(session, period=MARCH, town_id=town_id)
+    assert report.figures == figures
+    assert report.trend == trend
+    assert report.venues == venues
