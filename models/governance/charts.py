@@ -1,7 +1,8 @@
 """The /stats charts as PNG images: the monthly trend, the towns' bars, the venue heat map.
 
 matplotlib draws them headless (the Agg canvas, no pyplot and no global figure state, so a
-worker thread may render). The charts are pure functions of the report's numbers and of texts
+worker thread may render); it is imported when a chart is first drawn, so starting the bot
+or a worker does not pay for it. The charts are pure functions of the report's numbers and of texts
 already translated (``translate``: a message id to the reader's words), so they live beside
 the figures in models and are shared by /stats and the monthly digest; nothing here knows
 Telegram. Chinese is drawn with a CJK font the project installs (scripts/ensure-cjk-font.sh);
@@ -15,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-
-from matplotlib import font_manager, rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from models.core.base import N_
 from models.governance.chartdata import ChartData, MonthPoint, TownBar, VenueRow
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn, not when the bot starts
+    from matplotlib.figure import Figure
 
 SIZE = (8.0, 4.5)  # inches at DPI: 800 × 450 pixels
 DPI = 100
@@ -47,6 +48,8 @@ def cjk_family(path: str) -> str:
             f"CJK font {path} not found: run scripts/ensure-cjk-font.sh "
             "(apt-get install fonts-wqy-microhei) or set TONGXIN_CJK_FONT to a font file"
         )
+    from matplotlib import font_manager
+
     font_manager.fontManager.addfont(path)
     return str(font_manager.FontProperties(fname=path).get_name())
 
@@ -60,12 +63,16 @@ class Chart:
 
 
 def _png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     out = BytesIO()
     FigureCanvasAgg(figure).print_png(out)
     return out.getvalue()
 
 
 def _figure() -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=SIZE, dpi=DPI, layout="constrained")
 
 
@@ -164,6 +171,8 @@ def venues_chart(venues: tuple[VenueRow, ...], t: Translate, language: str) -> b
 
 def render_charts(data: ChartData, *, t: Translate, language: str, font: str) -> list[Chart]:
     """The three charts, labelled in the reader's language with the CJK font."""
+    from matplotlib import rc_context
+
     family = cjk_family(font)
     with rc_context({"font.family": [family, "DejaVu Sans"], "axes.unicode_minus": False}):
         return [
