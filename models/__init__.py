@@ -24,6 +24,7 @@ from models.core.questions import PendingQuestion
 from models.core.runtime import ProcessedUpdate, PtbState
 from models.disputes import DisputeCase
 from models.events import Event
+from models.governance import StaffSecondment
 from models.roles import Invite
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "ServiceCentre",
+    "StaffSecondment",
     "Slot",
     "Town",
     "Venue",
