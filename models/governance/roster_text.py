@@ -39,12 +39,14 @@ class StaffNameInvalid(DomainError):
     """Not a name (no letter, a command, too long)."""
 
     message_id = "roster.error.name"
+    plural = "max"
 
 
 class TitleInvalid(DomainError):
     """A title that is too long or empty of letters."""
 
     message_id = "roster.error.title"
+    plural = "max"
 
 
 class DaysOutOfOrder(DomainError):
@@ -117,7 +119,10 @@ def _number(match: re.Match[str]) -> int:
 
 def read_weekdays(text: str | None) -> int:
     """The weekdays typed, as a mask (bit 0 is Monday)."""
-    said = re.sub(r"^(?:每周|每个星期|每星期|every)\s*", "", _plain(text))
+    said = _plain(text)
+    if said in _EVERY_DAY:
+        return ALL_WEEKDAYS
+    said = re.sub(r"^(?:每周|每个星期|每星期|every)\s*", "", said)
     if said in _EVERY_DAY:
         return ALL_WEEKDAYS
     if said in _WORK_DAYS:
