@@ -36,7 +36,7 @@ async def make_cast(services: Services, language: str = "zh_CN") -> None:
     await make_person(services.sessions, D_RESIDENT, name="李大爷", language=language)
     volunteer = await make_person(services.sessions, VOLUNTEER, name="志愿者小李")
     async with services.sessions() as session, session.begin():
-        town = (await session.execute(select(Town).where(Town.code == "D"))).scalar_one()
+        town = (await session.execute(select(Town).where(col(Town.code) == "D"))).scalar_one()
         await grant_role(session, admin.id or 0, Role.ADMIN, town.id)
         await grant_role(session, volunteer.id or 0, Role.VOLUNTEER, town.id)
 
@@ -48,7 +48,7 @@ async def ids(services: Services) -> dict[str, int]:
         centres = (
             await session.execute(select(col(ServiceCentre.code), col(ServiceCentre.id)))
         ).all()
-    return {code: id_ for code, id_ in [*towns, *centres]}
+    return {code: int(id_) for code, id_ in [*towns, *centres]}
 
 
 async def second(
