@@ -48,7 +48,7 @@ async def ids(services: Services) -> dict[str, int]:
         centres = (
             await session.execute(select(col(ServiceCentre.code), col(ServiceCentre.id)))
         ).all()
-    return {code: int(id_) for code, id_ in [*towns, *centres]}
+    return {code: id_ or 0 for code, id_ in [*towns, *centres]}
 
 
 async def second(
