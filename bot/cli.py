@@ -47,18 +47,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     importing = commands.add_parser(
         "import",
-        help="import venues.csv, slots.csv or events.csv: every row, or nothing if any row is bad",
+        help="import venues, slots, events or roster CSV: every row, or nothing if any row is bad",
     )
     importing.add_argument("file", type=Path, help="CSV file, UTF-8 (Excel's BOM is fine)")
     importing.add_argument(
         "--kind",
-        choices=("venues", "slots", "events"),
-        help="default: told by the header (an events-only column: events; starts_at: slots)",
+        choices=("venues", "slots", "events", "roster"),
+        help="default: told by the header (events-only columns: events; home_town: roster; "
+        "starts_at: slots)",
     )
     exporting = commands.add_parser(
-        "export", help="write the venues, slots, events or registrations as CSV"
+        "export", help="write the venues, slots, events, registrations or roster as CSV"
     )
-    exporting.add_argument("kind", choices=("venues", "slots", "events", "registrations"))
+    exporting.add_argument("kind", choices=("venues", "slots", "events", "registrations", "roster"))
     exporting.add_argument("file", type=Path, nargs="?", help="default: standard output")
     exporting.add_argument("--from", dest="first", type=date.fromisoformat, metavar="DATE")
     exporting.add_argument("--to", dest="last", type=date.fromisoformat, metavar="DATE")
@@ -97,11 +98,14 @@ async def _seed_demo(settings: Settings) -> dict[str, int]:
 async def _import(settings: Settings, text: str, kind: str | None) -> str:
     from models.booking import import_catalogue
     from models.events import import_events, is_events_file
+    from models.governance import import_roster, is_roster_file
 
     services = build_services(settings)
     try:
         async with services.sessions() as session, session.begin():
-            if kind == "events" or (kind is None and is_events_file(text)):
+            if kind == "roster" or (kind is None and is_roster_file(text)):
+                report = await import_roster(session, text=text)
+            elif kind == "events" or (kind is None and is_events_file(text)):
                 report = await import_events(session, text=text, tz=settings.tz)
             else:
                 report = await import_catalogue(session, text=text, kind=kind, tz=settings.tz)
@@ -113,10 +117,13 @@ async def _import(settings: Settings, text: str, kind: str | None) -> str:
 async def _export(settings: Settings, kind: str, first: date | None, last: date | None) -> str:
     from models.booking import export_catalogue
     from models.events import export_events, export_registrations
+    from models.governance import export_roster
 
     services = build_services(settings)
     try:
         async with services.sessions() as session:
+            if kind == "roster":
+                return await export_roster(session)
             if kind in ("events", "registrations"):
                 export = export_events if kind == "events" else export_registrations
                 return await export(session, first=first, last=last, tz=settings.tz)

@@ -23,6 +23,7 @@ from models.governance.roster import (
     roster_page,
     secondment,
 )
+from models.governance.roster_csv import export_roster, import_roster, is_roster_file
 from models.governance.roster_text import (
     DayInvalid,
     DaysOutOfOrder,
@@ -65,6 +66,9 @@ __all__ = [
     "check_days",
     "duty_centres",
     "end_secondment",
+    "export_roster",
+    "import_roster",
+    "is_roster_file",
     "on_duty",
     "read_day",
     "read_hours",

@@ -26,7 +26,7 @@ HOURS_MAX = 64
 _EVERY_DAY = frozenset({"每天", "天天", "每日", "全周", "daily", "everyday", "every day"})
 _WORK_DAYS = frozenset({"工作日", "每个工作日", "weekdays", "workdays", "every weekday"})
 _ZH_DAY = "一二三四五六日天"
-_EN_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as CSV files write them
 _DAY = re.compile(
     r"(?:周|星期|礼拜)?([一二三四五六日天])|\b([1-7])\b|(?<![a-z])(mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 )
@@ -114,7 +114,7 @@ def _number(match: re.Match[str]) -> int:
         return min(_ZH_DAY.index(zh), 6)  # 日 and 天 are both Sunday
     if digit:
         return int(digit) - 1
-    return _EN_DAYS.index(en)
+    return WEEKDAY_NAMES.index(en)
 
 
 def read_weekdays(text: str | None) -> int:

@@ -111,7 +111,7 @@ async def _options(context: TongxinContext, key: str, d: Draft) -> list[Option]:
         return [Option(str(town.id), town.name(lang)) for town in towns]
     if key == "first":
         monday = now + timedelta(days=7 - now.weekday())
-        days = (now, now + timedelta(days=1), monday)
+        days = sorted({now, now + timedelta(days=1), monday})  # on a Sunday: one Monday
         return [Option(day.isoformat(), format_day(day, lang)) for day in days]
     if key == "last":
         first = date.fromisoformat(d["first"])
