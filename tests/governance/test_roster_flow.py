@@ -113,6 +113,8 @@ async def test_the_day_after_the_last_day_it_is_gone(
     resident = harness.user(Q_RESIDENT)
     answer = await ask_duty(resident, services, "zh_CN")
     assert "王芳" in answer and "赵强" not in answer and "孙丽" not in answer  # another centre
+    other = services.i18n.translator("zh_CN")("roster.duty.other")
+    assert answer.endswith(other) and len(resident.buttons()) == 4  # two centres, ⬅️, 🏠
     tomorrow = datetime.combine(today + timedelta(days=1), time(8), SHANGHAI)
     with time_machine.travel(tomorrow, tick=False):
         answer = await ask_duty(resident, services, "zh_CN")

@@ -37,10 +37,12 @@ MENU_KEY = "onduty"
 CENTRE = "duty_centre"
 
 
-async def _ask_centre(update: Update, context: TongxinContext, first: str = "") -> Any:
+async def _ask_centre(
+    update: Update, context: TongxinContext, first: str = "", *, again: bool = False
+) -> Any:
     centres = await run(context, duty_centres, person=me(context))
     options = [Option(str(c.id), c.name(context.lang)) for c in centres]
-    text = prompt(context, "roster.duty.ask")
+    text = prompt(context, "roster.duty.other" if again else "roster.duty.ask")
     return await ask(update, context, text, options, CENTRE, first=first)
 
 
@@ -63,7 +65,7 @@ async def on_centre(update: Update, context: TongxinContext) -> Any:
     if key is None:
         return await _ask_centre(update, context, context.t("roster.duty.again"))
     found = await run(context, on_duty, centre_id=int(key), day=today(context))
-    return await _ask_centre(update, context, duty_text(context.t, found))
+    return await _ask_centre(update, context, duty_text(context.t, found), again=True)
 
 
 def handlers(wiring: Wiring) -> list[BaseHandler]:  # type: ignore[type-arg]
