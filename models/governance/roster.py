@@ -23,7 +23,13 @@ from models.core.catalogue import Places, centre_of, list_centres, list_towns, p
 from models.core.errors import DomainError, NotAllowed, NotFound
 from models.core.people import Person
 from models.core.places import ServiceCentre, Town
-from models.governance.roster_text import check_days, read_name, read_title
+from models.governance.roster_text import (
+    WeekdaysInvalid,
+    check_days,
+    read_hours,
+    read_name,
+    read_title,
+)
 from models.governance.tables.roster import StaffSecondment
 
 ROSTER = CallbackCode(
@@ -163,14 +169,14 @@ async def add_secondment(
     if not _may(scopes, draft.home_town_id, centre.town_id):
         raise NotAllowed()
     check_days(draft.first_day, draft.last_day, today)
+    if not 0 < draft.weekdays < 1 << 7:
+        raise WeekdaysInvalid()
     row = StaffSecondment(
         name=read_name(draft.name), title=read_title(draft.title),
         home_town_id=draft.home_town_id, centre_id=draft.centre_id,
         first_day=draft.first_day, last_day=draft.last_day,
-        weekdays=draft.weekdays, hours=draft.hours, created_by=actor.id,
+        weekdays=draft.weekdays, hours=read_hours(draft.hours), created_by=actor.id,
     )  # fmt: skip
-    if not 0 < row.weekdays < 128 or not row.hours:
-        raise NotFound()
     session.add(row)
     await session.flush()
     await record_audit(

@@ -139,10 +139,10 @@ async def _confirm(
     await show_screen(update, context, text, buttons)
 
 
-def _done(t_entry: Secondee, context: TongxinContext, msgid: str) -> str:
+def _done(context: TongxinContext, entry: Secondee, msgid: str) -> str:
     t = context.t
-    last = format_day(t_entry.last_day, t.language)
-    return t(msgid, name=t_entry.name, centre=t_entry.centre.name(t.language), last=last)
+    last = format_day(entry.last_day, t.language)
+    return t(msgid, name=entry.name, centre=entry.centre.name(t.language), last=last)
 
 
 async def _end(update: Update, context: TongxinContext, secondment_id: int) -> None:
@@ -153,7 +153,7 @@ async def _end(update: Update, context: TongxinContext, secondment_id: int) -> N
     )  # fmt: skip
     logger.info("person %s ended secondment %s early", actor.id, entry.id)
     buttons: Buttons = [nav_buttons(context.t, FIRST_PAGE, HOME)]
-    await show_screen(update, context, _done(entry, context, "roster.ended"), buttons)
+    await show_screen(update, context, _done(context, entry, "roster.ended"), buttons)
 
 
 async def _remove(update: Update, context: TongxinContext, secondment_id: int) -> None:
@@ -163,4 +163,4 @@ async def _remove(update: Update, context: TongxinContext, secondment_id: int) -
     )
     logger.info("person %s removed secondment %s", actor.id, entry.id)
     buttons: Buttons = [nav_buttons(context.t, FIRST_PAGE, HOME)]
-    await show_screen(update, context, _done(entry, context, "roster.removed"), buttons)
+    await show_screen(update, context, _done(context, entry, "roster.removed"), buttons)
