@@ -27,7 +27,8 @@ async def run_wechat(
     stop = stop or asyncio.Event()
     engine = create_engine(settings.database_url)
     try:
-        app = build_wechat_app(wechat, create_session_factory(engine))
+        token = settings.bot_token.get_secret_value() if settings.bot_token else None
+        app = build_wechat_app(wechat, create_session_factory(engine), bot_token=token)
         runner, port = await start_web(app, wechat.listen_host, wechat.listen_port)
         logger.info("WeChat bridge on port %s, callback path %s", port, wechat.path)
         try:

@@ -18,6 +18,7 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from channels.wechat.botapi import BotApi, UpdateSignal
 from channels.wechat.crypto import (
     BadCiphertext,
     BadSignature,
@@ -56,6 +57,7 @@ class Bridge:
         )
         self.sessions = sessions
         self.clock = clock
+        self.signal = UpdateSignal()
 
 
 BRIDGE_KEY = web.AppKey("wechat_bridge", Bridge)
@@ -66,12 +68,18 @@ def build_wechat_app(
     sessions: async_sessionmaker[AsyncSession],
     *,
     clock: Clock = utcnow,
+    bot_token: str | None = None,
 ) -> web.Application:
-    """The callback app; ``WechatSettingsError`` when the settings cannot serve it."""
+    """The callback app, and with ``bot_token`` the Bot API face the bot polls
+    (``botapi``); ``WechatSettingsError`` when the settings cannot serve it."""
     app = web.Application(client_max_size=settings.max_body_bytes)
-    app[BRIDGE_KEY] = Bridge(settings, sessions, clock)
+    bridge = Bridge(settings, sessions, clock)
+    app[BRIDGE_KEY] = bridge
     app.router.add_get(settings.path, verify_url)
     app.router.add_post(settings.path, receive)
+    if bot_token:
+        api = BotApi(bot_token, sessions, bridge.signal)
+        app.router.add_route("*", "/bot{token}/{method}", api.handle)
     return app
 
 
@@ -128,6 +136,8 @@ async def receive(request: web.Request) -> web.Response:
             "a %s callback took too long to store: 503, WeChat retries", callback.msg_type
         )
         raise web.HTTPServiceUnavailable(text="busy") from None
+    if isinstance(result, Accepted) and result.update_id is not None:
+        bridge.signal.queued()
     if isinstance(result, Accepted) and isinstance(result.outcome, Unsupported):
         return _reply_text(request, callback, bridge.settings.unsupported_reply, encrypted)
     return web.Response(text=SUCCESS)

@@ -7,6 +7,9 @@ Chat ids: a WeChat user's chat id (and user id) in the Bot API the bridge presen
 ``CHAT_ID_BASE + wechat_user.id``. Telegram's ids have at most 52 significant bits (group ids
 are negative), so ids from 2**52 up never collide with a Telegram chat, and they stay below
 2**53, exact in a JavaScript number (the web chat).
+
+Ids are never reused (SQLite's AUTOINCREMENT; PostgreSQL's sequences never go back): a chat id,
+a menu line's id and an update id each name one thing forever, even after rows are deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlmodel import Field, SQLModel
 
 from models.core.base import UTCDateTime, utcnow
 
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
 CHAT_ID_BASE = 2**52
 CHAT_ID_LIMIT = 2**53
 
@@ -27,6 +31,7 @@ class WechatUser(SQLModel, table=True):
     """One follower of the Official Account: their openid and the chat id the bot knows."""
 
     __tablename__ = "wechat_user"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     openid: str = Field(max_length=64, unique=True)
@@ -45,6 +50,7 @@ class WechatMenuButton(SQLModel, table=True):
     """
 
     __tablename__ = "wechat_menu_button"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="wechat_user.id", ondelete="CASCADE", index=True)
@@ -68,6 +74,7 @@ class WechatUpdate(SQLModel, table=True):
     """A Bot API update waiting for the bot's ``getUpdates``; its id is the ``update_id``."""
 
     __tablename__ = "wechat_update"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     payload: dict[str, Any] = Field(sa_type=JSON, nullable=False)

@@ -1,6 +1,9 @@
 """The WeChat bridge's own tables: followers (openid ↔ chat id), menu lines awaiting a tap,
 callbacks already accepted (WeChat's retries), and updates waiting for the bot.
 
+Ids are never reused (AUTOINCREMENT on SQLite): a chat id, menu line or update id names one
+thing forever.
+
 Revision ID: 0018
 Revises: 0014
 """
@@ -30,6 +33,7 @@ def upgrade() -> None:
         sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_wechat_user")),
         sa.UniqueConstraint("openid", name=op.f("uq_wechat_user_openid")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "wechat_seen_message",
@@ -47,6 +51,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_wechat_update")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "wechat_menu_button",
@@ -63,6 +68,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_wechat_menu_button")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("wechat_menu_button", schema=None) as batch_op:
         batch_op.create_index(

@@ -84,13 +84,15 @@ class Wechat:
 
 @asynccontextmanager
 async def running_bridge(
-    database_url: str, settings: WechatSettings | None = None
+    database_url: str, settings: WechatSettings | None = None, bot_token: str | None = None
 ) -> AsyncIterator[Wechat]:
-    """The bridge's app on a database, served on a local port, with WeChat's side to play."""
+    """The bridge's app on a database, served on a local port, with WeChat's side to play
+    (and with ``bot_token`` the Bot API face; no access log, which would show the token)."""
     settings = settings or wechat_settings()
     engine = create_engine(database_url)
-    app = build_wechat_app(settings, create_session_factory(engine))
-    client: TestClient = TestClient(TestServer(app, host="127.0.0.1"))  # type: ignore[type-arg]
+    app = build_wechat_app(settings, create_session_factory(engine), bot_token=bot_token)
+    server = TestServer(app, host="127.0.0.1", access_log=None)
+    client: TestClient = TestClient(server)  # type: ignore[type-arg]
     await client.start_server()
     try:
         yield Wechat(client, settings)
