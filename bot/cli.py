@@ -176,6 +176,7 @@ def _wechat(settings: Settings) -> None:
     from bot.wechat import run_wechat
 
     wechat = load_wechat_settings()
+    configure_logging(settings, also=wechat.secrets())
     wechat.require_runnable()
     asyncio.run(run_wechat(settings, wechat))
 

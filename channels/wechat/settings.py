@@ -90,6 +90,11 @@ class WechatSettings(BaseSettings):
             raise WechatSettingsError(f"TONGXIN_WECHAT_AES_KEY: {exc}") from None
         return value
 
+    def secrets(self) -> list[str]:
+        """What no log line may show: the token, the EncodingAESKey and the app secret."""
+        found = [self.token, self.aes_key, self.secret]
+        return [value.get_secret_value() for value in found if value is not None]
+
     def require_runnable(self) -> None:
         """Check what serving the callback needs."""
         self.token_value()
