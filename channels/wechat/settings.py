@@ -24,7 +24,11 @@ class WechatSettings(BaseSettings):
     """One Official Account: its credentials, the callback's limits, and the custom menu."""
 
     model_config = SettingsConfigDict(
-        env_prefix="TONGXIN_WECHAT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="TONGXIN_WECHAT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,  # Compose passes unset values as empty strings
     )
 
     app_id: str = ""
