@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from channels.wechat.store import fetch_updates
+from channels.wechat.store import confirm_updates, fetch_updates
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +71,17 @@ class BotApi:
         return _error(404, "Not Found: method not found")
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        offset = _int(params.get("offset"), 0)
+        # A negative offset (Telegram: "the last few") is read as 0: the bot never sends one.
+        offset = max(_int(params.get("offset"), 0), 0)
         limit = min(max(_int(params.get("limit"), 100), 1), 100)
         timeout = min(max(_int(params.get("timeout"), 0), 0), MAX_POLL_SECONDS)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        async with self._sessions() as session, session.begin():
+            await confirm_updates(session, offset=offset)
         while True:
-            async with self._sessions() as session, session.begin():
+            # Reads only: an idle long poll does not write every second.
+            async with self._sessions() as session:
                 updates = await fetch_updates(session, offset=offset, limit=limit)
             remaining = deadline - loop.time()
             if updates or remaining <= 0:

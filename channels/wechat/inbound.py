@@ -26,6 +26,8 @@ from typing import Any
 
 JSON = dict[str, Any]
 QR_SCENE_PREFIX = "qrscene_"
+MAX_ROW_ID = 2**31 - 1  # the tables' integer ids: a larger one names no row (and PostgreSQL
+# would refuse to compare it)
 
 
 class BadCallback(Exception):
@@ -50,7 +52,9 @@ class Callback:
     def menu_tap(self) -> int | None:
         """The ``bizmsgmenuid`` of a tapped menu line, if this is such a tap."""
         value = self.fields.get("bizmsgmenuid", "")
-        return int(value) if value.isdigit() and len(value) <= 18 else None
+        if not value.isdigit() or len(value) > 10 or int(value) > MAX_ROW_ID:
+            return None
+        return int(value)
 
     def dedup_key(self) -> str:
         """What identifies this callback across WeChat's retries."""

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 
 from channels.wechat.inbound import (
     JSON,
+    MAX_ROW_ID,
     Button,
     Callback,
     Chat,
@@ -109,7 +110,7 @@ async def accept(
     """Accept one callback: claim it, find its user and button, map it, queue its update."""
     key = callback.dedup_key()
     if not await claim(session, key, now=now):
-        logger.info("callback %s already accepted: a retry, dropped", key)
+        logger.info("a %s callback already accepted: a retry, dropped", callback.msg_type)
         return Duplicate(key)
     user = await user_for(session, callback.openid, now=now)
     user_id = row_id(user)
@@ -125,7 +126,7 @@ async def accept(
         user.last_inbound_at = now
     if not isinstance(outcome, Deliver):
         reason = outcome.reason if isinstance(outcome, Unsupported | Ignored) else ""
-        logger.info("callback %s not for the bot: %s", key, reason)
+        logger.info("a %s callback not for the bot: %s", callback.msg_type, reason)
         return Accepted(outcome, chat.chat_id)
     queued = WechatUpdate(payload=outcome.body, created_at=now)
     session.add(queued)
@@ -133,11 +134,17 @@ async def accept(
     return Accepted(outcome, chat.chat_id, update_id=row_id(queued))
 
 
-async def fetch_updates(session: AsyncSession, *, offset: int = 0, limit: int = 100) -> list[JSON]:
-    """The queued updates from ``offset`` on, as ``getUpdates`` returns them; those before
-    ``offset`` are confirmed, so deleted (they hold what residents said)."""
+async def confirm_updates(session: AsyncSession, *, offset: int) -> None:
+    """The bot has the updates before ``offset``: delete them (they hold what residents said)."""
     if offset > 0:
-        await session.execute(delete(WechatUpdate).where(col(WechatUpdate.id) < offset))
+        last = min(offset - 1, MAX_ROW_ID)  # within the column's range (PostgreSQL checks)
+        await session.execute(delete(WechatUpdate).where(col(WechatUpdate.id) <= last))
+
+
+async def fetch_updates(session: AsyncSession, *, offset: int = 0, limit: int = 100) -> list[JSON]:
+    """The queued updates from ``offset`` on, oldest first, as ``getUpdates`` returns them."""
+    if offset > MAX_ROW_ID:
+        return []
     rows = await session.execute(
         select(WechatUpdate)
         .where(col(WechatUpdate.id) >= offset)

@@ -15,7 +15,7 @@ from bot.db import create_engine, create_session_factory
 from channels.wechat.crypto import MessageCrypto, sign
 from channels.wechat.server import build_wechat_app
 from channels.wechat.settings import WechatSettings, load_wechat_settings
-from channels.wechat.store import fetch_updates
+from channels.wechat.store import confirm_updates, fetch_updates
 from channels.wechat.tables import WechatUpdate
 from channels.wechat.xml import write_xml
 
@@ -106,6 +106,7 @@ async def queued(database_url: str, offset: int = 0) -> list[dict[str, Any]]:
     engine = create_engine(database_url)
     try:
         async with create_session_factory(engine)() as session, session.begin():
+            await confirm_updates(session, offset=offset)
             return await fetch_updates(session, offset=offset)
     finally:
         await engine.dispose()

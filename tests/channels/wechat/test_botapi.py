@@ -19,6 +19,13 @@ async def test_getupdates_needs_the_bot_token(database_url: str) -> None:
         assert (await refused.json())["ok"] is False
         other = await wechat.client.post(f"/bot{TEST_TOKEN}/sendMessage", json={})
         assert other.status == 404
+        # Junk and out-of-range parameters are read as the nearest sense, never a 500.
+        for params in ({"offset": 10**15}, {"offset": "x", "limit": -5}, {"timeout": 10**9}):
+            if "timeout" in params:
+                params["offset"] = 10**15  # nothing to wait for beyond the end: at most 1 s
+                params["timeout"] = 1
+            answer = await wechat.client.post(f"/bot{TEST_TOKEN}/getUpdates", json=params)
+            assert (answer.status, (await answer.json())["result"]) == (200, [])
     async with running_bridge(database_url) as wechat:  # no token: no Bot API face at all
         assert (await wechat.client.post(f"/bot{TEST_TOKEN}/getUpdates", json={})).status == 404
 

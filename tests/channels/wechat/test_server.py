@@ -166,7 +166,10 @@ async def test_follow_and_menu_tap_arrive_as_start_and_callback_data(database_ur
             "text", openid="oSTRANGER", Content="1 明天", MsgId="401", bizmsgmenuid=str(inline)
         )
         assert (await wechat.post(stranger))[0] == 200
-    first, tapped, forged = await queued(database_url)
+        huge = callback_xml("text", Content="2 后天", MsgId="402", bizmsgmenuid="9" * 11)
+        assert (await wechat.post(huge))[0] == 200
+    first, tapped, forged, beyond = await queued(database_url)
+    assert beyond["message"]["text"] == "2 后天"
     assert first["message"]["text"] == "/start"
     assert tapped["callback_query"]["data"] == "bk1:day:2"
     assert tapped["callback_query"]["message"]["message_id"] == 5
