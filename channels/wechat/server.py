@@ -10,10 +10,11 @@ own answers go out later as customer-service messages (the outbound side, not bu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,7 +29,7 @@ from channels.wechat.crypto import (
 )
 from channels.wechat.inbound import BadCallback, Callback, Unsupported, read_callback
 from channels.wechat.settings import WechatSettings
-from channels.wechat.store import Accepted, accept
+from channels.wechat.store import Accepted, accept, forget_seen
 from channels.wechat.xml import BadXml, read_xml, write_xml
 from models.core.base import utcnow
 
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 SUCCESS = "success"
+SEEN_KEPT = timedelta(days=1)  # how long a callback's dedup key is kept
+HOUSEKEEPING_EVERY = 3600.0  # seconds
 
 
 class Bridge:
@@ -80,7 +83,33 @@ def build_wechat_app(
     if bot_token:
         api = BotApi(bot_token, sessions, bridge.signal)
         app.router.add_route("*", "/bot{token}/{method}", api.handle)
+    app.cleanup_ctx.append(_housekeeping)
     return app
+
+
+async def keep_house(bridge: Bridge) -> int:
+    """Forget dedup keys older than ``SEEN_KEPT``; how many were forgotten."""
+    async with bridge.sessions() as session, session.begin():
+        return await forget_seen(session, before=bridge.clock() - SEEN_KEPT)
+
+
+async def _housekeeping(app: web.Application) -> AsyncIterator[None]:
+    """While the app runs: ``keep_house`` at once, then every hour."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                forgotten = await keep_house(app[BRIDGE_KEY])
+                logger.debug("%d old callback keys forgotten", forgotten)
+            except Exception:  # a busy database now is no reason to stop forgetting later
+                logger.exception("forgetting old callback keys failed; trying again later")
+            await asyncio.sleep(HOUSEKEEPING_EVERY)
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def _authenticate(request: web.Request) -> tuple[str, str]:

@@ -134,6 +134,18 @@ async def accept(
     return Accepted(outcome, chat.chat_id, update_id=row_id(queued))
 
 
+async def forget_seen(session: AsyncSession, *, before: datetime) -> int:
+    """Forget the keys of callbacks accepted before ``before``; how many were forgotten.
+
+    WeChat retries a callback three times within about 15 seconds, so a key older than a day
+    guards nothing.
+    """
+    result = await session.execute(
+        delete(WechatSeenMessage).where(col(WechatSeenMessage.received_at) < before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def confirm_updates(session: AsyncSession, *, offset: int) -> None:
     """The bot has the updates before ``offset``: delete them (they hold what residents said)."""
     if offset > 0:

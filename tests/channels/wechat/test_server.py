@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from bot.db import create_engine, create_session_factory
 from channels.wechat.crypto import sign
-from channels.wechat.store import remember_button
+from channels.wechat.server import Bridge, keep_house
+from channels.wechat.store import claim, remember_button
 from channels.wechat.tables import CHAT_ID_BASE
 from channels.wechat.xml import read_xml
 from models.core.base import utcnow
@@ -190,3 +192,20 @@ async def test_getupdates_offset_confirms_and_forgets(database_url: str) -> None
     later = await queued(database_url, offset=updates[1]["update_id"])
     assert [u["message"]["text"] for u in later] == ["1", "2"]
     assert await queue_length(database_url) == 2
+
+
+async def test_dedup_keys_older_than_a_day_are_forgotten(database_url: str) -> None:
+    engine = create_engine(database_url)
+    sessions = create_session_factory(engine)
+    now = utcnow()
+    try:
+        async with sessions() as session, session.begin():
+            assert await claim(session, "msg:old", now=now - timedelta(days=1, minutes=1))
+            assert await claim(session, "msg:recent", now=now - timedelta(hours=23))
+        bridge = Bridge(wechat_settings(), sessions)
+        assert await keep_house(bridge) == 1
+        async with sessions() as session, session.begin():
+            assert await claim(session, "msg:old", now=now)  # forgotten: accepted again
+            assert not await claim(session, "msg:recent", now=now)
+    finally:
+        await engine.dispose()
