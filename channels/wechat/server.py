@@ -95,21 +95,23 @@ async def keep_house(bridge: Bridge) -> int:
 
 async def _housekeeping(app: web.Application) -> AsyncIterator[None]:
     """While the app runs: ``keep_house`` at once, then every hour."""
+    stop = asyncio.Event()
 
     async def loop() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 forgotten = await keep_house(app[BRIDGE_KEY])
                 logger.debug("%d old callback keys forgotten", forgotten)
             except Exception:  # a busy database now is no reason to stop forgetting later
                 logger.exception("forgetting old callback keys failed; trying again later")
-            await asyncio.sleep(HOUSEKEEPING_EVERY)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), HOUSEKEEPING_EVERY)
 
     task = asyncio.create_task(loop())
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    # Let a pass in progress finish: a query cancelled midway leaves its driver thread behind.
+    stop.set()
+    await task
 
 
 def _authenticate(request: web.Request) -> tuple[str, str]:
