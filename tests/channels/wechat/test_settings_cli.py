@@ -16,7 +16,7 @@ from bot.logs import Redactor
 from bot.settings import Settings
 from bot.wechat import run_wechat
 from channels.wechat.crypto import sign
-from channels.wechat.settings import WechatSettingsError, load_wechat_settings
+from channels.wechat.settings import WechatSettings, WechatSettingsError, load_wechat_settings
 from tests.channels.wechat.support import AES_KEY, APP_ID, TOKEN, wechat_settings
 from tests.conftest import TEST_TOKEN
 from tests.e2e.control import free_port
@@ -101,3 +101,20 @@ async def test_run_wechat_serves_the_url_check_and_logs_no_secret(
     await asyncio.wait_for(server, 10)
     for secret in (TOKEN, AES_KEY, TEST_TOKEN):
         assert secret not in caplog.text
+
+
+def test_every_setting_is_documented_and_the_example_gives_the_defaults(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = Path(__file__).resolve().parents[3]
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    docs = (root / "docs" / "wechat.md").read_text(encoding="utf-8")
+    for field in WechatSettings.model_fields:
+        name = f"TONGXIN_WECHAT_{field.upper()}"
+        assert f"{name}=" in example, f"{name} missing from .env.example"
+        assert f"`{name}`" in docs, f"{name} missing from docs/wechat.md"
+    monkeypatch.chdir(tmp_path)
+    for name in [name for name in os.environ if name.startswith("TONGXIN_")]:
+        monkeypatch.delenv(name)
+    (tmp_path / ".env").write_text(example, encoding="utf-8")
+    assert load_wechat_settings() == load_wechat_settings(_env_file=None)
