@@ -1,4 +1,4 @@
-"""`tongxin` / `python -m bot`: run, worker, migrate, seed-demo, demo, import, export.
+"""`tongxin` / `python -m bot`: run, worker, wechat, migrate, seed-demo, demo, import, export.
 
 Invalid configuration prints one line naming the setting to stderr and exits with code 2.
 """
@@ -19,6 +19,7 @@ from telegram.error import InvalidToken
 from bot.app import build_services
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from channels.wechat.settings import WechatSettingsError, load_wechat_settings
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (TONGXIN_MODE=polling or webhook)")
     commands.add_parser("worker", help="only send outbox messages (scale-out; no updates)")
+    commands.add_parser(
+        "wechat", help="serve the WeChat Official Account callback (TONGXIN_WECHAT_*)"
+    )
     commands.add_parser("migrate", help="bring the database schema to the newest revision")
     commands.add_parser("seed-demo", help="load the demo towns, places and people (idempotent)")
     demo = commands.add_parser("demo", help="run the bot against a local Telegram sandbox")
@@ -175,6 +179,15 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _wechat(settings: Settings) -> None:
+    from bot.wechat import run_wechat
+
+    wechat = load_wechat_settings()
+    configure_logging(settings, also=wechat.secrets())
+    wechat.require_runnable()
+    asyncio.run(run_wechat(settings, wechat))
+
+
 def _echo(text: str) -> None:
     print(text, flush=True)
 
@@ -193,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.worker import run_worker
 
             asyncio.run(run_worker(settings))
+        elif command == "wechat":
+            _wechat(settings)
         elif command == "migrate":
             asyncio.run(_migrate(settings))
             _echo("database is up to date / 数据库已是最新")
@@ -205,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import_file(settings, args.file, args.kind)
         elif command == "export":
             return _export_file(settings, args)
-    except SettingsError as exc:
+    except (SettingsError, WechatSettingsError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
     except InvalidToken:
