@@ -24,6 +24,7 @@ from models.core.questions import PendingQuestion
 from models.core.runtime import ProcessedUpdate, PtbState
 from models.disputes import DisputeCase
 from models.events import Event
+from models.governance import Suggestion
 from models.roles import Invite
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "RoleGrant",
     "ServiceCentre",
     "Slot",
+    "Suggestion",
     "Town",
     "Venue",
     "VenueKind",

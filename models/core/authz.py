@@ -44,6 +44,7 @@ class Action(StrEnum):
     VENUE_MANAGE = "venue.manage"
     EVENT_MANAGE = "event.manage"
     STATS_VIEW = "stats.view"
+    SUGGESTION_HANDLE = "suggestion.handle"
 
 
 # The permission table: the single source of truth for authorisation.
@@ -56,6 +57,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VENUE_MANAGE: frozenset({Role.ADMIN}),
     Action.EVENT_MANAGE: frozenset({Role.ORGANISER, Role.ADMIN}),
     Action.STATS_VIEW: frozenset({Role.ADMIN}),
+    Action.SUGGESTION_HANDLE: frozenset({Role.ADMIN}),
 }
 
 # Actions that are about no town in particular: for these (and only these) a town-limited
