@@ -100,7 +100,8 @@ async def open_suggestions(
     scopes = list(scopes)
     if not holds(scopes, Action.SUGGESTION_HANDLE):
         raise NotAllowed()
-    towns = _towns(scopes, (await session.execute(select(col(Town.id)))).scalars())
+    every = (await session.execute(select(col(Town.id)))).scalars()
+    towns = _towns(scopes, (town for town in every if town is not None))
     where = (
         col(Suggestion.status) == SuggestionStatus.OPEN.value,
         col(Suggestion.town_id).in_(towns),
@@ -117,7 +118,9 @@ async def open_suggestions(
     lines = []
     for row in (await session.execute(query)).scalars():
         zh, en = await about_names(session, row)
-        lines.append(QueueLine(row_id(row), row.number, Subject(row.subject), zh, en, row.created_at))
+        lines.append(
+            QueueLine(row_id(row), row.number, Subject(row.subject), zh, en, row.created_at)
+        )
     return Queue(lines, page, total)
 
 
@@ -223,7 +226,9 @@ async def decide_suggestion(
             col(Suggestion.id) == row.id,
             col(Suggestion.status) == SuggestionStatus.OPEN.value,
         )
-        .values(status=status.value, outcome=words, decided_by=person.id, decided_at=now or utcnow())
+        .values(
+            status=status.value, outcome=words, decided_by=person.id, decided_at=now or utcnow()
+        )
         .returning(col(Suggestion.id))
     )
     if decided.scalar_one_or_none() is None:
