@@ -228,3 +228,14 @@ async def my_suggestions(session: AsyncSession, *, person: Person) -> list[MySug
             )
         )
     return mine
+
+
+async def forget_sender(session: AsyncSession, person: Person) -> int:
+    """Erasure (/deleteme): the person's suggestions lose their words and voice notes before
+    the foreign key unlinks them; their number, subject and status stay for the statistics."""
+    result = await session.execute(
+        update(Suggestion)
+        .where(col(Suggestion.person_id) == person.id)
+        .values(text="", voice_file_id=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -16,6 +16,7 @@ from models.core.places import Town, Venue
 from models.events import Event
 from models.governance import (
     Subject,
+    Suggestion,
     SuggestionCounts,
     SuggestionDraft,
     SuggestionTopic,
@@ -24,6 +25,7 @@ from models.governance import (
     send_suggestion,
     suggestion_counts,
 )
+from models.settings import erase_person
 from tests.factories import make_person
 
 SINCE = datetime(2026, 9, 1, tzinfo=UTC)
@@ -123,3 +125,19 @@ async def test_agenda_topics_and_counts_on_seeded_rows(services: Services) -> No
         not_adopted=1 + d_event,
         open=1 + d_event,
     )
+
+
+async def test_erasure_keeps_the_suggestion_without_its_words_or_its_sender(
+    services: Services,
+) -> None:
+    resident = await make_person(services.sessions, 7302, "Q", "q-xinglong", name="张奶奶")
+    number = await _send(services, resident, Subject.BOT, None, DURING)
+    async with services.sessions() as session, session.begin():
+        person = await session.get(Person, resident.id)
+        assert person is not None
+        await erase_person(session, person)
+    async with services.sessions() as session:
+        [row] = (await session.execute(select(Suggestion))).scalars().all()
+        topics = await agenda_suggestions(session, since=SINCE, until=UNTIL)
+    assert row.number == number and row.person_id is None and row.text == ""
+    assert [t.numbers for t in topics] == [[number]]
