@@ -110,6 +110,7 @@ STAFF_COMMANDS = (
     "mediation",
     "noshows",
     "roles",
+    "suggestions",
     "venues",
 )
 
