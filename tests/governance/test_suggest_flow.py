@@ -62,7 +62,9 @@ async def test_venue_suggestion_reply_then_adopted_reaches_the_resident(
         await admin.tap(tapped, SUGGESTION.data("rep", row.id or 0))
         await admin.send(reply)
         assert admin.last_text().startswith(zt("suggest_admin.done.reply", number=row.number))
-    await admin.press(zt("nav.back"))
+    await admin.press(zt("nav.back"))  # the replies went: it says so, then the card again
+    assert zt("suggest_admin.done.reply", number=row.number) in texts(harness, admin.id)[-2]
+    assert zt("suggest_admin.card.reply", text="厨师说下周开始少放盐。") in admin.last_text()
     await admin.tap(
         with_button(harness, admin.id, SUGGESTION.data("yes", row.id or 0)),
         SUGGESTION.data("yes", row.id or 0),
@@ -102,6 +104,11 @@ async def test_not_adopted_with_a_reason_and_decided_only_once(
     await admin.tap(
         with_button(harness, admin.id, SUGGESTION.data("open", sid)), SUGGESTION.data("open", sid)
     )
+    no = with_button(harness, admin.id, SUGGESTION.data("no", sid))
+    await admin.tap(no, SUGGESTION.data("no", sid))
+    await admin.press(t("nav.back"))  # changed their mind: nothing kept, the card again
+    assert t("suggest_admin.nothing_saved") in texts(harness, admin.id)[-2]
+    assert (await suggestions(services))[0].status == SuggestionStatus.OPEN.value
     no = with_button(harness, admin.id, SUGGESTION.data("no", sid))
     await admin.tap(no, SUGGESTION.data("no", sid))
     await admin.send("   ")  # nothing: asked again, nothing kept

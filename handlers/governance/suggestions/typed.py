@@ -51,6 +51,7 @@ class TypedDraft(TypedDict, total=False):
 
     suggestion: int
     number: str
+    sent: int  # replies sent on this visit (⬅️ then says they went, not "nothing saved")
 
 
 async def ask_words(update: Update, context: TongxinContext, state: str, first: str = "") -> str:
@@ -74,9 +75,13 @@ async def on_typed_tap(update: Update, context: TongxinContext, tap: Tap) -> obj
 
 
 async def back_to_card(update: Update, context: TongxinContext) -> object:
-    """⬅️: the suggestion's screen again, nothing saved."""
-    suggestion_id = draft(context, TypedDraft).get("suggestion")
-    await leave(update, context, "suggest_admin.nothing_saved")
+    """⬅️: the suggestion's screen again (what was typed but not sent is not kept)."""
+    data = draft(context, TypedDraft)
+    suggestion_id, number = data.get("suggestion"), data.get("number", "")
+    if data.get("sent"):
+        await leave(update, context, "suggest_admin.done.reply", number=number)
+    else:
+        await leave(update, context, "suggest_admin.nothing_saved")
     if suggestion_id is not None:
         await show_card(update, context, suggestion_id)
     return END
@@ -94,6 +99,7 @@ async def on_reply(update: Update, context: TongxinContext) -> object:
     )
     if number is None:
         return REPLY
+    data["sent"] = data.get("sent", 0) + 1
     first = context.t("suggest_admin.done.reply", number=number)
     return await ask_words(update, context, REPLY, first)
 
