@@ -24,7 +24,7 @@ from models.core.questions import PendingQuestion
 from models.core.runtime import ProcessedUpdate, PtbState
 from models.disputes import DisputeCase
 from models.events import Event
-from models.governance import StaffSecondment
+from models.governance import StaffSecondment, Suggestion
 from models.roles import Invite
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "ServiceCentre",
     "Slot",
     "StaffSecondment",
+    "Suggestion",
     "Town",
     "Venue",
     "VenueKind",

@@ -45,6 +45,7 @@ class Action(StrEnum):
     EVENT_MANAGE = "event.manage"
     STATS_VIEW = "stats.view"
     ROSTER_MANAGE = "roster.manage"
+    SUGGESTION_HANDLE = "suggestion.handle"
 
 
 # The permission table: the single source of truth for authorisation.
@@ -58,6 +59,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EVENT_MANAGE: frozenset({Role.ORGANISER, Role.ADMIN}),
     Action.STATS_VIEW: frozenset({Role.ADMIN}),
     Action.ROSTER_MANAGE: frozenset({Role.ADMIN}),
+    Action.SUGGESTION_HANDLE: frozenset({Role.ADMIN}),
 }
 
 # Actions that are about no town in particular: for these (and only these) a town-limited

@@ -29,6 +29,7 @@ from tests.authz.rows_disputes import DISPUTE_ROWS
 from tests.authz.rows_events import EVENT_ROWS
 from tests.authz.rows_roles import ROLE_ROWS
 from tests.authz.rows_roster import ROSTER_ROWS
+from tests.authz.rows_suggestions import SUGGESTION_ROWS
 from tests.conftest import make_settings
 from tests.databases import Databases
 from tests.harness import BotHarness
@@ -40,6 +41,7 @@ MATRIX: tuple[Row, ...] = (
     *EVENT_ROWS,
     *DISPUTE_ROWS,
     *ROSTER_ROWS,
+    *SUGGESTION_ROWS,
 )
 # Actions whose commands arrive with later issues; a row replaces the entry when they do.
 AWAITING_FEATURE = frozenset({Action.STATS_VIEW})

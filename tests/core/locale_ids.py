@@ -111,6 +111,7 @@ STAFF_COMMANDS = (
     "noshows",
     "roles",
     "roster",
+    "suggestions",
     "venues",
 )
 
