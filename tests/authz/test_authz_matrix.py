@@ -27,14 +27,17 @@ from tests.authz.rows_booking import BOOKING_ROWS
 from tests.authz.rows_broadcasts import BROADCAST_ROWS
 from tests.authz.rows_disputes import DISPUTE_ROWS
 from tests.authz.rows_events import EVENT_ROWS
+from tests.authz.rows_governance import MEETING_ROWS
 from tests.authz.rows_roles import ROLE_ROWS
 from tests.conftest import make_settings
 from tests.databases import Databases
 from tests.harness import BotHarness
 
-MATRIX: tuple[Row, ...] = (*ROLE_ROWS, *BROADCAST_ROWS, *BOOKING_ROWS, *EVENT_ROWS, *DISPUTE_ROWS)
+MATRIX: tuple[Row, ...] = (
+    *ROLE_ROWS, *BROADCAST_ROWS, *BOOKING_ROWS, *EVENT_ROWS, *DISPUTE_ROWS, *MEETING_ROWS,
+)  # fmt: skip
 # Actions whose commands arrive with later issues; a row replaces the entry when they do.
-AWAITING_FEATURE = frozenset({Action.STATS_VIEW})
+AWAITING_FEATURE: frozenset[Action] = frozenset()
 CAST = "authz-cast"
 
 
