@@ -62,7 +62,8 @@ def ago(now: datetime, days: float) -> datetime:
 
 
 async def _ids(session: AsyncSession, model: type[Town] | type[Venue]) -> dict[str, int]:
-    return {row.code: row.id or 0 for row in (await session.execute(select(model))).scalars()}
+    rows = (await session.execute(select(model.code, model.id))).all()  # type: ignore[call-overload]
+    return {code: row_id for code, row_id in rows}
 
 
 async def _venue_ratings(
