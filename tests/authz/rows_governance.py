@@ -1,5 +1,5 @@
-"""The authz matrix's rows for the joint meeting's part of governance: /ratings, /agenda and
-/meeting (the cast has no committee member or secretary: only admins are let in)."""
+"""The authz matrix's rows for the joint meeting's part of governance: /ratings, /agenda,
+/meeting and /actions (the cast has no committee member or secretary: only admins are let in)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,14 @@ MEETING_ROWS: tuple[Row, ...] = (
         Action.MEETING_VIEW,
         ADMINS,
         literal("下次联席会议还没有定时间"),
+    ),
+    Row(
+        "/actions",
+        "command",
+        "/actions",
+        Action.MEETING_VIEW,
+        ADMINS,
+        text_of("governance.action.none"),
     ),
     # Setting the meeting is a choice inside /meeting, offered only with MEETING_MANAGE (a
     # member does not get it: tests/governance/test_meeting_flow.py) and checked again by

@@ -99,6 +99,7 @@ def _venue_kinds() -> list[str]:
 # Ids built at run time: pattern ("{}" for the interpolated part) → the values it is filled with,
 # taken from the code where possible so a new role or topic without a message fails here.
 STAFF_COMMANDS = (
+    "actions",
     "agenda",
     "approvals",
     "broadcast",

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import select
 
 from bot.context import Services
+from bot.timefmt import format_day
 from models.core.authz import Role
 from models.core.base import TOWNS_TZ
 from models.governance import JointMeeting
@@ -96,3 +97,41 @@ async def test_ratings_for_a_town_admin_low_rated_first(
     await both.send("/ratings")
     assert '1. event "Zhiqing talk": 2.0 on average from 3 ratings.' in both.last_text()
     assert "Q town (Qidong, Jiangsu): 3.3 on average from 6 ratings." in both.last_text()
+
+
+async def test_a_secretary_records_a_decision_and_its_owner_marks_it_done(
+    harness: BotHarness, services: Services, pinned_now: datetime
+) -> None:
+    await make_member(services, 970221, Role.SECRETARY, "D", name="秘书")
+    await make_member(services, 970222, Role.COMMITTEE, "Q", name="赵委员")
+    async with services.sessions() as session, session.begin():
+        session.add(
+            JointMeeting(starts_at=pinned_now - timedelta(days=1), host_town_id=1, status="held")
+        )
+    secretary = harness.user(970221)
+    await secretary.send("/actions")
+    assert secretary.last_text() == "📝 现在没有未完成的交办事项。"
+    await secretary.choose("记录新的决定事项")
+    await secretary.send("兴隆社区助餐点增加十个座位")
+    assert secretary.last_text() == "由谁负责？"
+    await secretary.choose("赵委员")
+    await secretary.choose("启东市Q镇")
+    await secretary.send("昨天")
+    assert secretary.last_text().startswith("没有看懂这个日期，或者这一天已经过去了。")
+    due = pinned_now.astimezone(TOWNS_TZ).date() + timedelta(days=10)
+    await secretary.send(f"{due.month}月{due.day}日")
+    assert "👤 负责人：赵委员\n🏘️ 启东市Q镇" in secretary.last_text()
+    await secretary.choose("确认保存")
+    assert secretary.last_text().startswith("✅ 已记录，负责人：赵委员。")
+    assert any("赵委员：兴隆社区助餐点增加十个座位" in b for b in secretary.buttons())
+
+    owner = harness.user(970222)
+    await owner.send("/actions")
+    assert owner.last_text().startswith("📝 联席会议交办的事项")
+    assert [b for b in owner.buttons() if b[0].isdigit()] == [
+        f"1. {format_day(due, 'zh_CN', short=True)}前：兴隆社区助餐点增加十个座位"
+    ]
+    await owner.send("1")
+    await owner.choose("已经办好了")
+    assert owner.last_text().startswith("✅ 已标记为完成：“兴隆社区助餐点增加十个座位”")
+    assert owner.last_text().endswith("📝 现在没有未完成的交办事项。")

@@ -83,9 +83,21 @@ async def test_reminders_fire_once_at_seven_days_and_one_day(
     assert starts == datetime.combine(day, time(9), TOWNS_TZ)
     week, last = "governance.meeting.reminder.week", "governance.meeting.reminder.day"
 
-    assert await meetings_once(services, starts - timedelta(days=8)) == {"reminders": 0, "held": 0}
-    assert await meetings_once(services, starts - timedelta(days=7)) == {"reminders": 2, "held": 0}
-    assert await meetings_once(services, starts - timedelta(days=3)) == {"reminders": 0, "held": 0}
+    assert await meetings_once(services, starts - timedelta(days=8)) == {
+        "reminders": 0,
+        "held": 0,
+        "nudges": 0,
+    }
+    assert await meetings_once(services, starts - timedelta(days=7)) == {
+        "reminders": 2,
+        "held": 0,
+        "nudges": 0,
+    }
+    assert await meetings_once(services, starts - timedelta(days=3)) == {
+        "reminders": 0,
+        "held": 0,
+        "nudges": 0,
+    }
     assert await _reminders(services) == [(secretary, week), (member, week)]
     assert (await meetings_once(services, starts - timedelta(hours=23)))["reminders"] == 2
     assert (await meetings_once(services, starts - timedelta(hours=1)))["reminders"] == 0
