@@ -39,6 +39,7 @@ from models.governance.meetings import (
     remind_committee,
     settle_held,
 )
+from models.governance.notice import DoneNotice, NothingDone, done_notice, send_done_notice
 from models.governance.ratings import (
     LOW_AVERAGE,
     LOW_MIN_COUNT,
@@ -65,6 +66,7 @@ __all__ = [
     "ActionTextInvalid",
     "ActionView",
     "Agenda",
+    "DoneNotice",
     "DueInPast",
     "JointMeeting",
     "MeetingInPast",
@@ -72,6 +74,7 @@ __all__ = [
     "MeetingView",
     "NoMeetingYet",
     "NotInCommittee",
+    "NothingDone",
     "RatedItem",
     "RatingComment",
     "RatingsReport",
@@ -81,6 +84,7 @@ __all__ = [
     "agenda_draft",
     "cases_section",
     "committee",
+    "done_notice",
     "mark_done",
     "meeting_towns",
     "next_meeting",
@@ -93,6 +97,7 @@ __all__ = [
     "ratings_section",
     "record_action",
     "remind_committee",
+    "send_done_notice",
     "settle_held",
     "suggestions_section",
 ]

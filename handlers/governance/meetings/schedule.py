@@ -1,6 +1,7 @@
 """/meeting: the next joint meeting (planned, or the bot's proposal), its agenda draft, and for
 secretaries and admins: setting it, one question at a time: the day (typed "12月20日" or the
-proposed one) → morning or afternoon → the host town → the place → confirm."""
+proposed one) → morning or afternoon → the host town → the place → confirm; and the
+"我们这样做了" notice (``notice``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.context import TongxinContext
 from bot.timefmt import format_day, format_when
 from handlers.governance.meetings.agenda import agenda_text
+from handlers.governance.meetings.notice import (
+    NOTICE_CONFIRM,
+    NOTICE_TOWN,
+    ask_notice_town,
+    on_notice_confirm,
+    on_notice_town,
+)
 from handlers.kit import (
     Means,
     Option,
@@ -69,6 +77,7 @@ async def show_meeting(update: Update, context: TongxinContext) -> object:
     options = [Option("agenda", t("governance.meeting.button.agenda"))]
     if holds(await current_scopes(context), Action.MEETING_MANAGE):
         options.append(Option("plan", t("governance.meeting.button.plan")))
+        options.append(Option("notice", t("governance.meeting.button.notice")))
     return await ask(update, context, text, options, MENU)
 
 
@@ -85,6 +94,8 @@ async def on_menu(update: Update, context: TongxinContext) -> object:
             )
         case "plan" if holds(await current_scopes(context), Action.MEETING_MANAGE):
             return await ask_day(update, context)
+        case "notice" if holds(await current_scopes(context), Action.MEETING_MANAGE):
+            return await ask_notice_town(update, context)
     return await show_meeting(update, context)
 
 
@@ -235,5 +246,7 @@ def meeting_conversation() -> BaseHandler:  # type: ignore[type-arg]
             HOST: Screen(on_host, back=ask_hour),
             PLACE: Screen(on_place, back=ask_host),
             CONFIRM: Screen(on_confirm, back=ask_place),
+            NOTICE_TOWN: Screen(on_notice_town, back=show_meeting),
+            NOTICE_CONFIRM: Screen(on_notice_confirm, back=ask_notice_town),
         },
     )
