@@ -19,8 +19,9 @@ from bot.context import Services
 from bot.migrate import upgrade_to_head
 from bot.runner import BotRunner, install_signal_handlers
 from bot.settings import Settings, load_settings
+from models.core.base import utcnow
 from models.core.people import Person
-from models.demo import DEMO_PEOPLE, demo_phone, seed_demo_people, seed_places
+from models.demo import DEMO_PEOPLE, demo_phone, seed_demo_people, seed_history, seed_places
 from sandbox import start_sandbox, stop_sandbox
 from sandbox.state import SandboxState
 from sandbox.webchat import Persona, build_webchat_app, start_webchat
@@ -83,13 +84,14 @@ def _port_free(host: str, port: int) -> bool:
 
 
 async def prepare_database(settings: Settings) -> None:
-    """Migrate the database and load the demo places and people (idempotent)."""
+    """Migrate the database and load the demo places, people and history (idempotent)."""
     services = build_services(settings)
     try:
         await upgrade_to_head(services.engine)
         async with services.sessions() as session, session.begin():
-            await seed_places(session)
+            ids = await seed_places(session)
             await seed_demo_people(session)
+            await seed_history(session, ids, utcnow())
     finally:
         await services.engine.dispose()
 

@@ -3,6 +3,7 @@ hours and slots), joint events, and an onboarded person for every role. Loading 
 
 from models.demo.booking import KIND_SETUP, SLOT_DAYS, seed_booking
 from models.demo.events import EVENTS, DemoEvent, seed_events
+from models.demo.history import History, seed_history
 from models.demo.people import (
     DEMO_ID_RANGE,
     DEMO_PEOPLE,
@@ -24,9 +25,11 @@ __all__ = [
     "TOWNS",
     "VENUES",
     "DemoEvent",
+    "History",
     "demo_phone",
     "seed_booking",
     "seed_demo_people",
     "seed_events",
+    "seed_history",
     "seed_places",
 ]

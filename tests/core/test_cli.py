@@ -179,7 +179,8 @@ async def test_demo_answers_start_and_never_prints_the_token(
     assert "/control/users" in output and "Ctrl-C" in output
     assert DEMO_TOKEN not in output and DEMO_TOKEN.split(":")[1] not in output
     assert (tmp_path / "var" / "demo.db").exists()
-    assert _counts(tmp_path / "var" / "demo.db")["person"] == len(DEMO_PEOPLE)
+    # The personas and the 40 background residents of the demo's history (models.demo.history)
+    assert _counts(tmp_path / "var" / "demo.db")["person"] == len(DEMO_PEOPLE) + 40
 
 
 async def test_demo_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
