@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.context import Services
+from bot.timefmt import format_when
 from jobs.governance.meetings import meetings_once
 from models.core.authz import Role, RoleGrant, scopes_of
 from models.core.base import TOWNS_TZ
@@ -24,6 +25,7 @@ from models.governance import (
     plan_meeting,
 )
 from tests.governance.meeting_support import make_member
+from tests.harness import BotHarness
 
 
 @pytest.mark.parametrize(
@@ -55,6 +57,12 @@ async def _plan(
         meeting = await session.get(JointMeeting, view.id)
         assert meeting is not None
         return meeting
+
+
+async def _person_id(services: Services, user_id: int) -> int:
+    async with services.sessions() as session:
+        query = select(col(Person.id)).where(col(Person.tg_user_id) == user_id)
+        return int((await session.execute(query)).scalar_one() or 0)
 
 
 async def _reminders(services: Services) -> list[tuple[int | None, str]]:
@@ -167,3 +175,26 @@ async def test_the_proposal_after_a_month_end_meeting(services: Services, held_o
     assert proposal.host_town.code == "D"
     assert proposal.starts_at == datetime.combine(add_months(held_on, 2), time(14, 30), TOWNS_TZ)
     assert proposal.starts_at.astimezone(TOWNS_TZ).day == (28 if held_on.month == 12 else 31)
+
+
+async def test_the_reminder_reads_in_each_members_language(
+    harness: BotHarness, services: Services, pinned_now: datetime
+) -> None:
+    await make_member(services, 970021, Role.COMMITTEE, "D")
+    await make_member(services, 970022, Role.SECRETARY, "Q", name="Sec", language="en")
+    member, secretary_user = harness.user(970021), harness.user(970022, language_code="en")
+    day = pinned_now.astimezone(TOWNS_TZ).date() + timedelta(days=5)
+    secretary = await _person_id(services, 970022)
+    await _plan(services, secretary, day, host=2)
+    await meetings_once(services, pinned_now)
+    await harness.drain_outbox()
+    when_zh = format_when(datetime.combine(day, time(9), TOWNS_TZ), "zh_CN", TOWNS_TZ)
+    when_en = format_when(datetime.combine(day, time(9), TOWNS_TZ), "en", TOWNS_TZ)
+    assert member.last_text() == (
+        f"📅 联席会议提醒：下次联席会议定于{when_zh}召开，由启东市Q镇主办，"
+        "地点：Q镇党群服务中心（新馆）。发送 /agenda 可以看议程草稿。"
+    )
+    expected = (
+        f"📅 Joint meeting reminder: the next joint meeting is on {when_en}, hosted by Q town"
+    )
+    assert secretary_user.last_text().startswith(expected)
