@@ -12,7 +12,7 @@ from bot.context import Services
 from bot.timefmt import format_day
 from models.core.authz import Role
 from models.core.base import TOWNS_TZ
-from models.governance import JointMeeting
+from models.governance import JointMeeting, add_months
 from tests.conftest import ADMIN_ID
 from tests.factories import make_person
 from tests.governance.meeting_support import COMMENT, make_member, seed_ratings
@@ -123,6 +123,7 @@ async def test_a_secretary_records_a_decision_and_its_owner_marks_it_done(
     assert "👤 负责人：赵委员\n🏘️ 启东市Q镇" in secretary.last_text()
     await secretary.choose("确认保存")
     assert secretary.last_text().startswith("✅ 已记录，负责人：赵委员。")
+    await secretary.send("/actions")
     assert any("赵委员：兴隆社区助餐点增加十个座位" in b for b in secretary.buttons())
 
     owner = harness.user(970222)
@@ -134,4 +135,30 @@ async def test_a_secretary_records_a_decision_and_its_owner_marks_it_done(
     await owner.send("1")
     await owner.choose("已经办好了")
     assert owner.last_text().startswith("✅ 已标记为完成：“兴隆社区助餐点增加十个座位”")
-    assert owner.last_text().endswith("📝 现在没有未完成的交办事项。")
+    await owner.send("/actions")
+    assert owner.last_text() == "📝 现在没有未完成的交办事项。"
+
+
+async def test_the_proposed_day_is_one_tap_away(
+    harness: BotHarness, services: Services, pinned_now: datetime
+) -> None:
+    held = pinned_now - timedelta(days=20)
+    async with services.sessions() as session, session.begin():
+        session.add(JointMeeting(starts_at=held, host_town_id=1, status="held"))
+    await make_member(services, 970231, Role.ADMIN, "Q", name="管理员")
+    admin = harness.user(970231)
+    await admin.send("/meeting")
+    assert admin.last_text().startswith("🏛️ 下次联席会议还没有定下来。")
+    assert "启东市Q镇主办" in admin.last_text()
+    await admin.choose("安排会议时间")
+    await admin.choose("用建议的日子")
+    assert admin.last_text() == "上午还是下午？"
+    await admin.choose("上午")
+    await admin.choose("启东市Q镇")
+    await admin.choose("党群服务中心")
+    await admin.choose("确认保存")
+    [planned] = [m for m in await _meetings(services) if m.status == "planned"]
+    local = held.astimezone(TOWNS_TZ).date()
+    proposed = add_months(local, 2)
+    assert planned.starts_at == datetime.combine(proposed, time(9), TOWNS_TZ)
+    assert (planned.host_town_id, planned.place) == (2, "")

@@ -63,6 +63,9 @@ class ActionDraft(TypedDict, total=False):
     owner: int
     town: int
     due: str
+    owner_name: str
+    town_name: str
+    names: dict[str, str]  # the last choices' names shown, by key (owners, then towns)
 
 
 def _label(context: TongxinContext, view: ActionView, manager: bool) -> str:
@@ -144,6 +147,7 @@ async def ask_owner(update: Update, context: TongxinContext) -> object:
     """Who owns it: a committee member or secretary."""
     people = await run(context, committee)
     options = [Option(str(p.id), p.display_name or str(p.id)) for p in people]
+    draft(context, ActionDraft)["names"] = {o.key: o.label for o in options}
     return await ask(update, context, context.t("governance.action.ask.owner"), options, OWNER)
 
 
@@ -152,7 +156,8 @@ async def on_owner(update: Update, context: TongxinContext) -> object:
     key = chosen(update, context)
     if key is None or not key.isdigit():
         return await ask_owner(update, context)
-    draft(context, ActionDraft)["owner"] = int(key)
+    data = draft(context, ActionDraft)
+    data["owner"], data["owner_name"] = int(key), data.get("names", {}).get(key, "—")
     return await ask_town(update, context)
 
 
@@ -160,6 +165,7 @@ async def ask_town(update: Update, context: TongxinContext) -> object:
     """For which town."""
     towns = await run(context, meeting_towns)
     options = [Option(str(t.id), t.name(context.lang)) for t in towns]
+    draft(context, ActionDraft)["names"] = {o.key: o.label for o in options}
     return await ask(update, context, context.t("governance.action.ask.town"), options, TOWN)
 
 
@@ -168,7 +174,8 @@ async def on_town(update: Update, context: TongxinContext) -> object:
     key = chosen(update, context)
     if key is None or not key.isdigit():
         return await ask_town(update, context)
-    draft(context, ActionDraft)["town"] = int(key)
+    data = draft(context, ActionDraft)
+    data["town"], data["town_name"] = int(key), data.get("names", {}).get(key, "—")
     return await ask_due(update, context)
 
 
@@ -197,13 +204,11 @@ async def on_due(update: Update, context: TongxinContext) -> object:
 async def ask_confirm(update: Update, context: TongxinContext) -> object:
     """Restate the decision and ask to save it."""
     t, data = context.t, draft(context, ActionDraft)
-    owners = {p.id: p.display_name or "—" for p in await run(context, committee)}
-    towns = {town.id: town.name(t.language) for town in await run(context, meeting_towns)}
     text = t(
         "governance.action.ask.confirm",
         text=data.get("text", ""),
-        owner=owners.get(data.get("owner"), "—"),
-        town=towns.get(data.get("town"), "—"),
+        owner=data.get("owner_name", "—"),
+        town=data.get("town_name", "—"),
         due=format_day(date.fromisoformat(data.get("due", "")), t.language),
     )
     options = [
