@@ -24,10 +24,11 @@ from models.core.questions import PendingQuestion
 from models.core.runtime import ProcessedUpdate, PtbState
 from models.disputes import DisputeCase
 from models.events import Event
-from models.governance import StaffSecondment, Suggestion
+from models.governance import ActionItem, JointMeeting, StaffSecondment, Suggestion
 from models.roles import Invite
 
 __all__ = [
+    "ActionItem",
     "AuditLog",
     "Blackout",
     "Booking",
@@ -42,6 +43,7 @@ __all__ = [
     "DomainError",
     "Event",
     "Invite",
+    "JointMeeting",
     "NotificationOptOut",
     "OpeningHours",
     "OutboxKind",

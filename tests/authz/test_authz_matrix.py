@@ -27,6 +27,7 @@ from tests.authz.rows_booking import BOOKING_ROWS
 from tests.authz.rows_broadcasts import BROADCAST_ROWS
 from tests.authz.rows_disputes import DISPUTE_ROWS
 from tests.authz.rows_events import EVENT_ROWS
+from tests.authz.rows_governance import MEETING_ROWS
 from tests.authz.rows_roles import ROLE_ROWS
 from tests.authz.rows_roster import ROSTER_ROWS
 from tests.authz.rows_suggestions import SUGGESTION_ROWS
@@ -40,11 +41,12 @@ MATRIX: tuple[Row, ...] = (
     *BOOKING_ROWS,
     *EVENT_ROWS,
     *DISPUTE_ROWS,
+    *MEETING_ROWS,
     *ROSTER_ROWS,
     *SUGGESTION_ROWS,
 )
 # Actions whose commands arrive with later issues; a row replaces the entry when they do.
-AWAITING_FEATURE = frozenset({Action.STATS_VIEW})
+AWAITING_FEATURE: frozenset[Action] = frozenset()
 CAST = "authz-cast"
 
 
