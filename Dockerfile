@@ -5,7 +5,7 @@
 #          gettext catalogues where bot.i18n looks for them (beside the installed packages) and
 #          compiles them (from /, so the installed copy is imported, not /src), so the runtime
 #          never writes into the venv.
-# runtime: the venv (which holds bot, handlers, models, jobs, migrations and locales) on a clean
+# runtime: the venv (which holds bot, handlers, models, jobs, channels, migrations and locales) on a clean
 #          python:3.11-slim, running as the unprivileged user `tongxin`.
 # Not in the image: sandbox/ (the Bot API emulator and web chat, for `tongxin demo` and the tests).
 # It is neither copied nor in the build context, so the wheel has no sandbox package (checked
@@ -33,6 +33,7 @@ COPY handlers ./handlers
 COPY models ./models
 COPY jobs ./jobs
 COPY migrations ./migrations
+COPY channels ./channels
 # No COPY sandbox: setuptools' package discovery then finds no sandbox package to put in the wheel.
 RUN pip wheel --no-deps --wheel-dir /dist . \
  && if python -m zipfile -l /dist/tongxin-*.whl | grep '^sandbox/'; then \

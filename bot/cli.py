@@ -1,4 +1,4 @@
-"""`tongxin` / `python -m bot`: run, worker, migrate, seed-demo, demo, import, export.
+"""`tongxin` / `python -m bot`: run, worker, wechat, migrate, seed-demo, demo, import, export.
 
 Invalid configuration prints one line naming the setting to stderr and exits with code 2.
 """
@@ -19,6 +19,7 @@ from telegram.error import InvalidToken
 from bot.app import build_services
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from channels.wechat.settings import WechatSettingsError, load_wechat_settings
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (TONGXIN_MODE=polling or webhook)")
     commands.add_parser("worker", help="only send outbox messages (scale-out; no updates)")
+    commands.add_parser(
+        "wechat", help="serve the WeChat Official Account callback (TONGXIN_WECHAT_*)"
+    )
     commands.add_parser("migrate", help="bring the database schema to the newest revision")
     commands.add_parser("seed-demo", help="load the demo towns, places and people (idempotent)")
     demo = commands.add_parser("demo", help="run the bot against a local Telegram sandbox")
@@ -47,18 +51,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     importing = commands.add_parser(
         "import",
-        help="import venues.csv, slots.csv or events.csv: every row, or nothing if any row is bad",
+        help="import venues, slots, events or roster CSV: every row, or nothing if any row is bad",
     )
     importing.add_argument("file", type=Path, help="CSV file, UTF-8 (Excel's BOM is fine)")
     importing.add_argument(
         "--kind",
-        choices=("venues", "slots", "events"),
-        help="default: told by the header (an events-only column: events; starts_at: slots)",
+        choices=("venues", "slots", "events", "roster"),
+        help="default: told by the header (events-only columns: events; home_town: roster; "
+        "starts_at: slots)",
     )
     exporting = commands.add_parser(
-        "export", help="write the venues, slots, events or registrations as CSV"
+        "export", help="write the venues, slots, events, registrations or roster as CSV"
     )
-    exporting.add_argument("kind", choices=("venues", "slots", "events", "registrations"))
+    exporting.add_argument("kind", choices=("venues", "slots", "events", "registrations", "roster"))
     exporting.add_argument("file", type=Path, nargs="?", help="default: standard output")
     exporting.add_argument("--from", dest="first", type=date.fromisoformat, metavar="DATE")
     exporting.add_argument("--to", dest="last", type=date.fromisoformat, metavar="DATE")
@@ -97,11 +102,14 @@ async def _seed_demo(settings: Settings) -> dict[str, int]:
 async def _import(settings: Settings, text: str, kind: str | None) -> str:
     from models.booking import import_catalogue
     from models.events import import_events, is_events_file
+    from models.governance import import_roster, is_roster_file
 
     services = build_services(settings)
     try:
         async with services.sessions() as session, session.begin():
-            if kind == "events" or (kind is None and is_events_file(text)):
+            if kind == "roster" or (kind is None and is_roster_file(text)):
+                report = await import_roster(session, text=text)
+            elif kind == "events" or (kind is None and is_events_file(text)):
                 report = await import_events(session, text=text, tz=settings.tz)
             else:
                 report = await import_catalogue(session, text=text, kind=kind, tz=settings.tz)
@@ -113,10 +121,13 @@ async def _import(settings: Settings, text: str, kind: str | None) -> str:
 async def _export(settings: Settings, kind: str, first: date | None, last: date | None) -> str:
     from models.booking import export_catalogue
     from models.events import export_events, export_registrations
+    from models.governance import export_roster
 
     services = build_services(settings)
     try:
         async with services.sessions() as session:
+            if kind == "roster":
+                return await export_roster(session)
             if kind in ("events", "registrations"):
                 export = export_events if kind == "events" else export_registrations
                 return await export(session, first=first, last=last, tz=settings.tz)
@@ -168,6 +179,15 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _wechat(settings: Settings) -> None:
+    from bot.wechat import run_wechat
+
+    wechat = load_wechat_settings()
+    configure_logging(settings, also=wechat.secrets())
+    wechat.require_runnable()
+    asyncio.run(run_wechat(settings, wechat))
+
+
 def _echo(text: str) -> None:
     print(text, flush=True)
 
@@ -186,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.worker import run_worker
 
             asyncio.run(run_worker(settings))
+        elif command == "wechat":
+            _wechat(settings)
         elif command == "migrate":
             asyncio.run(_migrate(settings))
             _echo("database is up to date / 数据库已是最新")
@@ -198,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import_file(settings, args.file, args.kind)
         elif command == "export":
             return _export_file(settings, args)
-    except SettingsError as exc:
+    except (SettingsError, WechatSettingsError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
     except InvalidToken:

@@ -106,16 +106,17 @@ def silence_noisy_loggers() -> None:
     warnings.filterwarnings("ignore", message=".*per_message", category=PTBUserWarning)
 
 
-def configure_logging(settings: Settings) -> Redactor:
+def configure_logging(settings: Settings, also: Iterable[str] = ()) -> Redactor:
     """Log at ``settings.log_level`` on stderr (unless the root logger has a handler already),
-    every root handler redacting through one ``Redactor`` (returned)."""
+    every root handler redacting through one ``Redactor`` (returned); ``also``: more secrets
+    (a channel's)."""
     root = logging.getLogger()
     root.setLevel(settings.log_level)
     if not root.handlers:
         stderr = logging.StreamHandler()
         stderr.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(stderr)
-    redactor = Redactor(secrets_of(settings))
+    redactor = Redactor([*secrets_of(settings), *also])
     for handler in root.handlers:
         for old in [f for f in handler.filters if isinstance(f, Redactor)]:
             handler.removeFilter(old)

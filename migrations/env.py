@@ -7,6 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import channels.wechat.tables  # noqa: F401  (the WeChat bridge's tables, same metadata)
 import models  # noqa: F401  (registers every table on the metadata)
 from bot.db import create_engine
 from bot.settings import load_settings

@@ -24,9 +24,11 @@ from models.core.questions import PendingQuestion
 from models.core.runtime import ProcessedUpdate, PtbState
 from models.disputes import DisputeCase
 from models.events import Event
+from models.governance import ActionItem, JointMeeting, StaffSecondment, Suggestion
 from models.roles import Invite
 
 __all__ = [
+    "ActionItem",
     "AuditLog",
     "Blackout",
     "Booking",
@@ -41,6 +43,7 @@ __all__ = [
     "DomainError",
     "Event",
     "Invite",
+    "JointMeeting",
     "NotificationOptOut",
     "OpeningHours",
     "OutboxKind",
@@ -55,6 +58,8 @@ __all__ = [
     "RoleGrant",
     "ServiceCentre",
     "Slot",
+    "StaffSecondment",
+    "Suggestion",
     "Town",
     "Venue",
     "VenueKind",

@@ -30,6 +30,7 @@ from sqlalchemy import Table, delete, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+import channels.wechat.tables  # noqa: F401  (the bridge's tables are snapshotted too)
 from bot.db import create_engine, create_session_factory
 from bot.migrate import upgrade_to_head
 from models.core.audit import AuditLog

@@ -10,7 +10,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler
 
 from bot.context import TongxinContext
-from bot.i18n import N_
 from handlers.kit import (
     Feature,
     MenuButton,
@@ -39,6 +38,5 @@ def placeholder(key: str, label: str, order: int, words: tuple[str, ...] = ()) -
     return Feature(name=f"{key}_soon", handlers=build, menu=[MenuEntry(key, label, order, words)])
 
 
-PLACEHOLDERS = (
-    placeholder("suggest", N_("menu.suggest"), 50, ("建议", "意见", "suggestion", "suggestions")),
-)
+# Every placeholder's domain has landed (suggestions last); the mechanism stays for the next.
+PLACEHOLDERS: tuple[Feature, ...] = ()

@@ -45,7 +45,7 @@ from models.booking.calendar import (
     slot_windows,
     within_hours,
 )
-from models.booking.catalogue.text import Period, format_periods
+from models.booking.catalogue.text import Period, format_periods, parse_date, parse_periods
 from models.booking.catalogue.venues import export_catalogue, import_catalogue
 from models.booking.checkin import (
     AlreadyCheckedIn,

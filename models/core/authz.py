@@ -31,6 +31,10 @@ class Role(StrEnum):
     ADMIN = "admin"
     # A volunteer an admin has allowed to create and manage joint events in their town.
     ORGANISER = "organiser"
+    # A member of the joint meeting (联席会议) of the two towns' party committees: reminders,
+    # the agenda draft, action items owned. The secretary also records the meeting's decisions.
+    COMMITTEE = "committee"
+    SECRETARY = "secretary"
 
 
 class Action(StrEnum):
@@ -44,6 +48,10 @@ class Action(StrEnum):
     VENUE_MANAGE = "venue.manage"
     EVENT_MANAGE = "event.manage"
     STATS_VIEW = "stats.view"
+    ROSTER_MANAGE = "roster.manage"
+    SUGGESTION_HANDLE = "suggestion.handle"
+    MEETING_VIEW = "meeting.view"
+    MEETING_MANAGE = "meeting.manage"
 
 
 # The permission table: the single source of truth for authorisation.
@@ -56,7 +64,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VENUE_MANAGE: frozenset({Role.ADMIN}),
     Action.EVENT_MANAGE: frozenset({Role.ORGANISER, Role.ADMIN}),
     Action.STATS_VIEW: frozenset({Role.ADMIN}),
+    Action.ROSTER_MANAGE: frozenset({Role.ADMIN}),
+    Action.SUGGESTION_HANDLE: frozenset({Role.ADMIN}),
+    Action.MEETING_VIEW: frozenset({Role.COMMITTEE, Role.SECRETARY, Role.ADMIN}),
+    Action.MEETING_MANAGE: frozenset({Role.SECRETARY, Role.ADMIN}),
 }
+
+# The joint meeting's roles, granted per town through /invite like the others.
+MEETING_ROLES = (Role.COMMITTEE, Role.SECRETARY)
 
 # Actions that are about no town in particular: for these (and only these) a town-limited
 # grant may act where no town is named. Every other action names the town it acts in, and
@@ -171,8 +186,8 @@ def invitable_roles(scopes: Iterable[Scope]) -> list[Role]:
     if not holds(scopes, Action.INVITE_CREATE):
         return []
     if towns is None:
-        return [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN, Role.ORGANISER]
-    return [Role.VOLUNTEER, Role.MEDIATOR, Role.ORGANISER] if towns else []
+        return [Role.VOLUNTEER, Role.MEDIATOR, Role.ADMIN, Role.ORGANISER, *MEETING_ROLES]
+    return [Role.VOLUNTEER, Role.MEDIATOR, Role.ORGANISER, *MEETING_ROLES] if towns else []
 
 
 async def grant_role(

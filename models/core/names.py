@@ -24,6 +24,8 @@ STAFF_ROLES = (
     Role.MEDIATOR.value,
     Role.MEDIATION_HEAD.value,
     Role.ORGANISER.value,
+    Role.COMMITTEE.value,
+    Role.SECRETARY.value,
     Role.ADMIN.value,
 )
 

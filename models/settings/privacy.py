@@ -235,11 +235,19 @@ async def _forget_in_disputes(session: AsyncSession, person: Person) -> None:
     await forget_reporter(session, person)
 
 
+async def _forget_in_suggestions(session: AsyncSession, person: Person) -> None:
+    """What the person wrote in their suggestions goes; the suggestions stay, unlinked."""
+    from models.governance import forget_sender
+
+    await forget_sender(session, person)
+
+
 async def erase_person(session: AsyncSession, person: Person) -> None:
     """Delete the person and everything tied to them; audit rows stay, anonymised."""
     pid = person.id
     await _give_back_places(session, person)
     await _forget_in_disputes(session, person)
+    await _forget_in_suggestions(session, person)
     for row in await _audit_about(session, person):
         if row.actor_id == pid:
             row.actor_id = None

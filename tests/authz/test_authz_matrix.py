@@ -27,8 +27,10 @@ from tests.authz.rows_booking import BOOKING_ROWS
 from tests.authz.rows_broadcasts import BROADCAST_ROWS
 from tests.authz.rows_disputes import DISPUTE_ROWS
 from tests.authz.rows_events import EVENT_ROWS
-from tests.authz.rows_governance import GOVERNANCE_ROWS
+from tests.authz.rows_governance import MEETING_ROWS, STATS_ROWS
 from tests.authz.rows_roles import ROLE_ROWS
+from tests.authz.rows_roster import ROSTER_ROWS
+from tests.authz.rows_suggestions import SUGGESTION_ROWS
 from tests.conftest import make_settings
 from tests.databases import Databases
 from tests.harness import BotHarness
@@ -39,7 +41,10 @@ MATRIX: tuple[Row, ...] = (
     *BOOKING_ROWS,
     *EVENT_ROWS,
     *DISPUTE_ROWS,
-    *GOVERNANCE_ROWS,
+    *MEETING_ROWS,
+    *STATS_ROWS,
+    *ROSTER_ROWS,
+    *SUGGESTION_ROWS,
 )
 # Actions whose commands arrive with later issues; a row replaces the entry when they do.
 AWAITING_FEATURE: frozenset[Action] = frozenset()

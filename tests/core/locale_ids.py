@@ -99,6 +99,8 @@ def _venue_kinds() -> list[str]:
 # Ids built at run time: pattern ("{}" for the interpolated part) → the values it is filled with,
 # taken from the code where possible so a new role or topic without a message fails here.
 STAFF_COMMANDS = (
+    "actions",
+    "agenda",
     "approvals",
     "broadcast",
     "broadcasts",
@@ -108,9 +110,13 @@ STAFF_COMMANDS = (
     "eventadmin",
     "invite",
     "mediation",
+    "meeting",
     "noshows",
+    "ratings",
     "roles",
+    "roster",
     "stats",
+    "suggestions",
     "venues",
 )
 

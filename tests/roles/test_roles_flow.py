@@ -165,6 +165,8 @@ async def test_town_admin_gets_own_town_and_no_admin_option(
         "1. 🙋 志愿者",
         "2. 🤝 调解员",
         "3. 🎪 活动组织者",
+        "4. 🏛️ 联席会议成员",
+        "5. 📝 联席会议秘书",
         "⬅️ 返回",
         "🏠 主菜单",
     ]

@@ -137,7 +137,13 @@ async def test_town_admin_invites_only_volunteers_and_mediators_of_own_town(
 ) -> None:
     town_admin = await make_town_admin(services, 3001, "D")
     admin_scopes = await scopes(services, town_admin)
-    assert invitable_roles(admin_scopes) == [Role.VOLUNTEER, Role.MEDIATOR, Role.ORGANISER]
+    assert invitable_roles(admin_scopes) == [
+        Role.VOLUNTEER,
+        Role.MEDIATOR,
+        Role.ORGANISER,
+        Role.COMMITTEE,
+        Role.SECRETARY,
+    ]
     volunteer = await make_invite(services, town_admin, Role.VOLUNTEER, "D")
     mediator = await make_invite(services, town_admin, Role.MEDIATOR, "D")
     assert {volunteer.role, mediator.role} == {"volunteer", "mediator"}
@@ -158,6 +164,8 @@ async def test_only_global_admins_invite_town_admins_and_nobody_global(services:
         Role.MEDIATOR,
         Role.ADMIN,
         Role.ORGANISER,
+        Role.COMMITTEE,
+        Role.SECRETARY,
     ]
     invite = await make_invite(services, admin, Role.ADMIN, "Q")
     async with services.sessions() as session:

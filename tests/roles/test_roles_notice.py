@@ -42,3 +42,21 @@ async def test_revoked_volunteer_is_told_once_in_their_language(
     async with services.sessions() as session:
         keys = (await session.execute(select(col(OutboxMessage.dedupe_key)))).scalars().all()
     assert keys == [f"role-revoked:{grant.id}"]
+
+
+@pytest.mark.parametrize("role", [Role.COMMITTEE, Role.SECRETARY, Role.ORGANISER])
+async def test_each_role_is_told_in_its_own_words(services: Services, role: Role) -> None:
+    admin = await make_person(services.sessions, ADMIN_ID, name="总管理员")
+    member = await make_person(services.sessions, 8311, name="委员")
+    async with services.sessions() as session, session.begin():
+        town = (await session.execute(select(Town).where(col(Town.code) == "D"))).scalar_one()
+        assert member.id is not None and town.id is not None
+        grant = await grant_role(session, member.id, role, town.id, admin.id)
+    async with services.sessions() as session, session.begin():
+        assert grant.id is not None
+        await revoke_grant(session, grant.id, admin, await scopes_of(session, admin, [ADMIN_ID]))
+    async with services.sessions() as session:
+        [row] = (await session.execute(select(OutboxMessage))).scalars().all()
+    # The organiser has no text of its own yet: it keeps the administrator's, as before.
+    expected = "roles.revoked.admin" if role is Role.ORGANISER else f"roles.revoked.{role.value}"
+    assert row.payload["msgid"] == expected

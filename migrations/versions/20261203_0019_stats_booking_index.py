@@ -2,16 +2,16 @@
 with their residents' towns from the index alone (half the time on SQLite at 100,000 bookings:
 bench/stats.py).
 
-Revision ID: 0016
-Revises: 0014
+Revision ID: 0019
+Revises: 0018
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0016"
-down_revision: str | None = "0014"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

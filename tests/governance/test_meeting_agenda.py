@@ -1,0 +1,90 @@
+"""The agenda draft through the real Application: /agenda for a committee member gives the
+exact expected items from seeded data (as a message and a .txt file), in both languages, with
+no personal data; the suggestions and participation sections are hooks that add nothing yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.context import Services
+from models.core.authz import Role
+from models.governance import SECTIONS, participation_section, suggestions_section
+from tests.governance.meeting_support import (
+    COMMENT,
+    NAMES,
+    PHONES,
+    make_member,
+    seed_agenda_cases,
+    seed_ratings,
+)
+from tests.harness import BotHarness, Message
+
+ZH = [
+    "1. 评价偏低的服务和活动",
+    "• 活动「知青讲座」：平均 2.0 分，共 3 条评价。",
+    "• 服务场所「长者助餐点」：平均 2.7 分，共 3 条评价。",
+    "• 矛盾调解「崇明区D镇」：平均 3.0 分，共 3 条评价。",
+    "",
+    "2. 超时或已上报的调解案件",
+    "• 崇明区D镇，邻里噪音：2 件未结案件需要关注（已上报 2 件，超过预计完成日 0 件）。",
+    "• 崇明区D镇，房屋和维修：1 件未结案件需要关注（已上报 0 件，超过预计完成日 1 件）。",
+    "• 启东市Q镇，钱款或合同：1 件未结案件需要关注（已上报 1 件，超过预计完成日 1 件）。",
+]
+EN_CASES = (
+    "• Q town (Qidong, Jiangsu), Money or a contract: 1 open case needs attention "
+    "(1 escalated, 1 past the expected day)."
+)
+
+
+def _document_text(harness: BotHarness, message: Message) -> str:
+    data: bytes = harness.state.files[message["file"]["file_id"]].data
+    return data.decode("utf-8")
+
+
+def _no_personal_data(text: str) -> None:
+    for secret in (*NAMES, *PHONES, COMMENT, "委员", "D-AG-1"):
+        assert secret not in text, secret
+
+
+async def test_agenda_has_the_expected_items_and_no_personal_data(
+    harness: BotHarness, services: Services, pinned_now: datetime
+) -> None:
+    seeded = await seed_ratings(services, pinned_now)
+    await seed_agenda_cases(services, seeded, pinned_now)
+    await make_member(services, 970101, Role.COMMITTEE, "D")
+    user = harness.user(970101)
+    text, document = await user.send("/agenda")
+    lines = text["text"].split("\n")
+    assert lines[0].startswith("📋 联席会议议程草稿")
+    assert lines[1] == "下次会议还没有定时间，由崇明区D镇主办。"
+    assert lines[-len(ZH) :] == ZH
+    assert document["kind"] == "document" and document["file"]["file_name"] == "agenda.txt"
+    assert _document_text(harness, document) == text["text"]
+    _no_personal_data(text["text"])
+
+    await make_member(services, 970102, Role.SECRETARY, "Q", name="Secretary", language="en")
+    english = harness.user(970102, language_code="en")
+    text, _document = await english.send("/agenda")
+    assert text["text"].split("\n")[-1] == EN_CASES
+    _no_personal_data(text["text"])
+
+
+async def test_an_empty_period_says_so_and_residents_are_refused(
+    harness: BotHarness, services: Services
+) -> None:
+    await make_member(services, 970111, Role.ADMIN, "Q", name="管理员")
+    admin = harness.user(970111)
+    await admin.send("/agenda")
+    texts = [m.get("text") for m in admin.state.messages(970111)]
+    assert "这段时间没有需要上会讨论的事项。" in (texts[-2] or "")
+    await make_member(services, 970112, Role.VOLUNTEER, "D", name="志愿者")
+    volunteer = harness.user(970112)
+    await volunteer.send("/agenda")
+    assert volunteer.last_text() == services.i18n.translator("zh_CN")("error.not_allowed")
+
+
+async def test_the_hooks_add_nothing_until_wired(services: Services, pinned_now: datetime) -> None:
+    assert SECTIONS[0] is suggestions_section and SECTIONS[-1] is participation_section
+    async with services.sessions() as session:
+        assert await suggestions_section(session, pinned_now, pinned_now, None) is None
+        assert await participation_section(session, pinned_now, pinned_now, None) is None
