@@ -2,9 +2,9 @@
 
 Each section builder reads one source for the period before the meeting and returns its
 lines as message payloads (msgid + params, rendered in the reader's language), or None when
-it has nothing. ``SECTIONS`` is the order they appear in. Two builders are hooks for parts built
-alongside this one: ``suggestions_section`` (``agenda_suggestions``) and
-``participation_section`` (``participation``) return None until they are wired.
+it has nothing. ``SECTIONS`` is the order they appear in. ``suggestions_section``
+(``agenda_suggestions``) is a hook that returns None until it is wired; ``participation_section``
+gives the participation figures (``models.governance.stats_agenda``).
 
 Nothing here reads a person: the ratings section names venues, events and towns; the cases
 section counts cases by town and category; comments and case texts never reach the agenda.
@@ -29,6 +29,7 @@ from models.core.places import Town
 from models.disputes import CATEGORY, OPEN, Category, DisputeCase
 from models.governance.meetings import EVERY_MONTHS, MeetingView, add_months, next_meeting
 from models.governance.ratings import SUBJECT, ratings_report
+from models.governance.stats_agenda import SECTION_TITLE, participation_lines
 
 Line = dict[str, Any]  # a message payload
 CATEGORIES = frozenset(c.value for c in Category)
@@ -65,8 +66,9 @@ async def suggestions_section(
 async def participation_section(
     session: AsyncSession, since: datetime, until: datetime, town_id: int | None
 ) -> Section | None:
-    """The participation figures: a hook for ``participation`` (not built yet)."""
-    return None
+    """The participation figures of the period (``models.governance.stats_agenda``)."""
+    lines = await participation_lines(session, since, until, town_id)
+    return Section(SECTION_TITLE, lines) if lines else None
 
 
 def _name(zh: str, en: str) -> dict[str, str]:

@@ -45,7 +45,8 @@ def digest_key(period: Period, person_id: int) -> str:
     return f"gov-digest:{period.first:%Y-%m}:{person_id}"
 
 
-def _percent(value: float | None) -> dict[str, Any]:
+def percent_param(value: float | None) -> dict[str, Any]:
+    """A share as a message parameter: "62.5%", or "—" when undefined."""
     if value is None:
         return message_param("governance_stats.none")
     return message_param("governance_stats.percent", value=f"{value * 100:.1f}")
@@ -62,8 +63,8 @@ def figures_param(figures: ParticipationFigures) -> dict[str, Any]:
         registrations=figures.registrations.total,
         registrations_cross=figures.registrations.cross,
         attended=both.attended,
-        index=_percent(figures.index),
-        attendance_index=_percent(figures.attendance_index),
+        index=percent_param(figures.index),
+        attendance_index=percent_param(figures.attendance_index),
         repeat=figures.repeat_cross_participants,
         opened=figures.cases_opened,
         resolved=figures.cases_resolved,
@@ -95,7 +96,7 @@ def digest_payload(report: StatsReport) -> dict[str, Any]:
             "governance_stats.totals",
             bookings=totals.bookings.total,
             registrations=totals.registrations.total,
-            index=_percent(totals.index),
+            index=percent_param(totals.index),
         )
         payload = message_payload("governance_stats.digest_town", **words)
     payload[CHARTS] = chart_data(report).to_json()
