@@ -2,12 +2,13 @@
 
 Each section builder reads one source for the period before the meeting and returns its
 lines as message payloads (msgid + params, rendered in the reader's language), or None when
-it has nothing. ``SECTIONS`` is the order they appear in. ``suggestions_section``
-(``agenda_suggestions``) is a hook that returns None until it is wired; ``participation_section``
-gives the participation figures (``models.governance.stats_agenda``).
+it has nothing. ``SECTIONS`` is the order they appear in; ``participation_section`` gives the
+participation figures (``models.governance.stats_agenda``).
 
-Nothing here reads a person: the ratings section names venues, events and towns; the cases
-section counts cases by town and category; comments and case texts never reach the agenda.
+Nothing here reads a person: the suggestions section names what they are about and their
+reference numbers (never the residents' words); the ratings section names venues, events and
+towns; the cases section counts cases by town and category; comments and case texts never
+reach the agenda.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from models.disputes import CATEGORY, OPEN, Category, DisputeCase
 from models.governance.meetings import EVERY_MONTHS, MeetingView, add_months, next_meeting
 from models.governance.ratings import SUBJECT, ratings_report
 from models.governance.stats_agenda import SECTION_TITLE, participation_lines
+from models.governance.suggestion_agenda import agenda_suggestions
+from models.governance.tables.suggestions import Subject
 
 Line = dict[str, Any]  # a message payload
 CATEGORIES = frozenset(c.value for c in Category)
@@ -56,11 +59,42 @@ class Agenda:
 Builder = Callable[[AsyncSession, datetime, datetime, int | None], Awaitable[Section | None]]
 
 
+SUGGESTION_TOPICS = 8  # the most suggested subjects the agenda lists
+SUGGESTION_NUMBERS = 5  # reference numbers shown per subject (then "…")
+_ABOUT = {
+    Subject.BOT: "governance.agenda.about.bot",
+    Subject.OTHER: "governance.agenda.about.other",
+}
+
+
 async def suggestions_section(
     session: AsyncSession, since: datetime, until: datetime, town_id: int | None
 ) -> Section | None:
-    """Open or popular suggestions: a hook for ``agenda_suggestions`` (not built yet)."""
-    return None
+    """The most suggested subjects (open now or received in the period), most first."""
+    topics = await agenda_suggestions(session, since=since, until=until, town_id=town_id)
+    if not topics:
+        return None
+    towns = {t.id: t for t in (await session.execute(select(Town))).scalars()}
+    lines = []
+    for topic in topics[:SUGGESTION_TOPICS]:
+        town = towns[topic.town_id]
+        numbers = "、".join(topic.numbers[:SUGGESTION_NUMBERS])
+        if len(topic.numbers) > SUGGESTION_NUMBERS:
+            numbers += " …"
+        lines.append(
+            message_payload(
+                "governance.agenda.suggestion_line",
+                plural="count",
+                town=_name(town.name_zh, town.name_en),
+                about=message_param(_ABOUT[topic.subject])
+                if topic.subject in _ABOUT
+                else _name(topic.name_zh, topic.name_en),
+                count=topic.count,
+                open=topic.open,
+                numbers=numbers,
+            )
+        )
+    return Section("governance.agenda.section.suggestions", tuple(lines))
 
 
 async def participation_section(

@@ -4,7 +4,9 @@ domain's rules hold: the author needs the broadcast right in that town, towns th
 approval hold it for their admins, opted-out residents are skipped, delivery is reported.
 
 Decision: the notice lists the town's items marked done in the last ``PERIOD_DAYS`` (about the
-span between two meetings); the composer sees it whole and confirms before it goes. The
+span between two meetings), then its suggestions adopted in that time with what was done (the
+admin's words, with the suggestion's number, so its sender recognises it; never the sender's
+words or name); the composer sees it whole and confirms before it goes. The
 heading is written in the composer's language (a broadcast is words someone wrote).
 """
 
@@ -25,6 +27,7 @@ from models.core.people import Person
 from models.core.places import Town
 from models.governance.ratings import PERIOD_DAYS
 from models.governance.tables import ActionItem, ActionStatus
+from models.governance.tables.suggestions import Suggestion, SuggestionStatus
 
 TOPIC = "services"  # residents who muted service notices are not sent it
 
@@ -61,10 +64,20 @@ async def done_notice(
         )
         .order_by(col(ActionItem.done_at), col(ActionItem.id))
     )
-    done = list((await session.execute(query)).scalars())
+    done = [f"✅ {text}" for text in (await session.execute(query)).scalars()]
+    adopted = (
+        select(col(Suggestion.outcome), col(Suggestion.number))
+        .where(
+            col(Suggestion.town_id) == town_id,
+            col(Suggestion.status) == SuggestionStatus.ADOPTED.value,
+            col(Suggestion.decided_at) >= since,
+        )
+        .order_by(col(Suggestion.decided_at), col(Suggestion.id))
+    )
+    done += [f"💡 {outcome}（{number}）" for outcome, number in await session.execute(adopted)]
     if not done:
         raise NothingDone()
-    return DoneNotice(town, "\n".join([heading, *(f"✅ {text}" for text in done)]), len(done))
+    return DoneNotice(town, "\n".join([heading, *done]), len(done))
 
 
 async def send_done_notice(

@@ -38,6 +38,12 @@ STAFF_IDS = frozenset(
         "booking.approval.request",
         "booking.button.approve",
         "booking.words.approve",  # words an admin types to approve a request
+        # The joint meeting's committee members and secretary (the notice's heading, which
+        # residents read, stays checked).
+        "governance.notice.pending",
+        "governance.notice.error.nothing",
+        "governance.action.overdue",
+        "governance.meeting.reminder.week",
     }
 )
 COMMAND = re.compile(r"(?<![\w/:.])/[a-z]{2,}\b")

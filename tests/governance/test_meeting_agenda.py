@@ -1,14 +1,26 @@
 """The agenda draft through the real Application: /agenda for a committee member gives the
 exact expected items from seeded data (as a message and a .txt file), in both languages, with
-no personal data; the suggestions section is a hook that adds nothing yet."""
+no personal data; the most suggested subjects head it, named with their reference numbers and
+never the residents' words; the participation figures end it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlmodel import col, select
+
 from bot.context import Services
 from models.core.authz import Role
-from models.governance import SECTIONS, participation_section, suggestions_section
+from models.core.places import Town, Venue
+from models.governance import (
+    SECTIONS,
+    Subject,
+    SuggestionDraft,
+    participation_section,
+    send_suggestion,
+    suggestions_section,
+)
+from tests.factories import make_person
 from tests.governance.meeting_support import (
     COMMENT,
     NAMES,
@@ -95,10 +107,47 @@ async def test_an_empty_period_says_so_and_residents_are_refused(
     assert volunteer.last_text() == services.i18n.translator("zh_CN")("error.not_allowed")
 
 
-async def test_the_hook_adds_nothing_until_wired_and_an_empty_period_no_figures(
+async def test_an_empty_period_has_no_participation_figures(
     services: Services, pinned_now: datetime
 ) -> None:
-    assert SECTIONS[0] is suggestions_section and SECTIONS[-1] is participation_section
+    assert SECTIONS[-1] is participation_section
     async with services.sessions() as session:
-        assert await suggestions_section(session, pinned_now, pinned_now, None) is None
         assert await participation_section(session, pinned_now, pinned_now, None) is None
+
+
+WORDS = "食堂的菜太咸，我住长江路88号，电话13912345678"
+
+
+async def test_the_most_suggested_subjects_lead_the_agenda_without_the_words(
+    harness: BotHarness, services: Services, pinned_now: datetime
+) -> None:
+    assert SECTIONS[0] is suggestions_section
+    resident = await make_person(
+        services.sessions, 970121, "Q", "q-xinglong", name="李大爷", phone="13912345678"
+    )
+    async with services.sessions() as session, session.begin():
+        venue = (
+            await session.execute(select(Venue).where(col(Venue.code) == "q-canteen"))
+        ).scalar_one()
+        towns = {t.code: t for t in (await session.execute(select(Town))).scalars()}
+        numbers = []
+        for subject, subject_id in [
+            (Subject.VENUE, venue.id),
+            (Subject.VENUE, venue.id),
+            (Subject.BOT, None),
+        ]:
+            draft = SuggestionDraft(subject, subject_id, text=WORDS)
+            receipt = await send_suggestion(session, person=resident, draft=draft, now=pinned_now)
+            numbers.append(receipt.number)
+    await make_member(services, 970122, Role.COMMITTEE, "D")
+    text, _document = await harness.user(970122).send("/agenda")
+    lines = text["text"].split("\n")
+    heading = lines.index("1. 居民的意见建议（提得多的在前）")
+    q_town = towns["Q"].name_zh
+    both = f"{numbers[0]}、{numbers[1]}"
+    assert lines[heading + 1 : heading + 3] == [
+        f"• {q_town}，{venue.name_zh}：2 条建议，2 条还没有答复（编号 {both}）。",
+        f"• {q_town}，这个小助手：1 条建议，1 条还没有答复（编号 {numbers[2]}）。",
+    ]
+    for secret in (WORDS, "李大爷", "13912345678", "长江路"):
+        assert secret not in text["text"]

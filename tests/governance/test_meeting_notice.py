@@ -1,4 +1,5 @@
-"""The "你们提的建议，我们这样做了" notice: composed from a town's items done lately and sent
+"""The "你们提的建议，我们这样做了" notice: composed from a town's items done lately (and its
+suggestions adopted lately, with what was done) and sent
 as an ordinary broadcast to its residents (the broadcasts domain's rules: the right to
 broadcast in that town, approval where a town requires it)."""
 
@@ -13,7 +14,7 @@ from models.broadcasts import Broadcast
 from models.core.authz import Role, scopes_of
 from models.core.base import TOWNS_TZ
 from models.core.people import Person
-from models.governance import ActionItem, JointMeeting, send_done_notice
+from models.governance import ActionItem, JointMeeting, Suggestion, send_done_notice
 from tests.factories import make_person
 from tests.governance.meeting_support import make_member
 from tests.harness import BotHarness
@@ -43,6 +44,24 @@ async def _items(services: Services, now: datetime) -> None:
                     done_at=done_at,
                 )
             )
+        adopted = [
+            ("JY-D-2026-0001", "adopted", "食堂加了软烂的菜", 1, now - timedelta(days=2)),
+            ("JY-D-2026-0002", "adopted", "很久以前采纳的", 1, now - timedelta(days=90)),
+            ("JY-D-2026-0003", "not_adopted", "场地不够", 1, now - timedelta(days=2)),
+            ("JY-Q-2026-0001", "adopted", "Q镇采纳的", 2, now - timedelta(days=2)),
+        ]
+        for number, status, outcome, town, decided_at in adopted:
+            session.add(
+                Suggestion(
+                    number=number,
+                    town_id=town,
+                    subject="bot",
+                    text="我的电话13912345678",
+                    status=status,
+                    outcome=outcome,
+                    decided_at=decided_at,
+                )
+            )
 
 
 async def _broadcasts(services: Services) -> list[Broadcast]:
@@ -61,7 +80,10 @@ async def test_an_admin_sends_the_notice_as_a_broadcast(
     await admin.choose("我们这样做了")
     assert admin.last_text() == "发给哪个镇的居民？"
     await admin.choose("崇明区D镇")
-    notice = "📣 你们提的建议，我们这样做了：\n✅ 长江新村增加了助餐点座位\n✅ 活动室换了新灯"
+    notice = (
+        "📣 你们提的建议，我们这样做了：\n✅ 长江新村增加了助餐点座位\n✅ 活动室换了新灯"
+        "\n💡 食堂加了软烂的菜（JY-D-2026-0001）"
+    )
     assert admin.last_text() == f"发给崇明区D镇居民的通知是这样的：\n\n{notice}\n\n要发出去吗？"
     assert await _broadcasts(services) == []
     await admin.choose("发出去")
@@ -114,4 +136,7 @@ async def test_a_town_that_requires_approval_holds_the_notice(
             tz=TOWNS_TZ,
         )
     assert broadcast.status == "pending_approval"
-    assert broadcast.text == "我们这样做了：\n✅ 长江新村增加了助餐点座位\n✅ 活动室换了新灯"
+    assert broadcast.text == (
+        "我们这样做了：\n✅ 长江新村增加了助餐点座位\n✅ 活动室换了新灯"
+        "\n💡 食堂加了软烂的菜（JY-D-2026-0001）"
+    )
