@@ -1,6 +1,7 @@
 """Half a year of made-up past activity, so the demo's /stats, ratings and meeting agenda have
 something to show: residents of both towns booking each other's venues (a little more across
-the border each month), joint events they attended, disputes reported and mediated, and ratings.
+the border each month), joint events they attended, disputes reported and mediated, ratings,
+and a few suggestions.
 
 Everything is drawn from a fixed seed relative to ``now`` (the same history every time for the
 same day), by people who are not demo personas: 40 residents without Telegram accounts, named
@@ -20,7 +21,7 @@ from sqlmodel import col, select
 from models.booking import Booking, BookingFeedback, BookingStatus, Slot
 from models.core.base import TOWNS_TZ
 from models.core.people import Person
-from models.demo.past import past_cases, past_events
+from models.demo.past import past_cases, past_events, past_suggestions
 
 SEED = 2026
 MONTHS = 6
@@ -106,6 +107,7 @@ async def seed_history(session: AsyncSession, ids: dict[str, int], now: datetime
     bookings = await _bookings(session, rng, ids, residents, start, yesterday)
     registrations = await past_events(session, rng, ids, residents, start, now)
     cases = await past_cases(session, rng, ids, residents, start, now)
+    await past_suggestions(session, ids, residents, now)
     return History(2 * RESIDENTS_PER_TOWN, bookings, registrations, cases)
 
 

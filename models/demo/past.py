@@ -1,4 +1,5 @@
-"""The demo history's joint events and disputes (``models.demo.history`` seeds the rest)."""
+"""The demo history's joint events, disputes and suggestions (``models.demo.history`` seeds
+the rest)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.core.base import TOWNS_TZ
+from models.core.people import Person
 from models.disputes import CaseStatus, Category, DisputeCase, Parties
 from models.events import Event, EventRating, EventStatus, Registration, RegStatus
+from models.governance import Subject, SuggestionDraft, send_suggestion
 
 # (code, name_zh, name_en, host town, co-host town, months back, day of month)
 PAST_EVENTS = (
@@ -156,3 +159,27 @@ async def past_cases(
     session.add_all(cases)
     await session.flush()
     return len(cases)
+
+
+# (resident's town, venue code or None for the bot, days ago, words): what the demo's residents
+# suggested lately, so the admins' queue and the meeting's agenda have something to show.
+PAST_SUGGESTIONS = (
+    ("Q", "q-canteen", 20, "助餐食堂的菜偏咸，老人吃不惯，希望少放点盐。"),
+    ("D", "q-canteen", 12, "希望Q镇食堂多做一些软烂的菜。"),
+    ("Q", "q-canteen", 5, "食堂排队时间太长，能不能多开一个窗口？"),
+    ("D", "d-health", 9, "体检能不能增加周六上午的时段？"),
+    ("Q", None, 3, "小助手的字再大一点就更好了。"),
+)
+
+
+async def past_suggestions(
+    session: AsyncSession, ids: dict[str, int], residents: dict[str, list[int]], now: datetime
+) -> int:
+    """A few recent suggestions (open), numbered as residents' own would be."""
+    for number, (town, venue, days, words) in enumerate(PAST_SUGGESTIONS):
+        person = await session.get(Person, residents[town][number])
+        assert person is not None
+        subject = Subject.VENUE if venue else Subject.BOT
+        draft = SuggestionDraft(subject, ids[venue] if venue else None, text=words)
+        await send_suggestion(session, person=person, draft=draft, now=now - timedelta(days=days))
+    return len(PAST_SUGGESTIONS)
