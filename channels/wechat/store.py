@@ -30,6 +30,7 @@ from channels.wechat.inbound import (
     Unsupported,
     to_update,
 )
+from channels.wechat.quota import close_windows, open_window
 from channels.wechat.tables import (
     WechatMenuButton,
     WechatSeenMessage,
@@ -41,6 +42,9 @@ from channels.wechat.tables import (
 from models.core.base import row_id, upsert_insert
 
 logger = logging.getLogger(__name__)
+
+# The events after which WeChat lets the account answer (3 messages within a minute).
+WINDOW_EVENTS = frozenset({"subscribe", "scan", "click"})
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,11 @@ async def accept(
     )
     if callback.msg_type != "event":
         user.last_inbound_at = now
+        await open_window(session, user_id=user_id, kind="message", now=now)
+    elif callback.event in WINDOW_EVENTS:
+        await open_window(session, user_id=user_id, kind="event", now=now)
+    elif callback.event == "unsubscribe":
+        await close_windows(session, user_id=user_id)
     if not isinstance(outcome, Deliver):
         reason = outcome.reason if isinstance(outcome, Unsupported | Ignored) else ""
         logger.info("a %s callback not for the bot: %s", callback.msg_type, reason)
