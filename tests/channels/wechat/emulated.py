@@ -12,7 +12,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
 from aiohttp.test_utils import TestServer
+from sqlmodel import select
 
 from bot.app import build_application
 from bot.context import Services, TongxinApplication
@@ -23,7 +25,6 @@ from channels.wechat.emulator.world import World
 from channels.wechat.server import BRIDGE_KEY, build_wechat_app
 from channels.wechat.tables import WechatUser, chat_id_of
 from models.core.base import row_id
-from sqlmodel import select
 from tests.channels.wechat.support import AES_KEY, APP_ID, TOKEN, wechat_settings
 
 SECRET = "tongxin-app-secret"
@@ -34,8 +35,9 @@ class EmulatedWechat:
     """One emulated WeChat, the bridge and the bot, running together."""
 
     def __init__(
-        self, world: World, player: Player, app: TongxinApplication, bridge: Any
+        self, world: World, player: Player, app: TongxinApplication, bridge: Any, url: str
     ) -> None:
+        self.url = url
         self.world = world
         self.player = player
         self.app = app
@@ -64,6 +66,10 @@ class EmulatedWechat:
         assert user.refused == [], f"WeChat refused: {user.refused}"
         return user.inbox[before:]
 
+    def bridge_client(self) -> aiohttp.ClientSession:
+        """An HTTP client for the bridge (close it: ``async with``)."""
+        return aiohttp.ClientSession(base_url=self.url)
+
     async def chat_of(self, openid: str) -> int:
         """The Bot API chat id the bridge gave this follower."""
         async with self.bridge.sessions() as session:
@@ -79,9 +85,7 @@ class EmulatedWechat:
         """Tap the line of the newest menu message containing ``words``."""
         lines = self.last_menu(openid)["list"]
         line = next(item for item in lines if words in item["content"])
-        return await self.act(
-            openid, lambda: self.player.tap(openid, line["id"], line["content"])
-        )
+        return await self.act(openid, lambda: self.player.tap(openid, line["id"], line["content"]))
 
 
 def read(received: Received) -> list[str]:
@@ -122,7 +126,7 @@ async def emulated_wechat(
     await app.initialize()
     await app.start()
     try:
-        yield EmulatedWechat(world, player, app, bridge_app[BRIDGE_KEY])
+        yield EmulatedWechat(world, player, app, bridge_app[BRIDGE_KEY], bridge_url)
     finally:
         if app.running:
             await app.stop()
@@ -130,4 +134,3 @@ async def emulated_wechat(
         await bridge_server.close()
         await emulator.close()
         await engine.dispose()
-
