@@ -4,7 +4,7 @@ Each send becomes a ``Piece`` held by ``Outbound`` and is answered at once with 
 ``Message`` python-telegram-bot expects (its ``message_id`` from the chat's counter). An edit
 is a new message; an edit that only removes buttons, a deletion, a callback answer, a chat
 action and the start-up settings (commands, menu button, descriptions) are accepted and send
-nothing. A photo is uploaded as temporary media; a document becomes a signed, expiring link.
+nothing (a callback answer's text, though, is shown as a message). A photo is uploaded as temporary media; a document becomes a signed, expiring link.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from channels.wechat.api import WechatApi, WechatApiError
+from channels.wechat.inbound import chat_of_query
 from channels.wechat.outbound import Outbound
 from channels.wechat.pieces import Piece, buttons_of
 from channels.wechat.store import next_message_id
@@ -29,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 ACCEPTED = frozenset(
     {
-        "answercallbackquery",
         "setmycommands",
         "deletemycommands",
         "setchatmenubutton",
@@ -88,6 +88,8 @@ class Sends:
         """Answer one Bot API method for a WeChat chat."""
         if method in ACCEPTED:
             return True
+        if method == "answercallbackquery":
+            return await self._answer_query(params)
         if method == "getchat":
             chat_id = self._chat(params)
             return {"id": chat_id, "type": "private", "first_name": "微信用户"}
@@ -110,6 +112,15 @@ class Sends:
         if method == "senddocument":
             return await self._document(chat_id, params, buttons)
         raise BotApiError(f"Bad Request: method {method} is not available on WeChat")
+
+    async def _answer_query(self, params: dict[str, Any]) -> bool:
+        # A callback answer's text (a toast or an alert on Telegram, often why a tap did
+        # nothing) would be lost on WeChat: it goes to the chat as a line of its own.
+        text = str(params.get("text") or "")
+        chat_id = chat_of_query(str(params.get("callback_query_id", "")))
+        if text and chat_id is not None and user_id_of(chat_id) is not None:
+            await self._hold(chat_id, Piece(0, text))
+        return True
 
     def _chat(self, params: dict[str, Any]) -> int:
         chat_id = _int(params.get("chat_id"))

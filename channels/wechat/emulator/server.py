@@ -70,7 +70,7 @@ class Player:
             return response.status
 
     def _message(self, openid: str, msg_type: str, **fields: str | int) -> dict[str, str | int]:
-        self.world.follower(openid)
+        self.world.follower(openid).following = True  # only a follower can write to the account
         self.world.acted(openid, "message")
         return {"MsgType": msg_type, **fields, "MsgId": next(self._msg_ids)}
 

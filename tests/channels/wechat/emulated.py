@@ -66,9 +66,30 @@ class EmulatedWechat:
         assert user.refused == [], f"WeChat refused: {user.refused}"
         return user.inbox[before:]
 
-    def bridge_client(self) -> aiohttp.ClientSession:
-        """An HTTP client for the bridge (close it: ``async with``)."""
-        return aiohttp.ClientSession(base_url=self.url)
+    async def fetch(self, link: str) -> tuple[int, bytes]:
+        """Follow a link the bridge sent (its public address is a placeholder here)."""
+        path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+        async with aiohttp.ClientSession() as client, client.get(self.url + path) as got:
+            return got.status, await got.read()
+
+    async def type(self, openid: str, text: str) -> Received:
+        """The user types a text."""
+        return await self.act(openid, lambda: self.player.text(openid, text))
+
+    async def choose(self, openid: str, words: str, more: str = "➡️") -> Received:
+        """Tap the line with ``words`` of the newest menu, paging with "➡️" lines as needed."""
+        for _ in range(5):
+            lines = [item["content"] for item in self.last_menu(openid)["list"]]
+            if any(words in line for line in lines):
+                return await self.tap(openid, words)
+            await self.tap(openid, more)
+        raise AssertionError(f"no line with {words!r}")
+
+    async def onboard(self, openid: str) -> None:
+        """Follow and onboard in Chinese by typed numbers (town 1, community 1, no name)."""
+        await self.act(openid, lambda: self.player.follow(openid))
+        for typed in ("1", "1", "1", "1", "跳过", "跳过"):
+            await self.type(openid, typed)
 
     async def chat_of(self, openid: str) -> int:
         """The Bot API chat id the bridge gave this follower."""

@@ -3,6 +3,8 @@ taps and by typing, within WeChat's quota, and ends with the person row a Telegr
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from functools import partial
 
 from sqlalchemy import delete
@@ -10,7 +12,13 @@ from sqlmodel import select
 
 from bot.context import Services
 from bot.settings import Settings
+from bot.timefmt import format_day
+from channels.wechat.sends import link_signature
+from channels.wechat.store import remember_button
 from channels.wechat.tables import WechatUndelivered, WechatWindow
+from models.core.base import utcnow
+from tests.booking.booking_support import local_today, slot_of
+from tests.booking.test_booking_flow_helpers import bookings, slot_day, slot_words, venue
 from tests.channels.wechat.emulated import emulated_wechat, read
 from tests.harness import BotHarness
 from tests.onboarding.onboarding_flow import person, tr
@@ -103,9 +111,89 @@ async def test_document_is_a_signed_expiring_link(settings: Settings, services: 
         await wx.settle()
         text = wx.world.follower(OPENID).inbox[-1]["text"]["content"]
         link = text.split("\n")[-1]
-        path = link.split("://", 1)[1].split("/", 1)[1]
-        async with wx.bridge_client() as client:
-            async with client.get("/" + path) as got:
-                assert got.status == 200 and await got.read() == b"BEGIN:VCALENDAR"
-            async with client.get("/" + path.replace("s=", "s=0")) as forged:
-                assert forged.status == 403
+        assert await wx.fetch(link) == (200, b"BEGIN:VCALENDAR")
+        assert (await wx.fetch(link.replace("s=", "s=0")))[0] == 403
+        expired = link.split("?")[0] + "?e=1000&s=" + link_signature(wx.bridge.link_key, 1, 1000)
+        assert (await wx.fetch(expired))[0] == 410
+
+
+async def test_spoken_tomorrow_chooses_tomorrow_on_the_day_screen(
+    settings: Settings, services: Services
+) -> None:
+    t = tr(services, "zh_CN")
+    async with emulated_wechat(settings, services) as wx:
+        await wx.onboard(OPENID)
+        await wx.type(OPENID, "/book")
+        await wx.choose(OPENID, t("booking.kind.canteen"))
+        said = await wx.act(OPENID, lambda: wx.player.voice(OPENID, "明天。"))
+    tomorrow = format_day(local_today() + timedelta(days=1), "zh_CN")
+    assert len(said) == 1 and tomorrow in read(said)[0]  # its slots, or why there are none
+    assert t("booking.not_understood") not in read(said)[0]
+
+
+async def test_a_booking_by_taps_with_its_calendar_link_and_qr_image(
+    settings: Settings, services: Services
+) -> None:
+    t = tr(services, "zh_CN")
+    slot = await slot_of(services.sessions, "d-canteen", 3, index=1)
+    canteen = await venue(services, "d-canteen")
+    async with emulated_wechat(settings, services) as wx:
+        await wx.onboard(OPENID)
+        await wx.type(OPENID, "/book")
+        await wx.choose(OPENID, t("booking.kind.canteen"))
+        day = format_day(slot_day(slot), "zh_CN", short=True)
+        await wx.choose(OPENID, day, more=t("booking.day.more"))
+        await wx.choose(OPENID, slot_words(slot), more=t("nav.more"))
+        await wx.choose(OPENID, t.n("booking.party.many", 3, n=3))
+        assert await bookings(services) == []
+        done = await wx.choose(OPENID, t("booking.confirm.yes"))
+        # Receipt and calendar link joined, the QR code as an image, the menu: three messages.
+        assert [m["msgtype"] for m in done] == ["text", "image", "msgmenu"]
+        assert ".ics" in done[0]["text"]["content"]
+        media = wx.world.media[done[1]["image"]["media_id"]]
+        assert media["content"].startswith(b"\x89PNG")
+        link = done[0]["text"]["content"].split("\n")[-1]
+        status, body = await wx.fetch(link)
+        assert status == 200 and b"BEGIN:VCALENDAR" in body
+    [booking] = await bookings(services)
+    assert booking.slot_id == slot.id and booking.party_size == 3
+
+
+async def test_an_inline_line_is_a_callback_and_its_answer_is_shown(
+    settings: Settings, services: Services
+) -> None:
+    t = tr(services, "zh_CN")
+    async with emulated_wechat(settings, services) as wx:
+        await wx.onboard(OPENID)
+        chat_id = await wx.chat_of(OPENID)
+        async with wx.bridge.sessions() as session, session.begin():
+            line = await remember_button(
+                session,
+                chat_id=chat_id,
+                text="1. 旧按钮",
+                callback_data="gone:1",
+                message_id=1,
+                now=utcnow(),
+            )
+        said = await wx.act(OPENID, lambda: wx.player.tap(OPENID, str(line), "1. 旧按钮"))
+    # The stale tap's alert ("this button has expired") heads the main menu: one message.
+    assert [m["msgtype"] for m in said] == ["msgmenu"]
+    assert said[0]["msgmenu"]["head_content"].startswith(t("home.button_expired"))
+
+
+async def test_the_settle_window_sends_a_burst_by_itself(
+    settings: Settings, services: Services
+) -> None:
+    async with emulated_wechat(settings, services) as wx:
+        await wx.act(OPENID, lambda: wx.player.text(OPENID, "你好"))
+        inbox = wx.world.follower(OPENID).inbox
+        before = len(inbox)
+        chat_id = await wx.chat_of(OPENID)
+        await wx.app.bot.send_message(chat_id, "一")
+        await wx.app.bot.send_message(chat_id, "二")
+        assert len(inbox) == before  # held while the burst may go on
+        for _ in range(100):
+            if len(inbox) > before:
+                break
+            await asyncio.sleep(0.02)
+    assert [m["text"]["content"] for m in inbox[before:]] == ["一\n\n二"]
