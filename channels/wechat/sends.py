@@ -2,9 +2,10 @@
 
 Each send becomes a ``Piece`` held by ``Outbound`` and is answered at once with the Bot API
 ``Message`` python-telegram-bot expects (its ``message_id`` from the chat's counter). An edit
-is a new message; an edit that only removes buttons, a deletion, a callback answer, a chat
-action and the start-up settings (commands, menu button, descriptions) are accepted and send
-nothing (a callback answer's text, though, is shown as a message). A photo is uploaded as temporary media; a document becomes a signed, expiring link.
+is a new message; an edit that only removes buttons, a deletion, a chat action and the start-up
+settings (commands, menu button, descriptions) are accepted and send nothing; a callback answer
+sends its text, if any, as a message (on Telegram a toast: often why a tap did nothing). A photo
+is uploaded as temporary media; a document becomes a signed, expiring link.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from channels.wechat.store import remember_button
 from channels.wechat.tables import WechatUndelivered, WechatWindow
 from models.core.base import utcnow
 from tests.booking.booking_support import local_today, slot_of
-from tests.booking.test_booking_flow_helpers import bookings, slot_day, slot_words, venue
+from tests.booking.test_booking_flow_helpers import bookings, slot_day, slot_words
 from tests.channels.wechat.emulated import emulated_wechat, read
 from tests.harness import BotHarness
 from tests.onboarding.onboarding_flow import person, tr
@@ -136,7 +136,6 @@ async def test_a_booking_by_taps_with_its_calendar_link_and_qr_image(
 ) -> None:
     t = tr(services, "zh_CN")
     slot = await slot_of(services.sessions, "d-canteen", 3, index=1)
-    canteen = await venue(services, "d-canteen")
     async with emulated_wechat(settings, services) as wx:
         await wx.onboard(OPENID)
         await wx.type(OPENID, "/book")
