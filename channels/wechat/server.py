@@ -35,7 +35,7 @@ from channels.wechat.inbound import BadCallback, Callback, Unsupported, read_cal
 from channels.wechat.outbound import Outbound
 from channels.wechat.sends import Sends, link_signature
 from channels.wechat.settings import WechatSettings
-from channels.wechat.store import Accepted, accept, forget_seen
+from channels.wechat.store import Accepted, accept, forget_documents, forget_seen
 from channels.wechat.tables import WechatDocument
 from channels.wechat.xml import BadXml, read_xml, write_xml
 from models.core.base import utcnow
@@ -161,9 +161,12 @@ async def download(request: web.Request) -> web.Response:
 
 
 async def keep_house(bridge: Bridge) -> int:
-    """Forget dedup keys older than ``SEEN_KEPT``; how many were forgotten."""
+    """Forget dedup keys older than ``SEEN_KEPT`` (how many were forgotten) and documents
+    whose link has expired."""
+    now = bridge.clock()
     async with bridge.sessions() as session, session.begin():
-        return await forget_seen(session, before=bridge.clock() - SEEN_KEPT)
+        await forget_documents(session, now=now)
+        return await forget_seen(session, before=now - SEEN_KEPT)
 
 
 async def _housekeeping(app: web.Application) -> AsyncIterator[None]:

@@ -32,6 +32,7 @@ from channels.wechat.inbound import (
 )
 from channels.wechat.quota import close_windows, open_window
 from channels.wechat.tables import (
+    WechatDocument,
     WechatMenuButton,
     WechatSeenMessage,
     WechatUpdate,
@@ -151,6 +152,14 @@ async def forget_seen(session: AsyncSession, *, before: datetime) -> int:
     """
     result = await session.execute(
         delete(WechatSeenMessage).where(col(WechatSeenMessage.received_at) < before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def forget_documents(session: AsyncSession, *, now: datetime) -> int:
+    """Delete the documents whose links have expired; how many."""
+    result = await session.execute(
+        delete(WechatDocument).where(col(WechatDocument.expires_at) <= now)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

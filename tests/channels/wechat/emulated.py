@@ -38,6 +38,7 @@ class EmulatedWechat:
         self, world: World, player: Player, app: TongxinApplication, bridge: Any, url: str
     ) -> None:
         self.url = url
+        self.emulator_url = ""
         self.world = world
         self.player = player
         self.app = app
@@ -147,7 +148,9 @@ async def emulated_wechat(
     await app.initialize()
     await app.start()
     try:
-        yield EmulatedWechat(world, player, app, bridge_app[BRIDGE_KEY], bridge_url)
+        emulated = EmulatedWechat(world, player, app, bridge_app[BRIDGE_KEY], bridge_url)
+        emulated.emulator_url = base
+        yield emulated
     finally:
         if app.running:
             await app.stop()

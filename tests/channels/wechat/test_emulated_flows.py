@@ -7,6 +7,7 @@ import asyncio
 from datetime import timedelta
 from functools import partial
 
+import aiohttp
 from sqlalchemy import delete
 from sqlmodel import select
 
@@ -14,6 +15,7 @@ from bot.context import Services
 from bot.settings import Settings
 from bot.timefmt import format_day
 from channels.wechat.sends import link_signature
+from channels.wechat.server import keep_house
 from channels.wechat.store import remember_button
 from channels.wechat.tables import WechatUndelivered, WechatWindow
 from models.core.base import utcnow
@@ -115,6 +117,10 @@ async def test_document_is_a_signed_expiring_link(settings: Settings, services: 
         assert (await wx.fetch(link.replace("s=", "s=0")))[0] == 403
         expired = link.split("?")[0] + "?e=1000&s=" + link_signature(wx.bridge.link_key, 1, 1000)
         assert (await wx.fetch(expired))[0] == 410
+        wx.bridge.clock = lambda: utcnow() + timedelta(days=8)  # a week later: forgotten
+        await keep_house(wx.bridge)
+        wx.bridge.clock = utcnow
+        assert (await wx.fetch(link))[0] == 410
 
 
 async def test_spoken_tomorrow_chooses_tomorrow_on_the_day_screen(
@@ -196,3 +202,29 @@ async def test_the_settle_window_sends_a_burst_by_itself(
                 break
             await asyncio.sleep(0.02)
     assert [m["text"]["content"] for m in inbox[before:]] == ["一\n\n二"]
+
+
+async def test_the_control_api_plays_a_user_and_shows_their_inbox(
+    settings: Settings, services: Services
+) -> None:
+    t = tr(services, "zh_CN")
+    async with emulated_wechat(settings, services) as wx, aiohttp.ClientSession() as http:
+        control = wx.emulator_url + "/control"
+        async with http.post(control + "/follow", json={"openid": OPENID}) as followed:
+            assert (await followed.json())["status"] == 200
+        await wx.settle()
+        async with http.get(control + "/inbox", params={"openid": OPENID}) as got:
+            seen = await got.json()
+        assert seen["refused"] == []
+        assert t("onboarding.consent") in seen["inbox"][0]["msgmenu"]["head_content"]
+        async with http.post(control + "/unfollow", json={"openid": OPENID}) as left:
+            assert (await left.json())["status"] == 200
+        await wx.settle()
+        async with http.post(control + "/dance", json={"openid": OPENID}) as unknown:
+            assert unknown.status == 404
+        async with http.post(
+            wx.emulator_url + "/cgi-bin/message/custom/send",
+            params={"access_token": "made-up"},
+            json={"touser": OPENID, "msgtype": "text", "text": {"content": "x"}},
+        ) as refused:
+            assert (await refused.json())["errcode"] == 40001
