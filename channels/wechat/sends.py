@@ -45,9 +45,6 @@ ACCEPTED = frozenset(
         "pinchatmessage",
     }
 )
-SENDS = frozenset(
-    {"sendmessage", "editmessagetext", "editmessagereplymarkup", "sendphoto", "senddocument"}
-)
 
 
 class BotApiError(Exception):
@@ -99,9 +96,11 @@ class Sends:
         if method == "editmessagereplymarkup":
             if not buttons:
                 return True  # only removes buttons: WeChat cannot take a message back
-            return await self._hold(chat_id, Piece(_int(params.get("message_id")), "", buttons))
-        if method == "editmessagetext":
-            text = str(params.get("text", ""))
+            # New buttons under the same message: their taps still name that message.
+            await self._hold_piece(chat_id, Piece(_int(params.get("message_id")), "", buttons))
+            return True
+        if method in ("editmessagetext", "editmessagecaption"):
+            text = str(params.get("text") or params.get("caption") or "")
             message_id = _int(params.get("message_id"))
             await self._hold_piece(chat_id, Piece(message_id, text, buttons))
             return self._message(chat_id, message_id, text=text)

@@ -8,8 +8,11 @@ from datetime import timedelta
 from functools import partial
 
 import aiohttp
+import pytest
 from sqlalchemy import delete
 from sqlmodel import select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
 
 from bot.context import Services
 from bot.settings import Settings
@@ -228,3 +231,46 @@ async def test_the_control_api_plays_a_user_and_shows_their_inbox(
             json={"touser": OPENID, "msgtype": "text", "text": {"content": "x"}},
         ) as refused:
             assert (await refused.json())["errcode"] == 40001
+
+
+async def test_edits_and_start_up_calls(settings: Settings, services: Services) -> None:
+    async with emulated_wechat(settings, services) as wx:
+        await wx.act(OPENID, lambda: wx.player.text(OPENID, "你好"))
+        inbox = wx.world.follower(OPENID).inbox
+        before = len(inbox)
+        chat_id = await wx.chat_of(OPENID)
+        bot = wx.app.bot
+        keys = InlineKeyboardMarkup([[InlineKeyboardButton("来", callback_data="r:1")]])
+        sent = await bot.send_message(chat_id, "活动提醒", reply_markup=keys)
+        assert await bot.edit_message_reply_markup(chat_id, sent.message_id) is True
+        edited = await bot.edit_message_text("活动改到周六", chat_id, sent.message_id)
+        assert isinstance(edited, Message) and edited.message_id == sent.message_id
+        assert await bot.set_my_commands([("start", "开始")]) is True
+        assert await bot.send_chat_action(chat_id, "typing") is True
+        with pytest.raises(BadRequest):
+            await bot.send_message(12345, "to a Telegram chat")
+        await wx.settle()
+        menu, text = inbox[before:]
+        assert menu["msgmenu"]["head_content"] == "活动提醒"
+        assert [line["content"] for line in menu["msgmenu"]["list"]] == ["来"]
+        assert text["text"]["content"] == "活动改到周六"  # the edit: a new message
+
+
+async def test_the_bridge_counts_the_quota_before_wechat_refuses(
+    settings: Settings, services: Services
+) -> None:
+    async with emulated_wechat(settings, services) as wx:
+        answer = await wx.act(OPENID, lambda: wx.player.text(OPENID, "你好"))
+        assert len(answer) == 1  # one of the window's five
+        chat_id = await wx.chat_of(OPENID)
+        for n in range(5):
+            await wx.app.bot.send_message(chat_id, f"第{n + 1}条")
+            await wx.settle()
+        user = wx.world.follower(OPENID)
+        async with wx.bridge.sessions() as session:
+            rows = (await session.execute(select(WechatUndelivered))).scalars().all()
+    assert [m["text"]["content"] for m in user.inbox[1:]] == ["第1条", "第2条", "第3条", "第4条"]
+    assert [(r.reason, r.summary) for r in rows] == [
+        ("45047 out of quota; no template message for it yet", "第5条")
+    ]
+    assert user.refused == []  # the bridge knew before asking WeChat
