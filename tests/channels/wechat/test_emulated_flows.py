@@ -274,3 +274,14 @@ async def test_the_bridge_counts_the_quota_before_wechat_refuses(
         ("45047 out of quota; no template message for it yet", "第5条")
     ]
     assert user.refused == []  # the bridge knew before asking WeChat
+
+
+async def test_a_custom_menu_click_is_answered_in_its_own_window(
+    settings: Settings, services: Services
+) -> None:
+    t = tr(services, "zh_CN")
+    async with emulated_wechat(settings, services) as wx:
+        await wx.onboard(OPENID)
+        said = await wx.act(OPENID, lambda: wx.player.click(OPENID, "BOOK"))  # "预约"
+    assert [(m["msgtype"], m["window"]) for m in said] == [("msgmenu", "event")]
+    assert said[0]["msgmenu"]["head_content"] == t("booking.ask_kind")
