@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
-from urllib.parse import quote
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,10 +31,9 @@ from channels.wechat.crypto import (
 )
 from channels.wechat.inbound import BadCallback, Callback, Unsupported, read_callback
 from channels.wechat.outbound import Outbound
-from channels.wechat.sends import Sends, link_signature
+from channels.wechat.sends import Documents, Sends
 from channels.wechat.settings import WechatSettings
 from channels.wechat.store import Accepted, accept, forget_documents, forget_seen
-from channels.wechat.tables import WechatDocument
 from channels.wechat.xml import BadXml, read_xml, write_xml
 from models.core.base import utcnow
 
@@ -90,7 +87,8 @@ def build_wechat_app(
     app[BRIDGE_KEY] = bridge
     app.router.add_get(settings.path, verify_url)
     app.router.add_post(settings.path, receive)
-    app.router.add_get(settings.path.rstrip("/") + "/file/{id}", download)
+    documents = Documents(sessions, bridge.link_key, clock)
+    app.router.add_get(settings.path.rstrip("/") + "/file/{id}", documents.download)
     if bot_token:
         sends = _outbound(bridge, bot_token) if settings.secret is not None else None
         api = BotApi(bot_token, sessions, bridge.signal, sends)
@@ -135,29 +133,6 @@ async def _close_outbound(app: web.Application) -> None:
         await bridge.outbound.close()
     if bridge.api is not None:
         await bridge.api.close()
-
-
-async def download(request: web.Request) -> web.Response:
-    """A document behind its signed link: 403 for a wrong signature, 410 once expired."""
-    bridge = request.app[BRIDGE_KEY]
-    doc_id, expires = request.match_info["id"], request.query.get("e", "")
-    if not doc_id.isdigit() or not expires.isdigit() or len(doc_id) > 10 or len(expires) > 12:
-        raise web.HTTPNotFound()
-    wanted = link_signature(bridge.link_key, int(doc_id), int(expires))
-    if not hmac.compare_digest(wanted, request.query.get("s", "")):
-        raise web.HTTPForbidden(text="bad link")
-    if int(expires) <= bridge.clock().timestamp():
-        raise web.HTTPGone(text="this link has expired")
-    async with bridge.sessions() as session:
-        row = await session.get(WechatDocument, int(doc_id))
-    if row is None:
-        raise web.HTTPGone(text="this document is no longer kept")
-    disposition = f"attachment; filename*=UTF-8''{quote(row.filename)}"
-    return web.Response(
-        body=row.content,
-        content_type=row.mime_type,
-        headers={"Content-Disposition": disposition},
-    )
 
 
 async def keep_house(bridge: Bridge) -> int:
