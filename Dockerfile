@@ -57,9 +57,10 @@ import bot.cli; print('no sandbox package; the CLI imports without it')" \
 
 
 FROM ${PYTHON_IMAGE} AS runtime
-# tzdata: Asia/Shanghai for zoneinfo (slim images do not always ship it).
+# tzdata: Asia/Shanghai for zoneinfo (slim images do not always ship it). fonts-wqy-microhei:
+# the CJK font the /stats charts draw Chinese with (TONGXIN_CJK_FONT's default path).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tzdata \
+ && apt-get install -y --no-install-recommends tzdata fonts-wqy-microhei \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system tongxin \
  && useradd --system --gid tongxin --home-dir /app --shell /usr/sbin/nologin tongxin \
@@ -71,6 +72,7 @@ COPY --from=builder /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    MPLCONFIGDIR=/tmp/matplotlib \
     TONGXIN_LISTEN=0.0.0.0:8080
 # The embedded SQLite default lives in /app/var; production uses PostgreSQL (docker-compose.yml).
 WORKDIR /app

@@ -81,6 +81,8 @@ catalogues: venv
 test-sqlite: venv catalogues  ## The whole suite on SQLite (with the browser tests: Chromium is ensured first)
 	@echo "==> Chromium for the browser tests (scripts/ensure-chromium.sh)"
 	@scripts/ensure-chromium.sh >/dev/null
+	@echo "==> the CJK font for the /stats charts (scripts/ensure-cjk-font.sh)"
+	@scripts/ensure-cjk-font.sh >/dev/null
 	@echo "==> pytest on SQLite$(if $(TEST_NOW_SQLITE), at $(TEST_NOW_SQLITE))"
 	$(call run_pytest,SQLite)
 
@@ -92,6 +94,7 @@ test-browser: venv  ## Only the web chat's browser tests (headless Chromium); sc
 	TONGXIN_TEST_NOW="$(TEST_NOW_SQLITE)" $(BIN)/python -m pytest $(PYTEST_ARGS) tests/browser
 
 test-pg: venv catalogues  ## The whole suite on PostgreSQL (found or started by scripts/ensure-postgres.sh)
+	@scripts/ensure-cjk-font.sh >/dev/null
 	@echo "==> pytest on PostgreSQL$(if $(TEST_NOW_PG), at $(TEST_NOW_PG))"
 	@admin_url="$$(scripts/ensure-postgres.sh)"; \
 	rc=0; TONGXIN_TEST_PG=1 TONGXIN_TEST_PG_ADMIN="$$admin_url" TONGXIN_TEST_NOW="$(TEST_NOW_PG)" \

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     broadcast_approval_towns: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Phone numbers one person may look up (to book for a resident) in any rolling hour.
     proxy_lookups_per_hour: int = Field(default=5, ge=1, le=1000)
+    # The CJK font the /stats charts draw Chinese with (scripts/ensure-cjk-font.sh installs it).
+    cjk_font: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
     @field_validator("admin_ids", mode="before")
     @classmethod

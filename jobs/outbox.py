@@ -281,7 +281,10 @@ class OutboxPump(Outcomes, MidFlow):
         settings = self.services.settings
         language = language or settings.default_language
         translate = self.services.i18n.translator(language)
-        return render(row.payload or {}, translate, self.bot, language=language, tz=settings.tz)
+        return render(
+            row.payload or {}, translate, self.bot, language=language, tz=settings.tz,
+            chart_font=settings.cjk_font,
+        )  # fmt: skip
 
 
 async def pump_job(context: TongxinContext) -> None:

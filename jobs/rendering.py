@@ -23,6 +23,10 @@ A choice's typed words (``"同意"`` for "✅ 同意这一次") go with it, in t
 ``"qr"`` (``models.core.outbox.qr_param``) adds a QR code photo after the text: the bot's deep
 link ``/start <start>`` (e.g. a booking's check-in), drawn at send time, captioned by its
 message id. It goes last, so a receipt that says "show the code below" is followed by it.
+
+``"charts"`` (``models.governance.digest``: the monthly digest) adds the participation charts as
+photos after the text, drawn at send time from the numbers it carries, labelled in the
+recipient's language with the CJK font (``chart_font``; none given: no charts).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from bot.timefmt import resolve_params
 from jobs.pacing import MAX_CAPTION, split_text, utf16_len
 from jobs.qr import qr_image, start_link
 from models.core.questions import QUESTION
+from models.governance import CHART_CAPTIONS, charts_of, render_charts
 
 
 class UnreadablePayload(ValueError):
@@ -124,6 +129,7 @@ def render(
     *,
     language: str = "zh_CN",
     tz: ZoneInfo | None = None,
+    chart_font: str | None = None,
 ) -> list[Part]:
     """The messages for ``payload``, with ``translate`` for message ids."""
     if not _is_message(payload):
@@ -137,13 +143,15 @@ def render(
     if choices:
         markup = _question_keyboard(choices, translate)
     media = _media(payload)
+    charts = _charts(payload, translate, language, chart_font)
     if media is not None and utf16_len(text) <= MAX_CAPTION:
         media.text, media.markup = text or None, markup
-        return [media, *_qr(payload, translate, bot)]
+        return [media, *_qr(payload, translate, bot), *charts]
     parts = [Part(piece) for piece in split_text(text)] if text else []
     if media is not None:
         parts.insert(0, media)
     parts.extend(_qr(payload, translate, bot))
+    parts.extend(charts)
     if parts:
         parts[-1].markup = markup
     return parts
@@ -169,3 +177,14 @@ def _qr(payload: dict[str, Any], translate: Translator, bot: Bot | None) -> list
     link = start_link(bot.username, str(qr["start"]))
     caption = translate(str(qr["caption"])) if qr.get("caption") else None
     return [Part(caption, qr_image(link))]
+
+
+def _charts(
+    payload: dict[str, Any], translate: Translator, language: str, font: str | None
+) -> list[Part]:
+    """The payload's charts, drawn now in the recipient's language (a digest's)."""
+    data = charts_of(payload)
+    if data is None or font is None:
+        return []
+    drawn = render_charts(data, t=translate, language=language, font=font)
+    return [Part(translate(CHART_CAPTIONS[c.name]), c.png) for c in drawn]

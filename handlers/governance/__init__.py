@@ -14,11 +14,11 @@ domain (its checks still refuse two parts claiming the same prefix or menu key).
 
 from __future__ import annotations
 
-from handlers.governance import meetings, roster, suggestions
+from handlers.governance import meetings, roster, stats, suggestions
 from handlers.kit import Feature, Handlers, Wiring
 
 # Order matters: within group 0 the first handler that accepts an update handles it.
-PARTS: tuple[Feature, ...] = (suggestions.PART, meetings.PART, roster.PART)
+PARTS: tuple[Feature, ...] = (suggestions.PART, meetings.PART, roster.PART, stats.PART)
 
 
 def _joined(wiring: Wiring, pick: str) -> Handlers:

@@ -2,7 +2,8 @@
 
 Each section builder reads one source for the period before the meeting and returns its
 lines as message payloads (msgid + params, rendered in the reader's language), or None when
-it has nothing. ``SECTIONS`` is the order they appear in.
+it has nothing. ``SECTIONS`` is the order they appear in; ``participation_section`` gives the
+participation figures (``models.governance.stats_agenda``).
 
 Nothing here reads a person: the suggestions section names what they are about and their
 reference numbers (never the residents' words); the ratings section names venues, events and
@@ -29,6 +30,7 @@ from models.core.places import Town
 from models.disputes import CATEGORY, OPEN, Category, DisputeCase
 from models.governance.meetings import EVERY_MONTHS, MeetingView, add_months, next_meeting
 from models.governance.ratings import SUBJECT, ratings_report
+from models.governance.stats_agenda import SECTION_TITLE, participation_lines
 from models.governance.suggestion_agenda import agenda_suggestions
 from models.governance.tables.suggestions import Subject
 
@@ -98,8 +100,9 @@ async def suggestions_section(
 async def participation_section(
     session: AsyncSession, since: datetime, until: datetime, town_id: int | None
 ) -> Section | None:
-    """The participation figures: a hook for ``participation`` (not built yet)."""
-    return None
+    """The participation figures of the period (``models.governance.stats_agenda``)."""
+    lines = await participation_lines(session, since, until, town_id)
+    return Section(SECTION_TITLE, lines) if lines else None
 
 
 def _name(zh: str, en: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""The authz matrix's rows for the joint meeting's part of governance: /ratings, /agenda,
-/meeting and /actions (the cast has no committee member or secretary: only admins are let in)."""
+"""The authz matrix's rows for governance: the joint meeting's part (/ratings, /agenda,
+/meeting and /actions: the cast has no committee member or secretary, only admins are let in)
+and /stats."""
 
 from __future__ import annotations
 
@@ -50,5 +51,17 @@ MEETING_ROWS: tuple[Row, ...] = (
         Action.MEETING_MANAGE,
         ADMINS,
         literal("下次联席会议还没有定时间"),
+    ),
+)
+
+# /stats, the participation statistics (a town admin sees their town: docs/governance.md).
+STATS_ROWS: tuple[Row, ...] = (
+    Row(
+        "/stats",
+        "command",
+        "/stats",
+        Action.STATS_VIEW,
+        ADMINS,
+        text_of("governance_stats.ask_period"),
     ),
 )

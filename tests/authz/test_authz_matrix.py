@@ -27,7 +27,7 @@ from tests.authz.rows_booking import BOOKING_ROWS
 from tests.authz.rows_broadcasts import BROADCAST_ROWS
 from tests.authz.rows_disputes import DISPUTE_ROWS
 from tests.authz.rows_events import EVENT_ROWS
-from tests.authz.rows_governance import MEETING_ROWS
+from tests.authz.rows_governance import MEETING_ROWS, STATS_ROWS
 from tests.authz.rows_roles import ROLE_ROWS
 from tests.authz.rows_roster import ROSTER_ROWS
 from tests.authz.rows_suggestions import SUGGESTION_ROWS
@@ -42,6 +42,7 @@ MATRIX: tuple[Row, ...] = (
     *EVENT_ROWS,
     *DISPUTE_ROWS,
     *MEETING_ROWS,
+    *STATS_ROWS,
     *ROSTER_ROWS,
     *SUGGESTION_ROWS,
 )

@@ -115,6 +115,7 @@ STAFF_COMMANDS = (
     "ratings",
     "roles",
     "roster",
+    "stats",
     "suggestions",
     "venues",
 )
@@ -146,6 +147,8 @@ DYNAMIC_IDS: dict[str, Callable[[], Iterable[object]]] = {
     "broadcast.when.{}": _when_keys,
     "broadcast.status.{}": _broadcast_statuses,
     "feedback.stars.{}": lambda: range(1, 6),
+    "governance_stats.period.{}": lambda: ("this_month", "last_month", "this_quarter", "this_year"),
+    "governance_stats.weekday.{}": lambda: range(7),
     "venues_admin.text.{}": _venue_text_keys,
     "booking.kind.{}": _venue_kinds,
     "mine.status.{}": _active_statuses,
