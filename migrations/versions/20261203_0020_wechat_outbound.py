@@ -2,8 +2,8 @@
 access token, messages not deliverable on WeChat (with the reason), and documents behind
 signed links.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-03 15:19:14.160814
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 import models.core.base
 
-revision: str = "0019"
-down_revision: str | None = "0018"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
