@@ -1,7 +1,8 @@
 """`tongxin wechat`: the WeChat Official Account bridge's callback server (channels/wechat).
 
-The bridge shares the bot's database (its tables come with `tongxin migrate`); for now it
-accepts WeChat's callbacks and queues them as Bot API updates (docs/wechat.md says what is next).
+The bridge shares the bot's database (its tables come with `tongxin migrate`); it accepts
+WeChat's callbacks, queues them as Bot API updates for the bot, and sends the bot's answers as
+customer-service messages (docs/wechat.md).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ async def run_wechat(
         app = build_wechat_app(wechat, create_session_factory(engine), bot_token=token)
         runner, port = await start_web(app, wechat.listen_host, wechat.listen_port)
         logger.info("WeChat bridge on port %s, callback path %s", port, wechat.path)
+        if wechat.secret is None:
+            logger.warning("TONGXIN_WECHAT_SECRET is not set: the bridge cannot send anything")
         try:
             with install_signal_handlers(stop):
                 await stop.wait()

@@ -1,10 +1,11 @@
-"""The Bot API face the bridge shows the unmodified bot (so far: the inbound half).
+"""The Bot API face the bridge shows the unmodified bot.
 
 The bot, pointed here by ``TONGXIN_BOT_API_URL`` with its own token, polls ``getUpdates`` as it
 polls Telegram: the updates ``store.accept`` queued, in order; an ``offset`` confirms (deletes)
 those before it; ``timeout`` long-polls, woken at once by a callback this process stored and
 every second for those another bridge process stored. ``getMe`` and ``deleteWebhook`` answer as
-Telegram would; every other method is "not found" until the outbound side is built.
+Telegram would; the sends and the start-up settings go to ``sends`` (with the account's
+AppSecret configured; without it they are "not found").
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from channels.wechat.sends import BotApiError, Sends
 from channels.wechat.store import confirm_updates, fetch_updates
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,13 @@ logger = logging.getLogger(__name__)
 MAX_POLL_SECONDS = 50
 POLL_EVERY = 1.0
 BOT_NAME = "同心"
+BOT_USERNAME = "tongxin_wechat_bot"
+
+
+def bot_user(token: str) -> dict[str, Any]:
+    """The bot's own Bot API ``User`` (its id is the token's first part)."""
+    bot_id = int(token.split(":", 1)[0]) if token[:1].isdigit() else 0
+    return {"id": bot_id, "is_bot": True, "first_name": BOT_NAME, "username": BOT_USERNAME}
 
 
 class UpdateSignal:
@@ -49,11 +58,16 @@ class BotApi:
     """Answers the bot's Bot API calls from the queue."""
 
     def __init__(
-        self, token: str, sessions: async_sessionmaker[AsyncSession], signal: UpdateSignal
+        self,
+        token: str,
+        sessions: async_sessionmaker[AsyncSession],
+        signal: UpdateSignal,
+        sends: Sends | None = None,
     ) -> None:
         self._token = token
         self._sessions = sessions
         self._signal = signal
+        self._sends = sends
 
     async def handle(self, request: web.Request) -> web.Response:
         """One Bot API call: ``/bot<token>/<method>``."""
@@ -64,11 +78,15 @@ class BotApi:
         if method == "getupdates":
             return _ok(await self._get_updates(params))
         if method == "getme":
-            bot_id = int(self._token.split(":", 1)[0]) if self._token[:1].isdigit() else 0
-            return _ok({"id": bot_id, "is_bot": True, "first_name": BOT_NAME})
+            return _ok(bot_user(self._token))
         if method == "deletewebhook":
             return _ok(True)
-        return _error(404, "Not Found: method not found")
+        if self._sends is None:
+            return _error(404, "Not Found: method not found")
+        try:
+            return _ok(await self._sends.call(method, params))
+        except BotApiError as exc:
+            return _error(400, str(exc))
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         # A negative offset (Telegram: "the last few") is read as 0: the bot never sends one.

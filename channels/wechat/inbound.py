@@ -204,12 +204,19 @@ def _tap(callback: Callback, chat: Chat, button: Button) -> JSON:
     if button.message_id is not None:
         message["date"] = button.sent_at
     return {
-        "id": f"wx{callback.fields.get('MsgId') or callback.create_time}",
+        # The chat in the id: the bridge shows a callback answer's text in that chat.
+        "id": f"wx{chat.chat_id}-{callback.fields.get('MsgId') or callback.create_time}",
         "from": chat.user(),
         "chat_instance": str(chat.chat_id),
         "message": message,
         "data": button.callback_data,
     }
+
+
+def chat_of_query(query_id: str) -> int | None:
+    """The chat a callback query id of ours was made in (None: not one of ours)."""
+    head, sep, _ = query_id.removeprefix("wx").partition("-")
+    return int(head) if sep and query_id.startswith("wx") and head.isdigit() else None
 
 
 def _event(

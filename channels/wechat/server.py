@@ -4,7 +4,8 @@ Every POST is authenticated (``signature``, and ``msg_signature`` in safe mode: 
 fresh (``timestamp`` within the replay window: 403 otherwise), bounded (413) and well-formed
 (400), then accepted once in one transaction (``store.accept``) before WeChat gets its answer:
 "success", or a passive reply with the polite line for a message the bot cannot take. The bot's
-own answers go out later as customer-service messages (the outbound side, not built yet).
+own answers go out later as customer-service messages (``outbound``), and documents are served
+at ``<path>/file/<id>`` behind a signed, expiring link (``sends``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from datetime import datetime, timedelta
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from channels.wechat.botapi import BotApi, UpdateSignal
+from channels.wechat.api import WechatApi
+from channels.wechat.botapi import BotApi, UpdateSignal, bot_user
 from channels.wechat.crypto import (
     BadCiphertext,
     BadSignature,
@@ -28,8 +30,10 @@ from channels.wechat.crypto import (
     check_signature,
 )
 from channels.wechat.inbound import BadCallback, Callback, Unsupported, read_callback
+from channels.wechat.outbound import Outbound
+from channels.wechat.sends import Documents, Sends
 from channels.wechat.settings import WechatSettings
-from channels.wechat.store import Accepted, accept, forget_seen
+from channels.wechat.store import Accepted, accept, forget_documents, forget_seen
 from channels.wechat.xml import BadXml, read_xml, write_xml
 from models.core.base import utcnow
 
@@ -61,6 +65,9 @@ class Bridge:
         self.sessions = sessions
         self.clock = clock
         self.signal = UpdateSignal()
+        self.api: WechatApi | None = None
+        self.outbound: Outbound | None = None
+        self.link_key = self.token + (settings.secret.get_secret_value() if settings.secret else "")
 
 
 BRIDGE_KEY = web.AppKey("wechat_bridge", Bridge)
@@ -80,17 +87,61 @@ def build_wechat_app(
     app[BRIDGE_KEY] = bridge
     app.router.add_get(settings.path, verify_url)
     app.router.add_post(settings.path, receive)
+    documents = Documents(sessions, bridge.link_key, clock)
+    app.router.add_get(settings.path.rstrip("/") + "/file/{id}", documents.download)
     if bot_token:
-        api = BotApi(bot_token, sessions, bridge.signal)
+        sends = _outbound(bridge, bot_token) if settings.secret is not None else None
+        api = BotApi(bot_token, sessions, bridge.signal, sends)
         app.router.add_route("*", "/bot{token}/{method}", api.handle)
     app.cleanup_ctx.append(_housekeeping)
+    app.on_cleanup.append(_close_outbound)
     return app
 
 
+def _outbound(bridge: Bridge, bot_token: str) -> Sends:
+    settings = bridge.settings
+    bridge.api = WechatApi(
+        base_url=settings.api_url,
+        app_id=settings.app_id,
+        secret=settings.secret_value(),
+        sessions=bridge.sessions,
+        clock=bridge.clock,
+    )
+    bridge.outbound = Outbound(
+        sessions=bridge.sessions,
+        api=bridge.api,
+        quota=settings.quota,
+        settle_seconds=settings.settle_seconds,
+        clock=bridge.clock,
+    )
+    return Sends(
+        sessions=bridge.sessions,
+        outbound=bridge.outbound,
+        api=bridge.api,
+        bot=bot_user(bot_token),
+        link_key=bridge.link_key,
+        public_url=settings.public_url,
+        file_path=settings.path.rstrip("/") + "/file",
+        download_seconds=settings.download_seconds,
+        clock=bridge.clock,
+    )
+
+
+async def _close_outbound(app: web.Application) -> None:
+    bridge = app[BRIDGE_KEY]
+    if bridge.outbound is not None:
+        await bridge.outbound.close()
+    if bridge.api is not None:
+        await bridge.api.close()
+
+
 async def keep_house(bridge: Bridge) -> int:
-    """Forget dedup keys older than ``SEEN_KEPT``; how many were forgotten."""
+    """Forget dedup keys older than ``SEEN_KEPT`` (how many were forgotten) and documents
+    whose link has expired."""
+    now = bridge.clock()
     async with bridge.sessions() as session, session.begin():
-        return await forget_seen(session, before=bridge.clock() - SEEN_KEPT)
+        await forget_documents(session, now=now)
+        return await forget_seen(session, before=now - SEEN_KEPT)
 
 
 async def _housekeeping(app: web.Application) -> AsyncIterator[None]:

@@ -32,7 +32,7 @@ class WechatSettings(BaseSettings):
     )
 
     app_id: str = ""
-    secret: SecretStr | None = None  # for the access token (outbound, later)
+    secret: SecretStr | None = None  # for the access token (outbound)
     token: SecretStr | None = None  # the server URL's Token, shared with WeChat
     aes_key: SecretStr | None = None  # the 43-character EncodingAESKey
     # WeChat's three message modes: plain (明文), compatible (兼容: both) and safe (安全).
@@ -48,6 +48,18 @@ class WechatSettings(BaseSettings):
     # WeChat no longer tells a follower's nickname: the name the bot sees until they give one.
     display_name: str = Field(default="微信用户", min_length=1, max_length=64)
     unsupported_reply: str = Field(default=DEFAULT_UNSUPPORTED_REPLY, min_length=1)
+    # Outbound: WeChat's API (the emulator's in tests and the demo).
+    api_url: str = "https://api.weixin.qq.com"
+    # Customer-service windows: kind → [seconds, messages]. "message": after the follower's
+    # message; "event": after a follow, a menu click or a QR scan (WeChat's current defaults).
+    quota: dict[str, tuple[int, int]] = Field(
+        default_factory=lambda: {"message": (48 * 3600, 5), "event": (60, 3)}
+    )
+    # How long the bridge waits after the bot's last send to a chat before it merges and sends.
+    settle_seconds: float = Field(default=0.4, gt=0, le=5)
+    # Where residents fetch documents (the bridge's public HTTPS address) and for how long.
+    public_url: str = "http://127.0.0.1:8090"
+    download_seconds: int = Field(default=7 * 24 * 3600, ge=60)
 
     @field_validator("path")
     @classmethod
@@ -93,6 +105,12 @@ class WechatSettings(BaseSettings):
         except ValueError as exc:
             raise WechatSettingsError(f"TONGXIN_WECHAT_AES_KEY: {exc}") from None
         return value
+
+    def secret_value(self) -> str:
+        """The AppSecret; ``WechatSettingsError`` when unset (the outbound side needs it)."""
+        if self.secret is None or not self.secret.get_secret_value():
+            raise WechatSettingsError("TONGXIN_WECHAT_SECRET: required to send messages")
+        return self.secret.get_secret_value()
 
     def secrets(self) -> list[str]:
         """What no log line may show: the token, the EncodingAESKey and the app secret."""

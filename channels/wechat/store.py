@@ -30,7 +30,9 @@ from channels.wechat.inbound import (
     Unsupported,
     to_update,
 )
+from channels.wechat.quota import close_windows, open_window
 from channels.wechat.tables import (
+    WechatDocument,
     WechatMenuButton,
     WechatSeenMessage,
     WechatUpdate,
@@ -41,6 +43,9 @@ from channels.wechat.tables import (
 from models.core.base import row_id, upsert_insert
 
 logger = logging.getLogger(__name__)
+
+# The events after which WeChat lets the account answer (3 messages within a minute).
+WINDOW_EVENTS = frozenset({"subscribe", "scan", "click"})
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,11 @@ async def accept(
     )
     if callback.msg_type != "event":
         user.last_inbound_at = now
+        await open_window(session, user_id=user_id, kind="message", now=now)
+    elif callback.event in WINDOW_EVENTS:
+        await open_window(session, user_id=user_id, kind="event", now=now)
+    elif callback.event == "unsubscribe":
+        await close_windows(session, user_id=user_id)
     if not isinstance(outcome, Deliver):
         reason = outcome.reason if isinstance(outcome, Unsupported | Ignored) else ""
         logger.info("a %s callback not for the bot: %s", callback.msg_type, reason)
@@ -142,6 +152,14 @@ async def forget_seen(session: AsyncSession, *, before: datetime) -> int:
     """
     result = await session.execute(
         delete(WechatSeenMessage).where(col(WechatSeenMessage.received_at) < before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def forget_documents(session: AsyncSession, *, now: datetime) -> int:
+    """Delete the documents whose links have expired; how many."""
+    result = await session.execute(
+        delete(WechatDocument).where(col(WechatDocument.expires_at) <= now)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

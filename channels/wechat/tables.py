@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from models.core.base import UTCDateTime, utcnow
@@ -89,3 +89,58 @@ def chat_id_of(user_id: int) -> int:
 def user_id_of(chat_id: int) -> int | None:
     """The ``wechat_user`` row id behind a Bot API chat id (None: not a WeChat chat)."""
     return chat_id - CHAT_ID_BASE if CHAT_ID_BASE < chat_id < CHAT_ID_LIMIT else None
+
+
+class WechatWindow(SQLModel, table=True):
+    """A customer-service window a follower opened, and how many messages it has carried.
+
+    ``kind`` "message": their latest message (48 h, 5 messages by default); "event": their
+    latest follow, menu click or QR scan (1 minute, 3 messages). The quota table is a setting.
+    """
+
+    __tablename__ = "wechat_window"
+
+    user_id: int = Field(foreign_key="wechat_user.id", ondelete="CASCADE", primary_key=True)
+    kind: str = Field(max_length=16, primary_key=True)
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+    used: int = Field(default=0)
+
+
+class WechatAccessToken(SQLModel, table=True):
+    """The account's ``access_token``, shared by every bridge process until shortly before it
+    expires (WeChat allows 2000 fetches a day and each fetch invalidates the previous one)."""
+
+    __tablename__ = "wechat_access_token"
+
+    app_id: str = Field(max_length=64, primary_key=True)
+    token: str = Field(max_length=512)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WechatUndelivered(SQLModel, table=True):
+    """A message the bot sent that could not go to the follower on WeChat, and why
+    (``reason``: WeChat's error code or the bridge's own, e.g. ``45015 out of window``)."""
+
+    __tablename__ = "wechat_undelivered"
+    __table_args__ = NEVER_REUSED_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="wechat_user.id", ondelete="CASCADE", index=True)
+    reason: str = Field(max_length=200)
+    # What the follower would have read (kept for the delivery report and the template step).
+    summary: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class WechatDocument(SQLModel, table=True):
+    """A document the bot sent, served by the bridge at a signed, expiring link."""
+
+    __tablename__ = "wechat_document"
+    __table_args__ = NEVER_REUSED_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="wechat_user.id", ondelete="CASCADE", index=True)
+    filename: str = Field(max_length=200)
+    mime_type: str = Field(max_length=100)
+    content: bytes = Field(sa_type=LargeBinary)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)

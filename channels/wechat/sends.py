@@ -1,0 +1,243 @@
+"""The Bot API's sending methods, answered for WeChat chats (``botapi`` routes them here).
+
+Each send becomes a ``Piece`` held by ``Outbound`` and is answered at once with the Bot API
+``Message`` python-telegram-bot expects (its ``message_id`` from the chat's counter). An edit
+is a new message; an edit that only removes buttons, a deletion, a chat action and the start-up
+settings (commands, menu button, descriptions) are accepted and send nothing; a callback answer
+sends its text, if any, as a message (on Telegram a toast: often why a tap did nothing). A photo
+is uploaded as temporary media; a document becomes a signed, expiring link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from channels.wechat.api import WechatApi, WechatApiError
+from channels.wechat.inbound import chat_of_query
+from channels.wechat.outbound import Outbound
+from channels.wechat.pieces import Piece, buttons_of
+from channels.wechat.store import next_message_id
+from channels.wechat.tables import WechatDocument, user_id_of
+from models.core.base import row_id
+
+logger = logging.getLogger(__name__)
+
+ACCEPTED = frozenset(
+    {
+        "setmycommands",
+        "deletemycommands",
+        "setchatmenubutton",
+        "setmydescription",
+        "setmyshortdescription",
+        "setmyname",
+        "sendchataction",
+        "deletemessage",
+        "deletemessages",
+        "setmessagereaction",
+        "unpinchatmessage",
+        "pinchatmessage",
+    }
+)
+
+
+class BotApiError(Exception):
+    """A call the Bot API would refuse (400 with Telegram's description)."""
+
+
+def link_signature(key: str, document_id: int, expires: int) -> str:
+    """The signature of a document link (HMAC-SHA256 over its id and expiry)."""
+    data = f"{document_id}:{expires}".encode()
+    return hmac.new(key.encode(), data, hashlib.sha256).hexdigest()[:32]
+
+
+class Documents:
+    """Serves the documents behind their signed links."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], link_key: str, clock: Any
+    ) -> None:
+        self._sessions = sessions
+        self._key = link_key
+        self._clock = clock
+
+    async def download(self, request: web.Request) -> web.Response:
+        """A document behind its signed link: 403 for a wrong signature, 410 once expired."""
+        doc_id, expires = request.match_info["id"], request.query.get("e", "")
+        if not doc_id.isdigit() or not expires.isdigit() or len(doc_id) > 10 or len(expires) > 12:
+            raise web.HTTPNotFound()
+        wanted = link_signature(self._key, int(doc_id), int(expires))
+        if not hmac.compare_digest(wanted, request.query.get("s", "")):
+            raise web.HTTPForbidden(text="bad link")
+        if int(expires) <= self._clock().timestamp():
+            raise web.HTTPGone(text="this link has expired")
+        async with self._sessions() as session:
+            row = await session.get(WechatDocument, int(doc_id))
+        if row is None:
+            raise web.HTTPGone(text="this document is no longer kept")
+        disposition = f"attachment; filename*=UTF-8''{quote(row.filename)}"
+        return web.Response(
+            body=row.content,
+            content_type=row.mime_type,
+            headers={"Content-Disposition": disposition},
+        )
+
+
+class Sends:
+    """Turns the bot's sends into held pieces; ``Outbound`` delivers them."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        outbound: Outbound,
+        api: WechatApi,
+        bot: dict[str, Any],
+        link_key: str,
+        public_url: str,
+        file_path: str,
+        download_seconds: int,
+        clock: Any,
+    ) -> None:
+        self._sessions = sessions
+        self._outbound = outbound
+        self._api = api
+        self._bot = bot
+        self._link_key = link_key
+        self._public = public_url.rstrip("/") + file_path
+        self._download = timedelta(seconds=download_seconds)
+        self._clock = clock
+
+    async def call(self, method: str, params: dict[str, Any]) -> Any:
+        """Answer one Bot API method for a WeChat chat."""
+        if method in ACCEPTED:
+            return True
+        if method == "answercallbackquery":
+            return await self._answer_query(params)
+        if method == "getchat":
+            chat_id = self._chat(params)
+            return {"id": chat_id, "type": "private", "first_name": "微信用户"}
+        chat_id = self._chat(params)
+        buttons = buttons_of(params.get("reply_markup"))
+        if method == "editmessagereplymarkup":
+            if not buttons:
+                return True  # only removes buttons: WeChat cannot take a message back
+            # New buttons under the same message: their taps still name that message.
+            await self._hold_piece(chat_id, Piece(_int(params.get("message_id")), "", buttons))
+            return True
+        if method in ("editmessagetext", "editmessagecaption"):
+            text = str(params.get("text") or params.get("caption") or "")
+            message_id = _int(params.get("message_id"))
+            await self._hold_piece(chat_id, Piece(message_id, text, buttons))
+            return self._message(chat_id, message_id, text=text)
+        if method == "sendmessage":
+            text = str(params.get("text", ""))
+            return await self._hold(chat_id, Piece(0, text, buttons), text=text)
+        if method == "sendphoto":
+            return await self._photo(chat_id, params, buttons)
+        if method == "senddocument":
+            return await self._document(chat_id, params, buttons)
+        raise BotApiError(f"Bad Request: method {method} is not available on WeChat")
+
+    async def _answer_query(self, params: dict[str, Any]) -> bool:
+        # A callback answer's text (a toast or an alert on Telegram, often why a tap did
+        # nothing) would be lost on WeChat: it goes to the chat as a line of its own.
+        text = str(params.get("text") or "")
+        chat_id = chat_of_query(str(params.get("callback_query_id", "")))
+        if text and chat_id is not None and user_id_of(chat_id) is not None:
+            await self._hold(chat_id, Piece(0, text))
+        return True
+
+    def _chat(self, params: dict[str, Any]) -> int:
+        chat_id = _int(params.get("chat_id"))
+        if user_id_of(chat_id) is None:
+            raise BotApiError("Bad Request: chat not found")
+        return chat_id
+
+    async def _new_id(self, chat_id: int) -> int:
+        user_id = user_id_of(chat_id)
+        assert user_id is not None  # checked by _chat
+        async with self._sessions() as session, session.begin():
+            return await next_message_id(session, user_id)
+
+    async def _hold_piece(self, chat_id: int, piece: Piece) -> None:
+        self._outbound.add(chat_id, piece)
+
+    async def _hold(self, chat_id: int, piece: Piece, **content: Any) -> dict[str, Any]:
+        piece.message_id = await self._new_id(chat_id)
+        self._outbound.add(chat_id, piece)
+        return self._message(chat_id, piece.message_id, **content)
+
+    def _message(self, chat_id: int, message_id: int, **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": message_id,
+            "from": self._bot,
+            "chat": {"id": chat_id, "type": "private", "first_name": "微信用户"},
+            "date": int(self._clock().timestamp()),
+            **{k: v for k, v in content.items() if v},
+        }
+
+    async def _photo(
+        self, chat_id: int, params: dict[str, Any], buttons: list[Any]
+    ) -> dict[str, Any]:
+        photo = params.get("photo")
+        caption = str(params.get("caption", ""))
+        if isinstance(photo, web.FileField):
+            try:
+                media_id = await self._api.upload_image(photo.filename, photo.file.read())
+            except WechatApiError as exc:
+                raise BotApiError(f"Bad Request: the image could not be uploaded ({exc})") from None
+        elif isinstance(photo, str) and photo:
+            media_id = photo  # a file_id this bridge gave: WeChat's media_id (kept three days)
+        else:
+            raise BotApiError("Bad Request: there is no photo in the request")
+        size = {"file_id": media_id, "file_unique_id": media_id[:16], "width": 0, "height": 0}
+        piece = Piece(0, caption, buttons, media_id=media_id)
+        return await self._hold(chat_id, piece, photo=[size], caption=caption)
+
+    async def _document(
+        self, chat_id: int, params: dict[str, Any], buttons: list[Any]
+    ) -> dict[str, Any]:
+        document = params.get("document")
+        caption = str(params.get("caption", ""))
+        if not isinstance(document, web.FileField):
+            raise BotApiError("Bad Request: send the document itself, not a file id")
+        user_id = user_id_of(chat_id)
+        assert user_id is not None
+        name = document.filename or "document"
+        expires = self._clock() + self._download
+        async with self._sessions() as session, session.begin():
+            row = WechatDocument(
+                user_id=user_id,
+                filename=name[:200],
+                mime_type=(document.content_type or "application/octet-stream")[:100],
+                content=document.file.read(),
+                expires_at=expires,
+            )
+            session.add(row)
+            await session.flush()
+            doc_id = row_id(row)
+        link = self.link(doc_id, expires)
+        text = "\n".join(part for part in (caption, f"📄 {name}\n{link}") if part)
+        info = {"file_id": f"wxdoc{doc_id}", "file_unique_id": f"wxdoc{doc_id}", "file_name": name}
+        return await self._hold(chat_id, Piece(0, text, buttons), document=info, caption=caption)
+
+    def link(self, document_id: int, expires: datetime) -> str:
+        """The signed, expiring download link of a stored document."""
+        stamp = int(expires.timestamp())
+        signature = link_signature(self._link_key, document_id, stamp)
+        return f"{self._public}/{document_id}?e={stamp}&s={signature}"
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
