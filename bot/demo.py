@@ -16,6 +16,15 @@ from sqlmodel import col
 
 from bot.app import build_services
 from bot.context import Services
+from bot.demo_wechat import (
+    ACCOUNT_NAME,
+    DEMO_WECHAT_PEOPLE,
+    ChannelRequest,
+    WechatFeed,
+    WechatSide,
+    seed_wechat_people,
+    wechat_side,
+)
 from bot.migrate import upgrade_to_head
 from bot.runner import BotRunner, install_signal_handlers
 from bot.settings import Settings, load_settings
@@ -25,6 +34,7 @@ from models.demo import DEMO_PEOPLE, demo_phone, seed_demo_people, seed_history,
 from sandbox import start_sandbox, stop_sandbox
 from sandbox.state import SandboxState
 from sandbox.webchat import Persona, build_webchat_app, start_webchat
+from sandbox.webchat.wechat import WechatChats
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +80,8 @@ def demo_personas() -> list[Persona]:
             (_ROLE_KINDS[role] for role, _town in roles if role in _ROLE_KINDS), "resident"
         )
         out.append(Persona(tg_id, name, kind, town, "en" if language == "en" else "zh"))
+    for openid, name, town, _community in DEMO_WECHAT_PEOPLE:
+        out.append(Persona(openid, name, "resident", town, "zh", channel="wechat"))
     return out
 
 
@@ -92,6 +104,7 @@ async def prepare_database(settings: Settings) -> None:
             ids = await seed_places(session)
             await seed_demo_people(session)
             await seed_history(session, ids, utcnow())
+            await seed_wechat_people(session)
     finally:
         await services.engine.dispose()
 
@@ -151,6 +164,7 @@ class DemoStack:
     sandbox_url: str
     health_url: str
     web_url: str
+    wechat: WechatSide
 
 
 @contextlib.asynccontextmanager
@@ -167,32 +181,49 @@ async def demo_stack(
         await prepare_database(demo)
         personas = demo_personas()
         for persona in personas:
-            state.user(
-                persona.id,
-                first_name=persona.name,
-                language_code=persona.language_code,
-                phone_number=demo_phone(persona.id),  # the phone the database has for them
-            )
-        runner = BotRunner(demo)
-        await runner.start()
-        try:
-            app = runner.application
-            web_app = build_webchat_app(
-                state, personas, NEW_USER_IDS, lambda: _taken_ids(app.services, state)
-            )
-            web_runner, web_bound = await start_webchat(web_app, "127.0.0.1", web_port)
-            try:
-                yield DemoStack(
-                    state=state,
-                    runner=runner,
-                    sandbox_url=f"http://127.0.0.1:{bound}",
-                    health_url=f"http://{demo.listen_host}:{runner.port}",
-                    web_url=f"http://127.0.0.1:{web_bound}/",
+            if isinstance(persona.id, int):
+                state.user(
+                    persona.id,
+                    first_name=persona.name,
+                    language_code=persona.language_code,
+                    phone_number=demo_phone(persona.id),  # the phone the database has for them
                 )
+        async with wechat_side(demo) as wechat:
+            # One bot for both channels (bot/demo_wechat.py): sends to WeChat chats go to the
+            # bridge, and the bridge's updates join the sandbox's on the Application's queue.
+            telegram_api, bridge_api = demo.bot_api_url, f"{wechat.bridge_url}/bot"
+            runner = BotRunner(
+                demo,
+                request=ChannelRequest(telegram_api, bridge_api),
+                sender_request=ChannelRequest(telegram_api, bridge_api),
+            )
+            await runner.start()
+            feed = WechatFeed(runner.application, demo.token(), bridge_api)
+            try:
+                await feed.start()
+                app = runner.application
+                web_app = build_webchat_app(
+                    state,
+                    personas,
+                    NEW_USER_IDS,
+                    lambda: _taken_ids(app.services, state),
+                    wechat=WechatChats(wechat.emulator_url, ACCOUNT_NAME),
+                )
+                web_runner, web_bound = await start_webchat(web_app, "127.0.0.1", web_port)
+                try:
+                    yield DemoStack(
+                        state=state,
+                        runner=runner,
+                        sandbox_url=f"http://127.0.0.1:{bound}",
+                        health_url=f"http://{demo.listen_host}:{runner.port}",
+                        web_url=f"http://127.0.0.1:{web_bound}/",
+                        wechat=wechat,
+                    )
+                finally:
+                    await web_runner.cleanup()
             finally:
-                await web_runner.cleanup()
-        finally:
-            await runner.stop()
+                await feed.stop()
+                await runner.stop()
     finally:
         await stop_sandbox(state, sandbox_runner)
 

@@ -15,11 +15,12 @@ TakenIds = Callable[[], Awaitable[Iterable[int]]]
 class Persona:
     """One person the page can chat as; the page translates the kind and the town."""
 
-    id: int  # the Telegram user id
+    id: int | str  # the Telegram user id, or a WeChat persona's openid
     name: str  # the display name, also the sandbox user's first_name
     kind: str  # resident, proxy, volunteer, mediator, admin or new
     town: str  # "D", "Q" or "" for a new user
     language: str  # the Telegram client language: "zh" or "en"
+    channel: str = "telegram"  # or "wechat": a follower of the Official Account (emulated)
 
     def as_json(self) -> dict[str, object]:
         """The persona as the page receives it."""

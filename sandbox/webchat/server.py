@@ -28,6 +28,7 @@ from sandbox.webchat.personas import (
     new_persona,
 )
 from sandbox.webchat.transcript import JSON, digest, snapshot
+from sandbox.webchat.wechat import WECHAT_KEY, WechatChats, add_wechat_routes
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class WebChat:
         new_user_ids: range,
         taken: TakenIds | None = None,
     ) -> None:
-        clash = [p.id for p in personas if p.id in new_user_ids]
+        clash = [p.id for p in personas if isinstance(p.id, int) and p.id in new_user_ids]
         if clash:
             raise ValueError(f"persona ids {clash} lie in the range for new users")
         self.state = state
@@ -130,15 +131,22 @@ def _uid(request: web.Request) -> int:
 
 async def _personas(request: web.Request) -> web.Response:
     chat = _chat(request)
-    return _reply({"personas": [p.as_json() for p in chat.personas.values()]})
+    wechat = request.app.get(WECHAT_KEY)
+    return _reply(
+        {
+            "personas": [p.as_json() for p in chat.personas.values()],
+            "wechat": {"account": wechat.account} if wechat is not None else None,
+        }
+    )
 
 
 async def _new_persona(request: web.Request) -> web.Response:
     chat = _chat(request)
     body = await _json_body(request)
-    persona = new_persona(await chat.allocate(), str(body.get("language", "zh")))
-    chat.state.user(persona.id, first_name=persona.name, language_code=persona.language_code)
-    logger.info("web chat: new user %s", persona.id)
+    user_id = await chat.allocate()
+    persona = new_persona(user_id, str(body.get("language", "zh")))
+    chat.state.user(user_id, first_name=persona.name, language_code=persona.language_code)
+    logger.info("web chat: new user %s", user_id)
     return _reply(persona.as_json())
 
 
@@ -252,7 +260,8 @@ _UPLOADS = frozenset({"photo", "voice"})
 
 def _body_types(request: web.Request) -> frozenset[str]:
     """Uploads are multipart forms; everything else the page posts is JSON."""
-    return UPLOAD_BODY if request.path.rsplit("/", 1)[-1] in _UPLOADS else JSON_BODY
+    upload = request.path.startswith("/api/chats/") and request.path.rsplit("/", 1)[-1] in _UPLOADS
+    return UPLOAD_BODY if upload else JSON_BODY
 
 
 def build_webchat_app(
@@ -261,8 +270,11 @@ def build_webchat_app(
     new_user_ids: range,
     taken: TakenIds | None = None,
     allowed_hosts: Iterable[str] = (),
+    wechat: WechatChats | None = None,
 ) -> web.Application:
     """The page and its ``/api`` for ``personas``; new users get ids in ``new_user_ids``.
+
+    With ``wechat`` (the emulator's control API) the page also chats as WeChat personas.
 
     ``allowed_hosts`` are further Host header values to answer to (see :mod:`sandbox.guard`).
     """
@@ -283,6 +295,8 @@ def build_webchat_app(
     ):  # fmt: skip
         r.add_post(f"{chat}/{suffix}", handler)
     r.add_get("/api/files/{file_id}", _file)
+    if wechat is not None:
+        add_wechat_routes(app, wechat)
     return app
 
 
