@@ -116,7 +116,7 @@ def _curl(url: str, body: dict[str, object] | None = None) -> str:
     return f"curl -s -X POST {url} -H 'Content-Type: application/json' -d '{data}'"
 
 
-def instructions(sandbox: str, health: str, web: str) -> str:
+def instructions(sandbox: str, health: str, web: str, wechat: str = "") -> str:
     """What to do next, in Chinese and English, with curl lines ready to paste."""
     u, c = NEW_USER_ID, f"{sandbox}/control"
     label = "<从上面 keyboard 复制的按钮文字 / a label copied from the keyboard above>"
@@ -133,6 +133,8 @@ def instructions(sandbox: str, health: str, web: str) -> str:
         "  演示用户 Demo users: 100001 王阿姨 (D镇 长江新村社区), 100002 李大爷 (Q镇 兴隆社区),",
         "                       100003 家属 family proxy, 100004 志愿者 volunteer,",
         "                       100005/100006 调解员 mediators (D/Q), 100007/100008 管理员 admins",
+        "  微信 WeChat:          周奶奶 (D镇) 在网页里用微信聊天 chats on the emulated WeChat",
+        f"                       (emulator, its /control API: {wechat or '-'})",
         "",
         f"1) 新用户 {u} 发送 /start  ·  A new user {u} sends /start:",
         _curl(f"{c}/users", {"user_id": u, "first_name": "Alice", "language_code": "zh-hans"}),
@@ -246,6 +248,7 @@ async def run_demo(
     stop = asyncio.Event()
     with install_signal_handlers(stop):
         async with demo_stack(port, web_port) as stack:
-            echo(instructions(stack.sandbox_url, stack.health_url, stack.web_url))
+            urls = (stack.sandbox_url, stack.health_url, stack.web_url)
+            echo(instructions(*urls, stack.wechat.emulator_url))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), exit_after)

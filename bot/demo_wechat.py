@@ -45,8 +45,8 @@ logger = logging.getLogger(__name__)
 
 # The demo's Official Account (made up; the emulator and the bridge share them).
 DEMO_APP_ID = "wxdemo0000tongxin"
-DEMO_APP_SECRET = "demo-app-secret"  # noqa: S105 (a demo value, the emulator's)
-DEMO_WECHAT_TOKEN = "tongxin-demo-token"  # noqa: S105
+DEMO_APP_SECRET = "demo-app-secret"
+DEMO_WECHAT_TOKEN = "tongxin-demo-token"
 DEMO_AES_KEY = "TongxinDemoEncodingAESKey0123456789abcdefgh"
 #: The account's name, shown at the top of a WeChat chat in the web chat.
 ACCOUNT_NAME = "同心社区服务"

@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { $, read, prefs, savePrefs, t, el, post, kindLabel, Panel } = window.Tongxin;
+  const { $, read, prefs, savePrefs, t, el, post, kindLabel, Panel, WechatPanel } = window.Tongxin;
   const TABS_KEY = "tongxin.webchat.tabs"; // open personas (this browser tab only)
   const session = Object.assign({ tabs: [], active: null }, read(sessionStorage, TABS_KEY));
   const panels = new Map(); // user id -> Panel, in tab order
@@ -11,6 +11,11 @@
   let activeId = null;
   let poll = null; // AbortController of the running long-poll
   let wakePoller = () => {};
+  let wxPoll = null; // the same for the WeChat chats
+  let wakeWxPoller = () => {};
+
+  const isWechat = (persona) => persona.channel === "wechat";
+  const newPanel = (persona) => (isWechat(persona) ? new WechatPanel(persona, shell) : new Panel(persona, shell));
 
   const pickerOpen = () => !$("#picker").hidden;
 
@@ -110,7 +115,7 @@
 
   function openPersona(persona) {
     if (!panels.has(persona.id)) {
-      panels.set(persona.id, new Panel(persona, shell));
+      panels.set(persona.id, newPanel(persona));
       restartPoll();
     }
     showPicker(false);
@@ -170,7 +175,38 @@
   // -- live updates: one long-poll for every open persona ------------------------------------
   function restartPoll() {
     if (poll) poll.abort();
+    if (wxPoll) wxPoll.abort();
     wakePoller();
+    wakeWxPoller();
+  }
+
+  // The WeChat chats have a long-poll of their own (the server reads the emulator's inboxes).
+  async function wechatPollLoop() {
+    for (;;) {
+      const chats = {};
+      for (const [id, panel] of panels) if (isWechat(panel.persona)) chats[id] = panel.digest;
+      if (Object.keys(chats).length === 0) {
+        await new Promise((resolve) => {
+          wakeWxPoller = resolve;
+        });
+        continue;
+      }
+      wxPoll = new AbortController();
+      try {
+        const response = await fetch("api/wechat/updates", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ chats, timeout: 20 }),
+          signal: wxPoll.signal,
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        const data = await response.json();
+        for (const [id, snap] of Object.entries(data.chats)) panels.get(id)?.apply(snap);
+      } catch (err) {
+        if (err.name === "AbortError") continue;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
   }
 
   async function pollLoop() {
@@ -182,7 +218,13 @@
         continue;
       }
       const chats = {};
-      for (const [id, panel] of panels) chats[id] = panel.digest;
+      for (const [id, panel] of panels) if (!isWechat(panel.persona)) chats[id] = panel.digest;
+      if (Object.keys(chats).length === 0) {
+        await new Promise((resolve) => {
+          wakePoller = resolve;
+        });
+        continue;
+      }
       poll = new AbortController();
       try {
         const response = await fetch("api/updates", {
@@ -231,14 +273,16 @@
       toast(t("error.network"));
     }
     for (const persona of session.tabs || []) {
-      if (persona && persona.id) panels.set(persona.id, new Panel(persona, shell));
+      if (persona && persona.id) panels.set(persona.id, newPanel(persona));
     }
     activeId = panels.has(session.active) ? session.active : (panels.keys().next().value ?? null);
     // ?as=<id> opens that persona, ?new=1 a new user (then the address is cleaned up).
     const params = new URLSearchParams(location.search);
     const as = Number(params.get("as"));
-    if (params.has("as") || params.has("new")) history.replaceState(null, "", location.pathname);
+    const wx = personas.find((p) => isWechat(p) && p.id === params.get("wx"));
+    if (params.has("as") || params.has("new") || params.has("wx")) history.replaceState(null, "", location.pathname);
     if (params.has("new")) await choose({ id: "new" });
+    else if (wx) openPersona(wx);
     else if (as > 0) {
       const known = personas.find((p) => p.id === as);
       openPersona(known || { id: as, name: `${t("new.name")} ${as}`, kind: "new", town: "", language: prefs.lang });
@@ -248,6 +292,7 @@
     if (activeId !== null) activate(activeId, false);
     document.body.dataset.ready = "1";
     pollLoop();
+    wechatPollLoop();
   }
 
   start();

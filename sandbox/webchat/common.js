@@ -60,7 +60,8 @@ window.Tongxin = (() => {
   }
 
   function kindLabel(persona) {
-    const kind = t(`kind.${persona.kind}`);
+    let kind = t(`kind.${persona.kind}`);
+    if (persona.channel === "wechat") kind = `${kind} · ${t("channel.wechat")}`;
     return persona.town ? `${t(`town.${persona.town}`)} · ${kind}` : kind;
   }
 

@@ -57,7 +57,17 @@ window.TONGXIN_UI = {
     "error.stale": "这个按钮已经不能用了，请看最新的消息。",
     "error.network": "连接不上演示服务器，正在重试…",
     "error.upload": "文件没有发出去，请再试一次。",
-    "unread": "{name} 有新消息"
+    "unread": "{name} 有新消息",
+    "channel.wechat": "微信",
+    "wx.account": "公众号",
+    "wx.log": "与公众号的聊天记录",
+    "wx.placeholder": "发消息…",
+    "wx.say": "🎤 说话",
+    "wx.say.hint": "把输入框里的字当作一段语音发出（微信识别出的文字）",
+    "wx.say.empty": "先在输入框里写下要说的话，再按“说话”。",
+    "wx.voice": "语音",
+    "wx.template": "服务通知",
+    "wx.details": "详情"
   },
   en: {
     "html.lang": "en",
@@ -114,6 +124,16 @@ window.TONGXIN_UI = {
     "error.stale": "That button is no longer there; please look at the newest message.",
     "error.network": "Cannot reach the demo server, retrying…",
     "error.upload": "The file was not sent; please try again.",
-    "unread": "New messages for {name}"
+    "unread": "New messages for {name}",
+    "channel.wechat": "WeChat",
+    "wx.account": "Official Account",
+    "wx.log": "Chat with the Official Account",
+    "wx.placeholder": "Message…",
+    "wx.say": "🎤 Speak",
+    "wx.say.hint": "Send the words in the message box as a voice note (what WeChat recognised)",
+    "wx.say.empty": "Type what to say in the message box first, then press Speak.",
+    "wx.voice": "Voice",
+    "wx.template": "Service notice",
+    "wx.details": "Details"
   }
 };

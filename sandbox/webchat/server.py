@@ -38,6 +38,7 @@ _PAGES = {
     "/i18n.js": ("i18n.js", "text/javascript"),
     "/common.js": ("common.js", "text/javascript"),
     "/panel.js": ("panel.js", "text/javascript"),
+    "/wechat.js": ("wechat.js", "text/javascript"),
     "/app.js": ("app.js", "text/javascript"),
     "/style.css": ("style.css", "text/css"),
 }

@@ -89,10 +89,10 @@ class WechatChats:
             message["id"] = number
         return {"messages": messages, "account": self.account}
 
-    async def wait_changed(self, known: dict[str, str], timeout: float) -> dict[str, JSON]:
-        """The chats whose snapshot differs from the page's digest, waiting up to ``timeout``."""
+    async def wait_changed(self, known: dict[str, str], seconds: float) -> dict[str, JSON]:
+        """The chats whose snapshot differs from the page's digest, waiting up to ``seconds``."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + seconds
         while True:
             changed: dict[str, JSON] = {}
             for openid, seen in known.items():
@@ -135,7 +135,9 @@ def _received_entry(sent: JSON) -> JSON:
         return {"kind": "text", "text": str(sent["text"].get("content", ""))}
     if kind == "msgmenu":
         menu = sent["msgmenu"]
-        lines = [{"id": str(i.get("id", "")), "text": str(i.get("content", ""))} for i in menu["list"]]
+        lines = [
+            {"id": str(i.get("id", "")), "text": str(i.get("content", ""))} for i in menu["list"]
+        ]
         return {
             "kind": "menu",
             "head": str(menu.get("head_content", "")),

@@ -30,7 +30,7 @@ async def open_as(context: BrowserContext, stack: DemoStack, user_id: int | str)
     return page
 
 
-def panel(page: Page, user_id: int) -> Locator:
+def panel(page: Page, user_id: int | str) -> Locator:
     """The chat of one persona on the page."""
     return page.locator(f"#panel-{user_id}")
 

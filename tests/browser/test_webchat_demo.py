@@ -29,7 +29,10 @@ async def test_run_demo_prints_the_page_url_and_serves_it(
         async with http.get(found[1]) as resp:
             assert resp.status == 200 and "同心" in await resp.text()
         async with http.get(found[1] + "api/personas") as resp:
-            assert len((await resp.json())["personas"]) == 8
+            personas = (await resp.json())["personas"]
+        # The Telegram demo people, then the WeChat resident (who chats through the emulator).
+        assert [p["channel"] for p in personas] == ["telegram"] * 8 + ["wechat"]
+        assert personas[-1]["name"] == "周奶奶"
     demo.cancel()
     with pytest.raises(asyncio.CancelledError):
         await demo

@@ -18,6 +18,7 @@ from sqlmodel import col
 from bot.cli import NO_DEMO
 from bot.context import Services
 from bot.demo import DEMO_TOKEN, NEW_USER_ID
+from bot.demo_wechat import DEMO_WECHAT_PEOPLE
 from models.core.authz import RoleGrant
 from models.core.people import Person
 from models.core.places import Community, Town
@@ -179,8 +180,11 @@ async def test_demo_answers_start_and_never_prints_the_token(
     assert "/control/users" in output and "Ctrl-C" in output
     assert DEMO_TOKEN not in output and DEMO_TOKEN.split(":")[1] not in output
     assert (tmp_path / "var" / "demo.db").exists()
-    # The personas and the 40 background residents of the demo's history (models.demo.history)
-    assert _counts(tmp_path / "var" / "demo.db")["person"] == len(DEMO_PEOPLE) + 40
+    # The personas, the WeChat resident (bot.demo_wechat) and the 40 background residents of
+    # the demo's history (models.demo.history)
+    people = len(DEMO_PEOPLE) + len(DEMO_WECHAT_PEOPLE) + 40
+    assert _counts(tmp_path / "var" / "demo.db")["person"] == people
+    assert "WeChat" in output
 
 
 async def test_demo_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
