@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
@@ -87,7 +88,7 @@ async def test_the_wechat_resident_is_seeded_once_with_the_bridges_chat_id(
     assert first == again
     async with services.sessions() as session:
         follower = (
-            await session.execute(select(WechatUser).where(WechatUser.openid == openid))
+            await session.execute(select(WechatUser).where(col(WechatUser.openid) == openid))
         ).scalar_one()
         person = await find_person(session, first[openid])
     assert first[openid] == chat_id_of(row_id(follower))
