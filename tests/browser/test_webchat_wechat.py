@@ -8,8 +8,10 @@ inside her 48 h window (outside it, template messages carry it: docs/wechat.md).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Locator, Page, expect
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -43,6 +45,15 @@ async def open_wechat(context: BrowserContext, stack: DemoStack, openid: str) ->
     await page.goto(f"{stack.web_url}?wx={openid}")
     await expect(page.locator("body[data-ready]")).to_have_count(1)
     return page
+
+
+def answered_after(chat: Locator, before: int) -> Callable[[], Awaitable[bool]]:
+    """A probe: has the bot sent more than ``before`` messages in this chat?"""
+
+    async def answered() -> bool:
+        return await chat.locator(".msg.bot").count() > before
+
+    return answered
 
 
 async def test_a_wechat_and_a_telegram_resident_get_the_same_broadcast(
@@ -106,8 +117,13 @@ async def test_a_wechat_and_a_telegram_resident_get_the_same_broadcast(
     before = await zhou.locator(".msg.bot").count()
     await menu.get_by_role("button", name="➡️ 更多").click()
     await expect(zhou.locator(".msg.me .text").last).to_have_text("➡️ 更多")
+    assert await eventually(answered_after(zhou, before))
 
-    async def answered() -> bool:
-        return await zhou.locator(".msg.bot").count() > before
-
-    assert await eventually(answered)
+    # 🎤 说话: the words in the box go as a voice note that WeChat recognised; the bot reads
+    # them as typed (here "明天" is no answer to the menu, so the bot says so politely).
+    before = await zhou.locator(".msg.bot").count()
+    await zhou.locator("input.text").fill("明天")
+    await zhou.get_by_role("button", name="🎤 说话").click()
+    spoken = zhou.locator(".msg.me.kind-voice").last
+    await expect(spoken.locator(".wx-recognised")).to_have_text("明天")
+    assert await eventually(answered_after(zhou, before))
