@@ -282,6 +282,8 @@ def build_webchat_app(
     # taken() names ids already in use (default: the sandbox's users); new ids lie above them.
     app = web.Application(client_max_size=20 * 1024 * 1024, middlewares=[_headers_and_errors])
     install_guard(app, Guard(_body_types, pages=True, allowed_hosts=allowed_hosts))
+    if wechat is None:  # no emulated WeChat to chat through: its personas are left out
+        personas = [p for p in personas if p.channel != "wechat"]
     app[WEBCHAT_KEY] = WebChat(state, personas, new_user_ids, taken)
     r = app.router
     for path in _PAGES:
