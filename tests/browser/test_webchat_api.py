@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 
 from bot.demo import NEW_USER_IDS, demo_personas
+from bot.demo_wechat import DEMO_WECHAT_PEOPLE
 from models.demo.people import DEMO_ID_RANGE, DEMO_PEOPLE
 from sandbox.state import SandboxState
 from sandbox.webchat import Persona, build_webchat_app, counting_allocator, start_webchat
@@ -217,5 +218,8 @@ async def test_files_download_with_their_names(web: Client) -> None:
 
 
 def test_demo_personas_match_the_demo_people() -> None:
-    assert {p.id for p in demo_personas()} == {row[0] for row in DEMO_PEOPLE}
+    telegram = {p.id for p in demo_personas() if p.channel == "telegram"}
+    wechat = {p.id for p in demo_personas() if p.channel == "wechat"}
+    assert telegram == {row[0] for row in DEMO_PEOPLE}
+    assert wechat == {row[0] for row in DEMO_WECHAT_PEOPLE}
     assert DEMO_ID_RANGE.stop <= NEW_USER_IDS.start  # new users never get a demo person's id
