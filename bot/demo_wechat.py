@@ -53,7 +53,7 @@ ACCOUNT_NAME = "同心社区服务"
 #: The seeded WeChat resident: (openid, name, town, community). D town, so that a D town
 #: volunteer's broadcast to the town reaches her and the Telegram residents alike.
 DEMO_WECHAT_PEOPLE = (("oDEMO_zhou_nainai", "周奶奶", "D", "d-hongmei"),)
-FEED_POLL_SECONDS = 10
+FEED_POLL_SECONDS = 1  # short: stopping the demo waits for the poll in progress
 
 
 def is_wechat_call(parameters: dict[str, Any]) -> bool:
@@ -107,6 +107,7 @@ class WechatFeed:
         self._app = app
         self._bot = Bot(token, base_url=bridge_url, request=HTTPXRequest(read_timeout=30))
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
         """Start polling in the background."""
@@ -114,27 +115,37 @@ class WechatFeed:
         self._task = asyncio.create_task(self._run(), name="wechat-feed")
 
     async def stop(self) -> None:
-        """Stop polling (unconfirmed updates are fetched again by the next demo)."""
+        """Stop polling once the current poll ends (unconfirmed updates come again later).
+
+        Not cancelled midway: the bridge would go on answering an abandoned long poll, and
+        stopping it then could cut a database read short.
+        """
+        self._stopping.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            try:
+                await asyncio.wait_for(self._task, FEED_POLL_SECONDS + 5)
+            except TimeoutError:
+                logger.warning("WeChat feed: the last poll did not end in time")
         await self._bot.shutdown()
 
     async def _run(self) -> None:
         offset = 0
-        while True:
+        while not self._stopping.is_set():
             try:
                 updates = await self._bot.get_updates(offset=offset, timeout=FEED_POLL_SECONDS)
             except TelegramError as exc:
                 logger.warning("WeChat feed: %s", exc)
-                await asyncio.sleep(1)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), 1)
                 continue
             for update in updates:
                 offset = update.update_id + 1
                 # Re-read with the Application's bot, so replies go through its ChannelRequest.
                 again = Update.de_json(update.to_dict(), self._app.bot)
                 await self._app.update_queue.put(again)
+        if offset:  # confirm what was taken, or the next demo would take it again
+            with contextlib.suppress(TelegramError):
+                await self._bot.get_updates(offset=offset, timeout=0)
 
 
 @dataclass
