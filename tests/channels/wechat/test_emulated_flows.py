@@ -271,7 +271,7 @@ async def test_the_bridge_counts_the_quota_before_wechat_refuses(
             rows = (await session.execute(select(WechatUndelivered))).scalars().all()
     assert [m["text"]["content"] for m in user.inbox[1:]] == ["第1条", "第2条", "第3条", "第4条"]
     assert [(r.reason, r.summary) for r in rows] == [
-        ("45047 out of quota; no template message for it yet", "第5条")
+        ("45047 out of quota; not an outbox message: no template for it", "第5条")
     ]
     assert user.refused == []  # the bridge knew before asking WeChat
 
