@@ -81,6 +81,7 @@ async def test_same_person_as_on_telegram(
     assert on_wechat is not None and on_telegram is not None
     assert on_wechat.onboarded_at is not None and on_telegram.onboarded_at is not None
     assert on_wechat.display_name == "王阿姨"
+    assert (on_wechat.channel, on_telegram.channel) == ("wechat", "telegram")
     for column in PROFILE:
         assert getattr(on_wechat, column) == getattr(on_telegram, column), column
 

@@ -1,0 +1,36 @@
+"""The channel a person talks to the bot on: telegram (every existing person) or wechat.
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-12-03 16:10:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0021"
+down_revision: str | None = "0020"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    with op.batch_alter_table("person") as batch:
+        batch.add_column(
+            sa.Column(
+                "channel",
+                sqlmodel.sql.sqltypes.AutoString(length=16),
+                server_default="telegram",
+                nullable=False,
+            )
+        )
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    with op.batch_alter_table("person") as batch:
+        batch.drop_column("channel")
