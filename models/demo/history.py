@@ -179,7 +179,7 @@ async def _bookings(
     for booking, venue in _attended(rows, slots):
         if rng.random() < 0.5:
             low = venue == LOW_RATED_VENUE
-            rating = rng.choice((2, 2, 3, 3, 4)) if low else rng.choice((4, 5, 5))
+            rating = rng.choice((1, 2, 2, 3, 3, 4)) if low else rng.choice((4, 5, 5))
             comment = (
                 rng.choice(LOW_COMMENTS if low else GOOD_COMMENTS) if rng.random() < 0.4 else None
             )

@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import TongxinContext
 from bot.timefmt import format_day
+from handlers.governance.meetings.texts import save_or_discard
 from handlers.kit import (
     Means,
     Option,
@@ -211,11 +212,7 @@ async def ask_confirm(update: Update, context: TongxinContext) -> object:
         town=data.get("town_name", "—"),
         due=format_day(date.fromisoformat(data.get("due", "")), t.language),
     )
-    options = [
-        Option("yes", t("governance.meeting.button.save"), Means(yes=True)),
-        Option("no", t("governance.meeting.button.discard"), Means(yes=False)),
-    ]
-    return await ask(update, context, text, options, CONFIRM)
+    return await ask(update, context, text, save_or_discard(t), CONFIRM)
 
 
 async def on_confirm(update: Update, context: TongxinContext) -> object:

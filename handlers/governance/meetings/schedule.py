@@ -21,6 +21,7 @@ from handlers.governance.meetings.notice import (
     on_notice_confirm,
     on_notice_town,
 )
+from handlers.governance.meetings.texts import save_or_discard
 from handlers.kit import (
     Means,
     Option,
@@ -192,11 +193,7 @@ async def ask_confirm(update: Update, context: TongxinContext) -> object:
         town=town.name(t.language) if town else "—",
         place=data.get("place") or t("governance.meeting.button.centre"),
     )
-    options = [
-        Option("yes", t("governance.meeting.button.save"), Means(yes=True)),
-        Option("no", t("governance.meeting.button.discard"), Means(yes=False)),
-    ]
-    return await ask(update, context, text, options, CONFIRM)
+    return await ask(update, context, text, save_or_discard(t), CONFIRM)
 
 
 async def on_confirm(update: Update, context: TongxinContext) -> object:

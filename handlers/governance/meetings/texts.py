@@ -7,6 +7,7 @@ from typing import Any
 from bot.context import TongxinContext
 from bot.i18n import Translator
 from bot.timefmt import resolve_params
+from handlers.kit import Means, Option
 from models.core.base import TOWNS_TZ
 
 
@@ -35,3 +36,11 @@ def score(value: float | None) -> str:
 def town_name(context: TongxinContext, zh: str, en: str) -> str:
     """A bilingual name in the reader's language."""
     return en if context.lang == "en" and en else zh
+
+
+def save_or_discard(t: Translator) -> list[Option]:
+    """The two answers to "save this?" on the meeting part's confirmation screens."""
+    return [
+        Option("yes", t("governance.meeting.button.save"), Means(yes=True)),
+        Option("no", t("governance.meeting.button.discard"), Means(yes=False)),
+    ]
