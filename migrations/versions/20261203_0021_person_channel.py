@@ -1,4 +1,5 @@
-"""The channel a person talks to the bot on: telegram (every existing person) or wechat.
+"""The channel a person talks to the bot on: telegram (every existing person) or wechat; a
+WeChat follower's chat id stored on ``wechat_user`` (found by /mydata and /deleteme).
 
 Revision ID: 0021
 Revises: 0020
@@ -28,9 +29,17 @@ def upgrade() -> None:
                 nullable=False,
             )
         )
+    with op.batch_alter_table("wechat_user") as batch:
+        batch.add_column(sa.Column("chat_id", sa.BigInteger(), nullable=True))
+        batch.create_unique_constraint("uq_wechat_user_chat_id", ["chat_id"])
+    op.execute(f"UPDATE wechat_user SET chat_id = id + {2**52}")  # channels.wechat.tables
+    op.execute("UPDATE person SET channel = 'wechat' WHERE chat_id >= " + str(2**52))
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("wechat_user") as batch:
+        batch.drop_constraint("uq_wechat_user_chat_id", type_="unique")
+        batch.drop_column("chat_id")
     with op.batch_alter_table("person") as batch:
         batch.drop_column("channel")

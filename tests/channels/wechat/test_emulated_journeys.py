@@ -3,17 +3,21 @@ ending with the same database rows as a Telegram resident doing the same."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from sqlmodel import select
 
 from bot.context import Services
 from bot.settings import Settings
+from channels.wechat.tables import WechatDocument, WechatMenuButton, WechatUser
 from models.disputes import CaseStatus
 from tests.channels.wechat.emulated import EmulatedWechat, emulated_wechat, read
 from tests.disputes.disputes_support import make_cast
 from tests.disputes.report_support import cases
 from tests.events.resident_support import NAME, event, registrations
 from tests.harness import BotHarness, SimUser
-from tests.onboarding.onboarding_flow import tr
+from tests.onboarding.onboarding_flow import person, tr
 
 OPENID = "oEMU_journey_0001"
 TG = 7401
@@ -92,3 +96,35 @@ async def test_dispute_report_by_taps_as_on_telegram(
     assert on_wechat.status == CaseStatus.NEW.value and on_wechat.description == WORDS
     for column in CASE:
         assert getattr(on_wechat, column) == getattr(on_telegram, column), column
+
+
+async def test_mydata_and_deleteme_cover_the_bridges_rows(
+    settings: Settings, services: Services
+) -> None:
+    t = tr(services, "zh_CN")
+    async with emulated_wechat(settings, services) as wx:
+        await wx.onboard(OPENID)
+        chat_id = await wx.chat_of(OPENID)
+        said = await wx.type(OPENID, "/mydata")
+        link = next(line for line in "\n".join(read(said)).split("\n") if "/file/" in line)
+        status, body = await wx.fetch(link)
+        assert status == 200
+        related = json.loads(body)["related"]
+        assert [row["openid"] for row in related["wechat_user"]] == [OPENID]
+        assert related["wechat_menu_button"]  # the menu lines sent to them (the file: after)
+        async with wx.bridge.sessions() as session:
+            buttons = (await session.execute(select(WechatMenuButton))).scalars().all()
+            files = (await session.execute(select(WechatDocument))).scalars().all()
+        before = max(b.id or 0 for b in buttons)
+        assert [f.filename for f in files] == ["mydata.json"]  # its link, kept a week
+        await wx.type(OPENID, "/deleteme")
+        goodbye = await wx.choose(OPENID, t("privacy.delete.confirm"))
+        assert t("privacy.delete.done") in "".join(read(goodbye))  # still reaches them
+        async with wx.bridge.sessions() as session:
+            users = (await session.execute(select(WechatUser))).scalars().all()
+            lines = (await session.execute(select(WechatMenuButton))).scalars().all()
+            documents = (await session.execute(select(WechatDocument))).scalars().all()
+    assert [u.openid for u in users] == [OPENID]  # the address, kept: how to reach them
+    assert [line for line in lines if (line.id or 0) <= before] == []
+    assert documents == []
+    assert await person(services, chat_id) is None
