@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from bot.context import Services
@@ -13,9 +14,11 @@ from bot.settings import Settings
 from channels.wechat.tables import WechatDocument, WechatMenuButton, WechatUser
 from models.disputes import CaseStatus
 from tests.channels.wechat.emulated import EmulatedWechat, emulated_wechat, read
+from tests.conftest import ADMIN_ID
 from tests.disputes.disputes_support import make_cast
 from tests.disputes.report_support import cases
 from tests.events.resident_support import NAME, event, registrations
+from tests.factories import make_person
 from tests.harness import BotHarness, SimUser
 from tests.onboarding.onboarding_flow import person, tr
 
@@ -128,3 +131,19 @@ async def test_mydata_and_deleteme_cover_the_bridges_rows(
     assert [line for line in lines if (line.id or 0) <= before] == []
     assert documents == []
     assert await person(services, chat_id) is None
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_admins_see_how_many_residents_use_wechat(
+    settings: Settings, services: Services, harness: BotHarness, language: str
+) -> None:
+    t = tr(services, language)
+    async with emulated_wechat(settings, services) as wx:
+        await wx.onboard(OPENID)
+    await telegram_resident(harness)  # on Telegram: not counted
+    await make_person(services.sessions, ADMIN_ID, language=language, name="管理员")
+    admin = harness.user(ADMIN_ID)
+    await admin.send("/stats")
+    said = await admin.choose(t("governance_stats.period.this_month"))
+    summary = "\n".join(str(m.get("text") or "") for m in said)
+    assert t("governance_stats.wechat", count=1) in summary
