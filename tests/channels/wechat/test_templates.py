@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import col, select
 from telegram import Bot
 
@@ -13,6 +14,13 @@ from bot.context import Services
 from bot.settings import Settings
 from bot.timefmt import format_day
 from channels.wechat.tables import WechatUndelivered
+from channels.wechat.templates import (
+    NoTemplate,
+    Proactive,
+    TemplateSpec,
+    proactive_of,
+    template_body,
+)
 from jobs.outbox import OutboxPump
 from models.broadcasts.progress import progress
 from models.broadcasts.sending import start_due_broadcasts
@@ -136,3 +144,44 @@ async def test_a_message_with_no_template_counts_unreachable_in_the_report(
         person = await session.get(Person, row.person_id)
     assert done.unreachable == 1
     assert person is not None and person.reachable  # this message only, not the person
+
+
+async def test_an_unfollowed_resident_is_unreachable_for_good(
+    settings: Settings, services: Services
+) -> None:
+    async with emulated_wechat(settings, services, templates=TEMPLATES) as wx:
+        await wx.onboard(OPENID)
+        chat_id = await wx.chat_of(OPENID)
+        await wx.act(OPENID, lambda: wx.player.unfollow(OPENID))
+        bid = await broadcast_now(services)
+        pump = pump_of(wx, services, settings)
+        try:
+            await pump.drain(quiet=False)
+        finally:
+            await pump.close()
+        reasons = await undelivered(wx)
+    [row] = [r for r in await rows_to(services, chat_id) if r.broadcast_id == bid]
+    assert row.status == OutboxStatus.UNREACHABLE.value and "blocked" in (row.last_error or "")
+    assert any(r.split("; ")[-1].startswith("43004") for r in reasons), reasons
+    async with services.sessions() as session:
+        person = await session.get(Person, row.person_id)
+    assert person is not None and not person.reachable  # as when a Telegram user blocks
+
+
+def test_template_fields_are_filled_from_the_params_or_refused() -> None:
+    specs = {k: TemplateSpec.model_validate(v) for k, v in TEMPLATES.items()}
+    sent = proactive_of(
+        {
+            "tongxin_msgid": "broadcast.notice",
+            "tongxin_params": '{"text": "义诊", "full_text": "x"}',
+        }
+    )
+    assert sent is not None and sent.part == 0
+    body = template_body(specs, "oX", sent)
+    assert body["template_id"] == "TPL_NOTICE" and body["data"]["keyword1"] == {"value": "义诊"}
+    lacking = Proactive("booking.reminder.24h", {"venue": "食堂"})
+    with pytest.raises(NoTemplate, match="keyword2"):
+        template_body(specs, "oX", lacking)
+    with pytest.raises(NoTemplate, match=r"no template for event\.offer"):
+        template_body(specs, "oX", Proactive("event.offer", {}))
+    assert proactive_of({"text": "an answer"}) is None  # no outbox words: not proactive
