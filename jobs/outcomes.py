@@ -2,11 +2,11 @@
 
 429: pause every send for ``retry_after`` and resend. 403: the person blocked the bot or was
 deactivated: unreachable, and their other pending messages are cancelled. 403 "not deliverable
-now" (a bridge to a channel that cannot carry this message to them now, e.g. WeChat outside its
-window with no template for it): this message unreachable, the person and their other
-messages untouched. A migrated group: its
-rows move to the new chat id. 400 "chat not found": invalid. Timeouts and 5xx: bounded retries
-with backoff. Anything else: failed, with the reason. Nothing is silently dropped.
+now" (a bridge to a channel that cannot carry this message to them now, e.g. WeChat outside
+its window with no template for it): this message unreachable, the person and their other
+messages untouched. A migrated group: its rows move to the new chat id. 400 "chat not found":
+invalid. Timeouts and 5xx: bounded retries with backoff. Anything else: failed, with the
+reason. Nothing is silently dropped.
 """
 
 from __future__ import annotations

@@ -191,20 +191,18 @@ class Outbound:
         if user is None:
             raise NotDeliverable("no such follower", blocked=True)
         if piece.proactive.part > 0:
-            # The first part went as the template, which carries the message's words; a
-            # second part (a QR code, a long text's rest) has no template of its own.
-            reason = f"{OUT_OF_WINDOW}; a later part of a message sent as a template"
+            # The first part went (as the template, which carries the message's words, or in
+            # the window); a later part (a QR code, a long text's rest) has no template.
+            reason = f"{OUT_OF_WINDOW}; a later part of an outbox message: no template for it"
             await self.record_undelivered(user_id, message, reason)
             return
         why = await self._proactive(user.openid, message)
         if why is None:
             return
+        if why.startswith(str(UNREACHABLE)):  # the outbox retries it: not recorded yet
+            raise NotDeliverable(why, transient=True)
         await self.record_undelivered(user_id, message, f"{OUT_OF_WINDOW}; {why}")
-        raise NotDeliverable(
-            why,
-            blocked=why.startswith(str(UNFOLLOWED)),
-            transient=why.startswith(str(UNREACHABLE)),
-        )
+        raise NotDeliverable(why, blocked=why.startswith(str(UNFOLLOWED)))
 
     async def record_undelivered(self, user_id: int, message: Outgoing, reason: str) -> None:
         """Write down a message that could not reach the follower, with the reason."""
