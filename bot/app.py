@@ -10,6 +10,7 @@ from telegram import LinkPreviewOptions
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+import channels.wechat.tables  # noqa: F401  (the bridge's tables: /mydata and /deleteme see them)
 from bot.context import Services, TongxinApplication, TongxinContext
 from bot.db import WriteGate, create_engine, create_session_factory
 from bot.errors import handle_error

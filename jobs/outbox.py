@@ -28,7 +28,7 @@ from bot.context import Services, TongxinContext
 from jobs.midflow import MidFlow
 from jobs.outcomes import Outcomes
 from jobs.pacing import Pacer
-from jobs.rendering import Part, UnreadablePayload, question_choices, render
+from jobs.rendering import Part, UnreadablePayload, question_choices, render, template_params
 from models.core.base import row_id, utcnow
 from models.core.delivery import (
     claim_due,
@@ -249,8 +249,10 @@ class OutboxPump(Outcomes, MidFlow):
         paid = self.paid and row.kind == OutboxKind.BROADCAST.value
         extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
         parts = self._render(row, language)
+        named = self._named(row, language)
         done = int((row.payload or {}).get(PARTS_SENT, 0))
         for index, part in enumerate(parts[done:], start=done):
+            extra["api_kwargs"] = {**named, "tongxin_part": index}
             await self.pacer.acquire(row.chat_id, paid=paid)
             if part.photo is not None:
                 await self.bot.send_photo(
@@ -276,6 +278,16 @@ class OutboxPump(Outcomes, MidFlow):
         row.payload = {**(row.payload or {}), PARTS_SENT: count}
         async with self.services.sessions() as session, session.begin():
             await replace_payload(session, row_id(row), row.payload)
+
+    def _named(self, row: OutboxMessage, language: str | None) -> dict[str, Any]:
+        """The message id and parameters of a send, as extra Bot API parameters: Telegram
+        ignores them; a bridge to a channel with message templates fills them from these."""
+        settings = self.services.settings
+        language = language or settings.default_language
+        translate = self.services.i18n.translator(language)
+        payload = row.payload or {}
+        params = template_params(payload, translate, language=language, tz=settings.tz)
+        return {"tongxin_msgid": str(payload.get("msgid")), "tongxin_params": params}
 
     def _render(self, row: OutboxMessage, language: str | None) -> list[Part]:
         settings = self.services.settings

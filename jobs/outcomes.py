@@ -1,9 +1,12 @@
 """What the pump does with each answer Telegram gives: the outbox's error policy.
 
 429: pause every send for ``retry_after`` and resend. 403: the person blocked the bot or was
-deactivated: unreachable, and their other pending messages are cancelled. A migrated group: its
-rows move to the new chat id. 400 "chat not found": invalid. Timeouts and 5xx: bounded retries
-with backoff. Anything else: failed, with the reason. Nothing is silently dropped.
+deactivated: unreachable, and their other pending messages are cancelled. 403 "not deliverable
+now" (a bridge to a channel that cannot carry this message to them now, e.g. WeChat outside
+its window with no template for it): this message unreachable, the person and their other
+messages untouched. A migrated group: its rows move to the new chat id. 400 "chat not found":
+invalid. Timeouts and 5xx: bounded retries with backoff. Anything else: failed, with the
+reason. Nothing is silently dropped.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from models.core.outbox import MAX_ATTEMPTS, OutboxMessage, OutboxStatus, cancel
 from models.core.people import mark_unreachable
 
 logger = logging.getLogger(__name__)
+
+NOT_NOW = "not deliverable now"  # a 403 about this message only, not the person
 
 
 class Outcomes:
@@ -77,6 +82,8 @@ class Outcomes:
 
     async def _on_forbidden(self, row: OutboxMessage, exc: Forbidden) -> None:
         reason = f"403 {exc.message}"
+        if NOT_NOW in exc.message.lower():
+            return await self._final(row, OutboxStatus.UNREACHABLE, reason[:500])
         async with self.services.sessions() as session, session.begin():
             await finish(session, row_id(row), OutboxStatus.UNREACHABLE, reason)
             if row.person_id is not None:

@@ -122,6 +122,19 @@ def _message_text(
     return translate(msgid, **params)
 
 
+def template_params(
+    payload: dict[str, Any], translate: Translator, *, language: str, tz: ZoneInfo
+) -> dict[str, str]:
+    """The message's parameters as the recipient reads them, and ``full_text`` (the whole
+    message): what a channel without free messages fills its message templates from."""
+    params = {
+        name: _message_text(value, translate, language, tz) if _is_message(value) else value
+        for name, value in dict(payload.get("params") or {}).items()
+    }
+    plain = {name: str(value) for name, value in resolve_params(params, language, tz).items()}
+    return {**plain, "full_text": _message_text(payload, translate, language, tz)}
+
+
 def render(
     payload: dict[str, Any],
     translate: Translator,

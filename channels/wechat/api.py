@@ -134,6 +134,10 @@ class WechatApi:
         """A customer-service message (``touser``, ``msgtype`` and its body)."""
         await self.call("/cgi-bin/message/custom/send", json=message)
 
+    async def send_template(self, message: dict[str, Any]) -> None:
+        """A template message (``touser``, ``template_id``, ``data``)."""
+        await self.call("/cgi-bin/message/template/send", json=message)
+
     async def upload_image(self, filename: str, content: bytes) -> str:
         """Upload a temporary image; its ``media_id``."""
 

@@ -86,7 +86,7 @@ class BotApi:
         try:
             return _ok(await self._sends.call(method, params))
         except BotApiError as exc:
-            return _error(400, str(exc))
+            return _error(exc.code, str(exc))
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         # A negative offset (Telegram: "the last few") is read as 0: the bot never sends one.

@@ -8,37 +8,50 @@ is never spread over more customer-service messages than it needs.
 
 Each merged message is counted against the follower's window (``quota.take``) before it goes.
 One that cannot go (no open window, no quota left, WeChat refusing it) is written to
-``wechat_undelivered`` with the reason, never dropped silently. ``proactive`` is the hook for the
-next step, template messages: given the follower's openid and the message, it returns None
-when it delivered it another way, or the reason it could not.
+``wechat_undelivered`` with the reason, never dropped silently.
+
+An outbox send (``Piece.proactive``: the pump named its message id and parameters) is decided
+at once (``send_proactive``): with room in a window it joins the burst as any send; without,
+it goes as its template message (``templates``) or raises ``NotDeliverable``, which the Bot
+API face answers with a 403 the outbox counts as unreachable. ``proactive`` is the hook that
+sends the template (given the follower's openid and the message, None when delivered, else
+why not); it is also tried when a held outbox send finds its window gone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from channels.wechat.api import WechatApi, WechatApiError
 from channels.wechat.pieces import Outgoing, Piece, merge, wechat_body
-from channels.wechat.quota import Quota, give_back, take
+from channels.wechat.quota import OUT_OF_WINDOW, Quota, give_back, has_room, take
 from channels.wechat.store import remember_button
 from channels.wechat.tables import WechatUndelivered, WechatUser, user_id_of
+from channels.wechat.templates import NoTemplate, TemplateSpec, template_body
 from models.core.base import row_id
 
 logger = logging.getLogger(__name__)
 
-Proactive = Callable[[str, Outgoing], Awaitable[str | None]]
+ProactiveHook = Callable[[str, Outgoing], Awaitable[str | None]]
 # WeChat's answers that mean "not to this follower now", not "try again later".
 REFUSALS = frozenset({45015, 45047, 43004, 40003, 48002})
+UNFOLLOWED = 43004
+UNREACHABLE = -1  # WeChat's API did not answer (api.WechatApiError)
 
 
-async def no_template(openid: str, message: Outgoing) -> str | None:
-    """The default ``proactive`` hook: template messages are not built yet."""
-    return "no template message for it yet"
+class NotDeliverable(Exception):
+    """An outbox send that can go neither way; ``blocked``: the follower unfollowed,
+    ``transient``: WeChat did not answer (worth a retry)."""
+
+    def __init__(self, reason: str, *, blocked: bool = False, transient: bool = False) -> None:
+        super().__init__(reason)
+        self.blocked = blocked
+        self.transient = transient
 
 
 class Outbound:
@@ -52,14 +65,16 @@ class Outbound:
         quota: Quota,
         settle_seconds: float,
         clock: Callable[[], datetime],
-        proactive: Proactive = no_template,
+        templates: Mapping[str, TemplateSpec] | None = None,
+        proactive: ProactiveHook | None = None,
     ) -> None:
         self._sessions = sessions
         self._api = api
         self._quota = quota
         self._settle = settle_seconds
         self._clock = clock
-        self._proactive = proactive
+        self._templates = templates or {}
+        self._proactive = proactive or self.by_template
         self._pending: dict[int, list[Piece]] = {}
         self._timers: dict[int, asyncio.Task[None]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -147,6 +162,47 @@ class Outbound:
         if other is None:
             return
         await self.record_undelivered(user_id, message, f"{reason}; {other}")
+
+    async def by_template(self, openid: str, message: Outgoing) -> str | None:
+        """The default ``proactive`` hook: the message's template, if it has one."""
+        if message.proactive is None:
+            return "not an outbox message: no template for it"
+        try:
+            body = template_body(self._templates, openid, message.proactive)
+            await self._api.send_template(body)
+        except (NoTemplate, WechatApiError) as exc:
+            return str(exc)
+        logger.info("WeChat template message sent for %s", message.proactive.msgid)
+        return None
+
+    async def send_proactive(self, chat_id: int, piece: Piece) -> None:
+        """An outbox send: held with the burst while a window has room, else its template
+        now; ``NotDeliverable`` (recorded) when neither can carry it."""
+        user_id = user_id_of(chat_id)
+        assert user_id is not None and piece.proactive is not None
+        async with self._sessions() as session:
+            room = await has_room(session, user_id=user_id, quota=self._quota, now=self._clock())
+            user = await session.get(WechatUser, user_id)
+        if room:
+            self.add(chat_id, piece)
+            return
+        message = merge([piece])[0] if piece.text or piece.media_id else Outgoing()
+        message.proactive = piece.proactive
+        if user is None:
+            raise NotDeliverable("no such follower", blocked=True)
+        if piece.proactive.part > 0:
+            # The first part went (as the template, which carries the message's words, or in
+            # the window); a later part (a QR code, a long text's rest) has no template.
+            reason = f"{OUT_OF_WINDOW}; a later part of an outbox message: no template for it"
+            await self.record_undelivered(user_id, message, reason)
+            return
+        why = await self._proactive(user.openid, message)
+        if why is None:
+            return
+        if why.startswith(str(UNREACHABLE)):  # the outbox retries it: not recorded yet
+            raise NotDeliverable(why, transient=True)
+        await self.record_undelivered(user_id, message, f"{OUT_OF_WINDOW}; {why}")
+        raise NotDeliverable(why, blocked=why.startswith(str(UNFOLLOWED)))
 
     async def record_undelivered(self, user_id: int, message: Outgoing, reason: str) -> None:
         """Write down a message that could not reach the follower, with the reason."""

@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from channels.wechat.templates import Proactive
+
 MAX_TEXT = 2000  # WeChat's customer-service text limit is about 2048 bytes of characters
 JOIN = "\n\n"
 
@@ -34,6 +36,7 @@ class Piece:
     text: str = ""
     buttons: list[ButtonLine] = field(default_factory=list)
     media_id: str | None = None
+    proactive: Proactive | None = None  # an outbox send: its message id and parameters
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Outgoing:
     text: str = ""
     lines: list[tuple[ButtonLine, int]] = field(default_factory=list)
     media_id: str | None = None
+    proactive: Proactive | None = None  # the first outbox send merged into it, if any
 
     def summary(self) -> str:
         """What the follower would have read (for the not-deliverable record)."""
@@ -89,26 +93,30 @@ def merge(pieces: list[Piece]) -> list[Outgoing]:
     """As few messages as possible: texts joined, a menu's head takes the texts before it."""
     out: list[Outgoing] = []
     texts: list[str] = []
+    carried: list[Proactive | None] = [None]  # the outbox send in the texts being joined
 
     def flush_texts() -> None:
         if texts:
-            out.append(Outgoing(text=JOIN.join(texts)))
+            out.append(Outgoing(text=JOIN.join(texts), proactive=carried[0]))
             texts.clear()
+        carried[0] = None
 
     for piece in pieces:
         if piece.media_id is not None:
             flush_texts()
-            out.append(Outgoing(media_id=piece.media_id))
+            out.append(Outgoing(media_id=piece.media_id, proactive=piece.proactive))
             if piece.text:
                 texts.append(piece.text)
             continue
         if piece.text:
             texts.append(piece.text)
+            carried[0] = carried[0] or piece.proactive
         if piece.buttons:
             head = JOIN.join(texts)
             texts.clear()
             lines = [(button, piece.message_id) for button in piece.buttons]
-            out.append(Outgoing(text=head, lines=lines))
+            out.append(Outgoing(text=head, lines=lines, proactive=carried[0] or piece.proactive))
+            carried[0] = None
     flush_texts()
     return [_bounded(message) for message in out]
 

@@ -66,6 +66,17 @@ async def take(session: AsyncSession, *, user_id: int, quota: Quota, now: dateti
     return Room(False, OUT_OF_QUOTA if open_now else OUT_OF_WINDOW)
 
 
+async def has_room(session: AsyncSession, *, user_id: int, quota: Quota, now: datetime) -> bool:
+    """Whether a message could go now by customer service (nothing is counted)."""
+    rows = await session.execute(select(WechatWindow).where(col(WechatWindow.user_id) == user_id))
+    return any(
+        w.kind in quota
+        and now < w.opened_at + timedelta(seconds=quota[w.kind][0])
+        and w.used < quota[w.kind][1]
+        for w in rows.scalars()
+    )
+
+
 async def give_back(session: AsyncSession, *, user_id: int, now: datetime, quota: Quota) -> None:
     """A counted message did not go after all (WeChat unreachable): return it to its window."""
     rows = await session.execute(

@@ -6,6 +6,11 @@ is a new message; an edit that only removes buttons, a deletion, a chat action a
 settings (commands, menu button, descriptions) are accepted and send nothing; a callback answer
 sends its text, if any, as a message (on Telegram a toast: often why a tap did nothing). A photo
 is uploaded as temporary media; a document becomes a signed, expiring link.
+
+An outbox send (its ``tongxin_*`` parameters, ``templates.proactive_of``) that can go neither
+by customer service nor by template is answered 403 "Forbidden: not deliverable now: <why>"
+(the outbox: unreachable, for this message only), or "bot was blocked by the user" when the
+follower unfollowed; 502 when WeChat did not answer (the outbox retries).
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from channels.wechat.api import WechatApi, WechatApiError
 from channels.wechat.inbound import chat_of_query
-from channels.wechat.outbound import Outbound
+from channels.wechat.outbound import NotDeliverable, Outbound
 from channels.wechat.pieces import Piece, buttons_of
 from channels.wechat.store import next_message_id
 from channels.wechat.tables import WechatDocument, user_id_of
+from channels.wechat.templates import proactive_of
 from models.core.base import row_id
 
 logger = logging.getLogger(__name__)
@@ -48,8 +54,16 @@ ACCEPTED = frozenset(
 )
 
 
+NOT_DELIVERABLE = "Forbidden: not deliverable now"  # jobs.outcomes: unreachable, this message
+BLOCKED = "Forbidden: bot was blocked by the user"
+
+
 class BotApiError(Exception):
-    """A call the Bot API would refuse (400 with Telegram's description)."""
+    """A call the Bot API would refuse (``code``, 400 by default, with Telegram's description)."""
+
+    def __init__(self, description: str, code: int = 400) -> None:
+        super().__init__(description)
+        self.code = code
 
 
 def link_signature(key: str, document_id: int, expires: int) -> str:
@@ -139,7 +153,8 @@ class Sends:
             return self._message(chat_id, message_id, text=text)
         if method == "sendmessage":
             text = str(params.get("text", ""))
-            return await self._hold(chat_id, Piece(0, text, buttons), text=text)
+            piece = Piece(0, text, buttons, proactive=proactive_of(params))
+            return await self._hold(chat_id, piece, text=text)
         if method == "sendphoto":
             return await self._photo(chat_id, params, buttons)
         if method == "senddocument":
@@ -172,7 +187,17 @@ class Sends:
 
     async def _hold(self, chat_id: int, piece: Piece, **content: Any) -> dict[str, Any]:
         piece.message_id = await self._new_id(chat_id)
-        self._outbound.add(chat_id, piece)
+        if piece.proactive is None:
+            self._outbound.add(chat_id, piece)
+            return self._message(chat_id, piece.message_id, **content)
+        try:
+            await self._outbound.send_proactive(chat_id, piece)
+        except NotDeliverable as exc:
+            if exc.transient:
+                raise BotApiError(f"Bad Gateway: {exc}", 502) from None
+            raise BotApiError(
+                BLOCKED if exc.blocked else f"{NOT_DELIVERABLE}: {exc}", 403
+            ) from None
         return self._message(chat_id, piece.message_id, **content)
 
     def _message(self, chat_id: int, message_id: int, **content: Any) -> dict[str, Any]:
@@ -199,7 +224,7 @@ class Sends:
         else:
             raise BotApiError("Bad Request: there is no photo in the request")
         size = {"file_id": media_id, "file_unique_id": media_id[:16], "width": 0, "height": 0}
-        piece = Piece(0, caption, buttons, media_id=media_id)
+        piece = Piece(0, caption, buttons, media_id=media_id, proactive=proactive_of(params))
         return await self._hold(chat_id, piece, photo=[size], caption=caption)
 
     async def _document(
@@ -227,7 +252,8 @@ class Sends:
         link = self.link(doc_id, expires)
         text = "\n".join(part for part in (caption, f"📄 {name}\n{link}") if part)
         info = {"file_id": f"wxdoc{doc_id}", "file_unique_id": f"wxdoc{doc_id}", "file_name": name}
-        return await self._hold(chat_id, Piece(0, text, buttons), document=info, caption=caption)
+        piece = Piece(0, text, buttons, proactive=proactive_of(params))
+        return await self._hold(chat_id, piece, document=info, caption=caption)
 
     def link(self, document_id: int, expires: datetime) -> str:
         """The signed, expiring download link of a stored document."""

@@ -113,6 +113,7 @@ def _outbound(bridge: Bridge, bot_token: str) -> Sends:
         quota=settings.quota,
         settle_seconds=settings.settle_seconds,
         clock=bridge.clock,
+        templates=settings.templates,
     )
     return Sends(
         sessions=bridge.sessions,

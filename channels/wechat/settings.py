@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from channels.wechat.crypto import aes_key
+from channels.wechat.templates import TemplateSpec
 from channels.wechat.xml import MAX_XML_BYTES
 
 DEFAULT_UNSUPPORTED_REPLY = "抱歉，这种消息我还看不懂。请打字，或者点菜单里的按钮。"
@@ -55,6 +56,9 @@ class WechatSettings(BaseSettings):
     quota: dict[str, tuple[int, int]] = Field(
         default_factory=lambda: {"message": (48 * 3600, 5), "event": (60, 3)}
     )
+    # Template messages for the outbox's messages outside the window: msgid → template (JSON:
+    # {"booking.reminder.24h": {"template_id": "…", "fields": {"first": "{text}"}}}).
+    templates: dict[str, TemplateSpec] = Field(default_factory=dict)
     # How long the bridge waits after the bot's last send to a chat before it merges and sends.
     settle_seconds: float = Field(default=0.4, gt=0, le=5)
     # Where residents fetch documents (the bridge's public HTTPS address) and for how long.

@@ -79,7 +79,11 @@ async def user_for(session: AsyncSession, openid: str, *, now: datetime) -> Wech
     insert = upsert_insert(session, WechatUser).values(openid=openid, created_at=now)
     await session.execute(insert.on_conflict_do_nothing(index_elements=["openid"]))
     found = await session.execute(select(WechatUser).where(col(WechatUser.openid) == openid))
-    return found.scalar_one()
+    user = found.scalar_one()
+    if user.chat_id is None:
+        user.chat_id = chat_id_of(row_id(user))
+        await session.flush()
+    return user
 
 
 async def next_message_id(session: AsyncSession, user_id: int) -> int:

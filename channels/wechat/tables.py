@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, LargeBinary
+from sqlalchemy import JSON, BigInteger, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from models.core.base import UTCDateTime, utcnow
@@ -25,16 +25,24 @@ from models.core.base import UTCDateTime, utcnow
 NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
 CHAT_ID_BASE = 2**52
 CHAT_ID_LIMIT = 2**53
+# The privacy export and erasure (models.settings.privacy) follow the schema: a follower's rows
+# are found by ``wechat_user.chat_id`` = the person's chat id. Tables marked as the channel's
+# address (how to reach the chat at all, like Telegram's own record of a chat) are kept by
+# /deleteme, so its goodbye still arrives; the rows pointing at them (menu lines, documents,
+# undeliverable messages) are erased.
+ADDRESS = {"info": {"privacy": "address"}}
 
 
 class WechatUser(SQLModel, table=True):
     """One follower of the Official Account: their openid and the chat id the bot knows."""
 
     __tablename__ = "wechat_user"
-    __table_args__ = NEVER_REUSED_IDS
+    __table_args__ = {**NEVER_REUSED_IDS, **ADDRESS}
 
     id: int | None = Field(default=None, primary_key=True)
     openid: str = Field(max_length=64, unique=True)
+    # chat_id_of(id), stored so the schema-following privacy operations find the follower.
+    chat_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
     # Message ids in this chat (both directions share it, as in one Telegram chat).
     last_message_id: int = Field(default=0)
     # The start of the 48 h customer-service window (the user's latest message).
@@ -99,6 +107,7 @@ class WechatWindow(SQLModel, table=True):
     """
 
     __tablename__ = "wechat_window"
+    __table_args__ = ADDRESS  # counters only: kept, so the goodbye of /deleteme is within quota
 
     user_id: int = Field(foreign_key="wechat_user.id", ondelete="CASCADE", primary_key=True)
     kind: str = Field(max_length=16, primary_key=True)

@@ -52,6 +52,10 @@ class Person(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=32)
     phone_key: str | None = Field(default=None, max_length=20)
     reachable: bool = True
+    # Where the person talks to the bot: "telegram", or "wechat" (through the bridge).
+    channel: str = Field(
+        default="telegram", max_length=16, sa_column_kwargs={"server_default": "telegram"}
+    )
     onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -216,6 +220,16 @@ async def get_registered(session: AsyncSession, tg_user_id: int) -> Person:
     return person
 
 
+# Chat ids from 2**52 up are the WeChat bridge's (``channels.wechat.tables.chat_id_of``);
+# Telegram's ids stay below. The one thing the bot knows of the bridge.
+WECHAT_CHAT_IDS = 2**52
+
+
+def channel_of(chat_id: int) -> str:
+    """The channel a private chat is on, from its id."""
+    return "wechat" if chat_id >= WECHAT_CHAT_IDS else "telegram"
+
+
 async def record_consent(
     session: AsyncSession, tg_user_id: int, chat_id: int, language: str | None
 ) -> Person:
@@ -223,10 +237,17 @@ async def record_consent(
     person = await find_person(session, tg_user_id)
     now = utcnow()
     if person is None:
-        person = Person(tg_user_id=tg_user_id, chat_id=chat_id, consent_at=now, language=language)
+        person = Person(
+            tg_user_id=tg_user_id,
+            chat_id=chat_id,
+            consent_at=now,
+            language=language,
+            channel=channel_of(chat_id),
+        )
         session.add(person)
     else:
         person.consent_at, person.chat_id, person.updated_at = now, chat_id, now
+        person.channel = channel_of(chat_id)
     await session.flush()
     return person
 

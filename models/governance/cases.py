@@ -58,3 +58,13 @@ async def unreachable_residents(session: AsyncSession, *, town_id: int | None = 
     if town_id is not None:
         query = query.where(col(Person.town_id) == town_id)
     return int(await session.scalar(query) or 0)
+
+
+async def wechat_residents(session: AsyncSession, *, town_id: int | None = None) -> int:
+    """Registered people who talk to the bot through WeChat (``Person.channel``), now."""
+    query = select(func.count()).where(
+        col(Person.channel) == "wechat", col(Person.onboarded_at).is_not(None)
+    )
+    if town_id is not None:
+        query = query.where(col(Person.town_id) == town_id)
+    return int(await session.scalar(query) or 0)

@@ -30,7 +30,7 @@ from models.booking import Booking, BookingStatus, Slot
 from models.core.people import Person
 from models.core.places import ServiceCentre, Venue
 from models.events import Event, EventStatus, Registration, RegStatus
-from models.governance.cases import case_figures, unreachable_residents
+from models.governance.cases import case_figures, unreachable_residents, wechat_residents
 
 COUNTED_BOOKINGS = tuple(
     s.value for s in BookingStatus if s not in (BookingStatus.CANCELLED, BookingStatus.DECLINED)
@@ -124,6 +124,7 @@ class ParticipationFigures:
     by_town: tuple[TownParticipation, ...] = field(default=())
     # Both towns' bookings and registrations, whatever ``town_id`` (the same grouped queries).
     totals: Totals = field(default=Totals(Tally(), Tally()))
+    wechat_residents: int = 0  # registered through the WeChat channel (Person.channel)
 
     @property
     def participations(self) -> Tally:
@@ -283,4 +284,5 @@ async def figures_with(
         unreachable_residents=await unreachable_residents(session, town_id=town_id),
         by_town=by_town,
         totals=Totals(_sum(list(bookings.values())), _sum(list(registrations.values()))),
+        wechat_residents=await wechat_residents(session, town_id=town_id),
     )

@@ -3,7 +3,11 @@
 Both follow the schema rather than a hand-kept list: every table with a foreign key to
 ``person`` (and, one level down, to those rows) is exported and erased, so tables added by later
 features are covered. Columns holding a Telegram chat or user id without a foreign key
-(``TELEGRAM_ID_COLUMNS``) are matched by value. Audit rows survive, anonymised.
+(``TELEGRAM_ID_COLUMNS``) are matched by value, and the rows pointing at those are exported
+too. Audit rows survive, anonymised. A table whose ``info["privacy"]`` is ``"address"`` is a
+channel's record of how to reach the chat (the WeChat bridge's follower: openid ↔ chat id,
+like Telegram's own record of a chat): exported, and kept by erasure so the goodbye still
+arrives, while the rows pointing at it are erased.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from models.core.runtime import PtbState
 # Columns that hold a Telegram id without a foreign key to person (e.g. an outbox recipient).
 TELEGRAM_ID_COLUMNS = frozenset({"chat_id", "tg_user_id", "tg_chat_id", "recipient_chat_id"})
 _MAX_DEPTH = 6
+ADDRESS = "address"  # a table's info["privacy"]: a channel's way to reach the chat (kept)
 _SKIP = frozenset({"person", "ptb_state", "audit_log"})
 
 
@@ -74,6 +79,10 @@ def _telegram_columns(table: Table) -> list[Column[Any]]:
         for c in table.columns
         if c.name in TELEGRAM_ID_COLUMNS and isinstance(c.type, Integer)  # BigInteger included
     ]
+
+
+def _is_address(table: Table) -> bool:
+    return table.info.get("privacy") == ADDRESS
 
 
 def _tg_values(person: Person) -> set[int]:
@@ -182,12 +191,21 @@ async def _related(session: AsyncSession, person: Person) -> dict[str, list[dict
         columns = _telegram_columns(table)
         if table.name in _SKIP or not columns or not tg_ids:
             continue
-        rows = await _rows(session, table, or_(*(c.in_(tg_ids) for c in columns)))
-        seen = {json.dumps(r, sort_keys=True, default=str) for r in related.get(table.name, [])}
-        fresh = [r for r in rows if json.dumps(r, sort_keys=True, default=str) not in seen]
-        if fresh:
-            related.setdefault(table.name, []).extend(fresh)
+        matched = or_(*(c.in_(tg_ids) for c in columns))
+        _add_fresh(related, table, await _rows(session, table, matched))
+        if not _is_address(table):
+            continue
+        for below, column, target in _references(table):  # its menu lines, documents …
+            pointing = column.in_(sa_select(target).where(matched).scalar_subquery())
+            _add_fresh(related, below, await _rows(session, below, pointing))
     return related
+
+
+def _add_fresh(related: dict[str, list[dict]], table: Table, rows: list[dict]) -> None:
+    seen = {json.dumps(r, sort_keys=True, default=str) for r in related.get(table.name, [])}
+    fresh = [r for r in rows if json.dumps(r, sort_keys=True, default=str) not in seen]
+    if fresh:
+        related.setdefault(table.name, []).extend(fresh)
 
 
 async def _erase_rows(
@@ -265,7 +283,14 @@ async def erase_person(session: AsyncSession, person: Person) -> None:
         columns = _telegram_columns(table)
         if table.name in _SKIP or not columns or not tg_ids:
             continue
-        await _erase_rows(session, table, or_(*(c.in_(tg_ids) for c in columns)))
+        matched = or_(*(c.in_(tg_ids) for c in columns))
+        if not _is_address(table):
+            await _erase_rows(session, table, matched)
+            continue
+        for below, column, target in _references(table):
+            if not _is_address(below):
+                pointing = column.in_(sa_select(target).where(matched).scalar_subquery())
+                await _erase_rows(session, below, pointing)
     person_table: Table = Person.__table__  # type: ignore[attr-defined]
     await _erase_rows(session, person_table, person_table.c.id == pid)
     await session.flush()

@@ -48,6 +48,8 @@ def summary_text(t: Translator, language: str, report: StatsReport) -> str:
         last=report.period.last.isoformat(),
     )
     parts = [title, figures_text(t, report.figures)]
+    if report.figures.wechat_residents:  # only where the WeChat channel is in use
+        parts.append(t("governance_stats.wechat", count=report.figures.wechat_residents))
     if report.totals is not None:
         totals = report.totals
         parts.append(

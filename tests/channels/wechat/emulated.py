@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -24,11 +25,22 @@ from channels.wechat.emulator.server import Player, build_emulator_app
 from channels.wechat.emulator.world import World
 from channels.wechat.server import BRIDGE_KEY, build_wechat_app
 from channels.wechat.tables import WechatUser, chat_id_of
-from models.core.base import row_id
+from models.core.base import row_id, utcnow
 from tests.channels.wechat.support import AES_KEY, APP_ID, TOKEN, wechat_settings
 
 SECRET = "tongxin-app-secret"
 Received = list[dict[str, Any]]
+
+
+class Shift:
+    """The emulator's and the bridge's clock: the test's, moved on by ``by``."""
+
+    def __init__(self) -> None:
+        self.by = timedelta(0)
+
+    def now(self) -> datetime:
+        """The shifted time."""
+        return utcnow() + self.by
 
 
 class EmulatedWechat:
@@ -44,6 +56,7 @@ class EmulatedWechat:
         self.app = app
         self.bridge = bridge
         self.offset = 0
+        self.shift = Shift()
 
     async def settle(self) -> None:
         """Let the bot take every queued update, then send the bursts it caused."""
@@ -130,7 +143,8 @@ async def emulated_wechat(
     settings: Settings, services: Services, **overrides: Any
 ) -> AsyncIterator[EmulatedWechat]:
     """Start the emulator, the bridge (on the test database) and the bot (over HTTP)."""
-    world = World(app_id=APP_ID, secret=SECRET)
+    shift = Shift()
+    world = World(app_id=APP_ID, secret=SECRET, clock=shift.now)
     player = Player(world, callback_url="", token=TOKEN, aes_key=AES_KEY)
     emulator = TestServer(build_emulator_app(world, player), host="127.0.0.1", access_log=None)
     await emulator.start_server()
@@ -138,7 +152,8 @@ async def emulated_wechat(
     wechat = wechat_settings(secret=SECRET, api_url=base, settle_seconds=0.05, **overrides)
     engine = create_engine(settings.database_url)
     token = settings.token()
-    bridge_app = build_wechat_app(wechat, create_session_factory(engine), bot_token=token)
+    sessions = create_session_factory(engine)
+    bridge_app = build_wechat_app(wechat, sessions, bot_token=token, clock=shift.now)
     bridge_server = TestServer(bridge_app, host="127.0.0.1", access_log=None)
     await bridge_server.start_server()
     bridge_url = str(bridge_server.make_url("")).rstrip("/")
@@ -150,6 +165,7 @@ async def emulated_wechat(
     try:
         emulated = EmulatedWechat(world, player, app, bridge_app[BRIDGE_KEY], bridge_url)
         emulated.emulator_url = base
+        emulated.shift = shift
         yield emulated
     finally:
         if app.running:

@@ -81,6 +81,7 @@ async def test_same_person_as_on_telegram(
     assert on_wechat is not None and on_telegram is not None
     assert on_wechat.onboarded_at is not None and on_telegram.onboarded_at is not None
     assert on_wechat.display_name == "王阿姨"
+    assert (on_wechat.channel, on_telegram.channel) == ("wechat", "telegram")
     for column in PROFILE:
         assert getattr(on_wechat, column) == getattr(on_telegram, column), column
 
@@ -271,7 +272,7 @@ async def test_the_bridge_counts_the_quota_before_wechat_refuses(
             rows = (await session.execute(select(WechatUndelivered))).scalars().all()
     assert [m["text"]["content"] for m in user.inbox[1:]] == ["第1条", "第2条", "第3条", "第4条"]
     assert [(r.reason, r.summary) for r in rows] == [
-        ("45047 out of quota; no template message for it yet", "第5条")
+        ("45047 out of quota; not an outbox message: no template for it", "第5条")
     ]
     assert user.refused == []  # the bridge knew before asking WeChat
 
