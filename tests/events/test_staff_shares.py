@@ -5,12 +5,13 @@ removed, but one somebody chose is kept (docs/events.md); forged ids change noth
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
 from bot.context import Services
 from models.core.authz import Role
+from models.core.base import utcnow
 from models.core.outbox import OutboxStatus
 from models.events import EventQuota, QuotaBelowTaken, RegStatus, set_quota
 from tests.booking.booking_staff_support import LANGS, staff
@@ -120,7 +121,10 @@ async def test_the_questions_answers_are_added_renamed_and_removed(
 ) -> None:
     t, tz = services.i18n.translator(lang), services.settings.tz
     await staff(services, ADMIN_TG, Role.ADMIN, "D", name="管理员老张", language=lang)
-    event_id = await make_event(services.sessions, ride=True, starts_in=timedelta(days=4))
+    # At 10:00 four days on, whatever the hour now: a pick-up time typed alone belongs to the
+    # event's day, and an event just after midnight would have its first stop the day before.
+    ten = datetime.combine(utcnow().astimezone(tz).date(), time(10), tz)
+    event_id = await make_event(services.sessions, ride=True, starts_in=timedelta(days=4), now=ten)
     stop, no_ride = await options(services, event_id)
     (rider,) = await people(services.sessions, "D", 80_700, 1)
     registration_id = await _register(services, rider, event_id, option_id=stop.id)

@@ -193,7 +193,7 @@ async def test_an_inline_line_is_a_callback_and_its_answer_is_shown(
 async def test_the_settle_window_sends_a_burst_by_itself(
     settings: Settings, services: Services
 ) -> None:
-    async with emulated_wechat(settings, services) as wx:
+    async with emulated_wechat(settings, services, settle_seconds=0.05) as wx:
         await wx.act(OPENID, lambda: wx.player.text(OPENID, "你好"))
         inbox = wx.world.follower(OPENID).inbox
         before = len(inbox)
@@ -235,7 +235,7 @@ async def test_the_control_api_plays_a_user_and_shows_their_inbox(
 
 
 async def test_edits_and_start_up_calls(settings: Settings, services: Services) -> None:
-    async with emulated_wechat(settings, services) as wx:
+    async with emulated_wechat(settings, services, settle_seconds=0.05) as wx:
         await wx.act(OPENID, lambda: wx.player.text(OPENID, "你好"))
         inbox = wx.world.follower(OPENID).inbox
         before = len(inbox)
