@@ -70,6 +70,8 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._changed: dict[StateKey, JsonText] = {}
         self._removed: set[StateKey] = set()
         self._lock = asyncio.Lock()
+        self._conversations: dict[str, ConversationDict] | None = None  # read at start-up
+        self._served: set[str] = set()  # names handed out since
 
     def _note(self, kind: str, key: str, data: Any) -> None:
         row = (kind, key)
@@ -95,6 +97,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         """Load every user's data."""
+        self._conversations = None  # a new start: conversations are read afresh
         data: dict[int, dict[str, Any]] = defaultdict(UserData)
         for key, value in await self._load(USER):
             data[int(key)] = UserData(value or {})
@@ -113,12 +116,19 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         return None
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        """Load the states of one conversation handler."""
-        prefix = f"{name}:"
-        return {
-            tuple(json.loads(key[len(prefix) :])): state
-            for key, state in await self._load(CONVERSATION, prefix)
-        }
+        """The states of one conversation handler.
+
+        PTB asks once per conversation handler at start-up (about eighty): all of them are
+        read in one query at the first question of a start (``get_user_data`` comes first)
+        and handed out from that, each once; asked again, a name reads everything afresh.
+        """
+        if self._conversations is None or name in self._served:
+            self._conversations, self._served = defaultdict(dict), set()
+            for key, state in await self._load(CONVERSATION):
+                owner, _, conversation = key.rpartition(":")
+                self._conversations[owner][tuple(json.loads(conversation))] = state
+        self._served.add(name)
+        return self._conversations.pop(name, {})
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None

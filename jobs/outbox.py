@@ -71,6 +71,9 @@ def build_sender_bot(services: Services, request: BaseRequest | None = None) -> 
         base_url=settings.bot_api_url,
         base_file_url=settings.file_url,
         request=request,
+        # The pump never polls; without this PTB builds an HTTP client (and its TLS context,
+        # 0.1 s) for getUpdates all the same.
+        get_updates_request=request,
     )
 
 
