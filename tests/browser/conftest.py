@@ -18,7 +18,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Request, ViewportSize, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Request,
+    ViewportSize,
+    async_playwright,
+    expect,
+)
 
 from bot.demo import DEMO_TOKEN, DemoStack, demo_stack
 from bot.settings import Settings
@@ -62,6 +69,12 @@ def quiet_hours_not_now(settings: Settings | None = None) -> str:
     now = datetime.now(settings.tz if settings else None) + timedelta(hours=12)
     later = now + timedelta(minutes=1)
     return f"{now:%H:%M}-{later:%H:%M}"
+
+
+# What the bot answers appears after it has done the work: /stats draws three charts, about a
+# second each on a slow 2-core machine running both test passes at once (5 s, Playwright's
+# default for expect, was once too little in CI).
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
@@ -126,7 +139,7 @@ async def context(
     parts = urlsplit(stack.web_url)
     watch = Offline(f"{parts.scheme}://{parts.netloc}")
     ctx = await browser.new_context(viewport=PHONE, device_scale_factor=1, locale="zh-CN")
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(20_000)
     ctx.on("request", watch.on_request)
 
     def on_page(page: object) -> None:

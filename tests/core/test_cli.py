@@ -211,7 +211,9 @@ async def test_demo_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
 
 
 async def _wait_healthy(http: aiohttp.ClientSession, url: str) -> None:
-    for _ in range(150):
+    # A minute: the demo seeds half a year of history first, slow on a loaded 2-core machine
+    # (15 s was once too little in CI).
+    for _ in range(600):
         try:
             async with http.get(url) as resp:
                 if resp.status == 200:
