@@ -27,6 +27,7 @@ from bot.context import Services
 from bot.i18n import load_catalogues
 from bot.settings import Settings, load_settings
 from models.core.base import TOWNS_TZ
+from tests.channels.wechat.quota_audit import AUDITED
 from tests.databases import (
     BASE,
     Databases,
@@ -103,8 +104,31 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """The instant again at the end (``-q`` hides the header): a failure may depend on it."""
+    """The instant again at the end (``-q`` hides the header): a failure may depend on it;
+    and what the WeChat quota audit saw (tests/channels/wechat/quota_audit.py)."""
     terminalreporter.write_line(_clock_line(config))
+    if AUDITED["acts"]:
+        terminalreporter.write_line(
+            f"WeChat quota audit: {AUDITED['acts']} answers to simulated users played on an "
+            f"emulated WeChat, {AUDITED['messages']} messages, the largest "
+            f"{AUDITED['largest']}, {AUDITED['refused']} over the quota"
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """xdist: a worker hands its audit totals to the controller."""
+    workeroutput: dict[str, Any] | None = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["wechat_audit"] = dict(AUDITED)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist: the controller sums the workers' audit totals."""
+    totals = getattr(node, "workeroutput", {}).get("wechat_audit") or {}
+    for key in ("acts", "messages", "refused"):
+        AUDITED[key] += int(totals.get(key, 0))
+    AUDITED["largest"] = max(AUDITED["largest"], int(totals.get("largest", 0)))
 
 
 @pytest.fixture(scope="session", autouse=True)

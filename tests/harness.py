@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
+from telegram.request import RequestData
 
 from bot.app import build_application
 from bot.context import Services, TongxinApplication
@@ -14,6 +15,7 @@ from handlers.kit import Feature
 from jobs.outbox import OutboxPump
 from sandbox.state import SandboxState
 from sandbox.transport import SandboxRequest
+from tests.channels.wechat.quota_audit import WechatQuotaAudit, act_kind
 
 # The "➡️ more" choice under a screen too long for elder mode (nav.more, in every language).
 MORE_MARK = "➡️"
@@ -31,17 +33,19 @@ class BotHarness:
         self.state = SandboxState()
         self.app: TongxinApplication | None = None
         self.features: Sequence[Feature] | None = None  # None: the registry's FEATURES
+        # Every private act's answer is also played on an emulated WeChat (quota_audit.py).
+        self.audit = WechatQuotaAudit()
 
     async def start(self) -> TongxinApplication:
         """Build, initialise and start the Application (no updater: updates are fed in)."""
         self.app = build_application(
             self.settings,
             services=self.services,
-            request=SandboxRequest(self.state),
+            request=AuditedRequest(self.state, self.audit),
             get_updates_request=SandboxRequest(self.state),
             rate_limit=False,
             updater=False,
-            sender_request=SandboxRequest(self.state),
+            sender_request=AuditedRequest(self.state, self.audit),
             features=self.features,
         )
         await self.app.initialize()
@@ -105,6 +109,40 @@ class BotHarness:
         return SimUser(self, user_id)
 
 
+class AuditedRequest(SandboxRequest):
+    """The sandbox transport, telling the WeChat quota audit what each successful call showed."""
+
+    def __init__(self, state: SandboxState, audit: WechatQuotaAudit) -> None:
+        super().__init__(state)
+        self.audit = audit
+
+    async def do_request(  # type: ignore[override]
+        self, url: str, method: str, request_data: RequestData | None = None, **timeouts: Any
+    ) -> tuple[int, bytes]:
+        """Run the call in the sandbox; a success is shown to the audit."""
+        status, body = await super().do_request(url, method, request_data, **timeouts)
+        if status == 200 and request_data is not None and "/bot" in url:
+            params = request_data.parameters
+            self.audit.sent(
+                self._chat_of(params),
+                url.rsplit("/", 1)[-1],
+                dict(params),
+                request_data.contains_files,
+            )
+        return status, body
+
+    def _chat_of(self, params: Any) -> int | None:
+        query = params.get("callback_query_id")
+        if query is not None:
+            found = self.state.callback_queries.get(str(query))
+            return int(found["user_id"]) if found else None
+        chat = params.get("chat_id")
+        try:
+            return int(chat) if chat is not None else None
+        except (TypeError, ValueError):
+            return None
+
+
 class SimUser:
     """A person talking to the bot; each action returns what the bot sent in reply."""
 
@@ -122,8 +160,17 @@ class SimUser:
 
     async def _act(self, update: dict[str, Any], chat: int | None = None) -> list[Message]:
         since = self._mark(chat)
-        await self.harness.feed(update)
-        return self.state.messages(self.id if chat is None else chat, since=since)
+        if chat is not None:  # a group: WeChat has none
+            await self.harness.feed(update)
+            return self.state.messages(chat, since=since)
+        audit = self.harness.audit
+        audit.begin(self.id, act_kind(update))
+        try:
+            await self.harness.feed(update)
+        finally:
+            over_quota = audit.end(self.id)
+        assert not over_quota, over_quota[0]
+        return self.state.messages(self.id, since=since)
 
     async def send(self, text: str) -> list[Message]:
         """Type a text message (or a /command)."""

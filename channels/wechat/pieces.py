@@ -4,8 +4,9 @@
 A ``Piece`` is one Bot API send: its text, the buttons of its keyboard (reply keyboard: a label;
 inline: a label and its ``callback_data``), or an uploaded image. ``merge`` joins consecutive
 texts into one, folds them into the head of the menu message that follows (the question with
-its choices below), and keeps images apart (WeChat sends an image alone): the welcome, the
-consent question and its choices become one message instead of three.
+its choices below), and keeps images apart (WeChat sends an image alone), their captions
+joining the text after them: the welcome, the consent question and its choices become one
+message instead of three, and three captioned charts with the question after them four.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def merge(pieces: list[Piece]) -> list[Outgoing]:
     out: list[Outgoing] = []
     texts: list[str] = []
     carried: list[Proactive | None] = [None]  # the outbox send in the texts being joined
+    only_captions = True  # the texts being joined are images' captions only
 
     def flush_texts() -> None:
         if texts:
@@ -103,20 +105,26 @@ def merge(pieces: list[Piece]) -> list[Outgoing]:
 
     for piece in pieces:
         if piece.media_id is not None:
-            flush_texts()
+            # Images go as they come; their captions wait for the next text (a legend after
+            # the pictures): three captioned charts are three messages, not six.
+            if not only_captions:
+                flush_texts()
             out.append(Outgoing(media_id=piece.media_id, proactive=piece.proactive))
             if piece.text:
                 texts.append(piece.text)
+            only_captions = True
             continue
         if piece.text:
             texts.append(piece.text)
             carried[0] = carried[0] or piece.proactive
+            only_captions = False
         if piece.buttons:
             head = JOIN.join(texts)
             texts.clear()
             lines = [(button, piece.message_id) for button in piece.buttons]
             out.append(Outgoing(text=head, lines=lines, proactive=carried[0] or piece.proactive))
             carried[0] = None
+            only_captions = True
     flush_texts()
     return [_bounded(message) for message in out]
 

@@ -37,3 +37,31 @@ def test_keyboards_become_lines() -> None:
     assert buttons_of(inline) == [ButtonLine("来", "r:1")]
     assert buttons_of(json.dumps({"remove_keyboard": True})) == []
     assert buttons_of("not json") == []
+
+
+def test_captions_wait_for_the_text_after_the_images() -> None:
+    burst = [
+        Piece(1, "本月数字"),
+        Piece(2, "📈 趋势", media_id="m1"),
+        Piece(3, "🏙️ 两镇", media_id="m2"),
+        Piece(4, "🗓️ 场地", media_id="m3"),
+        Piece(5, "还需要什么？", [ButtonLine("1. 本月"), ButtonLine("🏠 主菜单")]),
+    ]
+    out = merge(burst)
+    assert [(m.text, m.media_id, len(m.lines)) for m in out] == [
+        ("本月数字", None, 0),
+        ("", "m1", 0),
+        ("", "m2", 0),
+        ("", "m3", 0),
+        ("📈 趋势\n\n🏙️ 两镇\n\n🗓️ 场地\n\n还需要什么？", None, 2),
+    ]
+
+
+def test_a_text_between_images_keeps_its_place() -> None:
+    burst = [Piece(1, "图一", media_id="m1"), Piece(2, "说明"), Piece(3, "", media_id="m2")]
+    out = merge(burst)
+    assert [(m.text, m.media_id) for m in out] == [
+        ("", "m1"),
+        ("图一\n\n说明", None),
+        ("", "m2"),
+    ]
