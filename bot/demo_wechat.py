@@ -6,7 +6,8 @@ The demo runs one bot (one Application, its jobs and its outbox pump) for both c
   (:class:`WechatFeed`) long-polls the bridge's ``getUpdates`` and puts what it gets on the same
   Application's update queue;
 - **sends**: the Application's and the pump's requests go through :class:`ChannelRequest`, which
-  sends a call naming a WeChat chat (chat ids from ``2**52``, callback queries ``wx…``) to the
+  sends a call naming a WeChat chat (chat ids from ``2**52``, callback queries ``wx…``) or a
+  WeChat media (``getFile`` with a ``wx:`` file id, its download at ``…/wx/<MediaId>``) to the
   bridge, and every other call to the sandbox.
 
 So there is no second copy of the handlers, conversations, persistence or jobs (docs/wechat.md).
@@ -33,6 +34,7 @@ from bot.settings import Settings
 from bot.web import start_web
 from channels.wechat.emulator.server import Player, build_emulator_app
 from channels.wechat.emulator.world import World
+from channels.wechat.media import FILE_ID_PREFIX, FILE_PATH_PREFIX
 from channels.wechat.server import build_wechat_app
 from channels.wechat.settings import WechatSettings, load_wechat_settings
 from channels.wechat.store import user_for
@@ -63,7 +65,14 @@ def is_wechat_call(parameters: dict[str, Any]) -> bool:
         with contextlib.suppress(TypeError, ValueError):
             if value is not None and CHAT_ID_BASE < int(value) < CHAT_ID_LIMIT:
                 return True
+    if str(parameters.get("file_id", "")).startswith(FILE_ID_PREFIX):
+        return True
     return str(parameters.get("callback_query_id", "")).startswith("wx")
+
+
+def _file_url(api_url: str) -> str:
+    """The Bot API file URL beside an API URL ending in ``/bot`` (as ``Settings.file_url``)."""
+    return api_url.removesuffix("/bot") + "/file/bot"
 
 
 class ChannelRequest(BaseRequest):
@@ -72,6 +81,7 @@ class ChannelRequest(BaseRequest):
     def __init__(self, telegram_url: str, bridge_url: str, inner: BaseRequest | None = None):
         self._telegram = telegram_url  # both end in "/bot"; the token and method follow
         self._bridge = bridge_url
+        self._telegram_files, self._bridge_files = _file_url(telegram_url), _file_url(bridge_url)
         self._inner = inner or HTTPXRequest(connection_pool_size=8)
 
     @property
@@ -97,6 +107,10 @@ class ChannelRequest(BaseRequest):
             and is_wechat_call(request_data.parameters)
         ):
             url = self._bridge + url[len(self._telegram) :]
+        elif url.startswith(self._telegram_files):
+            rest = url[len(self._telegram_files) :]  # <token>/<file_path>
+            if rest.partition("/")[2].startswith(FILE_PATH_PREFIX):
+                url = self._bridge_files + rest
         return await self._inner.do_request(url, method, request_data, **timeouts)
 
 

@@ -28,17 +28,17 @@ from bot.context import Services, TongxinContext
 from jobs.midflow import MidFlow
 from jobs.outcomes import Outcomes
 from jobs.pacing import Pacer
-from jobs.rendering import Part, UnreadablePayload, question_choices, render, template_params
+from jobs.parts import PartSender
+from jobs.rendering import UnreadablePayload, question_choices
 from models.core.base import row_id, utcnow
 from models.core.delivery import (
     claim_due,
     finish,
     next_due,
     recipients,
-    replace_payload,
     retry_later,
 )
-from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
+from models.core.outbox import OutboxMessage, OutboxStatus
 from models.core.questions import QUESTION, record_question
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,6 @@ JOB_NAME = "outbox_pump"
 INTERVAL = 0.5  # seconds between two looks at the outbox when it is idle
 PAID_RATE = 1000.0
 LATE_AFTER = timedelta(minutes=1)
-PARTS_SENT = "parts_sent"  # payload key: how many parts of a split message already went
 BACKOFF = (2.0, 4.0, 8.0, 16.0)  # seconds before retries 1, 2, 3, 4 after a timeout or 5xx
 
 
@@ -77,7 +76,7 @@ def build_sender_bot(services: Services, request: BaseRequest | None = None) -> 
     )
 
 
-class OutboxPump(Outcomes, MidFlow):
+class OutboxPump(Outcomes, MidFlow, PartSender):
     """Drains the outbox: pacing, retries, and a final status with a reason for every row.
 
     A notice to someone mid-flow is held for a while, or followed by their question again
@@ -247,59 +246,6 @@ class OutboxPump(Outcomes, MidFlow):
             )
         self.services.metrics.outbox_sends.labels(result=OutboxStatus.SENT.value).inc()
         return None
-
-    async def _send(self, row: OutboxMessage, language: str | None) -> None:
-        paid = self.paid and row.kind == OutboxKind.BROADCAST.value
-        extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
-        parts = self._render(row, language)
-        named = self._named(row, language)
-        done = int((row.payload or {}).get(PARTS_SENT, 0))
-        for index, part in enumerate(parts[done:], start=done):
-            extra["api_kwargs"] = {**named, "tongxin_part": index}
-            await self.pacer.acquire(row.chat_id, paid=paid)
-            if part.photo is not None:
-                await self.bot.send_photo(
-                    row.chat_id, part.photo, caption=part.text, reply_markup=part.markup, **extra
-                )
-            elif part.voice is not None:
-                await self.bot.send_voice(
-                    row.chat_id, part.voice, caption=part.text, reply_markup=part.markup, **extra
-                )
-            elif part.document is not None:
-                await self.bot.send_document(
-                    row.chat_id, part.document, caption=part.text, reply_markup=part.markup, **extra
-                )
-            else:
-                await self.bot.send_message(
-                    row.chat_id, part.text or "", reply_markup=part.markup, **extra
-                )
-            if index + 1 < len(parts):
-                await self._record_parts_sent(row, index + 1)
-
-    async def _record_parts_sent(self, row: OutboxMessage, count: int) -> None:
-        """A split message: remember the parts that went, so a retry sends only the rest."""
-        row.payload = {**(row.payload or {}), PARTS_SENT: count}
-        async with self.services.sessions() as session, session.begin():
-            await replace_payload(session, row_id(row), row.payload)
-
-    def _named(self, row: OutboxMessage, language: str | None) -> dict[str, Any]:
-        """The message id and parameters of a send, as extra Bot API parameters: Telegram
-        ignores them; a bridge to a channel with message templates fills them from these."""
-        settings = self.services.settings
-        language = language or settings.default_language
-        translate = self.services.i18n.translator(language)
-        payload = row.payload or {}
-        params = template_params(payload, translate, language=language, tz=settings.tz)
-        return {"tongxin_msgid": str(payload.get("msgid")), "tongxin_params": params}
-
-    def _render(self, row: OutboxMessage, language: str | None) -> list[Part]:
-        settings = self.services.settings
-        language = language or settings.default_language
-        translate = self.services.i18n.translator(language)
-        return render(
-            row.payload or {}, translate, self.bot, language=language, tz=settings.tz,
-            chart_font=settings.cjk_font,
-        )  # fmt: skip
 
 
 async def pump_job(context: TongxinContext) -> None:

@@ -8,10 +8,12 @@ token, and fetches are limited to 2000 a day). A call answered 40001 (invalid) o
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from json import loads as json_loads
+from typing import Any, TypeVar
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,10 +22,13 @@ from channels.wechat.tables import WechatAccessToken
 from models.core.base import upsert_insert
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TOKEN_MARGIN = timedelta(minutes=5)
 STALE_TOKEN = (40001, 42001, 40014)
 TIMEOUT = aiohttp.ClientTimeout(total=10)
+UNREACHABLE = -1
+MAX_MEDIA_BYTES = 20 * 1024 * 1024  # the Bot API's download limit; WeChat's media are smaller
 
 
 class WechatApiError(Exception):
@@ -105,30 +110,54 @@ class WechatApi:
     ) -> dict[str, Any]:
         """POST to an API path with the token; a stale token is replaced once (``form``
         makes the multipart body afresh for each try: aiohttp sends a form only once)."""
-        for attempt in (0, 1):
-            token = await self.access_token(fresh=attempt == 1)
+
+        async def post(token: str) -> dict[str, Any]:
             query = {**(params or {}), "access_token": token}
-            try:
-                data = form() if form is not None else None
-                return await self._request("POST", path, params=query, json=json, data=data)
-            except WechatApiError as exc:
-                if exc.errcode not in STALE_TOKEN or attempt == 1:
-                    raise
-                logger.info("WeChat said the access token is stale (%s): fetching one", exc.errcode)
-        raise AssertionError("unreachable")
+            data = form() if form is not None else None
+            return await self._request("POST", path, params=query, json=json, data=data)
+
+        return await self._with_token(post)
+
+    async def _with_token(self, attempt: Callable[[str], Awaitable[T]]) -> T:
+        """One call with the token, once more with a fresh one when WeChat says it is stale."""
+        try:
+            return await attempt(await self.access_token())
+        except WechatApiError as exc:
+            if exc.errcode not in STALE_TOKEN:
+                raise
+            logger.info("WeChat said the access token is stale (%s): fetching one", exc.errcode)
+        return await attempt(await self.access_token(fresh=True))
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
             async with self._client().request(method, self._base + path, **kwargs) as response:
+                _check_status(response)
                 answer = await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise WechatApiError(-1, f"WeChat unreachable: {type(exc).__name__}") from None
-        if not isinstance(answer, dict):
-            raise WechatApiError(-1, "not a JSON object")
-        code = int(answer.get("errcode", 0) or 0)
-        if code:
-            raise WechatApiError(code, str(answer.get("errmsg", "")))
-        return answer
+            raise _unreachable(exc) from None
+        return _checked(answer)
+
+    async def media(self, media_id: str) -> tuple[bytes, str]:
+        """A temporary media's bytes and content type (``/cgi-bin/media/get``); 40007 when
+        WeChat no longer keeps it (three days)."""
+
+        async def get(token: str) -> tuple[bytes, str]:
+            query = {"access_token": token, "media_id": media_id}
+            try:
+                url = self._base + "/cgi-bin/media/get"
+                async with self._client().get(url, params=query) as response:
+                    _check_status(response)
+                    if (response.content_length or 0) > MAX_MEDIA_BYTES:
+                        raise WechatApiError(40006, "the media is larger than the bridge takes")
+                    kind, body = response.content_type, await response.read()
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise _unreachable(exc) from None
+            if kind in ("application/json", "text/plain") and body.lstrip().startswith(b"{"):
+                with contextlib.suppress(ValueError):  # WeChat's errors are JSON, media never
+                    _checked(json_loads(body))
+            return body, kind
+
+        return await self._with_token(get)
 
     async def send(self, message: dict[str, Any]) -> None:
         """A customer-service message (``touser``, ``msgtype`` and its body)."""
@@ -138,13 +167,34 @@ class WechatApi:
         """A template message (``touser``, ``template_id``, ``data``)."""
         await self.call("/cgi-bin/message/template/send", json=message)
 
-    async def upload_image(self, filename: str, content: bytes) -> str:
-        """Upload a temporary image; its ``media_id``."""
+    async def upload(self, kind: str, filename: str, content: bytes) -> str:
+        """Upload a temporary media (``kind``: "image" or "voice"); its ``media_id``."""
+        default = "image.jpg" if kind == "image" else "voice.amr"
 
         def form() -> aiohttp.FormData:
             data = aiohttp.FormData()
-            data.add_field("media", content, filename=filename or "image.jpg")
+            data.add_field("media", content, filename=filename or default)
             return data
 
-        answer = await self.call("/cgi-bin/media/upload", form=form, params={"type": "image"})
+        answer = await self.call("/cgi-bin/media/upload", form=form, params={"type": kind})
         return str(answer["media_id"])
+
+
+def _unreachable(exc: Exception) -> WechatApiError:
+    return WechatApiError(UNREACHABLE, f"WeChat unreachable: {type(exc).__name__}")
+
+
+def _check_status(response: aiohttp.ClientResponse) -> None:
+    """A server error (5xx) is WeChat unreachable; other answers carry WeChat's own code."""
+    if response.status >= 500:
+        raise WechatApiError(UNREACHABLE, f"WeChat unreachable: HTTP {response.status}")
+
+
+def _checked(answer: Any) -> dict[str, Any]:
+    """WeChat's JSON answer, or ``WechatApiError`` with its ``errcode``."""
+    if not isinstance(answer, dict):
+        raise WechatApiError(UNREACHABLE, "not a JSON object")
+    code = int(answer.get("errcode", 0) or 0)
+    if code:
+        raise WechatApiError(code, str(answer.get("errmsg", "")))
+    return answer

@@ -4,8 +4,9 @@ The bot, pointed here by ``TONGXIN_BOT_API_URL`` with its own token, polls ``get
 polls Telegram: the updates ``store.accept`` queued, in order; an ``offset`` confirms (deletes)
 those before it; ``timeout`` long-polls, woken at once by a callback this process stored and
 every second for those another bridge process stored. ``getMe`` and ``deleteWebhook`` answer as
-Telegram would; the sends and the start-up settings go to ``sends`` (with the account's
-AppSecret configured; without it they are "not found").
+Telegram would; the sends and the start-up settings go to ``sends``, ``getFile`` and the
+downloads at ``/file/bot<token>/<file_path>`` to ``media`` (with the account's AppSecret
+configured; without it they are "not found").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from channels.wechat.media import MediaError, MediaFiles
 from channels.wechat.sends import BotApiError, Sends
 from channels.wechat.store import confirm_updates, fetch_updates
 
@@ -63,15 +65,32 @@ class BotApi:
         sessions: async_sessionmaker[AsyncSession],
         signal: UpdateSignal,
         sends: Sends | None = None,
+        media: MediaFiles | None = None,
     ) -> None:
         self._token = token
         self._sessions = sessions
         self._signal = signal
         self._sends = sends
+        self._media = media
+
+    def _authorised(self, request: web.Request) -> bool:
+        return hmac.compare_digest(request.match_info["token"].encode(), self._token.encode())
+
+    async def download(self, request: web.Request) -> web.Response:
+        """A file the bot downloads: ``/file/bot<token>/<file_path>`` (``media``)."""
+        if not self._authorised(request):
+            return _error(401, "Unauthorized")
+        if self._media is None:
+            return _error(404, "Not Found")
+        try:
+            body, kind = await self._media.download(request.match_info["path"])
+        except MediaError as exc:
+            return _error(exc.code, str(exc))
+        return web.Response(body=body, content_type=kind)
 
     async def handle(self, request: web.Request) -> web.Response:
         """One Bot API call: ``/bot<token>/<method>``."""
-        if not hmac.compare_digest(request.match_info["token"].encode(), self._token.encode()):
+        if not self._authorised(request):
             return _error(401, "Unauthorized")
         method = request.match_info["method"].lower()
         params = await _params(request)
@@ -81,11 +100,13 @@ class BotApi:
             return _ok(bot_user(self._token))
         if method == "deletewebhook":
             return _ok(True)
-        if self._sends is None:
+        if self._sends is None or self._media is None:
             return _error(404, "Not Found: method not found")
         try:
+            if method == "getfile":
+                return _ok(self._media.get_file(params))
             return _ok(await self._sends.call(method, params))
-        except BotApiError as exc:
+        except (BotApiError, MediaError) as exc:
             return _error(exc.code, str(exc))
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

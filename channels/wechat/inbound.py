@@ -5,7 +5,7 @@ flows take it unchanged:
 
 - text → a message; voice → a voice message whose text is WeChat's ``Recognition`` when it has
   one (a spoken "明天" counts as typed: ``handlers.kit.hear_voice`` keeps a text it finds);
-  image → a photo;
+  image → a photo; their ``file_id`` is ``wx:<MediaId>`` (``media``);
 - following the account → ``/start`` (through a QR code with a scene: ``/start <scene>``, the
   bot's deep link); scanning such a code while following → the same; unfollowing → the user
   blocking the bot (``my_chat_member``: kicked);
@@ -19,10 +19,11 @@ flows take it unchanged:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from channels.wechat.media import file_id_of, unique_id_of
 
 JSON = dict[str, Any]
 QR_SCENE_PREFIX = "qrscene_"
@@ -132,10 +133,6 @@ class Chat:
         return {"id": self.chat_id, "type": "private", "first_name": self.first_name}
 
 
-def _unique(media_id: str) -> str:
-    return hashlib.sha1(media_id.encode("utf-8")).hexdigest()[:16]
-
-
 def _text(text: str) -> JSON:
     content: JSON = {"text": text}
     if text.startswith("/"):
@@ -184,8 +181,8 @@ def _message_content(callback: Callback, *, chat: Chat, button: Button | None) -
     media_id = fields.get("MediaId", "")
     if callback.msg_type == "voice" and media_id:
         voice = {
-            "file_id": media_id,
-            "file_unique_id": _unique(media_id),
+            "file_id": file_id_of(media_id),
+            "file_unique_id": unique_id_of(media_id),
             "duration": 0,  # WeChat does not say; the bot reads it only as a hint
             "mime_type": f"audio/{fields.get('Format', 'amr').lower() or 'amr'}",
         }
@@ -194,8 +191,8 @@ def _message_content(callback: Callback, *, chat: Chat, button: Button | None) -
         heard = heard.rstrip("。.！!").strip()
         return {"voice": voice, **({"text": heard} if heard else {})}
     if callback.msg_type == "image" and media_id:
-        size = {"file_id": media_id, "file_unique_id": _unique(media_id), "width": 0, "height": 0}
-        return {"photo": [size]}
+        ids = {"file_id": file_id_of(media_id), "file_unique_id": unique_id_of(media_id)}
+        return {"photo": [{**ids, "width": 0, "height": 0}]}
     return None
 
 

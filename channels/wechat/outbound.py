@@ -7,7 +7,9 @@ is thus late by the settle time (0.4 s by default), and the bot's single answer 
 is never spread over more customer-service messages than it needs.
 
 Each merged message is counted against the follower's window (``quota.take``) before it goes.
-One that cannot go (no open window, no quota left, WeChat refusing it) is written to
+When WeChat's API does not answer, the message is sent again after each of ``retry_seconds``
+(the chat's later bursts wait behind it, so the order holds). One that cannot go (no open
+window, no quota left, WeChat refusing it or still unreachable) is written to
 ``wechat_undelivered`` with the reason, never dropped silently.
 
 An outbox send (``Piece.proactive``: the pump named its message id and parameters) is decided
@@ -22,12 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from channels.wechat.api import WechatApi, WechatApiError
+from channels.wechat.api import UNREACHABLE, WechatApi, WechatApiError
 from channels.wechat.pieces import Outgoing, Piece, merge, wechat_body
 from channels.wechat.quota import OUT_OF_WINDOW, Quota, give_back, has_room, take
 from channels.wechat.store import remember_button
@@ -41,7 +44,6 @@ ProactiveHook = Callable[[str, Outgoing], Awaitable[str | None]]
 # WeChat's answers that mean "not to this follower now", not "try again later".
 REFUSALS = frozenset({45015, 45047, 43004, 40003, 48002})
 UNFOLLOWED = 43004
-UNREACHABLE = -1  # WeChat's API did not answer (api.WechatApiError)
 
 
 class NotDeliverable(Exception):
@@ -67,6 +69,7 @@ class Outbound:
         clock: Callable[[], datetime],
         templates: Mapping[str, TemplateSpec] | None = None,
         proactive: ProactiveHook | None = None,
+        retry_seconds: Sequence[float] = (),
     ) -> None:
         self._sessions = sessions
         self._api = api
@@ -75,6 +78,7 @@ class Outbound:
         self._clock = clock
         self._templates = templates or {}
         self._proactive = proactive or self.by_template
+        self._retries = tuple(retry_seconds)
         self._pending: dict[int, list[Piece]] = {}
         self._timers: dict[int, asyncio.Task[None]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -148,12 +152,30 @@ class Outbound:
             await self._not_by_customer_service(user_id, openid, message, room.reason)
             return
         try:
-            await self._api.send(wechat_body(openid, message, line_ids))
+            await self._send_retrying(wechat_body(openid, message, line_ids))
         except WechatApiError as exc:
             if exc.errcode not in REFUSALS:
                 async with self._sessions() as session, session.begin():
                     await give_back(session, user_id=user_id, now=now, quota=self._quota)
             await self._not_by_customer_service(user_id, openid, message, str(exc))
+
+    async def _send_retrying(self, body: dict[str, Any]) -> None:
+        """A customer-service send, tried again while WeChat does not answer."""
+        for delay in self._retries:
+            try:
+                return await self._api.send(body)
+            except WechatApiError as exc:
+                if exc.errcode != UNREACHABLE:
+                    raise
+                logger.warning("WeChat unreachable (%s): trying again in %.1f s", exc, delay)
+            await asyncio.sleep(delay)
+        try:
+            return await self._api.send(body)
+        except WechatApiError as exc:
+            if exc.errcode == UNREACHABLE and self._retries:
+                tries = len(self._retries) + 1
+                raise WechatApiError(exc.errcode, f"{exc.errmsg} ({tries} tries)") from None
+            raise
 
     async def _not_by_customer_service(
         self, user_id: int, openid: str, message: Outgoing, reason: str

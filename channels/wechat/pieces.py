@@ -2,11 +2,12 @@
 (pure: no database, no HTTP).
 
 A ``Piece`` is one Bot API send: its text, the buttons of its keyboard (reply keyboard: a label;
-inline: a label and its ``callback_data``), or an uploaded image. ``merge`` joins consecutive
-texts into one, folds them into the head of the menu message that follows (the question with
-its choices below), and keeps images apart (WeChat sends an image alone), their captions
-joining the text after them: the welcome, the consent question and its choices become one
-message instead of three, and three captioned charts with the question after them four.
+inline: a label and its ``callback_data``), or a WeChat media (an image or a voice note).
+``merge`` joins consecutive texts into one, folds them into the head of the menu message that
+follows (the question with its choices below), and keeps media apart (WeChat sends an image or
+a voice note alone), their captions joining the text after them: the welcome, the consent
+question and its choices become one message instead of three, and three captioned charts with
+the question after them four.
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ class Piece:
     text: str = ""
     buttons: list[ButtonLine] = field(default_factory=list)
     media_id: str | None = None
+    media_type: str = "image"  # WeChat's msgtype for the media: "image" or "voice"
     proactive: Proactive | None = None  # an outbox send: its message id and parameters
 
 
 @dataclass
 class Outgoing:
-    """One WeChat message to send: a text, a menu (head, lines) or an image.
+    """One WeChat message to send: a text, a menu (head, lines), an image or a voice note.
 
     ``lines`` pairs each button with the ``message_id`` of the send it came from (an inline tap
     names that message)."""
@@ -50,12 +52,13 @@ class Outgoing:
     text: str = ""
     lines: list[tuple[ButtonLine, int]] = field(default_factory=list)
     media_id: str | None = None
+    media_type: str = "image"
     proactive: Proactive | None = None  # the first outbox send merged into it, if any
 
     def summary(self) -> str:
         """What the follower would have read (for the not-deliverable record)."""
         if self.media_id is not None:
-            return "[image]"
+            return f"[{self.media_type}]"
         choices = "\n".join(line.text for line, _ in self.lines)
         return (self.text + ("\n" + choices if choices else ""))[:2000]
 
@@ -105,11 +108,14 @@ def merge(pieces: list[Piece]) -> list[Outgoing]:
 
     for piece in pieces:
         if piece.media_id is not None:
-            # Images go as they come; their captions wait for the next text (a legend after
+            # Media go as they come; their captions wait for the next text (a legend after
             # the pictures): three captioned charts are three messages, not six.
             if not only_captions:
                 flush_texts()
-            out.append(Outgoing(media_id=piece.media_id, proactive=piece.proactive))
+            media = Outgoing(
+                media_id=piece.media_id, media_type=piece.media_type, proactive=piece.proactive
+            )
+            out.append(media)
             if piece.text:
                 texts.append(piece.text)
             only_captions = True
@@ -138,7 +144,8 @@ def _bounded(message: Outgoing) -> Outgoing:
 def wechat_body(openid: str, message: Outgoing, line_ids: list[int]) -> dict[str, Any]:
     """The custom-send body of a message (``line_ids``: the menu lines' remembered ids)."""
     if message.media_id is not None:
-        return {"touser": openid, "msgtype": "image", "image": {"media_id": message.media_id}}
+        kind = message.media_type
+        return {"touser": openid, "msgtype": kind, kind: {"media_id": message.media_id}}
     if not message.lines:
         return {"touser": openid, "msgtype": "text", "text": {"content": message.text}}
     items = [

@@ -5,7 +5,11 @@ Each send becomes a ``Piece`` held by ``Outbound`` and is answered at once with 
 is a new message; an edit that only removes buttons, a deletion, a chat action and the start-up
 settings (commands, menu button, descriptions) are accepted and send nothing; a callback answer
 sends its text, if any, as a message (on Telegram a toast: often why a tap did nothing). A photo
-is uploaded as temporary media; a document becomes a signed, expiring link.
+or voice note is uploaded as temporary media, or named by a file id the bridge gave (``wx:``, a
+WeChat media: ``media``); a document becomes a signed, expiring link (``documents``). A photo,
+voice note or document named by another channel's file id (a Telegram mediator's voice note)
+cannot be fetched: its caption and buttons go with the line ``foreign_media_note`` in its place,
+and the media is recorded as not delivered.
 
 An outbox send (its ``tongxin_*`` parameters, ``templates.proactive_of``) that can go neither
 by customer service nor by template is answered 403 "Forbidden: not deliverable now: <why>"
@@ -15,20 +19,19 @@ follower unfollowed; 502 when WeChat did not answer (the outbox retries).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from channels.wechat.api import WechatApi, WechatApiError
+from channels.wechat.documents import link_signature
 from channels.wechat.inbound import chat_of_query
+from channels.wechat.media import file_id_of, media_id_of, unique_id_of
 from channels.wechat.outbound import NotDeliverable, Outbound
-from channels.wechat.pieces import Piece, buttons_of
+from channels.wechat.pieces import Outgoing, Piece, buttons_of
 from channels.wechat.store import next_message_id
 from channels.wechat.tables import WechatDocument, user_id_of
 from channels.wechat.templates import proactive_of
@@ -66,44 +69,6 @@ class BotApiError(Exception):
         self.code = code
 
 
-def link_signature(key: str, document_id: int, expires: int) -> str:
-    """The signature of a document link (HMAC-SHA256 over its id and expiry)."""
-    data = f"{document_id}:{expires}".encode()
-    return hmac.new(key.encode(), data, hashlib.sha256).hexdigest()[:32]
-
-
-class Documents:
-    """Serves the documents behind their signed links."""
-
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], link_key: str, clock: Any
-    ) -> None:
-        self._sessions = sessions
-        self._key = link_key
-        self._clock = clock
-
-    async def download(self, request: web.Request) -> web.Response:
-        """A document behind its signed link: 403 for a wrong signature, 410 once expired."""
-        doc_id, expires = request.match_info["id"], request.query.get("e", "")
-        if not doc_id.isdigit() or not expires.isdigit() or len(doc_id) > 10 or len(expires) > 12:
-            raise web.HTTPNotFound()
-        wanted = link_signature(self._key, int(doc_id), int(expires))
-        if not hmac.compare_digest(wanted, request.query.get("s", "")):
-            raise web.HTTPForbidden(text="bad link")
-        if int(expires) <= self._clock().timestamp():
-            raise web.HTTPGone(text="this link has expired")
-        async with self._sessions() as session:
-            row = await session.get(WechatDocument, int(doc_id))
-        if row is None:
-            raise web.HTTPGone(text="this document is no longer kept")
-        disposition = f"attachment; filename*=UTF-8''{quote(row.filename)}"
-        return web.Response(
-            body=row.content,
-            content_type=row.mime_type,
-            headers={"Content-Disposition": disposition},
-        )
-
-
 class Sends:
     """Turns the bot's sends into held pieces; ``Outbound`` delivers them."""
 
@@ -119,6 +84,7 @@ class Sends:
         file_path: str,
         download_seconds: int,
         clock: Any,
+        foreign_media_note: str = "",
     ) -> None:
         self._sessions = sessions
         self._outbound = outbound
@@ -128,6 +94,7 @@ class Sends:
         self._public = public_url.rstrip("/") + file_path
         self._download = timedelta(seconds=download_seconds)
         self._clock = clock
+        self._foreign_note = foreign_media_note
 
     async def call(self, method: str, params: dict[str, Any]) -> Any:
         """Answer one Bot API method for a WeChat chat."""
@@ -155,8 +122,8 @@ class Sends:
             text = str(params.get("text", ""))
             piece = Piece(0, text, buttons, proactive=proactive_of(params))
             return await self._hold(chat_id, piece, text=text)
-        if method == "sendphoto":
-            return await self._photo(chat_id, params, buttons)
+        if method in ("sendphoto", "sendvoice"):
+            return await self._media(chat_id, params, buttons, method.removeprefix("send"))
         if method == "senddocument":
             return await self._document(chat_id, params, buttons)
         raise BotApiError(f"Bad Request: method {method} is not available on WeChat")
@@ -209,31 +176,64 @@ class Sends:
             **{k: v for k, v in content.items() if v},
         }
 
-    async def _photo(
-        self, chat_id: int, params: dict[str, Any], buttons: list[Any]
+    async def _media(
+        self, chat_id: int, params: dict[str, Any], buttons: list[Any], field: str
     ) -> dict[str, Any]:
-        photo = params.get("photo")
+        given = params.get(field)
         caption = str(params.get("caption", ""))
-        if isinstance(photo, web.FileField):
+        kind = "image" if field == "photo" else "voice"
+        if isinstance(given, web.FileField):
             try:
-                media_id = await self._api.upload_image(photo.filename, photo.file.read())
+                media_id = await self._api.upload(kind, given.filename, given.file.read())
             except WechatApiError as exc:
-                raise BotApiError(f"Bad Request: the image could not be uploaded ({exc})") from None
-        elif isinstance(photo, str) and photo:
-            media_id = photo  # a file_id this bridge gave: WeChat's media_id (kept three days)
+                why = f"Bad Request: the {field} could not be uploaded ({exc})"
+                raise BotApiError(why) from None
+        elif isinstance(given, str) and given:
+            found = media_id_of(given)  # a file id this bridge gave: WeChat keeps it three days
+            if found is None:
+                return await self._foreign(chat_id, params, buttons, field)
+            media_id = found
         else:
-            raise BotApiError("Bad Request: there is no photo in the request")
-        size = {"file_id": media_id, "file_unique_id": media_id[:16], "width": 0, "height": 0}
-        piece = Piece(0, caption, buttons, media_id=media_id, proactive=proactive_of(params))
-        return await self._hold(chat_id, piece, photo=[size], caption=caption)
+            raise BotApiError(f"Bad Request: there is no {field} in the request")
+        info = {"file_id": file_id_of(media_id), "file_unique_id": unique_id_of(media_id)}
+        if field == "photo":
+            content: dict[str, Any] = {"photo": [{**info, "width": 0, "height": 0}]}
+        else:
+            content = {"voice": {**info, "duration": 0}}
+        piece = Piece(
+            0, caption, buttons, media_id=media_id, media_type=kind, proactive=proactive_of(params)
+        )
+        return await self._hold(chat_id, piece, caption=caption, **content)
+
+    async def _foreign(
+        self, chat_id: int, params: dict[str, Any], buttons: list[Any], field: str
+    ) -> dict[str, Any]:
+        """Media named by another channel's file id: its words go, the media is recorded."""
+        caption = str(params.get("caption", ""))
+        text = "\n\n".join(part for part in (caption, self._foreign_note) if part)
+        user_id = user_id_of(chat_id)
+        assert user_id is not None  # checked by _chat
+        lost = Outgoing(text=f"[{field}] {caption}".strip())
+        reason = f"a {field} from another channel (not a WeChat media): only its words went"
+        await self._outbound.record_undelivered(user_id, lost, reason)
+        given = str(params.get(field, ""))
+        info: dict[str, Any] = {"file_id": given, "file_unique_id": unique_id_of(given)}
+        if field == "photo":
+            content: dict[str, Any] = {"photo": [{**info, "width": 0, "height": 0}]}
+        else:
+            content = {field: {**info, "duration": 0} if field == "voice" else info}
+        piece = Piece(0, text, buttons, proactive=proactive_of(params))
+        return await self._hold(chat_id, piece, caption=caption, **content)
 
     async def _document(
         self, chat_id: int, params: dict[str, Any], buttons: list[Any]
     ) -> dict[str, Any]:
         document = params.get("document")
         caption = str(params.get("caption", ""))
+        if isinstance(document, str) and document:
+            return await self._foreign(chat_id, params, buttons, "document")
         if not isinstance(document, web.FileField):
-            raise BotApiError("Bad Request: send the document itself, not a file id")
+            raise BotApiError("Bad Request: there is no document in the request")
         user_id = user_id_of(chat_id)
         assert user_id is not None
         name = document.filename or "document"

@@ -4,8 +4,9 @@ Every POST is authenticated (``signature``, and ``msg_signature`` in safe mode: 
 fresh (``timestamp`` within the replay window: 403 otherwise), bounded (413) and well-formed
 (400), then accepted once in one transaction (``store.accept``) before WeChat gets its answer:
 "success", or a passive reply with the polite line for a message the bot cannot take. The bot's
-own answers go out later as customer-service messages (``outbound``), and documents are served
-at ``<path>/file/<id>`` behind a signed, expiring link (``sends``).
+own answers go out later as customer-service messages (``outbound``), documents are served
+at ``<path>/file/<id>`` behind a signed, expiring link (``sends``), and WeChat's media to the
+bot at ``/file/bot<token>/wx/<MediaId>`` (``media``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from channels.wechat.crypto import (
     WrongAppId,
     check_signature,
 )
+from channels.wechat.documents import Documents
 from channels.wechat.inbound import BadCallback, Callback, Unsupported, read_callback
+from channels.wechat.media import MediaFiles
 from channels.wechat.outbound import Outbound
-from channels.wechat.sends import Documents, Sends
+from channels.wechat.sends import Sends
 from channels.wechat.settings import WechatSettings
 from channels.wechat.store import Accepted, accept, forget_documents, forget_seen
 from channels.wechat.xml import BadXml, read_xml, write_xml
@@ -91,8 +94,10 @@ def build_wechat_app(
     app.router.add_get(settings.path.rstrip("/") + "/file/{id}", documents.download)
     if bot_token:
         sends = _outbound(bridge, bot_token) if settings.secret is not None else None
-        api = BotApi(bot_token, sessions, bridge.signal, sends)
+        media = MediaFiles(bridge.api) if bridge.api is not None else None
+        api = BotApi(bot_token, sessions, bridge.signal, sends, media)
         app.router.add_route("*", "/bot{token}/{method}", api.handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", api.download)
     app.cleanup_ctx.append(_housekeeping)
     app.on_cleanup.append(_close_outbound)
     return app
@@ -114,6 +119,7 @@ def _outbound(bridge: Bridge, bot_token: str) -> Sends:
         settle_seconds=settings.settle_seconds,
         clock=bridge.clock,
         templates=settings.templates,
+        retry_seconds=settings.retry_seconds,
     )
     return Sends(
         sessions=bridge.sessions,
@@ -124,6 +130,7 @@ def _outbound(bridge: Bridge, bot_token: str) -> Sends:
         public_url=settings.public_url,
         file_path=settings.path.rstrip("/") + "/file",
         download_seconds=settings.download_seconds,
+        foreign_media_note=settings.foreign_media_note,
         clock=bridge.clock,
     )
 

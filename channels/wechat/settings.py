@@ -15,6 +15,7 @@ from channels.wechat.templates import TemplateSpec
 from channels.wechat.xml import MAX_XML_BYTES
 
 DEFAULT_UNSUPPORTED_REPLY = "抱歉，这种消息我还看不懂。请打字，或者点菜单里的按钮。"
+DEFAULT_FOREIGN_MEDIA_NOTE = "（这里原有一条语音或图片，在微信里无法显示。）"
 
 
 class WechatSettingsError(Exception):
@@ -49,6 +50,9 @@ class WechatSettings(BaseSettings):
     # WeChat no longer tells a follower's nickname: the name the bot sees until they give one.
     display_name: str = Field(default="微信用户", min_length=1, max_length=64)
     unsupported_reply: str = Field(default=DEFAULT_UNSUPPORTED_REPLY, min_length=1)
+    # Said in place of a voice note or picture from another channel (a Telegram file id),
+    # which WeChat cannot carry: the send's caption and buttons go with this line.
+    foreign_media_note: str = Field(default=DEFAULT_FOREIGN_MEDIA_NOTE, min_length=1)
     # Outbound: WeChat's API (the emulator's in tests and the demo).
     api_url: str = "https://api.weixin.qq.com"
     # Customer-service windows: kind → [seconds, messages]. "message": after the follower's
@@ -61,6 +65,9 @@ class WechatSettings(BaseSettings):
     templates: dict[str, TemplateSpec] = Field(default_factory=dict)
     # How long the bridge waits after the bot's last send to a chat before it merges and sends.
     settle_seconds: float = Field(default=0.4, gt=0, le=5)
+    # When WeChat's API does not answer, a held burst is sent again after these many seconds
+    # (JSON: [2, 8]), then recorded as not deliverable.
+    retry_seconds: tuple[float, ...] = Field(default=(2.0, 8.0), max_length=5)
     # Where residents fetch documents (the bridge's public HTTPS address) and for how long.
     public_url: str = "http://127.0.0.1:8090"
     download_seconds: int = Field(default=7 * 24 * 3600, ge=60)

@@ -15,13 +15,17 @@
 Names are typed text: a voice note on a name screen that no recogniser read is not kept (a
 name has to be shown and searched as text) and the person is asked to type it; screens whose
 step keeps voice (comments now, disputes and suggestions later) get the voice note itself,
-kept by its ``file_id``.
+kept by its ``file_id``. A voice note that cannot be fetched (gone from the channel) is
+one nobody recognised.
 """
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import TongxinContext
@@ -31,6 +35,8 @@ from handlers.kit.ptb import all_conversations, open_conversation, read_as_typed
 from models.core.phrases import is_greeting
 from models.core.speech import VoiceNote
 from models.core.words import exactly, tapped, understand
+
+logger = logging.getLogger(__name__)
 
 
 def _private(update: Update) -> bool:
@@ -55,7 +61,11 @@ async def hear_voice(update: Update, context: TongxinContext) -> None:
         language=context.lang,
         fetch=fetch,
     )
-    words = await context.services.speech.recognise(note)
+    try:
+        words = await context.services.speech.recognise(note)
+    except TelegramError as exc:  # e.g. WeChat keeps a voice note three days: then unheard
+        logger.warning("a voice note could not be fetched for recognition: %s", exc)
+        return
     if words and words.strip():
         read_as_typed(message, words.strip())
 

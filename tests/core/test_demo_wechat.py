@@ -32,6 +32,8 @@ WECHAT_CHAT = CHAT_ID_BASE + 7
         ({"chat_id": CHAT_ID_BASE}, False),  # the base itself names no follower
         ({"chat_id": "@channel"}, False),
         ({"callback_query_id": "4711"}, False),
+        ({"file_id": "wx:MEDIA"}, True),  # getFile of a WeChat media
+        ({"file_id": "AwACAgIAAxkBAAI"}, False),
         ({}, False),
     ],
 )
@@ -70,10 +72,14 @@ async def test_the_router_rewrites_the_base_and_keeps_token_and_method() -> None
     await router.do_request("http://sandbox/bot1:T/sendMessage", "POST", data(WECHAT_CHAT))
     await router.do_request("http://sandbox/bot1:T/sendMessage", "POST", data(100001))
     await router.do_request("http://sandbox/bot1:T/getMe", "POST", None)
+    await router.do_request("http://sandbox/file/bot1:T/wx/MEDIA", "GET", None)
+    await router.do_request("http://sandbox/file/bot1:T/voice/file_3.oga", "GET", None)
     assert inner.urls == [
         "http://bridge/bot1:T/sendMessage",
         "http://sandbox/bot1:T/sendMessage",
         "http://sandbox/bot1:T/getMe",
+        "http://bridge/file/bot1:T/wx/MEDIA",  # a WeChat media's download
+        "http://sandbox/file/bot1:T/voice/file_3.oga",
     ]
 
 

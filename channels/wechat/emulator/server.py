@@ -1,17 +1,19 @@
 """The emulator's HTTP face: WeChat's API for the bridge, and a control API playing users.
 
 API (as ``api.weixin.qq.com``): ``/cgi-bin/token``, ``/cgi-bin/message/custom/send``,
-``/cgi-bin/message/template/send``, ``/cgi-bin/media/upload``; WeChat's JSON answers and
-error codes (``world``).
+``/cgi-bin/message/template/send``, ``/cgi-bin/media/upload``, ``/cgi-bin/media/get``;
+WeChat's JSON answers and error codes (``world``). While ``world.outage`` is set every API
+call is answered 503, as when WeChat cannot be reached.
 
-Control (for tests and the demo): ``POST /control/{text,voice,tap,click,follow,unfollow}``
-with JSON ``{"openid": ..., ...}`` sends that act to the bridge's callback, signed and (safe
-mode) encrypted as WeChat does, and answers the callback's status; ``GET /control/inbox``
-``?openid=`` is what that user received.
+Control (for tests and the demo): ``POST /control/{text,voice,image,tap,click,follow,
+unfollow}`` with JSON ``{"openid": ..., ...}`` sends that act to the bridge's callback, signed
+and (safe mode) encrypted as WeChat does, and answers the callback's status; ``GET
+/control/inbox`` ``?openid=`` is what that user received.
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
 import secrets
 import time
@@ -21,10 +23,12 @@ import aiohttp
 from aiohttp import web
 
 from channels.wechat.crypto import MessageCrypto, sign
-from channels.wechat.emulator.world import OK, WechatError, World
+from channels.wechat.emulator.world import CONTENT_TYPES, OK, WechatError, World
 from channels.wechat.xml import write_xml
 
 ACCOUNT = "gh_tongxin"
+FAKE_AMR = b"#!AMR\n"  # a voice note's bytes when the test gives none (AMR's magic number)
+FAKE_JPEG = b"\xff\xd8\xff\xe0"  # likewise a picture's (JPEG's)
 
 
 class Player:
@@ -78,11 +82,18 @@ class Player:
         """The user types a text."""
         return await self._post(openid, self._message(openid, "text", Content=content))
 
-    async def voice(self, openid: str, recognition: str) -> int:
-        """The user speaks a voice note that WeChat recognises as ``recognition``."""
-        fields = self._message(
-            openid, "voice", MediaId=secrets.token_hex(8), Format="amr", Recognition=recognition
-        )
+    async def voice(self, openid: str, recognition: str, audio: bytes = FAKE_AMR) -> int:
+        """The user speaks a voice note (kept as media, ``audio`` its bytes) that WeChat
+        recognises as ``recognition`` ("": recognition off, no ``Recognition`` field)."""
+        media_id = self.world.keep_media("voice", "voice.amr", audio)
+        heard = {"Recognition": recognition} if recognition else {}
+        fields = self._message(openid, "voice", MediaId=media_id, Format="amr", **heard)
+        return await self._post(openid, fields)
+
+    async def image(self, openid: str, content: bytes) -> int:
+        """The user sends a picture (kept as media)."""
+        media_id = self.world.keep_media("image", "image.jpg", content)
+        fields = self._message(openid, "image", MediaId=media_id, PicUrl="http://mmbiz.invalid/")
         return await self._post(openid, fields)
 
     async def tap(self, openid: str, menu_id: str, content: str) -> int:
@@ -180,6 +191,43 @@ async def upload(request: web.Request) -> web.Response:
     )
 
 
+async def media_get(request: web.Request) -> web.Response:
+    """``GET /cgi-bin/media/get?access_token=&media_id=``: the media's bytes, or a JSON error."""
+    world = request.app[WORLD_KEY]
+    try:
+        world.check_token(request.query.get("access_token"))
+        media = world.media_get(request.query.get("media_id", ""))
+    except WechatError as exc:
+        return _refused(exc)
+    disposition = f'attachment; filename="{media["filename"]}"'
+    return web.Response(
+        body=media["content"],
+        content_type=CONTENT_TYPES.get(media["type"], "application/octet-stream"),
+        headers={"Content-Disposition": disposition},
+    )
+
+
+@web.middleware
+async def outage(request: web.Request, handler: Any) -> web.StreamResponse:
+    """WeChat's API unreachable while ``world.outage`` is set (the control API still plays)."""
+    world = request.app[WORLD_KEY]
+    if world.outage and request.path.startswith("/cgi-bin/"):
+        world.outage_calls += 1
+        if world.outage_ends_after is not None and world.outage_calls >= world.outage_ends_after:
+            world.outage = False
+        raise web.HTTPServiceUnavailable(text="upstream unavailable")
+    response: web.StreamResponse = await handler(request)
+    return response
+
+
+def _bytes(body: dict[str, Any], key: str, default: bytes) -> bytes:
+    """An act's media bytes: ``key`` in base64, or ``default``."""
+    try:
+        return base64.b64decode(str(body[key]), validate=True)
+    except (KeyError, ValueError):
+        return default
+
+
 async def control(request: web.Request) -> web.Response:
     """``POST /control/<act>``: play one act of a user towards the bridge."""
     player = request.app[PLAYER_KEY]
@@ -190,7 +238,10 @@ async def control(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="openid missing")
     acts = {
         "text": lambda: player.text(openid, str(body.get("content", ""))),
-        "voice": lambda: player.voice(openid, str(body.get("recognition", ""))),
+        "voice": lambda: player.voice(
+            openid, str(body.get("recognition", "")), _bytes(body, "audio", FAKE_AMR)
+        ),
+        "image": lambda: player.image(openid, _bytes(body, "content", FAKE_JPEG)),
         "tap": lambda: player.tap(openid, str(body.get("id", "")), str(body.get("content", ""))),
         "click": lambda: player.click(openid, str(body.get("key", ""))),
         "follow": lambda: player.follow(openid, str(body.get("scene", ""))),
@@ -210,13 +261,14 @@ async def inbox(request: web.Request) -> web.Response:
 
 def build_emulator_app(world: World, player: Player) -> web.Application:
     """The emulator's aiohttp app (WeChat's API and the control API)."""
-    app = web.Application()
+    app = web.Application(middlewares=[outage])
     app[WORLD_KEY] = world
     app[PLAYER_KEY] = player
     app.router.add_get("/cgi-bin/token", token)
     app.router.add_post("/cgi-bin/message/custom/send", custom_send)
     app.router.add_post("/cgi-bin/message/template/send", template_send)
     app.router.add_post("/cgi-bin/media/upload", upload)
+    app.router.add_get("/cgi-bin/media/get", media_get)
     app.router.add_post("/control/{act}", control)
     app.router.add_get("/control/inbox", inbox)
 

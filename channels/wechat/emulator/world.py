@@ -34,6 +34,8 @@ OUT_OF_QUOTA = (45047, "out of response count limit")
 TOKEN_SECONDS = 7200
 OLD_TOKEN_GRACE = timedelta(minutes=5)  # WeChat keeps the previous token valid this long
 WECHAT_QUOTA = {"message": (48 * 3600, 5), "event": (60, 3)}
+MESSAGE_TYPES = ("text", "image", "voice", "msgmenu")
+CONTENT_TYPES = {"image": "image/jpeg", "voice": "audio/amr"}
 
 
 def _now() -> datetime:
@@ -88,6 +90,10 @@ class World:
     media: dict[str, dict[str, Any]] = field(default_factory=dict)
     templates: set[str] | None = None  # None: any template id is accepted
     token_fetches: int = 0
+    # WeChat's API cannot be reached (its server answers 503): the bridge's retries are tested.
+    outage: bool = False
+    outage_calls: int = 0  # calls answered 503
+    outage_ends_after: int | None = None  # the outage ends by itself after this many such calls
 
     def follower(self, openid: str) -> Follower:
         """The user with this openid (created on first use)."""
@@ -145,10 +151,12 @@ class World:
         msgtype = body.get("msgtype")
         if openid not in self.followers:
             raise WechatError(INVALID_OPENID)
-        if msgtype not in ("text", "image", "msgmenu") or not isinstance(body.get(msgtype), dict):
+        if msgtype not in MESSAGE_TYPES or not isinstance(body.get(msgtype), dict):
             raise WechatError(DATA_FORMAT)
-        if msgtype == "image" and body["image"].get("media_id") not in self.media:
-            raise WechatError(INVALID_MEDIA)
+        if msgtype in ("image", "voice"):
+            media = self.media.get(str(body[msgtype].get("media_id", "")))
+            if media is None or media["type"] != msgtype:
+                raise WechatError(INVALID_MEDIA)
         user = self.followers[openid]
         now = self.clock()
         open_windows = [w for w in user.windows.values() if user.following and w.open_at(now)]
@@ -177,7 +185,19 @@ class World:
 
     def upload(self, kind: str, filename: str, content: bytes) -> dict[str, Any]:
         """``/cgi-bin/media/upload``: a temporary media (three days on WeChat)."""
-        media_id = secrets.token_urlsafe(16)
+        media_id = self.keep_media(kind, filename, content)
         created = int(self.clock().timestamp())
-        self.media[media_id] = {"type": kind, "filename": filename, "content": content}
         return {"type": kind, "media_id": media_id, "created_at": created}
+
+    def keep_media(self, kind: str, filename: str, content: bytes) -> str:
+        """Keep a media (uploaded, or a user's voice note or picture); its ``media_id``."""
+        media_id = secrets.token_urlsafe(16)
+        self.media[media_id] = {"type": kind, "filename": filename, "content": content}
+        return media_id
+
+    def media_get(self, media_id: str) -> dict[str, Any]:
+        """``/cgi-bin/media/get``: a media WeChat keeps (40007 for one it does not)."""
+        media = self.media.get(media_id)
+        if media is None:
+            raise WechatError(INVALID_MEDIA)
+        return media

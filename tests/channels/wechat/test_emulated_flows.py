@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 from bot.context import Services
 from bot.settings import Settings
 from bot.timefmt import format_day
-from channels.wechat.sends import link_signature
+from channels.wechat.documents import link_signature
 from channels.wechat.server import keep_house
 from channels.wechat.store import remember_button
 from channels.wechat.tables import WechatUndelivered, WechatWindow

@@ -52,7 +52,7 @@ def test_voice_with_recognition_reads_as_typed() -> None:
     message = _update(xml).message
     assert message is not None and message.voice is not None
     assert message.text == "明天"
-    assert message.voice.file_id == "media-1"
+    assert message.voice.file_id == "wx:media-1"
     assert message.voice.mime_type == "audio/amr"
 
 
@@ -67,7 +67,7 @@ def test_image_is_a_photo() -> None:
         callback_xml("image", MediaId="pic-1", PicUrl="http://x/y", MsgId="4")
     ).message
     assert message is not None
-    assert [size.file_id for size in message.photo] == ["pic-1"]
+    assert [size.file_id for size in message.photo] == ["wx:pic-1"]
 
 
 @pytest.mark.parametrize(

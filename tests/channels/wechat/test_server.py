@@ -143,7 +143,7 @@ async def test_voice_recognised_as_tomorrow_is_the_text_tomorrow(database_url: s
         assert (await wechat.post(voice))[0] == 200
     [update] = await queued(database_url)
     assert update["message"]["text"] == "明天"
-    assert update["message"]["voice"]["file_id"] == "m1"
+    assert update["message"]["voice"]["file_id"] == "wx:m1"
 
 
 async def test_follow_and_menu_tap_arrive_as_start_and_callback_data(database_url: str) -> None:
