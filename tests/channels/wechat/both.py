@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp.test_utils import TestServer
+from pydantic import SecretStr
 
 from bot.db import create_engine, create_session_factory
 from bot.runner import BotRunner
@@ -85,15 +86,24 @@ async def telegram(http: aiohttp.ClientSession) -> AsyncIterator[tuple[SandboxSt
         await stop_sandbox(state, runner)
 
 
-def both_channels(settings: Settings, telegram_port: int, bridge_api: str | None) -> Settings:
-    """``tongxin run``'s settings: polling the sandbox, the WeChat bridge at ``bridge_api``."""
+def both_channels(
+    settings: Settings, telegram_port: int, bridge_api: str | None, mode: str = "polling"
+) -> Settings:
+    """``tongxin run``'s settings: Telegram from the sandbox (polled, or POSTing to the bot's
+    webhook), the WeChat bridge at ``bridge_api``."""
+    listen = free_port()
+    webhook = {
+        "webhook_url": f"http://127.0.0.1:{listen}/telegram/webhook",
+        "webhook_secret": SecretStr("both-channels-webhook-secret"),
+    }
     return settings.model_copy(
         update={
-            "mode": "polling",
+            "mode": mode,
             "bot_api_url": f"http://127.0.0.1:{telegram_port}/bot",
             "bot_api_file_url": f"http://127.0.0.1:{telegram_port}/file/bot",
-            "listen": f"127.0.0.1:{free_port()}",
+            "listen": f"127.0.0.1:{listen}",
             "wechat_bridge_url": bridge_api,
+            **(webhook if mode == "webhook" else {}),
         }
     )
 

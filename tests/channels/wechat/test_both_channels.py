@@ -8,12 +8,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import aiohttp
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlmodel import col
+from telegram import Bot, Update
 
 from bot.channels import ChannelRequest, WechatFeed, routed
 from bot.context import Services
@@ -82,14 +84,16 @@ async def all_sent(services: Services) -> None:
     raise AssertionError(f"outbox statuses: {statuses}")
 
 
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_one_bot_answers_and_reaches_each_person_on_their_own_channel(
-    settings: Settings, services: Services, http: aiohttp.ClientSession
+    settings: Settings, services: Services, http: aiohttp.ClientSession, mode: str
 ) -> None:
     t = services.i18n.translator("zh_CN")
     async with telegram(http) as (state, port, control), emulated_wechat() as wechat:
         async with bridge(settings, wechat):
-            both = both_channels(settings, port, wechat.bridge_api)
+            both = both_channels(settings, port, wechat.bridge_api, mode)
             async with running(both):
+                assert (state.webhook.url != "") is (mode == "webhook")
                 await control.user(USER, "zh-hans")
                 await control.text(USER, "/start")
                 welcome, consent = await control.wait(USER, 2)
@@ -153,6 +157,40 @@ async def test_the_bridge_down_at_start_neither_stops_the_bot_nor_the_feed(
             await received(wechat, OPENID, lambda texts: t("onboarding.consent") in "".join(texts))
             assert "the bridge answers again" in caplog.text
     assert TEST_TOKEN not in caplog.text and TEST_TOKEN.split(":")[1] not in caplog.text
+
+
+class _StopOnFirstUpdate:
+    """An update queue that stops the feed as soon as it is given an update."""
+
+    def __init__(self) -> None:
+        self.feed: WechatFeed | None = None
+        self.got: list[Update] = []
+        self.stopped: asyncio.Task[None] | None = None
+
+    async def put(self, update: Update) -> None:
+        self.got.append(update)
+        assert self.feed is not None
+        self.stopped = asyncio.create_task(self.feed.stop())
+        await asyncio.sleep(0)  # the stop begins: the feed polls no more
+
+
+async def test_a_stop_confirms_what_the_feed_took(settings: Settings) -> None:
+    async with emulated_wechat() as wechat, bridge(settings, wechat):
+        assert await wechat.player.follow(OPENID) == 200
+        assert await queue_length(settings.database_url) == 1
+        queue = _StopOnFirstUpdate()
+        app = SimpleNamespace(bot=Bot(settings.token()), update_queue=queue)
+        feed = WechatFeed(app, settings.token(), wechat.bridge_api, poll_seconds=1)  # type: ignore[arg-type]
+        queue.feed = feed
+        await feed.start()
+        for _ in range(100):
+            if queue.stopped is not None:
+                break
+            await asyncio.sleep(0.1)
+        assert queue.stopped is not None
+        await asyncio.wait_for(queue.stopped, 10)
+        assert [update.message.text for update in queue.got if update.message] == ["/start"]
+        assert await queue_length(settings.database_url) == 0  # confirmed by the stop
 
 
 async def until_logged(caplog: pytest.LogCaptureFixture, words: str) -> None:
