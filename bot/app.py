@@ -11,6 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 import channels.wechat.tables  # noqa: F401  (the bridge's tables: /mydata and /deleteme see them)
+from bot.channels import routed
 from bot.context import Services, TongxinApplication, TongxinContext
 from bot.db import WriteGate, create_engine, create_session_factory
 from bot.errors import handle_error
@@ -57,7 +58,8 @@ def build_application(
 
     ``application.pump`` is the outbox pump (its own plain Bot, over ``sender_request`` when
     given); the runner schedules it, tests drain it. ``features`` replaces the registry's list
-    (tests add a feature of their own this way).
+    (tests add a feature of their own this way). With ``TONGXIN_WECHAT_BRIDGE_URL`` set, both
+    send through the channel router (``bot.channels``); ``getUpdates`` is Telegram's alone.
     """
     settings.require_runnable()
     silence_noisy_loggers()
@@ -81,6 +83,7 @@ def build_application(
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    request = routed(settings, request, pool=256)  # PTB's own pool size for an Application
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -93,7 +96,9 @@ def build_application(
     # Before it looks at who is mid-flow (jobs/midflow.py), the bot's own pump writes the UI
     # state, so a flow that just ended is not taken for an open one.
     application.pump = OutboxPump(
-        services, request=sender_request, before_screens=application.update_persistence
+        services,
+        request=routed(services.settings, sender_request),  # the settings its Bot is made from
+        before_screens=application.update_persistence,
     )
     register_all(application, FEATURES if features is None else features)
     application.add_error_handler(handle_error)

@@ -19,8 +19,7 @@ from bot.context import Services
 from bot.demo_wechat import (
     ACCOUNT_NAME,
     DEMO_WECHAT_PEOPLE,
-    ChannelRequest,
-    WechatFeed,
+    FEED_POLL_SECONDS,
     WechatSide,
     seed_wechat_people,
     wechat_side,
@@ -191,18 +190,13 @@ async def demo_stack(
                     phone_number=demo_phone(persona.id),  # the phone the database has for them
                 )
         async with wechat_side(demo) as wechat:
-            # One bot for both channels (bot/demo_wechat.py): sends to WeChat chats go to the
-            # bridge, and the bridge's updates join the sandbox's on the Application's queue.
-            telegram_api, bridge_api = demo.bot_api_url, f"{wechat.bridge_url}/bot"
-            runner = BotRunner(
-                demo,
-                request=ChannelRequest(telegram_api, bridge_api),
-                sender_request=ChannelRequest(telegram_api, bridge_api),
-            )
+            # One bot for both channels, as TONGXIN_WECHAT_BRIDGE_URL makes it (bot/channels.py):
+            # sends to WeChat chats go to the bridge, and the bridge's updates join the
+            # sandbox's on the Application's queue.
+            both = demo.model_copy(update={"wechat_bridge_url": f"{wechat.bridge_url}/bot"})
+            runner = BotRunner(both, wechat_poll_seconds=FEED_POLL_SECONDS)
             await runner.start()
-            feed = WechatFeed(runner.application, demo.token(), bridge_api)
             try:
-                await feed.start()
                 app = runner.application
                 web_app = build_webchat_app(
                     state,
@@ -224,7 +218,6 @@ async def demo_stack(
                 finally:
                     await web_runner.cleanup()
             finally:
-                await feed.stop()
                 await runner.stop()
     finally:
         await stop_sandbox(state, sandbox_runner)

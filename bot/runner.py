@@ -3,8 +3,10 @@
 Start-up order: PTB Application (initialize + start, which also starts the JobQueue), the
 updates the webhook accepted but did not finish before the last stop (its inbox), then the
 aiohttp server on TONGXIN_LISTEN (/healthz and /metrics always, the webhook in webhook mode),
-then either ``setWebhook`` or the updater's long polling. Shutdown reverses it: stop receiving
-(web server, polling), let PTB finish and flush persistence, dispose the engine.
+then either ``setWebhook`` or the updater's long polling, and with ``TONGXIN_WECHAT_BRIDGE_URL``
+the WeChat feed beside it (``bot.channels``). Shutdown reverses it: stop receiving (web server,
+polling, the feed, which confirms what it took), let PTB finish and flush persistence, dispose
+the engine.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.app import build_application
+from bot.channels import POLL_SECONDS, WechatFeed
 from bot.context import Services, TongxinApplication
 from bot.registry import all_jobs
 from bot.settings import Settings
@@ -33,7 +36,12 @@ class BotRunner:
     """The bot process: ``await start()``, later ``await stop()`` (or ``run()`` until a signal)."""
 
     def __init__(
-        self, settings: Settings, *, services: Services | None = None, **app_kwargs: Any
+        self,
+        settings: Settings,
+        *,
+        services: Services | None = None,
+        wechat_poll_seconds: int = POLL_SECONDS,
+        **app_kwargs: Any,
     ) -> None:
         settings.require_runnable()
         self.settings = settings
@@ -44,6 +52,14 @@ class BotRunner:
         schedule(self.application.job_queue, all_jobs())
         if isinstance(self.application.pump, outbox.OutboxPump):
             outbox.schedule(self.application.job_queue, self.application.pump)
+        self.feed: WechatFeed | None = None
+        if settings.wechat_bridge_url:
+            self.feed = WechatFeed(
+                self.application,
+                settings.token(),
+                settings.wechat_bridge_url,
+                poll_seconds=wechat_poll_seconds,
+            )
         self._web: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -65,6 +81,9 @@ class BotRunner:
             else:
                 await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
                 logger.info("long polling started")
+            if self.feed is not None:
+                await self.feed.start()
+                logger.info("serving WeChat too: updates from the bridge, sends to its chats")
         except BaseException:
             await self.stop()
             raise
@@ -88,6 +107,8 @@ class BotRunner:
             self._web = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
+        if self.feed is not None:
+            await self.feed.stop()  # what it took is on the queue, handled by app.stop()
         if app.pump is not None:
             app.pump.stop()  # a long drain returns after its current send
         if app.running:

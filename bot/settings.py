@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     proxy_lookups_per_hour: int = Field(default=5, ge=1, le=1000)
     # The CJK font the /stats charts draw Chinese with (scripts/ensure-cjk-font.sh installs it).
     cjk_font: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    # The WeChat bridge's Bot API address: set, the bot serves both channels (bot/channels.py).
+    wechat_bridge_url: str | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -74,6 +76,16 @@ class Settings(BaseSettings):
             raise ValueError("expected HH:MM-HH:MM, e.g. 21:00-07:30") from exc
         if start == end:
             raise ValueError("start and end of quiet hours must differ (use e.g. 00:00-00:01)")
+        return value
+
+    @field_validator("wechat_bridge_url")
+    @classmethod
+    def _bridge_api(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")) or not value.endswith("/bot"):
+            raise ValueError("expected the bridge's Bot API address, e.g. http://wechat:8090/bot")
         return value
 
     @field_validator("timezone")
@@ -160,6 +172,11 @@ class Settings(BaseSettings):
         self.token()
         if self.mode == "webhook":
             self.webhook()
+        if self.wechat_bridge_url and self.wechat_bridge_url == self.bot_api_url.rstrip("/"):
+            raise SettingsError(
+                "TONGXIN_WECHAT_BRIDGE_URL: the bot already talks to the bridge only "
+                "(TONGXIN_BOT_API_URL); leave this empty, or point TONGXIN_BOT_API_URL at Telegram"
+            )
 
 
 def load_settings(**overrides: object) -> Settings:

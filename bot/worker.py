@@ -1,9 +1,11 @@
 """``tongxin worker``: only the outbox pump, no Telegram updates (scale-out on PostgreSQL).
 
 Several workers (and the bot process) can drain one PostgreSQL outbox: claims use
-``FOR UPDATE SKIP LOCKED``. SIGTERM/SIGINT stop it after the message being sent. The worker
-serves its own /healthz and /metrics on TONGXIN_LISTEN; when that address is taken (another
-process on the same host), it runs without them and says so in the log.
+``FOR UPDATE SKIP LOCKED``. With ``TONGXIN_WECHAT_BRIDGE_URL`` set, messages to WeChat chats
+go to the bridge (``bot.channels``), as the bot's own pump sends them. SIGTERM/SIGINT stop it
+after the message being sent. The worker serves its own /healthz and /metrics on
+TONGXIN_LISTEN; when that address is taken (another process on the same host), it runs without
+them and says so in the log.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 from aiohttp import web
 
 from bot.app import build_services
+from bot.channels import routed
 from bot.context import Services
 from bot.runner import install_signal_handlers, settle_heap
 from bot.settings import Settings, SettingsError
@@ -32,7 +35,7 @@ async def run_worker(
         raise SettingsError("TONGXIN_BOT_TOKEN: required to send messages (from @BotFather)")
     stop = stop or asyncio.Event()
     services = build_services(settings)
-    pump = OutboxPump(services)
+    pump = OutboxPump(services, request=routed(settings))  # WeChat chats: to the bridge
     watcher = asyncio.create_task(_stop_on(stop, pump))
     web_runner = await _serve_ops(services, settings)
     settle_heap()
