@@ -152,17 +152,9 @@ async def test_seed_demo_people_roles_and_idempotence(services: Services) -> Non
 async def test_demo_answers_start_and_never_prints_the_token(
     tmp_path: Path, services: Services
 ) -> None:
-    sandbox_port, listen_port = free_port(), free_port()
-    proc = await asyncio.create_subprocess_exec(
-        TONGXIN, "demo", "--port", str(sandbox_port), "--exit-after", "3",
-        cwd=tmp_path,
-        env=_env(TONGXIN_LISTEN=f"127.0.0.1:{listen_port}"),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    proc, sandbox_port, _listen_port = await _start_demo(tmp_path, "--exit-after", "3")
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
-            await _wait_healthy(http, f"http://127.0.0.1:{listen_port}/healthz")
             control = Control(http, f"http://127.0.0.1:{sandbox_port}")
             await control.user(NEW_USER_ID, "en")
             await control.text(NEW_USER_ID, "/start")
@@ -188,17 +180,8 @@ async def test_demo_answers_start_and_never_prints_the_token(
 
 
 async def test_demo_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
-    sandbox_port, listen_port = free_port(), free_port()
-    proc = await asyncio.create_subprocess_exec(
-        TONGXIN, "demo", "--port", str(sandbox_port),
-        cwd=tmp_path,
-        env=_env(TONGXIN_LISTEN=f"127.0.0.1:{listen_port}"),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    proc, _sandbox_port, _listen_port = await _start_demo(tmp_path)
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
-            await _wait_healthy(http, f"http://127.0.0.1:{listen_port}/healthz")
         proc.send_signal(signal.SIGTERM)
         _stdout, stderr = await asyncio.wait_for(proc.communicate(), 30)
     finally:
@@ -210,15 +193,54 @@ async def test_demo_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
     assert "received SIGTERM, shutting down" in log and "bot stopped" in log
 
 
-async def _wait_healthy(http: aiohttp.ClientSession, url: str) -> None:
+async def _start_demo(tmp_path: Path, *args: str) -> tuple[asyncio.subprocess.Process, int, int]:
+    """``tongxin demo`` on free ports, once healthy: the process, sandbox and health ports.
+
+    A port found free can be taken by another test's server before the demo binds it (the
+    suite runs in several processes): the demo then exits at once, and is started again on
+    other ports.
+    """
+    for _attempt in range(3):
+        sandbox_port, listen_port = free_port(), free_port()
+        proc = await asyncio.create_subprocess_exec(
+            TONGXIN, "demo", "--port", str(sandbox_port), *args,
+            cwd=tmp_path,
+            env=_env(TONGXIN_LISTEN=f"127.0.0.1:{listen_port}"),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{listen_port}/healthz"
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
+                if await _wait_healthy(http, url, proc):
+                    return proc, sandbox_port, listen_port
+        except BaseException:
+            if proc.returncode is None:
+                proc.kill()
+            await proc.wait()
+            raise
+        _stdout, stderr = await proc.communicate()
+        if "address already in use" not in stderr.decode().lower():
+            raise AssertionError(f"the demo exited ({proc.returncode}): {stderr.decode()[-2000:]}")
+    raise AssertionError("the demo found no free ports three times")
+
+
+async def _wait_healthy(
+    http: aiohttp.ClientSession, url: str, proc: asyncio.subprocess.Process
+) -> bool:
+    """True once ``url`` answers 200; False if the process exits first."""
     # A minute: the demo seeds half a year of history first, slow on a loaded 2-core machine
     # (15 s was once too little in CI).
     for _ in range(600):
+        if proc.returncode is not None:
+            return False
         try:
             async with http.get(url) as resp:
                 if resp.status == 200:
-                    return
+                    return True
         except aiohttp.ClientError:
             pass
         await asyncio.sleep(0.1)
-    raise AssertionError(f"{url} never became healthy")
+    proc.kill()
+    _stdout, stderr = await proc.communicate()
+    raise AssertionError(f"{url} never became healthy: {stderr.decode()[-2000:]}")
