@@ -93,7 +93,7 @@ test-browser: venv  ## Only the web chat's browser tests (headless Chromium); sc
 	@scripts/ensure-chromium.sh >/dev/null
 	TONGXIN_TEST_NOW="$(TEST_NOW_SQLITE)" $(BIN)/python -m pytest $(PYTEST_ARGS) tests/browser
 
-test-pg: venv catalogues  ## The whole suite on PostgreSQL (found or started by scripts/ensure-postgres.sh)
+test-pg: venv catalogues  ## Every test that opens a database, on PostgreSQL (found or started by scripts/ensure-postgres.sh)
 	@scripts/ensure-cjk-font.sh >/dev/null
 	@echo "==> pytest on PostgreSQL$(if $(TEST_NOW_PG), at $(TEST_NOW_PG))"
 	@admin_url="$$(scripts/ensure-postgres.sh)"; \
