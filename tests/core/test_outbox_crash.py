@@ -72,7 +72,9 @@ async def _spawn(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
         )  # fmt: skip
 
 
-async def _wait_all_final(services: Services, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+async def _wait_all_final(services: Services, timeout: float = 120.0) -> None:  # noqa: ASYNC109
+    # 300 sends by a worker process paced at 30-50 a second: 10 s on an idle machine; 30 s once
+    # ran out in CI on a slow machine at a load of 9.
     async with asyncio.timeout(timeout):
         while True:
             counts = await status_counts(services)
