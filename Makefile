@@ -9,7 +9,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.tongxin-installed
-PYTEST_ARGS ?= -q -ra
+PYTEST_ARGS ?= -q -ra --durations=15
 # The instant every test starts at, ISO 8601 with an offset (tests/conftest.py pins the clock):
 #   make test TEST_NOW=2026-12-05T23:30+08:00
 # Empty: the real time when the pass starts. TEST_NOW_SQLITE / TEST_NOW_PG choose per pass.
