@@ -19,6 +19,7 @@ from bot.cli import NO_DEMO
 from bot.context import Services
 from bot.demo import DEMO_TOKEN, NEW_USER_ID
 from bot.demo_wechat import DEMO_WECHAT_PEOPLE
+from bot.i18n import load_catalogues
 from models.core.authz import RoleGrant
 from models.core.people import Person
 from models.core.places import Community, Town
@@ -149,9 +150,8 @@ async def test_seed_demo_people_roles_and_idempotence(services: Services) -> Non
     assert person.onboarded_at is not None and person.town_id == places["Q"]
 
 
-async def test_demo_answers_start_and_never_prints_the_token(
-    tmp_path: Path, services: Services
-) -> None:
+async def test_demo_answers_start_and_never_prints_the_token(tmp_path: Path) -> None:
+    # No test database: the demo keeps its own SQLite file, so the PostgreSQL pass skips this.
     proc, sandbox_port, _listen_port = await _start_demo(tmp_path, "--exit-after", "3")
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
@@ -164,7 +164,7 @@ async def test_demo_answers_start_and_never_prints_the_token(
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
-    t = services.i18n.translator("en")
+    t = load_catalogues().translator("en")
     assert welcome["text"] == t("onboarding.welcome")
     assert t("onboarding.consent") in consent["text"]
     assert proc.returncode == 0, stderr.decode()
