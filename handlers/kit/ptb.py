@@ -77,9 +77,22 @@ def conversations(handlers: Iterable[BaseHandler]) -> list[ConversationHandler]:
     return [h for h in handlers if isinstance(h, ConversationHandler)]
 
 
+_FOUND_KEY = "tongxin.conversations"  # bot_data (never stored): the list, found once
+
+
 def all_conversations(application: Application) -> list[ConversationHandler]:  # type: ignore[type-arg]
-    """Every ConversationHandler registered in the application, in every group."""
-    return [h for group in application.handlers.values() for h in conversations(group)]
+    """Every ConversationHandler registered in the application, in every group.
+
+    Asked several times an update (is a screen open? end the others): found once and kept
+    while the handler groups keep their sizes (handlers are added at start-up, and tests add
+    their own)."""
+    groups = application.handlers
+    shape = tuple((group, len(handlers)) for group, handlers in groups.items())
+    found = application.bot_data.get(_FOUND_KEY)
+    if found is None or found[0] != shape:
+        every = [h for handlers in groups.values() for h in conversations(handlers)]
+        found = application.bot_data[_FOUND_KEY] = (shape, every)
+    return found[1]  # type: ignore[no-any-return]
 
 
 def open_conversation(
@@ -88,10 +101,10 @@ def open_conversation(
     user_id: int,
 ) -> str | None:
     """The name of the conversation this person has a screen open in, if any."""
-    keys = _keys(chat_id, user_id)
+    both, user, chat = (chat_id, user_id), (user_id,), (chat_id,)
     for conversation in handlers:
         states = _states(conversation)
-        if any(key in states for key in keys):
+        if both in states or user in states or chat in states:
             return conversation.name or ""
     return None
 
@@ -112,8 +125,9 @@ def end_conversations(
         if keep and conversation.name == keep:
             continue
         states = _states(conversation)
-        for key in [k for k in states if k in keys]:
-            del states[key]
+        for key in keys:
+            if key in states:
+                del states[key]
 
 
 def forget_ui_state(application: Application, chat_id: int, user_id: int) -> None:  # type: ignore[type-arg]
