@@ -200,6 +200,9 @@ class TongxinContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any
         # What the person typed or said, when the kit read it as a main-menu item's label
         # (a plain request, "我想订明天的午饭"): the flow it enters may take more from it.
         self.said: str | None = None
+        # What the kit worked out once this update and may be asked again (a screen's choices,
+        # keyed by what they were made of); gone with the update.
+        self.memo: dict[object, Any] = {}
 
     @property
     def services(self) -> Services:

@@ -191,20 +191,30 @@ def _part(context: TongxinContext, key: str) -> Any:
 
 def shown(context: TongxinContext) -> list[Option]:
     """The numbered choices the current screen showed (the kit's "more" among them)."""
-    stored = _screen(context)
+    keys = _screen(context).get("options", [])
+    made = context.memo.get(("shown", id(keys)))  # asked several times an update
+    if made is not None and made[0] is keys:
+        return list(made[1])
     every = {o.key: o for o in _whole_list(context)}
     every[KIT_MORE] = Option(KIT_MORE, context.t("nav.more"))
     # A key names a choice of the screen; a list is a choice kept whole (before 2026-12-03).
-    return [
+    options = [
         _option(item) if isinstance(item, list) else every.get(str(item), Option(str(item), ""))
-        for item in stored.get("options", [])
+        for item in keys
     ]
+    context.memo[("shown", id(keys))] = (keys, options)  # holding it: its id stays its own
+    return list(options)
 
 
 def _whole_list(context: TongxinContext) -> list[Option]:
     """Every choice of the screen's list, on whichever page (words may name any of them)."""
-    screen = _screen(context).get("screen") or {}
-    return [_option(stored) for stored in screen.get("all", [])]
+    stored = (_screen(context).get("screen") or {}).get("all", [])
+    made = context.memo.get(("all", id(stored)))
+    if made is not None and made[0] is stored:
+        return list(made[1])
+    options = [_option(item) for item in stored]
+    context.memo[("all", id(stored))] = (stored, options)
+    return list(options)
 
 
 def takes_free_text(context: TongxinContext) -> bool:

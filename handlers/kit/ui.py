@@ -9,6 +9,7 @@ matching also accepts the bare words.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -91,6 +92,7 @@ def numbered(options: Sequence[Option]) -> list[str]:
     return [f"{index}. {option.label}" for index, option in enumerate(options, start=1)]
 
 
+@functools.lru_cache(maxsize=4096)  # the same few labels and answers, several times an update
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip().casefold()
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
@@ -106,10 +108,12 @@ def is_nav(text: str | None, t: Translator, which: str) -> bool:
     if not text:
         return False
     wanted = _normalise(text)
-    return bool(wanted) and wanted in {
-        _normalise(t(f"nav.{which}")),
-        _normalise(t(f"nav.{which}.word")),
-    }
+    return bool(wanted) and wanted in _nav_words(t, which)
+
+
+@functools.lru_cache(maxsize=64)  # per translator (one a language) and button
+def _nav_words(t: Translator, which: str) -> frozenset[str]:
+    return frozenset({_normalise(t(f"nav.{which}")), _normalise(t(f"nav.{which}.word"))})
 
 
 def nav_row(t: Translator, *, back: bool = True, home: bool = True) -> list[str]:
