@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.sqlite_driver import one_trip_creator
+from bot.sqlite_driver import OneTripConnection, one_trip_creator
 from models.core.base import store_json
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -113,3 +114,19 @@ class WriteGate:
     async def __aexit__(self, *exc: object) -> None:
         if self._lock is not None:
             self._lock.release()
+
+
+@contextlib.asynccontextmanager
+async def writes_in_one_trip(session: AsyncSession) -> AsyncIterator[None]:
+    """A transaction on ``session`` whose writes SQLite runs together with its commit.
+
+    For a transaction that writes and reads nothing back (the persistence flush): one trip to
+    the connection's thread instead of one per statement (``bot.sqlite_driver``). Statement
+    errors then surface at the commit. PostgreSQL: an ordinary transaction.
+    """
+    async with session.begin():
+        connection = await session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        if isinstance(driver, OneTripConnection):
+            driver.defer_writes()
+        yield

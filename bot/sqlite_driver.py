@@ -12,6 +12,12 @@ commit/rollback skipped when SQLite holds no open transaction (known after every
 so reading it costs nothing). Everything else — the thread, the queue, errors, ``create_function``,
 closing — is aiosqlite's. Rows are fetched in full at once, which is what SQLAlchemy's
 adapter did already for every non-streaming query; nothing in Tongxin streams results.
+
+``defer_writes`` goes one step further for a transaction that only writes (the persistence
+flush): its statements are kept and run together with the commit, in ONE trip. A flush used to
+wait for the loop after each of its trips, behind whatever update was running then, and those
+waits made its slowest moments (issue 16). A statement that returns rows, met while writes are
+kept, runs them first, in its own trip, so it sees them.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ import aiosqlite
 from sqlalchemy.engine import URL
 
 _Run = tuple[list[Any], Any, int, int | None, bool]
+_Statement = tuple[str, Any, bool]  # SQL, parameters, executemany?
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
 
 
 def _run_statement(conn: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> _Run:
@@ -42,6 +50,29 @@ def _run_statement(conn: sqlite3.Connection, sql: str, parameters: Any, many: bo
         return rows, cursor.description, cursor.rowcount, cursor.lastrowid, conn.in_transaction
     finally:
         cursor.close()
+
+
+def _run_statements(conn: sqlite3.Connection, statements: Sequence[_Statement]) -> _Run:
+    """On the connection's thread: several statements in order; the last one's result."""
+    result: _Run = ([], None, -1, None, conn.in_transaction)
+    for sql, parameters, many in statements:
+        result = _run_statement(conn, sql, parameters, many)
+    return result
+
+
+def _commit_after(conn: sqlite3.Connection, statements: Sequence[_Statement]) -> None:
+    """On the connection's thread: kept statements, then the commit; a rollback if one fails."""
+    try:
+        _run_statements(conn, statements)
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def _returns_rows(sql: str) -> bool:
+    words = sql.lstrip().split(None, 1)
+    return not words or words[0].upper() not in _WRITES or " RETURNING " in sql.upper()
 
 
 class OneTripCursor:
@@ -63,6 +94,14 @@ class OneTripCursor:
         return None
 
     async def _run(self, sql: str, parameters: Any, many: bool) -> OneTripCursor:
+        kept = self._connection.kept
+        if kept is not None:
+            kept.append((sql, parameters, many))
+            if not _returns_rows(sql):
+                self.description, self.rowcount, self.lastrowid = None, -1, None
+                self._rows = deque()
+                return self
+            self._connection.kept = []  # a read: the kept writes run first, then the read
         try:
             (
                 rows,
@@ -71,7 +110,7 @@ class OneTripCursor:
                 self.lastrowid,
                 in_tx,
             ) = await self._connection._execute(
-                _run_statement, self._connection._conn, sql, parameters, many
+                _run_statements, self._connection._conn, kept or [(sql, parameters, many)]
             )
         except BaseException:
             # A failed statement may have begun a transaction (and taken the write lock):
@@ -113,19 +152,32 @@ class OneTripConnection(aiosqlite.Connection):
     """aiosqlite's connection, with ``OneTripCursor`` and transaction-aware commit/rollback."""
 
     in_transaction = False
+    kept: list[_Statement] | None = None  # writes kept for the commit (``defer_writes``)
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         """A cursor; creating it costs no round trip."""
         return OneTripCursor(self)
 
+    def defer_writes(self) -> None:
+        """Keep this transaction's writes and run them with its commit, in one trip."""
+        self.kept = []
+
     async def commit(self) -> None:
-        """Commit, if a transaction is open."""
+        """Commit, if a transaction is open (running the kept writes first, in the same trip)."""
+        kept, self.kept = self.kept, None
+        if kept:
+            try:
+                await self._execute(_commit_after, self._conn, kept)
+            finally:
+                self.in_transaction = False
+            return
         if self.in_transaction:
             await self._execute(self._conn.commit)
             self.in_transaction = False
 
     async def rollback(self) -> None:
         """Roll back, if a transaction is open (a read-only session returns for free)."""
+        self.kept = None  # kept writes never ran: nothing of them to undo
         if self.in_transaction:
             await self._execute(self._conn.rollback)
             self.in_transaction = False

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import checkpoint_wal, create_engine
+from bot.db import checkpoint_wal, create_engine, create_session_factory, writes_in_one_trip
 from bot.sqlite_driver import OneTripConnection
 
 
@@ -106,3 +106,70 @@ async def test_a_reader_keeps_the_checkpoint_busy_retried_then_warned(
         reader.close()
     assert await checkpoint_wal(engine) is True
     assert wal.stat().st_size == 0  # TRUNCATE: nothing left in the file
+
+
+async def _names(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as conn:
+        return list((await conn.execute(text("SELECT name FROM item ORDER BY id"))).scalars())
+
+
+async def test_kept_writes_run_with_their_commit_in_one_trip(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = create_session_factory(engine)
+    async with sessions() as session:  # a first use: the pool's connection is opened now
+        await session.execute(text("SELECT 1"))
+    trips = _count_trips(monkeypatch)
+    async with sessions() as session, writes_in_one_trip(session):
+        await session.execute(text("INSERT INTO item (name) VALUES ('rice')"))
+        await session.execute(
+            text("INSERT INTO item (name) VALUES (:name)"), [{"name": "soup"}, {"name": "egg"}]
+        )
+        await session.execute(text("DELETE FROM item WHERE name = 'tea'"))
+        assert trips == []  # nothing has run yet
+    assert len(trips) == 1  # the three writes and the commit
+    assert await _names(engine) == ["rice", "soup", "egg"]
+
+
+async def test_a_read_among_kept_writes_runs_them_first_and_sees_them(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sessions = create_session_factory(engine)
+    async with sessions() as session:
+        await session.execute(text("SELECT 1"))
+    trips = _count_trips(monkeypatch)
+    async with sessions() as session, writes_in_one_trip(session):
+        await session.execute(text("INSERT INTO item (name) VALUES ('rice')"))
+        count = (await session.execute(text("SELECT count(*) FROM item"))).scalar()
+        await session.execute(text("INSERT INTO item (name) VALUES ('soup')"))
+    assert count == 2
+    assert len(trips) == 2  # the first write with the read; the second with the commit
+    assert await _names(engine) == ["tea", "rice", "soup"]
+
+
+async def test_a_kept_write_that_fails_fails_the_commit_and_writes_nothing(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    sessions = create_session_factory(engine)
+    with pytest.raises(IntegrityError):
+        async with sessions() as session, writes_in_one_trip(session):
+            await session.execute(text("INSERT INTO item (name) VALUES ('rice')"))
+            await session.execute(text("INSERT INTO item (name) VALUES ('tea')"))  # taken
+    assert await _names(engine) == ["tea"]  # 'rice' was rolled back with it
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    try:  # and no write lock is left behind
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("COMMIT")
+    finally:
+        other.close()
+
+
+async def test_kept_writes_of_a_transaction_given_up_never_run(engine: AsyncEngine) -> None:
+    sessions = create_session_factory(engine)
+    with pytest.raises(RuntimeError):
+        async with sessions() as session, writes_in_one_trip(session):
+            await session.execute(text("INSERT INTO item (name) VALUES ('rice')"))
+            raise RuntimeError("the caller gave up")
+    async with sessions() as session, session.begin():  # the same pooled connection, reused
+        await session.execute(text("INSERT INTO item (name) VALUES ('soup')"))
+    assert await _names(engine) == ["tea", "soup"]
