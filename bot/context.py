@@ -32,6 +32,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.db import SessionFactory, WriteGate, checkpoint_wal
 from bot.i18n import Catalogues, Translator
 from bot.metrics import Metrics
+from bot.persistence import DatabasePersistence
 from bot.settings import Settings
 from models.core.catalogue import CATALOGUE_KEY, Catalogue
 from models.core.runtime import finish_update, unfinished_updates
@@ -175,9 +176,11 @@ class TongxinApplication(Application):  # type: ignore[type-arg]
         started = time.perf_counter()
         async with self._flush_lock:
             try:
-                await super().update_persistence()
-                if self.persistence is not None:
+                if isinstance(self.persistence, DatabasePersistence):
+                    self.persistence.take_round(self)  # PTB's round, without a task per key
                     await self.persistence.flush()
+                else:
+                    await super().update_persistence()
             finally:
                 self.services.metrics.persistence_flush.observe(time.perf_counter() - started)
 

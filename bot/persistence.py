@@ -13,6 +13,12 @@ Each person's ``user_data`` is a ``UserData``: PTB deep-copies every used one fo
 persistence at each round, and its copy is its JSON (``JsonText``), which is what the
 comparison needs and what the upsert writes as it is. One encoding per person per round, where
 a deep copy, an encoding to compare and another to write cost three times as much (issue 16).
+
+``take_round`` is PTB's round of ``update_persistence`` done in place: PTB makes a task of every
+used key's ``update_*`` call and gathers them (about 500 at 200 active residents, half of a
+flush's time on the loop); our notes are synchronous, so the round calls them directly. It reads
+the same private fields PTB's own round reads (python-telegram-bot is pinned to 22.x, and
+``tests/core/test_persistence.py`` checks the round against PTB's).
 """
 
 from __future__ import annotations
@@ -24,10 +30,12 @@ import logging
 from collections import defaultdict
 from typing import Any
 
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, PersistenceInput
+from telegram.ext._handlers.conversationhandler import PendingState
+from telegram.ext._utils.trackingdict import TrackingDict
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from bot.db import SessionFactory, WriteGate
+from bot.db import SessionFactory, WriteGate, writes_in_one_trip
 from models.core.base import JsonText
 from models.core.runtime import StateKey, load_ui_state, save_ui_state
 
@@ -130,15 +138,40 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._served.add(name)
         return self._conversations.pop(name, {})
 
-    async def update_conversation(
-        self, name: str, key: ConversationKey, new_state: object | None
-    ) -> None:
-        """Note one conversation's new state (None: the conversation ended)."""
+    def take_round(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Note every user's data and conversation state used since the last round."""
+        updated = application._user_ids_to_be_updated_in_persistence
+        deleted = application._user_ids_to_be_deleted_in_persistence
+        application._user_ids_to_be_updated_in_persistence = set()
+        application._user_ids_to_be_deleted_in_persistence = set()
+        for user_id in updated - deleted:
+            self._note(USER, str(user_id), application.user_data[user_id])
+        for user_id in deleted:
+            self._forget(USER, str(user_id))
+        for name, states in application._conversation_handler_conversations.items():
+            for key, state in states.pop_accessed_write_items():
+                if isinstance(state, PendingState):
+                    # A non-blocking step still running: its old state now, its new one at
+                    # the next round (as PTB's own round does).
+                    if not state.done():
+                        states.mark_as_accessed(key)
+                        state = state.old_state
+                    else:
+                        state = state.resolve()
+                self._note_conversation(name, key, None if state is TrackingDict.DELETED else state)
+
+    def _note_conversation(self, name: str, key: ConversationKey, new_state: object) -> None:
         row_key = conversation_row_key(name, key)
         if new_state is None:
             self._forget(CONVERSATION, row_key)
         else:
             self._note(CONVERSATION, row_key, new_state)
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        """Note one conversation's new state (None: the conversation ended)."""
+        self._note_conversation(name, key, new_state)
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
         """Note one user's data (PTB hands over a deep copy)."""
@@ -177,7 +210,11 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                 return
             self._changed, self._removed = {}, set()
             try:
-                async with self._gate, self._sessions() as session, session.begin():
+                async with (
+                    self._gate,
+                    self._sessions() as session,
+                    writes_in_one_trip(session),
+                ):
                     await save_ui_state(session, changed, removed)
             except Exception:
                 # Nothing is lost: the notes go back, behind anything noted meanwhile.
