@@ -23,7 +23,7 @@ import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram import Update
@@ -32,7 +32,6 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.db import SessionFactory, WriteGate, checkpoint_wal
 from bot.i18n import Catalogues, Translator
 from bot.metrics import Metrics
-from bot.persistence import DatabasePersistence
 from bot.settings import Settings
 from models.core.catalogue import CATALOGUE_KEY, Catalogue
 from models.core.runtime import finish_update, unfinished_updates
@@ -97,6 +96,17 @@ class UpdateScope:
 
 
 _current_scope: ContextVar[UpdateScope | None] = ContextVar("tongxin_update_scope", default=None)
+
+
+@runtime_checkable
+class RoundTakingPersistence(Protocol):
+    """A persistence that takes PTB's round itself and writes it in one go (``bot.persistence``)."""
+
+    def take_round(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Note what was used since the last round."""
+
+    async def flush(self) -> None:
+        """Write the notes."""
 
 
 class TongxinApplication(Application):  # type: ignore[type-arg]
@@ -176,7 +186,7 @@ class TongxinApplication(Application):  # type: ignore[type-arg]
         started = time.perf_counter()
         async with self._flush_lock:
             try:
-                if isinstance(self.persistence, DatabasePersistence):
+                if isinstance(self.persistence, RoundTakingPersistence):
                     self.persistence.take_round(self)  # PTB's round, without a task per key
                     await self.persistence.flush()
                 else:
