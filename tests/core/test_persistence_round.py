@@ -11,7 +11,7 @@ from telegram.ext._handlers.conversationhandler import PendingState
 
 from bot.context import Services
 from bot.persistence import DatabasePersistence
-from bot.sqlite_driver import OneTripConnection
+from tests.core.test_sqlite_driver import count_trips
 from tests.harness import BotHarness
 
 
@@ -77,14 +77,7 @@ async def test_a_flush_is_one_trip_to_the_sqlite_thread(
         await persistence.update_user_data(uid, {"draft": {"n": uid}})
         await persistence.update_conversation("booking", (uid, uid), "party")
     await persistence.drop_user_data(7)
-    trips: list[Any] = []
-    inner = OneTripConnection._execute
-
-    async def counted(self: OneTripConnection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(fn)
-        return await inner(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(OneTripConnection, "_execute", counted)
+    trips = count_trips(monkeypatch)
     await persistence.flush()
     assert len(trips) == 1  # the upsert of 399 rows and the commit together
     monkeypatch.undo()

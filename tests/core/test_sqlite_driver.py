@@ -26,7 +26,8 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     await made.dispose()
 
 
-def _count_trips(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+def count_trips(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every call handed to a SQLite connection's thread from here on."""
     trips: list[Any] = []
     inner = OneTripConnection._execute
 
@@ -41,7 +42,7 @@ def _count_trips(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 async def test_a_read_costs_one_trip_and_its_rollback_none(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    trips = _count_trips(monkeypatch)
+    trips = count_trips(monkeypatch)
     async with engine.connect() as conn:
         rows = (await conn.execute(text("SELECT id, name FROM item"))).all()
         await conn.rollback()
@@ -52,7 +53,7 @@ async def test_a_read_costs_one_trip_and_its_rollback_none(
 async def test_a_write_reports_its_row_and_commits_in_one_more_trip(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    trips = _count_trips(monkeypatch)
+    trips = count_trips(monkeypatch)
     async with engine.begin() as conn:
         result = await conn.execute(text("INSERT INTO item (name) VALUES ('rice')"))
         assert (result.rowcount, result.lastrowid) == (1, 2)
@@ -119,7 +120,7 @@ async def test_kept_writes_run_with_their_commit_in_one_trip(
     sessions = create_session_factory(engine)
     async with sessions() as session:  # a first use: the pool's connection is opened now
         await session.execute(text("SELECT 1"))
-    trips = _count_trips(monkeypatch)
+    trips = count_trips(monkeypatch)
     async with sessions() as session, writes_in_one_trip(session):
         await session.execute(text("INSERT INTO item (name) VALUES ('rice')"))
         await session.execute(
@@ -137,7 +138,7 @@ async def test_a_read_among_kept_writes_runs_them_first_and_sees_them(
     sessions = create_session_factory(engine)
     async with sessions() as session:
         await session.execute(text("SELECT 1"))
-    trips = _count_trips(monkeypatch)
+    trips = count_trips(monkeypatch)
     async with sessions() as session, writes_in_one_trip(session):
         await session.execute(text("INSERT INTO item (name) VALUES ('rice')"))
         count = (await session.execute(text("SELECT count(*) FROM item"))).scalar()
