@@ -18,7 +18,7 @@ a deep copy, an encoding to compare and another to write cost three times as muc
 used key's ``update_*`` call and gathers them (about 500 at 200 active residents, half of a
 flush's time on the loop); our notes are synchronous, so the round calls them directly. It reads
 the same private fields PTB's own round reads (python-telegram-bot is pinned to 22.x, and
-``tests/core/test_persistence.py`` checks the round against PTB's).
+``tests/core/test_persistence_round.py`` checks the round against PTB's).
 """
 
 from __future__ import annotations
